@@ -1,0 +1,1 @@
+"""Claims of this area (filled in by its issue)."""

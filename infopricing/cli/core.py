@@ -1,0 +1,84 @@
+"""Core commands: ``menu`` and ``reproduce``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import Progress
+
+from .common import console, err_console, fmt, model_errors, print_json, table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("menu")(menu)
+    app.command("reproduce")(reproduce)
+
+
+def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with [environment] and [market]."),
+         selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
+         json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+         exact: bool = typer.Option(False, help="Also re-check IC/IR in exact rational arithmetic.")):
+    """Revenue-optimal lottery menu (HS section 4) of the model's market."""
+    from ..io import load_environment
+    from ..screening import optimal_mechanism
+
+    with model_errors():
+        env, market = load_environment(model)
+        if market is None:
+            raise ValueError(f"{model}: field 'market': missing table [market]")
+        mech = optimal_mechanism(env, market, selection=selection)
+    check = mech.verify(exact=exact)
+    if json_out:
+        d = mech.as_dict()
+        d["verification"] = check.as_dict()
+        print_json(d)
+        return
+    console.print(mech.menu_table())
+    console.print(f"revenue {fmt(mech.revenue)}   total surplus {fmt(mech.total_surplus)}   "
+                  f"efficient: {mech.is_efficient}   status: {mech.status}")
+    console.print(f"verification ({'exact' if exact else 'float'}): "
+                  f"{'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
+
+
+def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: HS, BBM15, BBM25 or CLW."),
+              report: Path = typer.Option(Path("reproduction.md"), help="Markdown report to write."),
+              json_out: bool = typer.Option(False, "--json", help="Print the records as JSON.")):
+    """Recompute every numbered claim of the papers and compare with the printed values."""
+    from ..claims import all_claims, markdown_report
+    from ..claims.registry import check_claim
+
+    claims = all_claims(paper)
+    if not claims:
+        err_console.print(f"[bold red]error:[/] no claims for paper {paper!r}")
+        raise typer.Exit(2)
+    records = []
+    with Progress(console=err_console, transient=True, disable=json_out) as prog:
+        task = prog.add_task("reproducing claims", total=len(claims))
+        for c in claims:
+            prog.update(task, description=f"{c.id}")
+            records.append(check_claim(c))
+            prog.advance(task)
+    report.write_text(markdown_report(records))
+    if json_out:
+        print_json([r.as_dict() for r in records])
+    else:
+        rows = [[r.id, r.location, _short(r.paper_value), _short(r.computed_value),
+                 ("[green]" if r.ok else "[red]") + r.status + "[/]"] for r in records]
+        console.print(table("Paper vs computed", ["claim", "location", "paper", "computed", "status"], rows))
+        n_ok = sum(r.ok for r in records)
+        console.print(f"{n_ok}/{len(records)} claims reproduced; report written to {report}")
+        for r in records:
+            if r.status == "text-discrepancy":
+                console.print(f"[yellow]{r.id}[/]: {r.note}")
+            elif not r.ok:
+                console.print(f"[red]{r.id}[/]: {r.note}")
+    if not all(r.ok for r in records):
+        raise typer.Exit(1)
+
+
+def _short(v) -> str:
+    from ..claims.registry import _fmt
+    s = _fmt(v)
+    return s if len(s) <= 48 else s[:45] + "..."

@@ -1,0 +1,22 @@
+"""Solver-neutral statuses (a fixed set; each backend maps onto it)."""
+
+from enum import Enum
+
+
+class Status(str, Enum):
+    """Outcome of an optimisation.
+
+    ``OPTIMAL`` is only reported when the backend says optimal *and* the re-computed
+    primal and dual infeasibilities are within tolerance; otherwise ``INACCURATE``.
+    """
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"
+    INACCURATE = "inaccurate"
+    LIMIT = "limit"
+    ERROR = "error"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
