@@ -1,3 +1,9 @@
-"""(filled in by its issue)"""
+"""Monopoly screening: the IC-IR lottery-menu LP, selection rules, binding constraints,
+uniqueness of the payment rule (HS sections 4-6)."""
 
-__all__: list[str] = []
+from .mechanism import BindingGraph, Mechanism, Verification
+from .optimal import (PaymentUniqueness, best_posted_price, optimal_mechanism,
+                      payment_rule_is_unique)
+
+__all__ = ["Mechanism", "Verification", "BindingGraph", "optimal_mechanism",
+           "payment_rule_is_unique", "PaymentUniqueness", "best_posted_price"]

@@ -1,0 +1,236 @@
+"""Revenue-optimal lottery menus with a consistent selection rule (HS section 4).
+
+The optimal face of the menu LP is computed from the revenue LP's duals (a feasible menu
+is revenue-optimal iff every constraint with a non-zero dual binds — complementary
+slackness), and secondary objectives that do not depend on the market are optimised over
+that face, lexicographically. Because every secondary objective is market-free, the chosen
+mechanism depends only on the set of optimal mechanisms: the selection is *consistent* in
+HS's sense (section 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import tolerances as tol
+from ..errors import SolverError
+from ..lp import LinearProgram, Status
+from ..model import Environment, Market
+from .lp_build import build_menu_lp, revenue_objective
+from .mechanism import LPCertificate, Mechanism
+
+SELECTIONS = ("efficient", "consumer", "adverse")
+
+_SELECTION_DOC = """
+Selection rules (each optimises market-free objectives over the optimal face, in order):
+
+* ``"efficient"`` (default): (1) maximise the unweighted sum over types of the net value
+  received, ``sum_t v[t] @ x[t]`` — so the efficient mechanism is chosen whenever it is
+  optimal (HS footnote 7); (2) maximise the unweighted sum of consumer surplus
+  ``sum_t u[t]``; (3) the fixed tie-break.
+* ``"consumer"``: (1) maximise ``sum_t u[t]``; (2) maximise ``sum_t v[t] @ x[t]``; (3) tie-break.
+* ``"adverse"``: (1) minimise ``sum_t u[t]``; (2) maximise ``sum_t v[t] @ x[t]``; (3) tie-break.
+
+The fixed tie-break maximises ``w @ (x, u)`` for a weight vector ``w`` drawn once from a
+seeded generator that depends only on the environment's shape (n, k), so generically it
+leaves a single mechanism; it never looks at the market.
+"""
+
+
+def _check_inputs(env, market):
+    if not isinstance(env, Environment):
+        raise TypeError(f"env must be an Environment, got {type(env).__name__}")
+    if isinstance(market, Market):
+        if market.env != env:
+            raise ValueError("market is over a different environment than env")
+        return market
+    return Market(env, market)
+
+
+def _face_fix(lp: LinearProgram, res, lo_c, hi_c, lo_r, hi_r, dual_tol):
+    """Restrict the LP to the optimal face of its current objective.
+
+    Every row/column with a non-zero dual is fixed at its active bound. Returns the new
+    bound arrays."""
+    lo_c, hi_c, lo_r, hi_r = lo_c.copy(), hi_c.copy(), lo_r.copy(), hi_r.copy()
+    cols = np.flatnonzero(np.abs(res.col_dual) > dual_tol)
+    for j in cols:
+        xj = res.x[j]
+        if np.isfinite(lo_c[j]) and (not np.isfinite(hi_c[j]) or abs(xj - lo_c[j]) <= abs(hi_c[j] - xj)):
+            hi_c[j] = lo_c[j]
+        else:
+            lo_c[j] = hi_c[j]
+    rows = np.flatnonzero(np.abs(res.row_dual) > dual_tol)
+    for i in rows:
+        ai = res.row_activity[i]
+        if np.isfinite(lo_r[i]) and (not np.isfinite(hi_r[i]) or abs(ai - lo_r[i]) <= abs(hi_r[i] - ai)):
+            hi_r[i] = lo_r[i]
+        else:
+            lo_r[i] = hi_r[i]
+    lp.set_col_bounds(cols, lo_c[cols], hi_c[cols])
+    lp.set_row_bounds(rows, lo_r[rows], hi_r[rows])
+    return lo_c, hi_c, lo_r, hi_r
+
+
+def _tiebreak_weights(n: int, k: int) -> np.ndarray:
+    rng = np.random.default_rng(20210101 + 7919 * n + k)
+    return rng.uniform(0.5, 1.5, size=n * k + n)
+
+
+def _secondary_objectives(values: np.ndarray, selection: str):
+    n, k = values.shape
+    welfare = np.concatenate([values.ravel(), np.zeros(n)])
+    cs = np.concatenate([np.zeros(n * k), np.ones(n)])
+    if selection == "efficient":
+        stages = [(welfare, "max"), (cs, "max")]
+    elif selection == "consumer":
+        stages = [(cs, "max"), (welfare, "max")]
+    elif selection == "adverse":
+        stages = [(cs, "min"), (welfare, "max")]
+    else:
+        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    stages.append((_tiebreak_weights(n, k), "max"))
+    return stages
+
+
+def _solve_revenue(env: Environment, market: Market):
+    A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
+    c = revenue_objective(env.values, market.probabilities)
+    lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="simplex")
+    res = lp.solve()
+    if res.status is not Status.OPTIMAL:
+        raise SolverError(f"menu LP not solved: {res.status} ({res.message})")
+    return lp, res, (lo_c, hi_c, lo_r, hi_r)
+
+
+def optimal_mechanism(env: Environment, market, selection: str = "efficient",
+                      dual_tol: float = tol.DUAL, method: str = "auto") -> Mechanism:
+    """Revenue-optimal IC-IR lottery menu for ``market``, selected consistently.
+
+    Parameters
+    ----------
+    env : Environment
+    market : Market or array_like
+        Distribution over ``env``'s types (zero mass allowed; zero-mass types still get a
+        menu item, so the answer is a menu).
+    selection : {"efficient", "consumer", "adverse"}
+        Rule for choosing among optimal mechanisms (see below).
+    dual_tol : float
+        Duals larger than this in absolute value identify the optimal face.
+    method : {"auto", "full"}
+        ``"full"`` solves the LP with all n(n-1) IC rows.
+
+    Returns
+    -------
+    Mechanism
+        With ``status``, ``certificate`` (the final basis, for exact re-checks) and
+        ``verify()``.
+    """ + _SELECTION_DOC + """
+    References
+    ----------
+    HS, section 4 (IC-IR mechanisms, consistent selection) and footnote 7.
+    """
+    market = _check_inputs(env, market)
+    if selection not in SELECTIONS:
+        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    if method not in ("auto", "full"):
+        raise ValueError(f"method must be 'auto' or 'full', got {method!r}")
+    lp, res, bounds = _solve_revenue(env, market)
+    rev_obj = res.objective
+    status = Status.OPTIMAL
+    for c, sense in _secondary_objectives(env.values, selection):
+        bounds = _face_fix(lp, res, *bounds, dual_tol)
+        lp.set_objective(c, sense)
+        res = lp.solve()
+        if res.status is not Status.OPTIMAL:
+            raise SolverError(f"selection stage not solved: {res.status} ({res.message})")
+    return _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj)
+
+
+def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj):
+    n, k = env.n_types, env.n_alternatives
+    z = res.x
+    x = np.clip(z[: n * k].reshape(n, k), 0.0, None)
+    u = z[n * k:]
+    p = np.einsum("tk,tk->t", env.values, x) - u
+    cert = None
+    if res.col_basis is not None:
+        lo_c, hi_c, lo_r, hi_r = bounds
+        cert = LPCertificate(res.col_basis.copy(), res.row_basis.copy(), lo_c, hi_c, lo_r, hi_r,
+                             float(rev_obj))
+    return Mechanism(env=env, market=market, allocation=x, payments=p, status=status,
+                     selection=selection, certificate=cert)
+
+
+@dataclass(frozen=True)
+class PaymentUniqueness:
+    """Whether all revenue-optimal mechanisms share the payment rule (HS Theorem 1).
+
+    Attributes
+    ----------
+    unique : bool                all types' payments are pinned down (within ``atol``)
+    unique_on_support : bool     the same, for types with positive mass only
+    payment_min, payment_max : ndarray (n,)   range of each type's payment over the optimal face
+    revenue : float
+    """
+
+    unique: bool
+    unique_on_support: bool
+    payment_min: np.ndarray
+    payment_max: np.ndarray
+    revenue: float
+
+    @property
+    def spread(self) -> np.ndarray:
+        return self.payment_max - self.payment_min
+
+
+def payment_rule_is_unique(env: Environment, market, atol: float = tol.EQUAL,
+                           dual_tol: float = tol.DUAL) -> PaymentUniqueness:
+    """Decide whether every optimal mechanism has the same payment rule.
+
+    Solves the revenue LP, restricts to its optimal face (complementary slackness with the
+    optimal duals) and minimises and maximises each type's payment ``v[t] @ x[t] - u[t]``
+    over the face (2n warm-started LPs).
+
+    References
+    ----------
+    HS, Theorem 1 (the condition "the optimal payment rule is unique") and section 6.2.
+    """
+    market = _check_inputs(env, market)
+    lp, res, bounds = _solve_revenue(env, market)
+    _face_fix(lp, res, *bounds, dual_tol)
+    n, k = env.n_types, env.n_alternatives
+    lo = np.empty(n)
+    hi = np.empty(n)
+    for t in range(n):
+        c = np.zeros(n * k + n)
+        c[t * k:(t + 1) * k] = env.values[t]
+        c[n * k + t] = -1.0
+        for sense, out in (("min", lo), ("max", hi)):
+            lp.set_objective(c, sense)
+            r = lp.solve()
+            if r.status is not Status.OPTIMAL:
+                raise SolverError(f"payment range LP not solved: {r.status}")
+            out[t] = r.objective
+    spread = hi - lo
+    sup = market.probabilities > 0
+    return PaymentUniqueness(unique=bool(np.all(spread <= atol)),
+                             unique_on_support=bool(np.all(spread[sup] <= atol)),
+                             payment_min=lo, payment_max=hi, revenue=float(res.objective))
+
+
+def best_posted_price(values: np.ndarray, probabilities: np.ndarray) -> tuple[float, float]:
+    """Best single posted price for one alternative: (price, revenue).
+
+    Only prices equal to some type's value need be considered (revenue p * P(v >= p) is
+    maximised at a value in the support).
+    """
+    v = np.asarray(values, dtype=float)
+    f = np.asarray(probabilities, dtype=float)
+    cand = np.unique(v[v > 0]) if np.any(v > 0) else np.array([0.0])
+    revs = np.array([p * f[v >= p].sum() for p in cand])
+    i = int(np.argmax(revs))
+    return float(cand[i]), float(revs[i])
