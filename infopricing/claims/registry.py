@@ -11,7 +11,7 @@ from typing import Any, Callable
 import numpy as np
 
 _REGISTRY: dict[str, "Claim"] = {}
-_MODULES = ("hs", "information", "bbm25", "clw")
+_MODULES = ("core", "hs", "information", "bbm25", "clw")
 
 
 @dataclass(frozen=True)
