@@ -1,0 +1,579 @@
+"""Segmentations of a market and their welfare comparison (HS section 4 and 4.1).
+
+A *segmentation* of a market f is a finite distribution over markets (segments) that
+averages to f; in every segment the seller offers the selected optimal mechanism of that
+segment. :class:`Segmentation` carries the segments, their weights and mechanisms, the
+original market and its mechanism, the per-segment and per-type surplus changes and the
+Pareto comparison of HS section 4.1, and re-checks all of it with :meth:`Segmentation.verify`
+(in exact rational arithmetic when asked).
+
+:class:`ParetoImprovement` is the answer of
+:func:`infopricing.segmentation.pareto.pareto_improving_segmentation`: whether the market is
+Pareto improvable (True / False / None when the method cannot decide), a segmentation
+when one was found, and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .. import tolerances as tol
+from ..model import Environment, Market
+from ..screening import Mechanism, Verification, optimal_mechanism
+from ..screening.optimal import SELECTIONS
+
+__all__ = ["Segmentation", "ParetoImprovement", "rational_vector", "revenue_upper_bound"]
+
+
+# ---------------------------------------------------------------------------------------
+# exact helpers
+# ---------------------------------------------------------------------------------------
+def rational_vector(p, max_denominator: int = tol.RATIONAL_DENOMINATOR, total=None) -> tuple:
+    """Rationalise a floating vector (e.g. a market) into ``Fraction`` entries.
+
+    Each entry is replaced by its best rational approximation with denominator at most
+    ``max_denominator``. When ``total`` is given (e.g. ``1`` for a probability vector) and
+    the rationalised entries do not sum to it exactly, the exact binary values of the
+    floats are used instead, rescaled to sum to ``total`` (a change of order 1e-16).
+    """
+    arr = np.asarray(p, dtype=float).ravel()
+    r = [Fraction(float(x)).limit_denominator(max_denominator) for x in arr]
+    if total is None or sum(r, Fraction(0)) == total:
+        return tuple(r)
+    b = [Fraction(float(x)) for x in arr]
+    s = sum(b, Fraction(0))
+    if s == 0:
+        raise ValueError("cannot rescale a zero vector")
+    return tuple(x * Fraction(total) / s for x in b)
+
+
+def _exact_values(env: Environment):
+    v = env.values
+    return [[Fraction(float(v[t, a])) for a in range(v.shape[1])] for t in range(v.shape[0])]
+
+
+def revenue_upper_bound(env: Environment, probabilities, exact: bool = False):
+    """An upper bound on the optimal revenue of a market, certified by LP duality.
+
+    The menu LP (HS section 4) is solved once to obtain dual multipliers; any multipliers
+    give, by weak duality, the bound ``sum_i max_{a in [lo_i, hi_i]} y_i a +
+    sum_j max_{z_j in [l_j, u_j]} d_j z_j`` with reduced costs ``d = c - A^T y``. The bound
+    is evaluated here from the multipliers alone (the solver's primal answer is not used),
+    so it is an independent certificate: a mechanism whose revenue equals it is optimal.
+
+    With ``exact=True`` the multipliers are rationalised and the bound is evaluated in
+    ``Fraction`` arithmetic on the exact LP data (``probabilities`` may then be a sequence
+    of ``Fraction``). Returns ``inf`` when the rounded multipliers certify nothing.
+
+    References
+    ----------
+    HS, section 4 (the IC-IR menu LP); LP weak duality.
+    """
+    from ..lp import solve_lp
+    from ..screening.lp_build import build_menu_lp, exact_matrix, revenue_objective
+
+    n, k = env.values.shape
+    pf = np.array([float(x) for x in probabilities])
+    A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
+    c = revenue_objective(env.values, pf)
+    res = solve_lp(c, A, lo_r, hi_r, lo_c, hi_c, sense="max")
+    best = float("inf") if not exact else None
+    for sign in (1.0, -1.0):
+        y = sign * np.asarray(res.row_dual, dtype=float)
+        if not exact:
+            d = c - A.T @ y
+            ub = _bound_float(y, d, lo_r, hi_r, lo_c, hi_c)
+            best = min(best, ub)
+        else:
+            ub = _bound_exact(env, probabilities, y, lo_r, hi_r, lo_c, hi_c, exact_matrix(env.values))
+            if ub is not None and (best is None or ub < best):
+                best = ub
+    return best if best is not None else float("inf")
+
+
+def _bound_float(y, d, lo_r, hi_r, lo_c, hi_c) -> float:
+    total = 0.0
+    for vec, lo, hi in ((y, lo_r, hi_r), (d, lo_c, hi_c)):
+        pos = vec > 0
+        neg = vec < 0
+        if np.any(pos & ~np.isfinite(hi)) or np.any(neg & ~np.isfinite(lo)):
+            # tiny wrong-signed multipliers: treat values below the dual tolerance as zero
+            bad = (pos & ~np.isfinite(hi) & (vec > tol.DUAL)) | (neg & ~np.isfinite(lo) & (vec < -tol.DUAL))
+            if np.any(bad):
+                return float("inf")
+            pos = pos & np.isfinite(hi)
+            neg = neg & np.isfinite(lo)
+        total += float(vec[pos] @ hi[pos]) + float(vec[neg] @ lo[neg])
+    return total
+
+
+def _bound_exact(env, probabilities, y_float, lo_r, hi_r, lo_c, hi_c, A_exact):
+    n, k = env.values.shape
+    V = _exact_values(env)
+    P = [Fraction(x) if isinstance(x, Fraction) else Fraction(float(x)) for x in probabilities]
+    # exact objective: sum_t f_t (v_t . x_t - u_t)
+    c = [P[t] * V[t][a] for t in range(n) for a in range(k)] + [-P[t] for t in range(n)]
+    m = len(lo_r)
+    y = []
+    for i in range(m):
+        yi = Fraction(float(y_float[i])).limit_denominator(tol.RATIONAL_DENOMINATOR)
+        # a multiplier must have the sign that keeps its bound finite
+        if yi > 0 and not np.isfinite(hi_r[i]):
+            yi = Fraction(0)
+        if yi < 0 and not np.isfinite(lo_r[i]):
+            yi = Fraction(0)
+        y.append(yi)
+    d = list(c)
+    for (i, j), aij in A_exact.items():
+        if y[i]:
+            d[j] -= aij * y[i]
+    total = Fraction(0)
+    for i in range(m):
+        if y[i] > 0:
+            total += y[i] * Fraction(float(hi_r[i]))
+        elif y[i] < 0:
+            total += y[i] * Fraction(float(lo_r[i]))
+    for j, dj in enumerate(d):
+        if dj > 0:
+            if not np.isfinite(hi_c[j]):
+                return None
+            total += dj * Fraction(float(hi_c[j]))
+        elif dj < 0:
+            if not np.isfinite(lo_c[j]):
+                return None
+            total += dj * Fraction(float(lo_c[j]))
+    return total
+
+
+def _exact_mechanism_data(mech: Mechanism, check: Verification):
+    """Exact (allocation, payments, utilities) of a mechanism verified exactly."""
+    env = mech.env
+    n, k = env.values.shape
+    xe = check.details["allocation"]
+    pe = check.details["payments"]
+    V = _exact_values(env)
+    ue = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
+    return xe, pe, ue
+
+
+# ---------------------------------------------------------------------------------------
+# Segmentation
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Segmentation:
+    """A segmentation of a market, with the selected optimal mechanism of every segment.
+
+    Parameters
+    ----------
+    market : Market
+        The original (unsegmented) market f.
+    weights : array_like (m,)
+        Probability of each segment; non-negative, summing to 1 (within
+        :data:`~infopricing.tolerances.PROB_SUM`). Zero-weight segments are allowed and
+        ignored by the Pareto comparison (they are not in the segmentation's support).
+    markets : sequence of Market or array_like
+        The m segments, each a distribution over ``market.env``'s types; their weighted
+        average must equal f within :data:`~infopricing.tolerances.FEAS`.
+    selection : {"efficient", "consumer", "adverse"}
+        Selection rule among optimal mechanisms, used for every segment and for f
+        (HS section 4 requires one consistent rule).
+    mechanisms : sequence of Mechanism, optional
+        The selected optimal mechanism of each segment; computed when omitted.
+    original : Mechanism, optional
+        The selected optimal mechanism of f; computed when omitted.
+    exact_weights, exact_markets : optional
+        Exact rational weights and segments (``Fraction``), used by ``verify(exact=True)``
+        to check averaging exactly. When omitted they are rationalised from the floats
+        (:func:`rational_vector`), which is exact for segmentations with small
+        denominators.
+
+    Attributes
+    ----------
+    surplus : ndarray (m, n)        ``CS(t, f_i)``: type t's surplus in segment i
+    original_surplus : ndarray (n,) ``CS(t, f)``
+    surplus_change : ndarray (m, n) ``CS(t, f_i) - CS(t, f)``
+    type_surplus_change : ndarray (n,)
+        Expected change per consumer of each type: ``sum_i w_i f_i(t) (CS(t,f_i) - CS(t,f)) / f(t)``
+        (0 for types without mass).
+    revenue_change, consumer_surplus_change, total_surplus_change : float
+        Averages over segments minus the unsegmented values.
+    is_pareto_improving : bool       HS section 4.1 (see :meth:`pareto_report`)
+
+    References
+    ----------
+    HS, section 4 (segmentations, consistent selection) and section 4.1 (weak Pareto
+    domination, Pareto domination, Pareto improving segmentations).
+    """
+
+    market: Market
+    weights: np.ndarray
+    markets: tuple
+    selection: str = "efficient"
+    mechanisms: tuple | None = None
+    original: Mechanism | None = None
+    exact_weights: tuple | None = field(default=None, repr=False)
+    exact_markets: tuple | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if not isinstance(self.market, Market):
+            raise TypeError(f"market must be a Market, got {type(self.market).__name__}")
+        env = self.market.env
+        if self.selection not in SELECTIONS:
+            raise ValueError(f"selection must be one of {SELECTIONS}, got {self.selection!r}")
+        w = np.array(self.weights, dtype=float).ravel()
+        if w.size == 0:
+            raise ValueError("weights must contain at least one segment weight")
+        if not np.all(np.isfinite(w)):
+            raise ValueError("weights must be finite")
+        if np.any(w < 0):
+            raise ValueError(f"weights must be non-negative, got minimum {w.min():.6g}")
+        if abs(w.sum() - 1.0) > tol.PROB_SUM:
+            raise ValueError(f"weights must sum to 1 (within {tol.PROB_SUM:g}), got {w.sum():.12g}")
+        segs = []
+        for i, m in enumerate(self.markets):
+            if isinstance(m, Market):
+                if m.env != env:
+                    raise ValueError(f"markets[{i}] is over a different environment than market")
+                segs.append(m)
+            else:
+                try:
+                    segs.append(Market(env, m))
+                except ValueError as exc:
+                    raise ValueError(f"markets[{i}]: {exc}") from None
+        if len(segs) != w.size:
+            raise ValueError(f"weights has {w.size} entries but markets has {len(segs)}")
+        F = np.array([s.probabilities for s in segs])
+        avg = w @ F
+        dev = float(np.abs(avg - self.market.probabilities).max())
+        if dev > tol.FEAS:
+            raise ValueError(f"segments do not average to the market: weighted average "
+                             f"{np.round(avg, 9).tolist()} differs from "
+                             f"{np.round(self.market.probabilities, 9).tolist()} by {dev:.3g} "
+                             f"(tolerance {tol.FEAS:g})")
+        w.setflags(write=False)
+        object.__setattr__(self, "weights", w)
+        object.__setattr__(self, "markets", tuple(segs))
+        if self.mechanisms is None:
+            mechs = tuple(optimal_mechanism(env, s, selection=self.selection) for s in segs)
+        else:
+            mechs = tuple(self.mechanisms)
+            if len(mechs) != len(segs):
+                raise ValueError(f"mechanisms has {len(mechs)} entries but markets has {len(segs)}")
+            for i, mm in enumerate(mechs):
+                if not isinstance(mm, Mechanism) or mm.env != env:
+                    raise ValueError(f"mechanisms[{i}] must be a Mechanism over the market's environment")
+        object.__setattr__(self, "mechanisms", mechs)
+        if self.original is None:
+            object.__setattr__(self, "original",
+                               optimal_mechanism(env, self.market, selection=self.selection))
+        elif not isinstance(self.original, Mechanism) or self.original.env != env:
+            raise ValueError("original must be a Mechanism over the market's environment")
+        if self.exact_weights is not None:
+            if len(self.exact_weights) != w.size:
+                raise ValueError("exact_weights must have one entry per segment")
+            object.__setattr__(self, "exact_weights", tuple(Fraction(x) for x in self.exact_weights))
+        if self.exact_markets is not None:
+            if len(self.exact_markets) != w.size:
+                raise ValueError("exact_markets must have one entry per segment")
+            object.__setattr__(self, "exact_markets",
+                               tuple(tuple(Fraction(x) for x in row) for row in self.exact_markets))
+
+    # -- basic accessors ---------------------------------------------------------------
+    @property
+    def env(self) -> Environment:
+        return self.market.env
+
+    @property
+    def n_segments(self) -> int:
+        return len(self.markets)
+
+    @property
+    def segment_probabilities(self) -> np.ndarray:
+        """(m, n) matrix of the segments' distributions."""
+        return np.array([s.probabilities for s in self.markets])
+
+    # -- welfare comparison --------------------------------------------------------------
+    @cached_property
+    def surplus(self) -> np.ndarray:
+        return np.array([m.utilities for m in self.mechanisms])
+
+    @property
+    def original_surplus(self) -> np.ndarray:
+        return self.original.utilities
+
+    @cached_property
+    def surplus_change(self) -> np.ndarray:
+        return self.surplus - self.original_surplus[None, :]
+
+    @cached_property
+    def type_surplus_change(self) -> np.ndarray:
+        F = self.segment_probabilities
+        mass = self.weights[:, None] * F  # (m, n): mass of type t in segment i
+        f = self.market.probabilities
+        tot = (mass * self.surplus_change).sum(axis=0)
+        out = np.zeros_like(f)
+        pos = f > 0
+        out[pos] = tot[pos] / f[pos]
+        return out
+
+    @property
+    def segment_revenues(self) -> np.ndarray:
+        return np.array([m.revenue for m in self.mechanisms])
+
+    @property
+    def revenue(self) -> float:
+        return float(self.weights @ self.segment_revenues)
+
+    @property
+    def revenue_change(self) -> float:
+        return self.revenue - self.original.revenue
+
+    @property
+    def consumer_surplus(self) -> float:
+        return float(self.weights @ np.array([m.expected_consumer_surplus for m in self.mechanisms]))
+
+    @property
+    def consumer_surplus_change(self) -> float:
+        return self.consumer_surplus - self.original.expected_consumer_surplus
+
+    @property
+    def total_surplus(self) -> float:
+        return float(self.weights @ np.array([m.total_surplus for m in self.mechanisms]))
+
+    @property
+    def total_surplus_change(self) -> float:
+        return self.total_surplus - self.original.total_surplus
+
+    def pareto_report(self, atol: float = tol.EQUAL) -> dict:
+        """HS section 4.1 comparison of every segment with the unsegmented market.
+
+        Segment i *weakly Pareto dominates* f when ``CS(t, f_i) >= CS(t, f) - atol`` for every
+        type with ``f_i(t) > 0``; it *Pareto dominates* f when moreover some such type gains
+        more than ``atol``. The segmentation is Pareto improving when every segment with
+        positive weight weakly dominates and some dominates.
+        """
+        F = self.segment_probabilities
+        ch = self.surplus_change
+        weak, strict = [], []
+        for i in range(self.n_segments):
+            sup = F[i] > 0
+            weak.append(bool(np.all(ch[i, sup] >= -atol)))
+            strict.append(weak[-1] and bool(np.any(ch[i, sup] > atol)))
+        active = self.weights > 0
+        improving = bool(all(w for w, a in zip(weak, active) if a)
+                         and any(s for s, a in zip(strict, active) if a))
+        return {"weakly_dominates": weak, "dominates": strict, "pareto_improving": improving}
+
+    @property
+    def is_pareto_improving(self) -> bool:
+        return self.pareto_report()["pareto_improving"]
+
+    @property
+    def is_trivial(self) -> bool:
+        """All segments with positive weight equal the original market (HS section 4)."""
+        F = self.segment_probabilities[self.weights > 0]
+        return bool(np.all(np.abs(F - self.market.probabilities[None, :]) <= tol.FEAS))
+
+    # -- verification ------------------------------------------------------------------
+    def verify(self, exact: bool = False, atol: float = tol.FEAS,
+               check_pareto: bool | None = None) -> Verification:
+        """Re-check the segmentation independently of the solver that produced it.
+
+        Checks (1) the segments average to the market (in ``Fraction`` arithmetic when
+        ``exact``); (2) every segment's mechanism, and the original one, is IC and IR
+        (:meth:`Mechanism.verify`); (3) each is revenue-optimal for its market: its revenue
+        equals the LP-duality upper bound of :func:`revenue_upper_bound` (exactly when
+        ``exact``); (4) when ``check_pareto`` (default: whenever the segmentation claims
+        to be Pareto improving in floating point) that it is Pareto improving — exactly,
+        from the exact vertices, when ``exact``.
+
+        Returns
+        -------
+        Verification
+            ``details`` holds, for ``exact=True``, the exact per-segment surplus changes.
+        """
+        failures: list[str] = []
+        worst = 0.0
+        env = self.env
+        n = env.n_types
+        if check_pareto is None:
+            check_pareto = self.is_pareto_improving
+        mechs = list(self.mechanisms) + [self.original]
+        names = [f"segment {i}" for i in range(self.n_segments)] + ["original market"]
+        if exact:
+            fe = rational_vector(self.market.probabilities, total=1)
+            we = self.exact_weights or rational_vector(self.weights, total=1)
+            Fe = self.exact_markets or tuple(rational_vector(s.probabilities, total=1)
+                                             for s in self.markets)
+            if sum(we, Fraction(0)) != 1:
+                failures.append(f"exact weights sum to {sum(we, Fraction(0))}, not 1")
+            if any(x < 0 for x in we):
+                failures.append("an exact weight is negative")
+            for i, row in enumerate(Fe):
+                if any(x < 0 for x in row) or sum(row, Fraction(0)) != 1:
+                    failures.append(f"segment {i} is not an exact probability vector")
+            for t in range(n):
+                avg = sum((we[i] * Fe[i][t] for i in range(len(we))), Fraction(0))
+                if avg != fe[t]:
+                    failures.append(f"segments average to {avg} for type {env.types[t]}, market has {fe[t]}")
+                    worst = max(worst, abs(float(avg - fe[t])))
+            exact_u = []
+            markets_exact = list(Fe) + [fe]
+            for name, mech, fx in zip(names, mechs, markets_exact):
+                chk = mech.verify(exact=True, atol=atol)
+                if not chk.ok:
+                    failures.extend(f"{name}: {s}" for s in chk.failures)
+                    worst = max(worst, chk.max_violation)
+                    exact_u.append(None)
+                    continue
+                xe, pe, ue = _exact_mechanism_data(mech, chk)
+                exact_u.append(ue)
+                rev = sum((fx[t] * pe[t] for t in range(n)), Fraction(0))
+                ub = revenue_upper_bound(env, fx, exact=True)
+                if ub == float("inf") or rev != ub:
+                    gap = float("inf") if ub == float("inf") else float(ub - rev)
+                    failures.append(f"{name}: optimality not certified exactly (duality gap {gap:.3g})")
+            details = {}
+            if check_pareto and all(u is not None for u in exact_u):
+                u0 = exact_u[-1]
+                weak_all, strict_any = True, False
+                changes = []
+                for i in range(self.n_segments):
+                    ch = [exact_u[i][t] - u0[t] for t in range(n)]
+                    changes.append(ch)
+                    if we[i] == 0:
+                        continue
+                    sup = [t for t in range(n) if Fe[i][t] > 0]
+                    if any(ch[t] < 0 for t in sup):
+                        weak_all = False
+                        failures.append(f"segment {i} does not weakly Pareto dominate the market (exact)")
+                    if any(ch[t] > 0 for t in sup):
+                        strict_any = True
+                if not strict_any:
+                    failures.append("no segment strictly Pareto dominates the market (exact)")
+                details["surplus_change"] = changes
+            return Verification(ok=not failures, failures=tuple(failures[:20]),
+                                max_violation=worst, exact=True, details=details)
+
+        # floating checks
+        dev = float(np.abs(self.weights @ self.segment_probabilities - self.market.probabilities).max())
+        if dev > atol:
+            failures.append(f"segments do not average to the market (deviation {dev:.3g})")
+        worst = max(worst, dev)
+        if abs(self.weights.sum() - 1) > tol.PROB_SUM or np.any(self.weights < 0):
+            failures.append("weights are not a probability vector")
+        for name, mech, mk in zip(names, mechs, list(self.markets) + [self.market]):
+            chk = mech.verify(exact=False, atol=atol)
+            if not chk.ok:
+                failures.extend(f"{name}: {s}" for s in chk.failures)
+            worst = max(worst, chk.max_violation)
+            ub = revenue_upper_bound(env, mk.probabilities)
+            rev = mech.revenue_in(mk)
+            gap = ub - rev
+            if gap > tol.EQUAL * max(1.0, abs(ub)):
+                failures.append(f"{name}: revenue {rev:.9g} below the duality bound {ub:.9g}")
+        if check_pareto and not self.is_pareto_improving:
+            failures.append("segmentation is not Pareto improving")
+        return Verification(ok=not failures, failures=tuple(failures[:20]), max_violation=worst,
+                            exact=False)
+
+    # -- presentation ------------------------------------------------------------------
+    def as_dict(self) -> dict:
+        env = self.env
+        rep = self.pareto_report()
+        return {
+            "types": list(env.types), "selection": self.selection,
+            "market": self.market.probabilities.tolist(),
+            "weights": self.weights.tolist(),
+            "segments": [s.probabilities.tolist() for s in self.markets],
+            "segment_surplus": self.surplus.tolist(),
+            "original_surplus": self.original_surplus.tolist(),
+            "surplus_change": self.surplus_change.tolist(),
+            "type_surplus_change": self.type_surplus_change.tolist(),
+            "segment_revenue": self.segment_revenues.tolist(),
+            "revenue": self.revenue, "original_revenue": self.original.revenue,
+            "revenue_change": self.revenue_change,
+            "consumer_surplus_change": self.consumer_surplus_change,
+            "total_surplus_change": self.total_surplus_change,
+            "weakly_dominates": rep["weakly_dominates"], "dominates": rep["dominates"],
+            "pareto_improving": rep["pareto_improving"],
+        }
+
+
+# ---------------------------------------------------------------------------------------
+# Result of a Pareto-improvement search
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ParetoImprovement:
+    """Whether a market is Pareto improvable, and how (HS sections 4.1, 6, Theorem 1).
+
+    Attributes
+    ----------
+    market : Market
+    improvable : bool or None
+        True with a verified Pareto-improving ``segmentation``; False when the method
+        proves none exists (e.g. an efficient market, HS Observation 1, or an exact
+        certificate); None when the method cannot decide (e.g. Theorem 1 does not apply
+        because the market has multiple optimal payment rules).
+    segmentation : Segmentation or None
+    reason : str
+    method : str                 ``"theorem"`` or ``"exact"``
+    selection : str
+    dominating : object or None  the Pareto-dominating market used (method ``"theorem"``)
+    epsilon : Fraction or None   the weight of the dominating segment (method ``"theorem"``)
+    certificate : object or None
+        Method-specific evidence that no improvement exists (method ``"exact"``); when it
+        has a ``verify`` method, :meth:`verify` calls it.
+    """
+
+    market: Market
+    improvable: bool | None
+    segmentation: Segmentation | None
+    reason: str
+    method: str = "theorem"
+    selection: str = "efficient"
+    dominating: Any = None
+    epsilon: Any = None
+    certificate: Any = None
+
+    def verify(self, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+        """Re-check the answer: a returned segmentation must verify and be Pareto improving
+        and strictly raise revenue (method ``"theorem"``); ``improvable=False`` from
+        Observation 1 needs the market's selected mechanism to be efficient; a certificate
+        with a ``verify`` method is re-checked."""
+        failures: list[str] = []
+        worst = 0.0
+        if self.segmentation is not None:
+            chk = self.segmentation.verify(exact=exact, atol=atol, check_pareto=True)
+            if not chk.ok:
+                failures.extend(chk.failures)
+            worst = chk.max_violation
+            if self.improvable is not True:
+                failures.append("a Pareto-improving segmentation is attached but improvable is not True")
+            if self.method == "theorem" and not self.segmentation.revenue_change > tol.EQUAL:
+                failures.append("the Theorem 1 segmentation does not strictly raise revenue")
+        elif self.improvable is True:
+            failures.append("improvable is True but no segmentation is attached")
+        if self.improvable is False and self.certificate is None:
+            mech = optimal_mechanism(self.market.env, self.market, selection=self.selection)
+            if not mech.is_efficient:
+                failures.append("improvable=False without a certificate, but the market is inefficient")
+        if self.certificate is not None and hasattr(self.certificate, "verify"):
+            c = self.certificate.verify(exact=exact)
+            if not getattr(c, "ok", bool(c)):
+                failures.extend(getattr(c, "failures", ("certificate does not verify",)))
+        return Verification(ok=not failures, failures=tuple(failures), max_violation=worst,
+                            exact=exact)
+
+    def as_dict(self) -> dict:
+        d = {"improvable": self.improvable, "reason": self.reason, "method": self.method,
+             "selection": self.selection,
+             "epsilon": None if self.epsilon is None else str(self.epsilon)}
+        if self.segmentation is not None:
+            d["segmentation"] = self.segmentation.as_dict()
+        return d
