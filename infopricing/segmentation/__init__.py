@@ -8,5 +8,5 @@ __all__: list[str] = []
 # which stays available as ``infopricing.segmentation.bbm15.Segmentation``.
 from .result import ParetoImprovement, Segmentation  # noqa: E402,F811
 
-__all__ += ["ParetoImprovement"]
+__all__ += [n for n in ("Segmentation", "ParetoImprovement") if n not in __all__]
 # --- end HS part A block ----------------------------------------------------------------
