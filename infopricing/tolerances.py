@@ -14,6 +14,15 @@ literal tolerance.
                are treated as equal.
 ``RATIONAL_DENOMINATOR``  largest denominator used when a floating answer is
                rationalised for an exact re-check.
+``LAZY_CUT``   lazy IC generation (large menus): an IC row not yet in the LP that is
+               violated by more than this is added before the solve is accepted.
+``MASS``       a probability mass at most this is treated as zero when a construction
+               subtracts masses (greedy segmentation residuals, posteriors of unused
+               recommendations).
+``TIE``        two net surpluses (or prices) closer than this are a tie for the
+               consumer (BBM25 uniform tie-breaking) in the competition checks.
+``PRICE_STEP`` the step for deviations "just above / just below" a critical price in
+               the BBM25 equilibrium check (must exceed ``TIE``).
 """
 
 PROB_SUM = 1e-9
@@ -22,3 +31,7 @@ BINDING = 1e-7
 DUAL = 1e-9
 EQUAL = 1e-7
 RATIONAL_DENOMINATOR = 10**6
+LAZY_CUT = 1e-9
+MASS = 1e-12
+TIE = 1e-11
+PRICE_STEP = 1e-8

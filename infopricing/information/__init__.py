@@ -1,3 +1,17 @@
-"""(filled in by its issue)"""
+"""Information primitives: priors, monopoly pricing, Bayesian persuasion, convex order.
 
-__all__: list[str] = []
+Public: :class:`Prior`, :func:`monopoly_outcome`, :func:`persuade`,
+:func:`mpc_optimize`, :func:`buyer_optimal_learning` and their result types.
+"""
+
+from ._check import CheckReport
+from .prior import Prior, as_prior
+from .monopoly import MonopolyOutcome, monopoly_outcome
+from .mpc import (MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize,
+                  price_optimality_constraints)
+from .persuasion import PersuasionResult, concavified_value, persuade
+
+__all__ = ["CheckReport", "Prior", "as_prior", "MonopolyOutcome", "monopoly_outcome",
+           "PersuasionResult", "persuade", "concavified_value",
+           "MPCResult", "mpc_optimize", "is_mean_preserving_contraction",
+           "price_optimality_constraints", "integrated_cdf"]

@@ -1,6 +1,28 @@
-"""(filled in by its issue)"""
+"""Market segmentation: BBM 2015 single-product segmentation; HS Pareto improvements."""
 
 __all__: list[str] = []
+
+# --- BBM 2015 single-product segmentation (information issue) -------------------
+from .bbm15 import (  # noqa: E402
+    Segmentation,
+    SurplusTriangle,
+    greedy_segmentation,
+    perfect_discrimination,
+    plot_surplus_triangle,
+    segmentation_for_point,
+    surplus_triangle,
+)
+
+__all__ += [
+    "Segmentation",
+    "SurplusTriangle",
+    "surplus_triangle",
+    "greedy_segmentation",
+    "perfect_discrimination",
+    "segmentation_for_point",
+    "plot_surplus_triangle",
+]
+# --- end BBM 2015 block ------------------------------------------------------------
 
 # --- HS Pareto-improving segmentation (issue 3, part A) -------------------------------
 # ``Segmentation`` is issue 3's public name (HS segmentations of multi-product markets);

@@ -1,0 +1,290 @@
+"""Bayesian persuasion with finite states and actions, as a linear program.
+
+A sender commits to a signal about the state; the receiver updates and takes an action.
+By the revelation principle it suffices to recommend actions: the signal is a joint
+distribution ``x[w, a] = prior[w] * signal[w, a]`` and the recommendation must be
+*obedient*: for every recommended ``a`` and every alternative ``b``,
+``sum_w x[w, a] (u_R(w, a) - u_R(w, b)) >= 0``. The sender maximises
+``sum_{w,a} x[w, a] u_S(w, a)``.
+
+Tie-breaking is **sender-preferred**: obedience is a weak inequality, so a receiver who
+is indifferent follows the recommendation (the standard sender-preferred equilibrium of
+Kamenica & Gentzkow 2011). The result records which obedience constraints bind (where
+the receiver is indifferent).
+
+For two states the sender's value is also computed by concavification (the concave
+envelope of the sender's value as a function of the posterior) as an independent
+cross-check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import tolerances as tol
+from ..lp import Status, solve_lp
+from ..model._validate import frozen, labels, probability_vector, real_array
+from ._check import CheckReport, _Checker
+
+__all__ = ["PersuasionResult", "persuade", "concavified_value"]
+
+
+@dataclass(frozen=True, eq=False)
+class PersuasionResult:
+    """The sender-optimal signal of a finite persuasion problem.
+
+    Attributes
+    ----------
+    value : float
+        The sender's expected utility.
+    signal : ndarray (n_states, n_actions)
+        ``signal[w, a]`` = probability of recommending ``a`` in state ``w`` (rows sum to
+        one; a zero-probability state recommends the most likely recommendation).
+    joint : ndarray (n_states, n_actions)
+        ``prior[w] * signal[w, a]``.
+    action_probabilities : ndarray (n_actions,)
+    posteriors : ndarray (n_actions, n_states)
+        Posterior after each recommendation (``nan`` rows for unused ones).
+    prior, receiver_utility, sender_utility : ndarrays
+    states, actions : tuple of str
+    no_information_value : float
+        Sender's utility without information (receiver's prior best action, ties to the
+        sender).
+    full_information_value : float
+        Sender's utility when the state is revealed (ties to the sender).
+    upper_bound : float
+        ``sum_w prior[w] max_a u_S(w, a)``: the sender choosing the action in every state.
+    binding : ndarray (n_actions, n_actions) of bool
+        ``binding[a, b]``: the receiver recommended ``a`` is indifferent to ``b`` (b != a).
+    tie_breaking : str
+        ``"sender-preferred"``.
+    status : Status
+    concavification_value : float or None
+        For two states, the concave envelope of the sender's value at the prior.
+
+    References
+    ----------
+    Kamenica & Gentzkow (2011), Proposition 1 (obedient recommendations) and Corollary 2
+    (concavification); CLW, sections 2-4 (fix a menu, choose the information structure);
+    HS, Appendix B.1.
+    """
+
+    value: float
+    signal: np.ndarray
+    joint: np.ndarray
+    action_probabilities: np.ndarray
+    posteriors: np.ndarray
+    prior: np.ndarray
+    receiver_utility: np.ndarray
+    sender_utility: np.ndarray
+    states: tuple
+    actions: tuple
+    no_information_value: float
+    full_information_value: float
+    upper_bound: float
+    binding: np.ndarray
+    status: Status
+    tie_breaking: str = "sender-preferred"
+    concavification_value: float | None = None
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "status": str(self.status.value),
+                "tie_breaking": self.tie_breaking, "states": list(self.states),
+                "actions": list(self.actions), "prior": self.prior, "signal": self.signal,
+                "action_probabilities": self.action_probabilities,
+                "posteriors": np.where(np.isnan(self.posteriors), None, self.posteriors).tolist(),
+                "no_information_value": self.no_information_value,
+                "full_information_value": self.full_information_value,
+                "upper_bound": self.upper_bound,
+                "concavification_value": self.concavification_value}
+
+    def verify(self, atol: float = tol.FEAS) -> CheckReport:
+        """Re-check obedience, Bayes plausibility, the value and its bounds.
+
+        Checks: the signal's rows are probability vectors; Bayes plausibility (the
+        posteriors weighted by the recommendation probabilities average to the prior);
+        obedience at every used recommendation's posterior (the recommended action is a
+        receiver best response); the value equals the sender's expected utility under
+        the signal; ``no-information value <= value <= upper bound``; and for two states
+        agreement with the concavification.
+        """
+        ck = _Checker()
+        s, mu = self.signal, self.prior
+        ck.check("signal non-negative", -s.min(), atol)
+        ck.check("signal rows sum to one", np.abs(s.sum(axis=1) - 1.0).max(), atol)
+        joint = mu[:, None] * s
+        pa = joint.sum(axis=0)
+        used = pa > tol.MASS
+        post = np.where(used[:, None], joint.T / np.where(used, pa, 1.0)[:, None], 0.0)
+        ck.check("Bayes plausibility", np.abs(pa[used] @ post[used] - mu).max(), atol)
+        # expected receiver utility of every action at each used posterior
+        eu = post[used] @ self.receiver_utility  # (used, n_actions)
+        rec = np.flatnonzero(used)
+        gain = eu.max(axis=1) - eu[np.arange(rec.size), rec]
+        ck.check("obedience (recommended action is a best response)",
+                 gain.max(initial=0.0), atol)
+        val = float((joint * self.sender_utility).sum())
+        ck.check("value equals the sender's expected utility", abs(val - self.value), atol)
+        ck.check("value >= no-information value", self.no_information_value - self.value, atol)
+        ck.check("value <= sender-chooses-action bound", self.value - self.upper_bound, atol)
+        if self.concavification_value is not None:
+            ck.check("agrees with concavification (two states)",
+                     abs(self.concavification_value - self.value), atol)
+        return ck.report()
+
+
+def _best_response_value(belief, uR, uS, atol=tol.EQUAL):
+    """Sender's utility when the receiver best-responds to ``belief``, ties to sender."""
+    eu = belief @ uR
+    best = eu.max()
+    opt = eu >= best - atol * max(1.0, abs(best))
+    return float((belief @ uS)[opt].max())
+
+
+def concavified_value(prior, receiver_utility, sender_utility, atol: float = tol.EQUAL) -> float:
+    """Concave envelope of the sender's value at the prior, for two states.
+
+    The sender's value ``v(q)`` (receiver best-responds to posterior ``q`` on the second
+    state, ties to the sender) is piecewise linear between the receiver's indifference
+    points; its concave envelope at the prior is the best chord between two such points
+    (or 0, 1) that brackets the prior.
+
+    References
+    ----------
+    Kamenica & Gentzkow (2011), Corollary 2.
+    """
+    mu = probability_vector(prior, "prior")
+    uR = real_array(receiver_utility, "receiver_utility", ndim=2)
+    uS = real_array(sender_utility, "sender_utility", ndim=2)
+    if mu.size != 2 or uR.shape[0] != 2 or uS.shape != uR.shape:
+        raise ValueError("concavified_value needs exactly two states (utilities of shape (2, n_actions))")
+    # posterior q = P(state 2); receiver utility of action a: uR[0,a] + q (uR[1,a]-uR[0,a])
+    base, slope = uR[0], uR[1] - uR[0]
+    pts = [0.0, 1.0, float(mu[1])]
+    m = base.size
+    for a in range(m):
+        for b in range(a + 1, m):
+            ds = slope[a] - slope[b]
+            if abs(ds) > atol:
+                q = (base[b] - base[a]) / ds
+                if 0.0 < q < 1.0:
+                    pts.append(float(q))
+    q = np.unique(np.array(pts))
+    vals = np.array([_best_response_value(np.array([1 - t, t]), uR, uS, atol) for t in q])
+    q0 = float(mu[1])
+    best = -np.inf
+    for i in np.flatnonzero(q <= q0 + 1e-15):
+        for j in np.flatnonzero(q >= q0 - 1e-15):
+            if q[j] - q[i] <= 1e-15:
+                cand = vals[i] if abs(q[i] - q0) <= 1e-15 else -np.inf
+                cand = max(cand, vals[j] if abs(q[j] - q0) <= 1e-15 else -np.inf)
+            else:
+                lam = (q0 - q[i]) / (q[j] - q[i])
+                cand = (1 - lam) * vals[i] + lam * vals[j]
+            best = max(best, cand)
+    return float(best)
+
+
+def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
+             method: str = "simplex") -> PersuasionResult:
+    """Sender-optimal obedient signal (Bayesian persuasion LP).
+
+    Parameters
+    ----------
+    prior : array_like (n_states,)
+        Prior over states (non-negative, sums to one).
+    receiver_utility : array_like (n_states, n_actions)
+        ``receiver_utility[w, a]``.
+    sender_utility : array_like (n_states, n_actions)
+        ``sender_utility[w, a]``.
+    states, actions : sequences of str, optional
+        Labels for tables.
+    method : {"simplex", "ipm"}
+        LP method passed to the solver layer.
+
+    Returns
+    -------
+    PersuasionResult
+        ``.value`` (sender's expected utility), ``.signal`` (state x action),
+        ``.posteriors``; ties are broken in the sender's favour (obedience is weak).
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, a prior that is not a probability vector.
+    SolverError
+        When the solver does not return an optimal answer.
+
+    References
+    ----------
+    Kamenica & Gentzkow (2011); CLW, sections 2-4; HS, Appendix B.1.
+    """
+    from ..errors import SolverError
+
+    mu = probability_vector(prior, "prior")
+    uR = real_array(receiver_utility, "receiver_utility", ndim=2)
+    uS = real_array(sender_utility, "sender_utility", ndim=2)
+    n = mu.size
+    if uR.shape[0] != n or uR.shape[1] == 0:
+        raise ValueError(f"receiver_utility must have shape (n_states={n}, n_actions>=1), got {uR.shape}")
+    if uS.shape != uR.shape:
+        raise ValueError(f"sender_utility must have the shape of receiver_utility {uR.shape}, got {uS.shape}")
+    m = uR.shape[1]
+    st = labels(states, n, "w", "states")
+    ac = labels(actions, m, "a", "actions")
+
+    # variables x[w, a], flattened w * m + a
+    N = n * m
+    # Bayes/consistency rows: sum_a x[w, a] = mu[w]
+    rows_c = np.repeat(np.arange(n), m)
+    A_cons = sp.csr_matrix((np.ones(N), (rows_c, np.arange(N))), shape=(n, N))
+    # obedience rows for each ordered pair (a, b), a != b:
+    #   sum_w x[w, a] (uR[w, a] - uR[w, b]) >= 0
+    pairs = [(a, b) for a in range(m) for b in range(m) if a != b]
+    if pairs:
+        P = np.array(pairs)
+        r = np.repeat(np.arange(len(pairs)), n)
+        w_idx = np.tile(np.arange(n), len(pairs))
+        a_idx = np.repeat(P[:, 0], n)
+        b_idx = np.repeat(P[:, 1], n)
+        data = uR[w_idx, a_idx] - uR[w_idx, b_idx]
+        A_ob = sp.csr_matrix((data, (r, w_idx * m + a_idx)), shape=(len(pairs), N))
+    else:
+        A_ob = sp.csr_matrix((0, N))
+    A = sp.vstack([A_cons, A_ob]).tocsc()
+    lo = np.concatenate([mu, np.zeros(A_ob.shape[0])])
+    hi = np.concatenate([mu, np.full(A_ob.shape[0], np.inf)])
+    res = solve_lp(uS.ravel(), A, lo, hi, sense="max", method=method)
+    if res.status is not Status.OPTIMAL:
+        raise SolverError(f"persuasion LP not solved to optimality: {res.status.value} ({res.message})")
+    x = np.clip(res.x.reshape(n, m), 0.0, None)
+    # re-impose the prior exactly on each row (removes solver round-off)
+    rs = x.sum(axis=1)
+    x = np.where(rs[:, None] > 0, x * (mu / np.where(rs > 0, rs, 1.0))[:, None], 0.0)
+    pa = x.sum(axis=0)
+    used = pa > tol.MASS
+    signal = np.zeros((n, m))
+    pos = mu > 0
+    signal[pos] = x[pos] / mu[pos, None]
+    signal[~pos, int(np.argmax(pa))] = 1.0
+    posts = np.full((m, n), np.nan)
+    posts[used] = (x[:, used] / pa[used]).T
+    binding = np.zeros((m, m), dtype=bool)
+    if pairs:
+        slack = res.row_activity[n:]
+        for k, (a, b) in enumerate(pairs):
+            binding[a, b] = used[a] and slack[k] <= tol.BINDING
+    no_info = _best_response_value(mu, uR, uS)
+    full = float(sum(mu[w] * _best_response_value(np.eye(n)[w], uR, uS) for w in range(n)))
+    upper = float(mu @ uS.max(axis=1))
+    conc = concavified_value(mu, uR, uS) if n == 2 else None
+    value = float((x * uS).sum())
+    return PersuasionResult(value=value, signal=frozen(signal), joint=frozen(x),
+                            action_probabilities=frozen(pa), posteriors=frozen(posts),
+                            prior=mu, receiver_utility=frozen(uR), sender_utility=frozen(uS),
+                            states=st, actions=ac, no_information_value=no_info,
+                            full_information_value=full, upper_bound=upper,
+                            binding=binding, status=res.status, concavification_value=conc)

@@ -1,0 +1,551 @@
+"""Single-product market segmentation (Bergemann, Brooks & Morris 2015).
+
+One product, finitely many values ``v_1 < ... < v_K`` with prior probabilities, and a
+marginal cost ``c``. A *segmentation* splits the prior into segments (markets) that
+average back to it; the seller prices optimally in each segment. BBM15 show that the
+achievable (consumer surplus, producer surplus) pairs form the *surplus triangle*
+with vertices
+
+* ``(E[(v-c)^+] - pi*, pi*)`` -- efficient, seller held to the uniform profit ``pi*``
+  (consumer-optimal);
+* ``(0, E[(v-c)^+])`` -- perfect price discrimination (producer-optimal);
+* ``(0, pi*)`` -- uniform profit and no consumer surplus.
+
+The consumer-optimal corner is reached by the *greedy extremal segmentation*: repeatedly
+take the support ``S`` of what is left, peel off as much as possible of the extremal
+market on ``S`` (the one where every price in ``S`` earns the same profit), and repeat.
+Each segment then has every support price optimal, in particular its lowest value (so
+everyone buys: efficiency) and the uniform monopoly price (so the seller earns exactly
+``pi*``). BBM25 Appendix A1 calls such a segmentation *uniform profit preserving*.
+
+Values at or below the cost never trade efficiently; they are gathered into one
+*no-trade segment* (profit 0 at any price, so every price at or above the cost,
+including the uniform price, is optimal there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import tolerances as tol
+from ..information._check import CheckReport, _Checker
+from ..information.monopoly import _cost, optimal_prices, profit_curve
+from ..information.prior import Prior, as_prior
+
+__all__ = [
+    "Segmentation",
+    "SurplusTriangle",
+    "surplus_triangle",
+    "greedy_segmentation",
+    "perfect_discrimination",
+    "segmentation_for_point",
+    "plot_surplus_triangle",
+]
+
+_PROPERTIES = ("efficient", "profit_preserving", "uniform")
+
+
+def _prior(values, prior) -> Prior:
+    if isinstance(prior, Prior) and values is None:
+        return prior
+    if values is None:
+        raise TypeError("values are required unless prior is a Prior")
+    return as_prior(prior, values)
+
+
+# ----------------------------------------------------------------------------------
+# result types
+# ----------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class SurplusTriangle:
+    """The BBM15 surplus triangle of a single-product market.
+
+    Attributes
+    ----------
+    values, prior : ndarray (K,)
+    cost : float
+    uniform_prices : ndarray
+        All optimal uniform (unsegmented) prices.
+    uniform_price : float
+        The lowest of them.
+    uniform_profit : float
+        ``pi*``, the producer surplus floor of every segmentation.
+    efficient_surplus : float
+        ``E[max(v - c, 0)]``.
+    uniform_consumer_surplus : float
+        Consumer surplus without segmentation at :attr:`uniform_price`.
+    vertices : dict
+        ``{"consumer_optimal", "perfect_discrimination", "zero_consumer_surplus"}`` ->
+        ``(consumer surplus, producer surplus)``; ``"uniform_price"`` is the unsegmented
+        outcome (on the edge ``PS = pi*``).
+
+    References
+    ----------
+    BBM15, Theorem 1 and Figure 1 (restated in BBM25, section II.A and Appendix A1).
+    """
+
+    values: np.ndarray
+    prior: np.ndarray
+    cost: float
+    uniform_prices: np.ndarray
+    uniform_price: float
+    uniform_profit: float
+    efficient_surplus: float
+    uniform_consumer_surplus: float
+    vertices: dict = field(repr=False)
+
+    def contains(self, consumer_surplus: float, producer_surplus: float,
+                 atol: float = tol.FEAS) -> bool:
+        """Whether ``(CS, PS)`` lies in the triangle (within ``atol``)."""
+        cs, ps = float(consumer_surplus), float(producer_surplus)
+        return (cs >= -atol and ps >= self.uniform_profit - atol
+                and cs + ps <= self.efficient_surplus + atol)
+
+    def as_dict(self) -> dict:
+        return {"values": self.values, "prior": self.prior, "cost": self.cost,
+                "uniform_prices": self.uniform_prices, "uniform_price": self.uniform_price,
+                "uniform_profit": self.uniform_profit,
+                "efficient_surplus": self.efficient_surplus,
+                "uniform_consumer_surplus": self.uniform_consumer_surplus,
+                "vertices": {k: list(v) for k, v in self.vertices.items()}}
+
+
+@dataclass(frozen=True, eq=False)
+class Segmentation:
+    """A segmentation of a single-product market and the seller's price in each segment.
+
+    Attributes
+    ----------
+    values : ndarray (K,)
+        Strictly increasing values.
+    prior : ndarray (K,)
+        The market being segmented.
+    cost : float
+    weights : ndarray (m,)
+        Segment probabilities (sum to one).
+    markets : ndarray (m, K)
+        ``markets[j]`` is segment j's distribution over ``values``.
+    prices : ndarray (m,)
+        The price charged in each segment (an optimal price there).
+    properties : tuple of str
+        Properties the construction guarantees and :meth:`verify` re-checks:
+        ``"efficient"`` (everyone with value above cost buys), ``"profit_preserving"``
+        (a uniform monopoly price is optimal in every segment, so the producer earns
+        exactly the uniform profit), ``"uniform"`` (in every segment with buyers, every
+        support value above cost earns the same profit and the uniform price is in the
+        support: BBM25 Appendix A1's uniform profit-preserving segments).
+    kind : str
+        How it was built.
+
+    References
+    ----------
+    BBM15, Theorem 1 (greedy extremal segmentation); BBM25, Appendix A1.
+    """
+
+    values: np.ndarray
+    prior: np.ndarray
+    cost: float
+    weights: np.ndarray
+    markets: np.ndarray
+    prices: np.ndarray
+    properties: tuple[str, ...] = ()
+    kind: str = "given"
+
+    def __post_init__(self):
+        for p in self.properties:
+            if p not in _PROPERTIES:
+                raise ValueError(f"properties must be among {_PROPERTIES}, got {p!r}")
+        for name in ("values", "prior", "weights", "markets", "prices"):
+            a = np.array(getattr(self, name), dtype=float)
+            a.setflags(write=False)
+            object.__setattr__(self, name, a)
+
+    # -- construction from a table (e.g. a paper's) ----------------------------------
+    @classmethod
+    def from_markets(cls, values, prior, weights, markets, cost=0.0, prices=None,
+                     properties=("efficient", "profit_preserving")) -> "Segmentation":
+        """Wrap a given segmentation (e.g. a paper's table) for checking.
+
+        Parameters
+        ----------
+        values, prior : array_like (K,)
+        weights : array_like (m,)
+        markets : array_like (m, K)
+        cost : float
+        prices : array_like (m,), optional
+            Default: the lowest optimal price in each segment.
+        properties : tuple of str
+            The properties to re-check in :meth:`verify`.
+        """
+        pr = _prior(values, prior)
+        c = _cost(cost)
+        w = np.asarray(weights, dtype=float)
+        x = np.asarray(markets, dtype=float)
+        if w.ndim != 1 or x.ndim != 2 or x.shape != (w.size, pr.size):
+            raise ValueError(f"markets must have shape (len(weights), len(values)) = "
+                             f"({w.size}, {pr.size}), got {x.shape}")
+        if prices is None:
+            prices = np.array([_lowest_optimal(pr.values, xi, c) for xi in x])
+        return cls(pr.values, pr.probabilities, c, w, x, np.asarray(prices, dtype=float),
+                   tuple(properties), "given")
+
+    # -- welfare -----------------------------------------------------------------------
+    def _per_segment(self):
+        buy = self.values[None, :] >= self.prices[:, None] - tol.EQUAL * np.maximum(1.0, np.abs(self.prices[:, None]))
+        ps = ((self.prices[:, None] - self.cost) * self.markets * buy).sum(axis=1)
+        cs = ((self.values[None, :] - self.prices[:, None]) * self.markets * buy).sum(axis=1)
+        return ps, cs
+
+    @property
+    def producer_surplus(self) -> float:
+        return float(self.weights @ self._per_segment()[0])
+
+    @property
+    def consumer_surplus(self) -> float:
+        return float(self.weights @ self._per_segment()[1])
+
+    @property
+    def total_surplus(self) -> float:
+        return self.producer_surplus + self.consumer_surplus
+
+    @property
+    def n_segments(self) -> int:
+        return int(self.weights.size)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "values": self.values, "prior": self.prior,
+                "cost": self.cost, "weights": self.weights, "markets": self.markets,
+                "prices": self.prices, "properties": list(self.properties),
+                "producer_surplus": self.producer_surplus,
+                "consumer_surplus": self.consumer_surplus,
+                "total_surplus": self.total_surplus}
+
+    # -- certificate ----------------------------------------------------------------------
+    def verify(self, atol: float = tol.FEAS) -> CheckReport:
+        """Re-check the segmentation without trusting how it was built.
+
+        Always checked: weights and segments are probability vectors; the segments
+        average to the prior; each segment's price is at least the cost and optimal in
+        that segment. Then each property in :attr:`properties`: ``efficient`` (every
+        value above the cost in a segment's support is at least the segment's price),
+        ``profit_preserving`` (some uniform monopoly price is optimal in every segment,
+        and the producer surplus equals the uniform profit), ``uniform`` (every support
+        value above the cost of a segment with buyers earns that segment's optimal
+        profit, and a uniform monopoly price is in the support).
+
+        References
+        ----------
+        BBM15, Theorem 1; BBM25, Appendix A1 (uniform profit preserving segmentation).
+        """
+        ck = _Checker()
+        v, c, w, x, p = self.values, self.cost, self.weights, self.markets, self.prices
+        ck.check("weights non-negative", -w.min(initial=0.0), atol)
+        ck.check("weights sum to one", abs(w.sum() - 1.0), atol)
+        ck.check("segments non-negative", -x.min(initial=0.0), atol)
+        ck.check("segments sum to one", np.abs(x.sum(axis=1) - 1.0).max(initial=0.0), atol)
+        ck.check("segments average to the prior", np.abs(w @ x - self.prior).max(initial=0.0), atol)
+        ck.check("prices at or above cost", (c - p).max(initial=-1.0), atol)
+        prof = np.array([profit_curve(v, xi, c) for xi in x]).reshape(x.shape)
+        seg_best = np.maximum(np.where((x > tol.MASS) & (v[None, :] >= c), prof, 0.0).max(axis=1, initial=0.0), 0.0)
+        ps_seg, _ = self._per_segment()
+        ck.check("each price optimal in its segment",
+                 (seg_best - ps_seg).max(initial=0.0), atol)
+        uni_idx, uni_profit = optimal_prices(v, self.prior, c)
+        uni_prices = v[uni_idx]
+        active = w > tol.MASS
+        buyers = (x > tol.MASS) & (v[None, :] > c + atol)
+        if "efficient" in self.properties:
+            gap = np.where(buyers, p[:, None] - v[None, :], -np.inf).max(initial=-np.inf)
+            ck.check("efficient: every value above cost buys", gap if np.isfinite(gap) else 0.0, atol)
+        if "profit_preserving" in self.properties:
+            if uni_prices.size == 0:
+                ck.check("profit preserving: producer surplus equals uniform profit",
+                         abs(self.producer_surplus - uni_profit), atol)
+            else:
+                # profit of each uniform price in each segment vs the segment's best
+                k = np.searchsorted(v, uni_prices)
+                gaps = (seg_best[:, None] - prof[:, k])[active]
+                ck.check("profit preserving: a uniform monopoly price is optimal in every segment",
+                         gaps.max(axis=0).min() if gaps.size else 0.0, atol)
+                ck.check("profit preserving: producer surplus equals uniform profit",
+                         abs(self.producer_surplus - uni_profit), atol)
+        if "uniform" in self.properties:
+            spread = np.where(buyers, np.abs(prof - seg_best[:, None]), 0.0)[active]
+            ck.check("uniform: every support value above cost earns the same profit",
+                     spread.max(initial=0.0), atol)
+            if uni_prices.size:
+                k = np.searchsorted(v, uni_prices)
+                has = buyers[:, k].any(axis=1) | ~buyers.any(axis=1)
+                if not np.all(has[active]):
+                    ck.fail("uniform: a uniform monopoly price is in every segment's support",
+                            f"missing in segments {np.flatnonzero(active & ~has).tolist()}")
+        return ck.report()
+
+
+def _lowest_optimal(values, x, c) -> float:
+    idx, _ = optimal_prices(values, x, c)
+    return float(values[idx[0]]) if idx.size else float(max(c, values[-1]))
+
+
+# ----------------------------------------------------------------------------------
+# the triangle
+# ----------------------------------------------------------------------------------
+def surplus_triangle(values, prior, cost=0.0) -> SurplusTriangle:
+    """Uniform monopoly price and profit, efficient surplus and the triangle's vertices.
+
+    Parameters
+    ----------
+    values : array_like (K,)
+        Strictly increasing values (or residual willingness to pay).
+    prior : array_like (K,) or Prior
+        Probabilities of the values (sum to one).
+    cost : float
+        Marginal cost (prices at or above it; profit ``(p - c) * demand``).
+
+    Returns
+    -------
+    SurplusTriangle
+
+    References
+    ----------
+    BBM15, Theorem 1 and Figure 1; BBM25, section II.A.
+    """
+    pr = _prior(values, prior)
+    c = _cost(cost)
+    v, f = pr.values, pr.probabilities
+    idx, pi_star = optimal_prices(v, f, c)
+    uni = v[idx] if idx.size else np.array([c])
+    p0 = float(uni[0])
+    buy = v >= p0
+    cs_u = float(((v - p0) * f)[buy].sum())
+    ts = float((np.maximum(v - c, 0.0) * f).sum())
+    verts = {"consumer_optimal": (ts - pi_star, pi_star),
+             "perfect_discrimination": (0.0, ts),
+             "zero_consumer_surplus": (0.0, pi_star),
+             "uniform_price": (cs_u, pi_star)}
+    return SurplusTriangle(v, f, c, uni, p0, float(pi_star), ts, cs_u, verts)
+
+
+# ----------------------------------------------------------------------------------
+# constructions
+# ----------------------------------------------------------------------------------
+def _greedy_kernel(v: np.ndarray, f: np.ndarray, c: float):
+    """Greedy extremal segments of the buyers' part (values above cost).
+
+    Returns (masses, markets): unnormalised segment masses and their distributions.
+    """
+    resid = np.where(v > c, f, 0.0).astype(float)
+    total = resid.sum()
+    masses, markets = [], []
+    floor = tol.MASS * max(1.0, total)
+    resid[resid <= floor] = 0.0
+    for _ in range(v.size + 1):
+        S = np.flatnonzero(resid > 0)
+        if S.size == 0:
+            break
+        vs = v[S]
+        demand = (vs[0] - c) / (vs - c)  # equal profit vs[0]-c at every price in S
+        ext = demand - np.append(demand[1:], 0.0)
+        ratio = resid[S] / ext
+        j = int(np.argmin(ratio))
+        alpha = float(ratio[j])
+        seg = np.zeros_like(resid)
+        seg[S] = ext
+        masses.append(alpha)
+        markets.append(seg)
+        resid[S] -= alpha * ext
+        resid[S[j]] = 0.0
+        resid[resid <= floor] = 0.0
+    return masses, markets
+
+
+def greedy_segmentation(values, prior, cost=0.0) -> Segmentation:
+    """The greedy extremal (uniform profit-preserving) segmentation: consumer-optimal.
+
+    Every segment with buyers is an *extremal* market: all its support prices earn the
+    same profit ``(min supp - c)``, so its lowest value is optimal (everyone buys:
+    efficient) and the uniform monopoly price, always in its support, is optimal (the
+    seller earns exactly the uniform profit). Values at or below the cost form one
+    extra no-trade segment. The seller is assumed to charge the lowest optimal price in
+    each segment (the consumer-preferred selection); the outcome is the consumer-optimal
+    vertex ``(E[(v-c)^+] - pi*, pi*)`` of the surplus triangle.
+
+    Parameters
+    ----------
+    values : array_like (K,)
+        Strictly increasing values (e.g. residual willingness to pay).
+    prior : array_like (K,) or Prior
+        Probabilities summing to one.
+    cost : float, default 0
+        Marginal cost ``c``.
+
+    Returns
+    -------
+    Segmentation
+        With ``.weights`` (m,) and ``.markets`` (m, K), probability vectors over
+        ``values``; ``.prices`` the lowest value of each segment; ``properties =
+        ("efficient", "profit_preserving", "uniform")`` re-checked by ``verify()``.
+        At most K segments with buyers (each step empties one support point).
+
+    References
+    ----------
+    BBM15, Theorem 1 and the greedy algorithm of its section II; BBM25, Appendix A1
+    (Theorem 1B of BBM15: uniform profit preserving segmentation).
+    """
+    pr = _prior(values, prior)
+    c = _cost(cost)
+    v, f = pr.values, pr.probabilities
+    masses, markets = _greedy_kernel(v, f, c)
+    weights = list(masses)
+    segs = list(markets)
+    prices = [float(v[np.flatnonzero(s > 0)[0]]) for s in segs]
+    lo = np.where(v > c, 0.0, f)
+    idx, _ = optimal_prices(v, f, c)
+    p_star = float(v[idx[0]]) if idx.size else c
+    if lo.sum() > tol.MASS:
+        weights.append(float(lo.sum()))
+        segs.append(lo / lo.sum())
+        prices.append(max(p_star, c))
+    w = np.array(weights)
+    w = w / w.sum() if w.size else w
+    x = np.array(segs).reshape(len(segs), v.size)
+    return Segmentation(v, f, c, w, x, np.array(prices),
+                        ("efficient", "profit_preserving", "uniform"), "greedy")
+
+
+def perfect_discrimination(values, prior, cost=0.0) -> Segmentation:
+    """One segment per value, priced at the value (values below cost priced at cost).
+
+    The producer-optimal vertex ``(0, E[(v-c)^+])`` of the surplus triangle.
+
+    References
+    ----------
+    BBM15, Figure 1 (first-degree price discrimination vertex).
+    """
+    pr = _prior(values, prior)
+    c = _cost(cost)
+    v, f = pr.values, pr.probabilities
+    keep = np.flatnonzero(f > 0)
+    x = np.zeros((keep.size, v.size))
+    x[np.arange(keep.size), keep] = 1.0
+    return Segmentation(v, f, c, f[keep], x, np.maximum(v[keep], c), ("efficient",),
+                        "perfect discrimination")
+
+
+def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, cost=0.0,
+                           atol: float = tol.FEAS) -> Segmentation:
+    """A segmentation (with the seller's price in each segment) achieving a welfare pair.
+
+    The point is written in barycentric coordinates of the triangle's vertices and the
+    three vertex segmentations are mixed with those weights: the greedy segmentation
+    priced at each segment's lowest value (consumer-optimal vertex), perfect
+    discrimination (producer-optimal vertex) and the greedy segmentation priced at each
+    segment's highest value (every support price is optimal there, so this is also an
+    equilibrium; consumer surplus 0 and profit ``pi*``). Mixing segmentations of the same
+    prior gives a segmentation of that prior, and welfare is linear in the mixture.
+
+    Parameters
+    ----------
+    values, prior : as in :func:`greedy_segmentation`
+    consumer_surplus, producer_surplus : float
+        A point of the surplus triangle (checked within ``atol``).
+    cost : float
+
+    Raises
+    ------
+    ValueError
+        When the point is outside the triangle.
+
+    References
+    ----------
+    BBM15, Theorem 1 (every point of the triangle is attained).
+    """
+    tri = surplus_triangle(values, prior, cost)
+    cs, ps = float(consumer_surplus), float(producer_surplus)
+    if not tri.contains(cs, ps, atol):
+        raise ValueError(
+            f"(consumer_surplus, producer_surplus) = ({cs:g}, {ps:g}) is outside the surplus "
+            f"triangle: need consumer_surplus >= 0, producer_surplus >= {tri.uniform_profit:g} "
+            f"and their sum <= {tri.efficient_surplus:g}")
+    gap = tri.efficient_surplus - tri.uniform_profit
+    g = greedy_segmentation(tri.values, tri.prior, tri.cost)
+    if gap <= atol:
+        return g
+    lam1 = min(max(cs / gap, 0.0), 1.0)
+    lam2 = min(max((ps - tri.uniform_profit) / gap, 0.0), 1.0 - lam1)
+    lam3 = max(1.0 - lam1 - lam2, 0.0)
+    perfect = perfect_discrimination(tri.values, tri.prior, tri.cost)
+    high = np.array([tri.values[np.flatnonzero(m > tol.MASS)[-1]] if m[tri.values > tri.cost].sum() > tol.MASS
+                     else p0 for m, p0 in zip(g.markets, g.prices)])
+    parts = [(lam1, g.weights, g.markets, g.prices),
+             (lam2, perfect.weights, perfect.markets, perfect.prices),
+             (lam3, g.weights, g.markets, high)]
+    W, X, P = [], [], []
+    for lam, w, x, p in parts:
+        if lam > tol.MASS:
+            W.append(lam * w)
+            X.append(x)
+            P.append(p)
+    props = ("profit_preserving",) if lam2 <= tol.MASS else ()
+    if lam3 <= tol.MASS:
+        props = props + ("efficient",)
+    return Segmentation(tri.values, tri.prior, tri.cost, np.concatenate(W), np.vstack(X),
+                        np.concatenate(P), props, f"mixture of vertices ({lam1:.4g}, {lam2:.4g}, {lam3:.4g})")
+
+
+# ----------------------------------------------------------------------------------
+# plot
+# ----------------------------------------------------------------------------------
+def plot_surplus_triangle(triangle: SurplusTriangle, points=None, ax=None):
+    """Draw the surplus triangle with its vertices and achieved points.
+
+    Parameters
+    ----------
+    triangle : SurplusTriangle
+    points : dict, optional
+        ``label -> (consumer surplus, producer surplus)`` or ``label -> Segmentation``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    BBM15, Figure 1.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 5))
+    else:
+        fig = ax.figure
+    V = triangle.vertices
+    tri = np.array([V["consumer_optimal"], V["perfect_discrimination"], V["zero_consumer_surplus"]])
+    ax.fill(tri[:, 0], tri[:, 1], alpha=0.2, color="tab:blue", label="achievable (CS, PS)")
+    ax.plot(*np.vstack([tri, tri[:1]]).T, color="tab:blue")
+    ts = triangle.efficient_surplus
+    ax.plot([0, ts], [ts, 0], ls=":", color="grey", label="efficient frontier CS + PS = TS")
+    names = {"consumer_optimal": "consumer-optimal (greedy)", "perfect_discrimination":
+             "perfect discrimination", "zero_consumer_surplus": "zero CS, uniform profit",
+             "uniform_price": "uniform price"}
+    for k, (cs, ps) in V.items():
+        ax.plot(cs, ps, "o", ms=6)
+        ax.annotate(names[k], (cs, ps), textcoords="offset points", xytext=(5, 5), fontsize=8)
+    for label, pt in (points or {}).items():
+        if isinstance(pt, Segmentation):
+            pt = (pt.consumer_surplus, pt.producer_surplus)
+        ax.plot(pt[0], pt[1], "x", ms=9, mew=2)
+        ax.annotate(str(label), pt, textcoords="offset points", xytext=(5, -12), fontsize=8)
+    ax.set_xlabel("consumer surplus")
+    ax.set_ylabel("producer surplus")
+    ax.set_xlim(-0.05 * ts, 1.08 * ts if ts > 0 else 1)
+    ax.set_ylim(0, 1.08 * ts if ts > 0 else 1)
+    ax.set_title("Surplus triangle (BBM 2015)")
+    ax.legend(loc="upper right", fontsize=8)
+    return fig
