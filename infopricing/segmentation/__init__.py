@@ -4,7 +4,7 @@ __all__: list[str] = []
 
 # --- BBM 2015 single-product segmentation (information issue) -------------------
 from .bbm15 import (  # noqa: E402
-    Segmentation,
+    SingleProductSegmentation,
     SurplusTriangle,
     greedy_segmentation,
     perfect_discrimination,
@@ -14,7 +14,7 @@ from .bbm15 import (  # noqa: E402
 )
 
 __all__ += [
-    "Segmentation",
+    "SingleProductSegmentation",
     "SurplusTriangle",
     "surplus_triangle",
     "greedy_segmentation",

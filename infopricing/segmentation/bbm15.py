@@ -35,7 +35,7 @@ from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
 
 __all__ = [
-    "Segmentation",
+    "SingleProductSegmentation",
     "SurplusTriangle",
     "surplus_triangle",
     "greedy_segmentation",
@@ -113,7 +113,7 @@ class SurplusTriangle:
 
 
 @dataclass(frozen=True, eq=False)
-class Segmentation:
+class SingleProductSegmentation:
     """A segmentation of a single-product market and the seller's price in each segment.
 
     Attributes
@@ -165,7 +165,7 @@ class Segmentation:
     # -- construction from a table (e.g. a paper's) ----------------------------------
     @classmethod
     def from_markets(cls, values, prior, weights, markets, cost=0.0, prices=None,
-                     properties=("efficient", "profit_preserving")) -> "Segmentation":
+                     properties=("efficient", "profit_preserving")) -> "SingleProductSegmentation":
         """Wrap a given segmentation (e.g. a paper's table) for checking.
 
         Parameters
@@ -361,7 +361,7 @@ def _greedy_kernel(v: np.ndarray, f: np.ndarray, c: float):
     return masses, markets
 
 
-def greedy_segmentation(values, prior, cost=0.0) -> Segmentation:
+def greedy_segmentation(values, prior, cost=0.0) -> SingleProductSegmentation:
     """The greedy extremal (uniform profit-preserving) segmentation: consumer-optimal.
 
     Every segment with buyers is an *extremal* market: all its support prices earn the
@@ -383,7 +383,7 @@ def greedy_segmentation(values, prior, cost=0.0) -> Segmentation:
 
     Returns
     -------
-    Segmentation
+    SingleProductSegmentation
         With ``.weights`` (m,) and ``.markets`` (m, K), probability vectors over
         ``values``; ``.prices`` the lowest value of each segment; ``properties =
         ("efficient", "profit_preserving", "uniform")`` re-checked by ``verify()``.
@@ -411,11 +411,11 @@ def greedy_segmentation(values, prior, cost=0.0) -> Segmentation:
     w = np.array(weights)
     w = w / w.sum() if w.size else w
     x = np.array(segs).reshape(len(segs), v.size)
-    return Segmentation(v, f, c, w, x, np.array(prices),
+    return SingleProductSegmentation(v, f, c, w, x, np.array(prices),
                         ("efficient", "profit_preserving", "uniform"), "greedy")
 
 
-def perfect_discrimination(values, prior, cost=0.0) -> Segmentation:
+def perfect_discrimination(values, prior, cost=0.0) -> SingleProductSegmentation:
     """One segment per value, priced at the value (values below cost priced at cost).
 
     The producer-optimal vertex ``(0, E[(v-c)^+])`` of the surplus triangle.
@@ -430,12 +430,12 @@ def perfect_discrimination(values, prior, cost=0.0) -> Segmentation:
     keep = np.flatnonzero(f > 0)
     x = np.zeros((keep.size, v.size))
     x[np.arange(keep.size), keep] = 1.0
-    return Segmentation(v, f, c, f[keep], x, np.maximum(v[keep], c), ("efficient",),
+    return SingleProductSegmentation(v, f, c, f[keep], x, np.maximum(v[keep], c), ("efficient",),
                         "perfect discrimination")
 
 
 def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, cost=0.0,
-                           atol: float = tol.FEAS) -> Segmentation:
+                           atol: float = tol.FEAS) -> SingleProductSegmentation:
     """A segmentation (with the seller's price in each segment) achieving a welfare pair.
 
     The point is written in barycentric coordinates of the triangle's vertices and the
@@ -491,7 +491,7 @@ def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, co
     props = ("profit_preserving",) if lam2 <= tol.MASS else ()
     if lam3 <= tol.MASS:
         props = props + ("efficient",)
-    return Segmentation(tri.values, tri.prior, tri.cost, np.concatenate(W), np.vstack(X),
+    return SingleProductSegmentation(tri.values, tri.prior, tri.cost, np.concatenate(W), np.vstack(X),
                         np.concatenate(P), props, f"mixture of vertices ({lam1:.4g}, {lam2:.4g}, {lam3:.4g})")
 
 
@@ -505,7 +505,7 @@ def plot_surplus_triangle(triangle: SurplusTriangle, points=None, ax=None):
     ----------
     triangle : SurplusTriangle
     points : dict, optional
-        ``label -> (consumer surplus, producer surplus)`` or ``label -> Segmentation``.
+        ``label -> (consumer surplus, producer surplus)`` or ``label -> SingleProductSegmentation``.
     ax : matplotlib Axes, optional
 
     Returns
@@ -538,7 +538,7 @@ def plot_surplus_triangle(triangle: SurplusTriangle, points=None, ax=None):
         ax.plot(cs, ps, "o", ms=6)
         ax.annotate(names[k], (cs, ps), textcoords="offset points", xytext=(5, 5), fontsize=8)
     for label, pt in (points or {}).items():
-        if isinstance(pt, Segmentation):
+        if isinstance(pt, SingleProductSegmentation):
             pt = (pt.consumer_surplus, pt.producer_surplus)
         ax.plot(pt[0], pt[1], "x", ms=9, mew=2)
         ax.annotate(str(label), pt, textcoords="offset points", xytext=(5, -12), fontsize=8)
