@@ -29,6 +29,16 @@ __all__ += [
 # it takes precedence over bbm15's single-product segmentation class of the same name,
 # which stays available as ``infopricing.segmentation.bbm15.Segmentation``.
 from .result import ParetoImprovement, Segmentation  # noqa: E402,F811
+from .pareto import (  # noqa: E402
+    DominatingMarket,
+    InformationRentPath,
+    information_rent_path,
+    pareto_dominating_market,
+    pareto_improving_segmentation,
+)
 
-__all__ += [n for n in ("Segmentation", "ParetoImprovement") if n not in __all__]
+__all__ += [n for n in ("Segmentation", "ParetoImprovement", "DominatingMarket",
+                        "InformationRentPath", "information_rent_path",
+                        "pareto_dominating_market", "pareto_improving_segmentation")
+            if n not in __all__]
 # --- end HS part A block ----------------------------------------------------------------

@@ -83,6 +83,15 @@ def revenue_upper_bound(env: Environment, probabilities, exact: bool = False):
     c = revenue_objective(env.values, pf)
     res = solve_lp(c, A, lo_r, hi_r, lo_c, hi_c, sense="max")
     best = float("inf") if not exact else None
+    if exact and res.col_basis is not None:
+        # exact multipliers from the final basis: y = 0 on basic rows and the reduced
+        # costs of basic columns vanish (a square system solved in Fractions)
+        y_basis = _basis_duals(env, probabilities, res, exact_matrix(env.values))
+        if y_basis is not None:
+            ub = _bound_exact(env, probabilities, y_basis, lo_r, hi_r, lo_c, hi_c,
+                              exact_matrix(env.values))
+            if ub is not None:
+                return ub
     for sign in (1.0, -1.0):
         y = sign * np.asarray(res.row_dual, dtype=float)
         if not exact:
@@ -112,6 +121,39 @@ def _bound_float(y, d, lo_r, hi_r, lo_c, hi_c) -> float:
     return total
 
 
+def _exact_objective(env, probabilities):
+    n, k = env.values.shape
+    V = _exact_values(env)
+    P = [Fraction(x) if isinstance(x, Fraction) else Fraction(float(x)) for x in probabilities]
+    return [P[t] * V[t][a] for t in range(n) for a in range(k)] + [-P[t] for t in range(n)]
+
+
+def _basis_duals(env, probabilities, res, A_exact):
+    """Exact row multipliers of the LP's final basis (None when the basis is unusable)."""
+    from ..lp import solve_exact_square
+    from ..lp.exact import BASIC
+
+    c = _exact_objective(env, probabilities)
+    rows_nb = [i for i, b in enumerate(res.row_basis) if b != BASIC]
+    cols_b = [j for j, b in enumerate(res.col_basis) if b == BASIC]
+    if len(rows_nb) != len(cols_b):
+        return None
+    pos = {i: r for r, i in enumerate(rows_nb)}
+    colpos = {j: r for r, j in enumerate(cols_b)}
+    M = [[Fraction(0)] * len(rows_nb) for _ in cols_b]
+    for (i, j), aij in A_exact.items():
+        if i in pos and j in colpos:
+            M[colpos[j]][pos[i]] = aij
+    try:
+        yN = solve_exact_square(M, [c[j] for j in cols_b]) if cols_b else []
+    except ValueError:
+        return None
+    y = [Fraction(0)] * len(res.row_basis)
+    for i, v in zip(rows_nb, yN):
+        y[i] = v
+    return y
+
+
 def _bound_exact(env, probabilities, y_float, lo_r, hi_r, lo_c, hi_c, A_exact):
     n, k = env.values.shape
     V = _exact_values(env)
@@ -121,7 +163,10 @@ def _bound_exact(env, probabilities, y_float, lo_r, hi_r, lo_c, hi_c, A_exact):
     m = len(lo_r)
     y = []
     for i in range(m):
-        yi = Fraction(float(y_float[i])).limit_denominator(tol.RATIONAL_DENOMINATOR)
+        if isinstance(y_float[i], Fraction):
+            yi = y_float[i]
+        else:
+            yi = Fraction(float(y_float[i])).limit_denominator(tol.RATIONAL_DENOMINATOR)
         # a multiplier must have the sign that keeps its bound finite
         if yi > 0 and not np.isfinite(hi_r[i]):
             yi = Fraction(0)
