@@ -25,10 +25,8 @@ __all__ += [
 # --- end BBM 2015 block ------------------------------------------------------------
 
 # --- HS Pareto-improving segmentation (issue 3, part A) -------------------------------
-# ``Segmentation`` is issue 3's public name (HS segmentations of multi-product markets);
-# it takes precedence over bbm15's single-product segmentation class of the same name,
-# which stays available as ``infopricing.segmentation.bbm15.Segmentation``.
-from .result import ParetoImprovement, Segmentation  # noqa: E402,F811
+# ``Segmentation``: HS segmentations of multi-product markets (issue 3's public name).
+from .result import ParetoImprovement, Segmentation  # noqa: E402
 from .pareto import (  # noqa: E402
     DominatingMarket,
     InformationRentPath,

@@ -29,7 +29,8 @@ from .result import (ParetoImprovement, Segmentation, _exact_values, rational_ve
                      revenue_upper_bound)
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
-           "pareto_dominating_market", "pareto_improving_segmentation"]
+           "pareto_dominating_market", "pareto_improving_segmentation",
+           "single_product_pareto_segmentation"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -638,3 +639,61 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
                              selection=selection, dominating=D,
                              reason=f"no epsilon down to 2^-{max_halvings} kept the original "
                                     "mechanism in the remainder (numerical failure)")
+
+
+# ---------------------------------------------------------------------------------------
+# Proposition 1: a single alternative, via the BBM (2015) greedy segmentation
+# ---------------------------------------------------------------------------------------
+def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprovement:
+    """A Pareto-improving segmentation of an inefficient single-alternative market.
+
+    Uses the greedy extremal segmentation of Bergemann, Brooks and Morris (2015)
+    (:func:`infopricing.segmentation.bbm15.greedy_segmentation`) on the types' net values:
+    in every segment all support prices are equally profitable and the uniform monopoly
+    price is among them, so with the efficient selection the seller serves every type at
+    the segment's lowest value; no type pays more than the uniform price and the types at
+    the uniform price in segments reaching below it gain strictly. Types sharing a value
+    share its mass in each segment in proportion to the market. Every market segment's
+    mechanism is re-solved with the menu LP (selection ``"efficient"``, as HS footnote 7
+    requires) and the Pareto comparison is made on those.
+
+    Raises
+    ------
+    ValueError
+        When the environment has more than one alternative.
+
+    References
+    ----------
+    HS, Proposition 1 and footnote 7; Bergemann, Brooks and Morris (2015), Theorem 1.
+    """
+    from .bbm15 import greedy_segmentation
+
+    market = _check_inputs(env, market)
+    if env.n_alternatives != 1:
+        raise ValueError(f"env must have a single alternative (HS Proposition 1), got "
+                         f"{env.n_alternatives}")
+    M = optimal_mechanism(env, market, selection="efficient")
+    if M.is_efficient:
+        return ParetoImprovement(market=market, improvable=False, segmentation=None, method="bbm",
+                                 reason="the market is efficient (HS Observation 1)")
+    v = env.values[:, 0]
+    f = market.probabilities
+    sup = f > 0
+    vals = np.unique(v[sup])
+    mass_v = np.array([f[sup & (v == x)].sum() for x in vals])
+    g = greedy_segmentation(vals, mass_v, 0.0)
+    segs = []
+    for w, row in zip(g.weights, g.markets):
+        seg = np.zeros(env.n_types)
+        for j, x in enumerate(vals):
+            if row[j] > 0:
+                members = sup & (v == x)
+                seg[members] = row[j] * f[members] / f[members].sum()
+        segs.append(seg / seg.sum())
+    seg = Segmentation(market, g.weights, segs, selection="efficient", original=M)
+    ok = seg.is_pareto_improving
+    return ParetoImprovement(
+        market=market, improvable=True if ok else None, segmentation=seg if ok else None,
+        method="bbm", selection="efficient",
+        reason=("HS Proposition 1: the BBM (2015) greedy extremal segmentation is Pareto improving"
+                if ok else "the greedy segmentation is not Pareto improving (numerical failure)"))
