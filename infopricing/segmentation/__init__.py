@@ -33,10 +33,15 @@ from .pareto import (  # noqa: E402
     information_rent_path,
     pareto_dominating_market,
     pareto_improving_segmentation,
+    single_product_pareto_segmentation,
 )
+from .two_type import TwoTypeProfile, two_type_profile  # noqa: E402
+from .genericity import Genericity, genericity_hyperplanes  # noqa: E402
 
 __all__ += [n for n in ("Segmentation", "ParetoImprovement", "DominatingMarket",
                         "InformationRentPath", "information_rent_path",
-                        "pareto_dominating_market", "pareto_improving_segmentation")
+                        "pareto_dominating_market", "pareto_improving_segmentation",
+                        "single_product_pareto_segmentation", "TwoTypeProfile",
+                        "two_type_profile", "Genericity", "genericity_hyperplanes")
             if n not in __all__]
 # --- end HS part A block ----------------------------------------------------------------
