@@ -202,7 +202,7 @@ def _constraints(constraints, M):
 
 
 def mpc_optimize(prior, objective, grid=None, constraints=(), sense: str = "max",
-                 formulation: str = "auto", size: int = 200) -> MPCResult:
+                 formulation: str = "auto", size: int = 200, optimal_price=None) -> MPCResult:
     """Optimise ``sum_j objective[j] g[j]`` over mean-preserving contractions G of a prior.
 
     Parameters
@@ -222,6 +222,10 @@ def mpc_optimize(prior, objective, grid=None, constraints=(), sense: str = "max"
         See the module docstring; both give the same optimal value.
     size : int
         Cells when ``prior`` is a continuous distribution.
+    optimal_price : (price, cost), optional
+        Also require that ``price`` is an optimal seller price under G with marginal
+        cost ``cost`` (same rows as :func:`price_optimality_constraints`, built sparsely
+        on the CDF variables in the ``"cdf"`` formulation).
 
     Returns
     -------
@@ -248,16 +252,25 @@ def mpc_optimize(prior, objective, grid=None, constraints=(), sense: str = "max"
     if formulation not in ("auto", "transport", "cdf"):
         raise ValueError(f"formulation must be 'auto', 'transport' or 'cdf', got {formulation!r}")
     cons = _constraints(constraints, M)
+    if optimal_price is not None:
+        p_opt, c_opt = (float(t) for t in optimal_price)
     pos = pr.probabilities > 0
     v, f = pr.values[pos], pr.probabilities[pos]
     K = v.size
     if formulation == "auto":
         formulation = "transport" if K * M <= TRANSPORT_MAX else "cdf"
     if formulation == "transport":
-        res, g, plan = _solve_transport(v, f, y, c, cons, sense)
+        if optimal_price is not None:
+            cons_lp = cons + _constraints([price_optimality_constraints(y, p_opt, c_opt)], M)
+        else:
+            cons_lp = cons
+        res, g, plan = _solve_transport(v, f, y, c, cons_lp, sense)
     else:
-        res, g = _solve_cdf(v, f, y, c, cons, sense)
+        res, g = _solve_cdf(v, f, y, c, cons, sense,
+                            None if optimal_price is None else (p_opt, c_opt))
         plan = None
+    if optimal_price is not None:
+        cons = cons + _constraints([price_optimality_constraints(y, p_opt, c_opt)], M)
     if res.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
         nan = np.full(M, np.nan)
         return MPCResult(float("nan"), frozen(y), frozen(nan), None, pr, frozen(c), cons,
@@ -304,7 +317,7 @@ def _solve_transport(v, f, y, c, cons, sense):
     return res, g, T
 
 
-def _solve_cdf(v, f, y, c, cons, sense):
+def _solve_cdf(v, f, y, c, cons, sense, optimal_price=None):
     M = y.size
     phi = integrated_cdf(v, f, y)  # E[(y_j - V)^+]
     # variables: g (M), C (M) = cdf at y_j, H (M) = E[(y_j - Y)^+]
@@ -321,6 +334,21 @@ def _solve_cdf(v, f, y, c, cons, sense):
     r = 2 * M - 1
     A_core = sp.csr_matrix((vals, (rows, cols)), shape=(r, 3 * M))
     extra, elo, ehi = _stack_extra(cons, 0, M, 2 * M)
+    if optimal_price is not None:
+        # (p - c) D(p) - (q - c) D(q) >= 0 with D(y_i) = 1 - C_{i-1} (D(y_0) = 1)
+        p, cc = optimal_price
+        ip = int(np.searchsorted(y, p - tol.EQUAL * max(1.0, abs(p))))
+        qi = np.flatnonzero((y >= cc) & (np.arange(M) != ip))
+        nq = qi.size
+        rr = np.concatenate([np.arange(nq) if ip > 0 else np.zeros(0, int), np.arange(nq)[qi > 0]])
+        cols_p = np.full(nq, Ci[ip - 1]) if ip > 0 else np.zeros(0, int)
+        cc_ = np.concatenate([cols_p, Ci[qi[qi > 0] - 1]])
+        vv = np.concatenate([np.full(nq, -(p - cc)) if ip > 0 else np.zeros(0),
+                             (y[qi[qi > 0]] - cc)])
+        extra.append(sp.csr_matrix((vv, (rr, cc_)), shape=(nq, 3 * M)))
+        # constant part: (p - c) - (q - c) moved to the bounds
+        elo.append(-((p - cc) - (y[qi] - cc)))
+        ehi.append(np.full(nq, np.inf))
     A = sp.vstack([A_core] + extra).tocsc()
     lo = np.concatenate([np.zeros(r)] + elo)
     hi = np.concatenate([np.zeros(r)] + ehi)
