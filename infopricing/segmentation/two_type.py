@@ -46,8 +46,9 @@ class TwoTypeProfile:
         The inefficient markets (shares of t_H) that are not Pareto improvable under the
         selection rule: thresholds whose selected menu is inefficient and gives t_H more
         than the next interval's surplus (then every non-trivial segmentation has a segment
-        with a larger share of t_H where t_H loses), plus the one-type markets q = 0, 1
-        when their selected menu is inefficient. At most k (HS Proposition 2).
+        with a larger share of t_H where t_H loses). The one-type markets q = 0 and 1 are
+        served efficiently on their support and are not listed (HS section 5). At most k
+        (HS Proposition 2).
     threshold_surplus : tuple of float   t_H's surplus in the selected menu at each q_j
 
     References
@@ -246,11 +247,9 @@ def two_type_profile(env: Environment, selection: str = "efficient") -> TwoTypeP
         m = optimal_mechanism(env, prof.market(qj), selection=selection)
         uh = float(m.utilities[h])
         th_s.append(uh)
-        if m.is_efficient:
-            continue
         if j == 0 or j == len(thresholds) - 1:
-            non_imp.append(qj)  # a one-type market has only trivial segmentations
-        elif uh > float(surplus[j]) + tol.EQUAL:
+            continue  # one-type markets: efficient on their support (HS section 5)
+        if not m.is_efficient and uh > float(surplus[j]) + tol.EQUAL:
             non_imp.append(qj)
     object.__setattr__(prof, "non_improvable", tuple(non_imp))
     object.__setattr__(prof, "threshold_surplus", tuple(th_s))
