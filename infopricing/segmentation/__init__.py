@@ -45,3 +45,20 @@ __all__ += [n for n in ("Segmentation", "ParetoImprovement", "DominatingMarket",
                         "two_type_profile", "Genericity", "genericity_hyperplanes")
             if n not in __all__]
 # --- end HS part A block ----------------------------------------------------------------
+
+# --- HS exact segmentations and linear valuations (issue 3, part B) ---------------------
+from .exact import (  # noqa: E402
+    ConsumerOptimalSegmentation,
+    NoImprovementCertificate,
+    SurplusSet,
+    exact_pareto_improvement,
+    max_consumer_surplus_segmentation,
+    plot_surplus_set,
+    surplus_set,
+)
+from .exact_cells import Cell, CellDecomposition, cell_decomposition  # noqa: E402
+
+__all__ += ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
+            "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate",
+            "plot_surplus_set", "Cell", "CellDecomposition", "cell_decomposition"]
+# --- end HS part B block ----------------------------------------------------------------
