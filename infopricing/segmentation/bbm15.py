@@ -529,23 +529,26 @@ def plot_surplus_triangle(triangle: SurplusTriangle, points=None, ax=None):
     tri = np.array([V["consumer_optimal"], V["perfect_discrimination"], V["zero_consumer_surplus"]])
     ax.fill(tri[:, 0], tri[:, 1], alpha=0.2, color="tab:blue", label="achievable (CS, PS)")
     ax.plot(*np.vstack([tri, tri[:1]]).T, color="tab:blue")
-    ts = triangle.efficient_surplus
-    ax.plot([0, ts], [ts, 0], ls=":", color="grey", label="efficient frontier CS + PS = TS")
-    names = {"consumer_optimal": "consumer-optimal (greedy)", "perfect_discrimination":
-             "perfect discrimination", "zero_consumer_surplus": "zero CS, uniform profit",
-             "uniform_price": "uniform price"}
+    ts, pi = triangle.efficient_surplus, triangle.uniform_profit
+    gap = max(ts - pi, 1e-9 * max(1.0, ts))
+    ax.plot([0, ts - pi], [ts, pi], ls=":", color="grey", label="efficient: CS + PS = TS")
+    names = {"consumer_optimal": ("consumer-optimal (greedy)", (6, 6)),
+             "perfect_discrimination": ("perfect discrimination", (6, 0)),
+             "zero_consumer_surplus": ("zero CS, uniform profit", (4, -14)),
+             "uniform_price": ("uniform price", (0, -26))}
     for k, (cs, ps) in V.items():
         ax.plot(cs, ps, "o", ms=6)
-        ax.annotate(names[k], (cs, ps), textcoords="offset points", xytext=(5, 5), fontsize=8)
+        label, off = names[k]
+        ax.annotate(label, (cs, ps), textcoords="offset points", xytext=off, fontsize=8)
     for label, pt in (points or {}).items():
         if isinstance(pt, SingleProductSegmentation):
             pt = (pt.consumer_surplus, pt.producer_surplus)
         ax.plot(pt[0], pt[1], "x", ms=9, mew=2)
-        ax.annotate(str(label), pt, textcoords="offset points", xytext=(5, -12), fontsize=8)
+        ax.annotate(str(label), pt, textcoords="offset points", xytext=(6, -14), fontsize=8)
     ax.set_xlabel("consumer surplus")
     ax.set_ylabel("producer surplus")
-    ax.set_xlim(-0.05 * ts, 1.08 * ts if ts > 0 else 1)
-    ax.set_ylim(0, 1.08 * ts if ts > 0 else 1)
+    ax.set_xlim(-0.08 * gap, 1.45 * gap)
+    ax.set_ylim(pi - 0.25 * gap, ts + 0.1 * gap)
     ax.set_title("Surplus triangle (BBM 2015)")
     ax.legend(loc="upper right", fontsize=8)
     return fig
