@@ -23,6 +23,13 @@ literal tolerance.
                consumer (BBM25 uniform tie-breaking) in the competition checks.
 ``PRICE_STEP`` the step for deviations "just above / just below" a critical price in
                the BBM25 equilibrium check (must exceed ``TIE``).
+``GLOBAL_GAP`` relative gap (to max(1, |bound|)) between a design's revenue and a global
+               solver's proven bound within which the design is reported as proven
+               optimal (CLW pricing / lottery designs). The bilinear programs' rows are
+               scaled by signal masses, so the solver's absolute feasibility tolerance
+               ``GLOBAL_FEAS`` lets its bound exceed the exact optimum by about
+               sqrt(GLOBAL_FEAS) (relative); the gap must exceed that.
+``GLOBAL_FEAS`` feasibility tolerance handed to the global (SCIP) solver.
 """
 
 PROB_SUM = 1e-9
@@ -35,3 +42,5 @@ LAZY_CUT = 1e-9
 MASS = 1e-12
 TIE = 1e-11
 PRICE_STEP = 1e-8
+GLOBAL_GAP = 1e-4
+GLOBAL_FEAS = 1e-9

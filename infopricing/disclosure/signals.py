@@ -1,0 +1,205 @@
+"""Information structures over a finite value distribution (CLW section 2, Definition 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from .. import tolerances as tol
+from ..model._validate import frozen, real_array
+from .distribution import ValueDistribution, _check_dist
+
+
+class Signal:
+    """An information structure ``sigma: V -> Delta(S)`` with finitely many signals.
+
+    Parameters
+    ----------
+    dist : ValueDistribution
+    matrix : array_like, shape (n_profiles, n_signals)
+        ``matrix[t, s]`` = probability of signal s when the profile is t; rows sum to 1.
+    labels : sequence, optional
+        One label per signal (strings, or frozensets for coarse horizontal disclosure).
+
+    Attributes
+    ----------
+    probabilities : ndarray (n_signals,)
+        ``r(s)``, the ex-ante probability of each signal.
+    posterior_means : ndarray (n_signals, m)
+        ``nu(s)``, the buyer's posterior mean values (NaN rows for signals of
+        probability zero).
+
+    References
+    ----------
+    CLW, section 2 ("Information Structures").
+    """
+
+    def __init__(self, dist: ValueDistribution, matrix, labels=None):
+        _check_dist(dist)
+        a = real_array(matrix, "matrix", ndim=2)
+        if a.shape[0] != dist.n_profiles:
+            raise ValueError(f"matrix must have one row per profile ({dist.n_profiles}), got {a.shape[0]}")
+        if a.shape[1] == 0:
+            raise ValueError("matrix must have at least one signal column")
+        if np.any(a < -tol.FEAS):
+            raise ValueError(f"matrix must be non-negative; smallest entry is {a.min()!r}")
+        a = np.maximum(a, 0.0)
+        rows = a.sum(axis=1)
+        bad = np.flatnonzero(np.abs(rows - 1.0) > tol.PROB_SUM * max(1, a.shape[1]) + tol.FEAS)
+        if bad.size:
+            raise ValueError(f"matrix rows must sum to 1 (row {int(bad[0])} sums to {rows[bad[0]]!r})")
+        a = a / rows[:, None]
+        self.dist = dist
+        self.matrix = frozen(a)
+        if labels is None:
+            labels = tuple(f"s{j + 1}" for j in range(a.shape[1]))
+        labels = tuple(labels)
+        if len(labels) != a.shape[1]:
+            raise ValueError(f"labels must have one entry per signal ({a.shape[1]}), got {len(labels)}")
+        self.labels = labels
+
+    @property
+    def n_signals(self) -> int:
+        return self.matrix.shape[1]
+
+    @cached_property
+    def joint(self) -> np.ndarray:
+        """``joint[t, s] = f(t) sigma(s | t)``."""
+        return frozen(self.dist.probabilities[:, None] * self.matrix)
+
+    @cached_property
+    def probabilities(self) -> np.ndarray:
+        return frozen(self.joint.sum(axis=0))
+
+    @cached_property
+    def posterior_means(self) -> np.ndarray:
+        r = self.probabilities
+        num = self.joint.T @ self.dist.values
+        out = np.full(num.shape, np.nan)
+        pos = r > 0
+        out[pos] = num[pos] / r[pos, None]
+        return frozen(out)
+
+    def __repr__(self) -> str:
+        return f"Signal({self.n_signals} signals over {self.dist.n_profiles} profiles)"
+
+    # -- standard structures -------------------------------------------------------------
+    @classmethod
+    def no_information(cls, dist: ValueDistribution) -> "Signal":
+        """The uninformative structure (one signal)."""
+        _check_dist(dist)
+        return cls(dist, np.ones((dist.n_profiles, 1)), labels=("no information",))
+
+    @classmethod
+    def full_revelation(cls, dist: ValueDistribution) -> "Signal":
+        """Reveal the profile (one signal per profile)."""
+        _check_dist(dist)
+        return cls(dist, np.eye(dist.n_profiles), labels=tuple(f"v{t + 1}" for t in range(dist.n_profiles)))
+
+    def bayes_plausibility_error(self) -> float:
+        """``max |sum_s r(s) nu(s) - E[v]|`` (zero up to rounding for any valid structure)."""
+        r = self.probabilities
+        pos = r > 0
+        avg = r[pos] @ self.posterior_means[pos]
+        return float(np.max(np.abs(avg - self.dist.mean))) if pos.any() else float("inf")
+
+
+@dataclass(frozen=True)
+class HorizontalDisclosure:
+    """Horizontal disclosure: the buyer learns ``i*(v)``, the product he values most.
+
+    Attributes
+    ----------
+    signal : Signal
+        One signal per product (label = product label); a product that is never the
+        top product has a signal of probability zero.
+    probabilities : ndarray (m,)
+        ``r(i)`` = Pr[i*(v) = i].
+    posterior_means : ndarray (m, m)
+        ``posterior_means[i', i] = nu_i(i') = E[v_i | i*(v) = i']`` (NaN rows for
+        products that are never on top).
+    top_product : ndarray (n,)
+        ``i*(v)`` per profile, ties broken towards the lowest index.
+
+    References
+    ----------
+    CLW, Definition 2; proof of Theorem 2 (notation ``nu_i(i')``).
+    """
+
+    signal: Signal
+    probabilities: np.ndarray
+    posterior_means: np.ndarray
+    top_product: np.ndarray
+
+    def verify(self, atol: float = tol.FEAS) -> bool:
+        """Re-check from the distribution: classes partition the profiles, each profile's
+        class is a maximiser of its values, and the posteriors average to the prior."""
+        d = self.signal.dist
+        ok = np.all(d.values[np.arange(d.n_profiles), self.top_product] >= d.max_value - atol)
+        r = np.array([d.probabilities[self.top_product == i].sum() for i in range(d.n_products)])
+        ok &= np.allclose(r, self.probabilities, atol=atol)
+        pos = r > 0
+        ok &= np.allclose(r[pos] @ self.posterior_means[pos], d.mean, atol=atol * max(1.0, float(d.values.max())))
+        return bool(ok)
+
+
+def horizontal_disclosure(dist: ValueDistribution) -> HorizontalDisclosure:
+    """Horizontal disclosure of ``dist`` and its posterior means ``nu_i(i')``.
+
+    Ties in ``argmax_i v_i`` are broken towards the lowest product index.
+
+    References
+    ----------
+    CLW, Definition 2.
+    """
+    _check_dist(dist)
+    m = dist.n_products
+    top = np.asarray(dist.top_product)
+    mat = np.zeros((dist.n_profiles, m))
+    mat[np.arange(dist.n_profiles), top] = 1.0
+    sig = Signal(dist, mat, labels=dist.products)
+    return HorizontalDisclosure(signal=sig, probabilities=sig.probabilities,
+                                posterior_means=sig.posterior_means, top_product=frozen(top).astype(int))
+
+
+def coarse_horizontal_disclosure(dist: ValueDistribution, tau, sets) -> Signal:
+    """A coarse horizontal disclosure: class ``i*(v) = i`` draws a set containing i.
+
+    Parameters
+    ----------
+    dist : ValueDistribution
+    tau : array_like, shape (m, n_sets)
+        ``tau[i, s]`` = probability that a profile whose top product is i receives set s.
+    sets : sequence of iterables of product indices, length n_sets
+        The signal sets (non-empty subsets of ``range(m)``, distinct).
+
+    Raises
+    ------
+    ValueError
+        When ``tau[i]`` puts mass on a set not containing i (Definition 2) or the sets are
+        not distinct non-empty subsets.
+
+    References
+    ----------
+    CLW, Definition 2.
+    """
+    _check_dist(dist)
+    m = dist.n_products
+    t = real_array(tau, "tau", ndim=2)
+    fs = [frozenset(int(i) for i in s) for s in sets]
+    if t.shape != (m, len(fs)):
+        raise ValueError(f"tau must have shape (products, sets) = ({m}, {len(fs)}), got {t.shape}")
+    for s in fs:
+        if not s or not s <= set(range(m)):
+            raise ValueError(f"sets must be non-empty subsets of 0..{m - 1}, got {sorted(s)}")
+    if len(set(fs)) != len(fs):
+        raise ValueError("sets must be distinct (Definition 2: S = 2^[m] minus the empty set)")
+    for i in range(m):
+        for j, s in enumerate(fs):
+            if t[i, j] > tol.FEAS and i not in s:
+                raise ValueError(f"tau[{i}] puts mass {t[i, j]:g} on set {sorted(s)} which does not "
+                                 f"contain product {i} (Definition 2)")
+    mat = t[np.asarray(dist.top_product)]
+    return Signal(dist, mat, labels=tuple(fs))

@@ -1,0 +1,172 @@
+"""Global optimisation of bilinear programs (optional SCIP backend via ``pyscipopt``).
+
+The program solved is::
+
+    optimise  c @ x + sum_q obj_coef[q] * x[obj_i[q]] * x[obj_j[q]]
+    subject to row_lower[r] <= (A @ x)[r] + sum_q row_coef[q] x[row_i[q]] x[row_j[q]]
+                                                 (over q with row_q[q] == r) <= row_upper[r]
+               col_lower <= x <= col_upper         (finite bounds on every column in a
+                                                    bilinear term)
+
+SCIP solves it to global optimality by spatial branch-and-bound and reports a proven
+dual bound. ``pyscipopt`` is an optional dependency (extra ``global``); without it
+:func:`global_solver_available` is False and :func:`solve_bilinear` raises
+:class:`~infopricing.errors.SolverError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import SolverError
+from .status import Status
+
+
+def global_solver_available() -> bool:
+    """True when the optional global solver (SCIP via pyscipopt) can be imported."""
+    try:
+        import pyscipopt  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class BilinearResult:
+    """Answer of a global bilinear solve.
+
+    Attributes
+    ----------
+    status : Status
+        ``OPTIMAL`` when the relative gap between the best solution and the proven bound
+        is within the requested gap; ``LIMIT`` when a time limit stopped the search.
+    objective : float
+        Objective of the best solution found (``nan`` if none).
+    bound : float
+        Proven bound on the optimum (upper bound for "max").
+    x : ndarray
+        Best solution found.
+    gap : float
+        Relative gap ``|bound - objective| / max(1, |objective|)``.
+    """
+
+    status: Status
+    objective: float
+    bound: float
+    x: np.ndarray
+    gap: float
+    message: str = ""
+    solver: str = "scip"
+
+
+_STATUS = {
+    "optimal": Status.OPTIMAL,
+    "infeasible": Status.INFEASIBLE,
+    "unbounded": Status.UNBOUNDED,
+    "inforunbd": Status.INFEASIBLE_OR_UNBOUNDED,
+}
+
+
+def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, col_upper=None, *,
+                   obj_quad=None, row_quad=None, sense="max", time_limit=None, gap=1e-6,
+                   start=None, feastol=None) -> BilinearResult:
+    """Solve a bilinear program to global optimality with SCIP.
+
+    Parameters
+    ----------
+    c : array (n,)
+    A : sparse or dense (m, n) or None
+    row_lower, row_upper : arrays (m,) (``+-inf`` allowed)
+    col_lower, col_upper : arrays (n,)
+    obj_quad : tuple (i, j, coef) of arrays, optional
+    row_quad : tuple (row, i, j, coef) of arrays, optional
+    sense : {"max", "min"}
+    time_limit : float, optional (seconds)
+    gap : float
+        Relative optimality gap at which the search stops (reported as optimal).
+    start : array (n,), optional
+        A feasible solution handed to the solver as its first incumbent.
+    feastol : float, optional
+        SCIP's feasibility tolerance (default: SCIP's own, 1e-6).
+    """
+    try:
+        import pyscipopt
+    except ImportError as exc:
+        raise SolverError("the global solver needs pyscipopt (pip install 'infopricing[global]')") from exc
+    c = np.asarray(c, dtype=float).ravel()
+    n = c.size
+    A = sp.csr_matrix((0, n)) if A is None else sp.csr_matrix(A, dtype=float)
+    mrows = A.shape[0]
+    lo = np.full(mrows, -np.inf) if row_lower is None else np.asarray(row_lower, float)
+    hi = np.full(mrows, np.inf) if row_upper is None else np.asarray(row_upper, float)
+    cl = np.zeros(n) if col_lower is None else np.asarray(col_lower, float)
+    cu = np.full(n, np.inf) if col_upper is None else np.asarray(col_upper, float)
+
+    model = pyscipopt.Model()
+    model.hideOutput()
+    if time_limit is not None:
+        model.setParam("limits/time", float(time_limit))
+    model.setParam("limits/gap", float(gap))
+    if feastol is not None:
+        model.setParam("numerics/feastol", float(feastol))
+    xs = [model.addVar(lb=None if not np.isfinite(cl[j]) else float(cl[j]),
+                       ub=None if not np.isfinite(cu[j]) else float(cu[j]), name=f"x{j}")
+          for j in range(n)]
+    quad_by_row: dict[int, list] = {}
+    if row_quad is not None:
+        rr, ii, jj, cc = (np.asarray(a) for a in row_quad)
+        for r, i, j, v in zip(rr, ii, jj, cc):
+            quad_by_row.setdefault(int(r), []).append((int(i), int(j), float(v)))
+    for r in range(mrows):
+        s, e = A.indptr[r], A.indptr[r + 1]
+        expr = pyscipopt.quicksum(float(v) * xs[int(j)] for j, v in zip(A.indices[s:e], A.data[s:e]))
+        for i, j, v in quad_by_row.get(r, ()):
+            expr = expr + v * xs[i] * xs[j]
+        if np.isfinite(lo[r]) and np.isfinite(hi[r]) and lo[r] == hi[r]:
+            model.addCons(expr == float(lo[r]))
+            continue
+        if np.isfinite(lo[r]):
+            model.addCons(expr >= float(lo[r]))
+        if np.isfinite(hi[r]):
+            model.addCons(expr <= float(hi[r]))
+    obj = pyscipopt.quicksum(float(c[j]) * xs[j] for j in np.flatnonzero(c))
+    zvar = None
+    if obj_quad is not None and len(obj_quad[0]):
+        ii, jj, cc = (np.asarray(a) for a in obj_quad)
+        qexpr = pyscipopt.quicksum(float(v) * xs[int(i)] * xs[int(j)] for i, j, v in zip(ii, jj, cc))
+        zvar = model.addVar(lb=None, ub=None, name="objective")
+        if sense == "max":
+            model.addCons(zvar <= obj + qexpr)
+        else:
+            model.addCons(zvar >= obj + qexpr)
+        model.setObjective(zvar, "maximize" if sense == "max" else "minimize")
+    else:
+        model.setObjective(obj, "maximize" if sense == "max" else "minimize")
+    if start is not None:
+        x0 = np.asarray(start, float).ravel()
+        sol = model.createSol()
+        for j in range(n):
+            model.setSolVal(sol, xs[j], float(x0[j]))
+        if zvar is not None:
+            ii, jj, cc = (np.asarray(a) for a in obj_quad)
+            model.setSolVal(sol, zvar, float(c @ x0 + np.sum(cc * x0[ii.astype(int)] * x0[jj.astype(int)])))
+        model.addSol(sol, free=True)
+    model.optimize()
+    st = model.getStatus()
+    nsol = model.getNSols()
+    if nsol > 0:
+        best = model.getBestSol()
+        x = np.array([model.getSolVal(best, v) for v in xs])
+        objective = float(model.getSolObjVal(best))
+    else:
+        x = np.full(n, np.nan)
+        objective = float("nan")
+    bound = float(model.getDualbound())
+    g = abs(bound - objective) / max(1.0, abs(objective)) if nsol > 0 else float("inf")
+    status = _STATUS.get(st)
+    if status is None:
+        status = Status.OPTIMAL if (st == "gaplimit" and g <= gap * 1.0001) else Status.LIMIT
+    return BilinearResult(status=status, objective=objective, bound=bound, x=x, gap=g, message=st)
