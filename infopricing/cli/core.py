@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.progress import Progress
 
-from .common import console, err_console, fmt, model_errors, print_json, table
+from .common import console, err_console, fmt, model_errors, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -64,9 +64,17 @@ def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: H
     if json_out:
         print_json([r.as_dict() for r in records])
     else:
-        rows = [[r.id, r.location, _short(r.paper_value), _short(r.computed_value),
-                 ("[green]" if r.ok else "[red]") + r.status + "[/]"] for r in records]
-        console.print(table("Paper vs computed", ["claim", "location", "paper", "computed", "status"], rows))
+        from rich.table import Table
+
+        t = Table(title="Paper vs computed (locations and statements: see the report)")
+        t.add_column("claim", no_wrap=True)
+        t.add_column("paper", overflow="fold")
+        t.add_column("computed", overflow="fold")
+        t.add_column("status", no_wrap=True)
+        for r in records:
+            t.add_row(r.id, _short(r.paper_value), _short(r.computed_value),
+                      ("[green]" if r.ok else "[red]") + r.status + "[/]")
+        console.print(t)
         n_ok = sum(r.ok for r in records)
         console.print(f"{n_ok}/{len(records)} claims reproduced; report written to {report}")
         for r in records:

@@ -162,6 +162,11 @@ class LinearProgram:
     def num_cols(self) -> int:
         return self._h.getNumCol()
 
+    def set_method(self, method: str) -> None:
+        """Switch the algorithm for the next solve ("simplex", "ipm" or "choose"); a simplex
+        re-solve after an interior-point solve starts from the crossover basis."""
+        self._h.setOptionValue("solver", method)
+
     def set_objective(self, c, sense=None):
         c = np.asarray(c, dtype=float).ravel()
         idx = np.arange(c.size, dtype=np.int32)

@@ -23,6 +23,13 @@ from .mechanism import LPCertificate, Mechanism
 
 SELECTIONS = ("efficient", "consumer", "adverse")
 
+#: number of types from which the revenue stage uses interior point + crossover
+IPM_THRESHOLD = 60
+
+#: ``method="auto"`` uses lazy IC generation (:mod:`.large`) above this many types
+#: (measured crossover, see benchmarks/bench_menu_large.py); the full LP at or below it.
+LAZY_THRESHOLD = 60
+
 _SELECTION_DOC = """
 Selection rules (each optimises market-free objectives over the optimal face, in order):
 
@@ -98,8 +105,13 @@ def _secondary_objectives(values: np.ndarray, selection: str):
 def _solve_revenue(env: Environment, market: Market):
     A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
     c = revenue_objective(env.values, market.probabilities)
-    lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="simplex")
+    # Interior point (with crossover to a vertex basis) is far faster than simplex on the
+    # dense IC block once n grows (benchmarks/README.md); later stages re-solve warm with simplex.
+    big = env.n_types >= IPM_THRESHOLD
+    lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="ipm" if big else "simplex")
     res = lp.solve()
+    if big:
+        lp.set_method("simplex")
     if res.status is not Status.OPTIMAL:
         raise SolverError(f"menu LP not solved: {res.status} ({res.message})")
     return lp, res, (lo_c, hi_c, lo_r, hi_r)
@@ -119,8 +131,10 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         Rule for choosing among optimal mechanisms (see below).
     dual_tol : float
         Duals larger than this in absolute value identify the optimal face.
-    method : {"auto", "full"}
-        ``"full"`` solves the LP with all n(n-1) IC rows.
+    method : {"auto", "full", "lazy"}
+        ``"full"`` solves the LP with all n(n-1) IC rows; ``"lazy"`` generates IC rows
+        lazily and certifies every stage against all of them (:mod:`.large`; same answer);
+        ``"auto"`` uses ``"lazy"`` above :data:`LAZY_THRESHOLD` types, ``"full"`` otherwise.
 
     Returns
     -------
@@ -135,8 +149,11 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
-    if method not in ("auto", "full"):
-        raise ValueError(f"method must be 'auto' or 'full', got {method!r}")
+    if method not in ("auto", "full", "lazy"):
+        raise ValueError(f"method must be 'auto', 'full' or 'lazy', got {method!r}")
+    if method == "lazy" or (method == "auto" and env.n_types > LAZY_THRESHOLD):
+        from .large import solve_menu_lazy
+        return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol).mechanism
     lp, res, bounds = _solve_revenue(env, market)
     rev_obj = res.objective
     status = Status.OPTIMAL
