@@ -48,10 +48,11 @@ _PROPERTIES = ("efficient", "profit_preserving", "uniform")
 
 
 def _prior(values, prior) -> Prior:
-    if isinstance(prior, Prior) and values is None:
-        return prior
+    if values is None and (isinstance(prior, Prior) or hasattr(prior, "dist")):
+        return as_prior(prior)  # a Prior, or a continuous distribution on its default grid
     if values is None:
-        raise TypeError("values are required unless prior is a Prior")
+        raise TypeError("values are required unless prior is a Prior or a frozen "
+                        "scipy.stats distribution")
     return as_prior(prior, values)
 
 
