@@ -1,5 +1,138 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""HS commands: ``pareto`` (Pareto-improving segmentation of a model's market)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import Progress
+
+from .common import console, err_console, fmt, model_errors, print_json, table
 
 
-def register(app) -> None:
-    """Add this area's commands to the app."""
+def register(app: typer.Typer) -> None:
+    app.command("pareto")(pareto)
+
+
+def _plot_paths(base: Path) -> dict:
+    stem, suf = base.with_suffix(""), base.suffix or ".png"
+    return {"bars": base if base.suffix else base.with_suffix(".png"),
+            "fig1": Path(f"{stem}_fig1{suf}"), "fig2": Path(f"{stem}_fig2{suf}")}
+
+
+def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [environment] and [market]."),
+           selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
+           exact: bool = typer.Option(False, "--exact", help="Also decide improvability exactly "
+                                      "(small environments; HS item 6)."),
+           plot: Optional[Path] = typer.Option(None, "--plot", help="Write figures: PATH (per-segment "
+                                               "surplus bars), PATH_fig1 (two types: HS Figure 1), "
+                                               "PATH_fig2 (2-3 types: HS Figure 2)."),
+           json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
+    """Pareto-improving segmentation of the model's market (HS sections 5-6): efficiency,
+    information-rent paths, the Proposition 3 dominating market, the Theorem 1 two-segment
+    segmentation (or why none), per-type surplus."""
+    from ..io import load_environment
+    from ..segmentation.pareto import pareto_analysis
+
+    with model_errors():
+        env, market = load_environment(model)
+        if market is None:
+            raise ValueError(f"{model}: field 'market': missing table [market]")
+        try:
+            res = pareto_analysis(env, market, selection=selection, exact=exact)
+        except ImportError as exc:
+            raise ValueError(f"--exact needs the exact module: {exc}") from None
+    if json_out:
+        d = res.as_dict()
+        d["verification"] = res.verify().as_dict()
+        print_json(d)
+    else:
+        _render(res, env)
+    if plot is not None:
+        _write_plots(res, env, plot)
+
+
+def _render(res, env):
+    m = res.mechanism
+    console.print(m.menu_table())
+    console.print(f"revenue {fmt(m.revenue)}   efficient: {m.is_efficient}")
+    for p in res.paths:
+        console.print(f"information-rent path (HS 6.1.2): {' -> '.join(p.labels)} "
+                      f"(surplus {', '.join(fmt(float(s)) for s in p.surplus)})")
+    D = res.dominating
+    if D is not None:
+        if D.exists:
+            console.print(f"dominating market (HS Proposition 3): "
+                          + ", ".join(f"{env.types[t]}={x}" for t, x in enumerate(D.exact_probabilities) if x)
+                          + f"   chain {' -> '.join(env.types[t] for t in D.chain)}; "
+                          f"LP confirms M* unique optimal: {D.confirmed}")
+        else:
+            console.print(f"dominating market: none — {D.reason}")
+    imp = res.improvement
+    console.print(f"[bold]Pareto improvable ({imp.method}):[/] {imp.improvable} — {imp.reason}")
+    rows = []
+    seg = imp.segmentation
+    for t in range(env.n_types):
+        row = [env.types[t], float(res.market.probabilities[t]), float(m.utilities[t])]
+        if D is not None and D.exists:
+            row.append(float(D.surplus_star[t]) if D.exact_probabilities[t] > 0 else "-")
+        if seg is not None:
+            for i in range(seg.n_segments):
+                row.append(float(seg.surplus[i, t]) if seg.segment_probabilities[i, t] > 0 else "-")
+        rows.append(row)
+    cols = ["type", "mass", "CS unsegmented"]
+    if D is not None and D.exists:
+        cols.append("CS dominating f'")
+    if seg is not None:
+        cols += [f"CS segment {i} (w={seg.weights[i]:.4g})" for i in range(seg.n_segments)]
+    console.print(table("Per-type consumer surplus", cols, rows))
+    if seg is not None:
+        console.print(f"revenue change {fmt(seg.revenue_change)}   consumer surplus change "
+                      f"{fmt(seg.consumer_surplus_change)}   exact verification: "
+                      f"{'passed' if imp.verify(exact=True).ok else 'FAILED'}")
+    ex = res.exact_improvement
+    if ex is not None:
+        console.print(f"[bold]exact:[/] improvable {ex.improvable} — {ex.reason}")
+        if ex.segmentation is not None:
+            s = ex.segmentation
+            console.print(table("Exact Pareto-improving segmentation", ["segment", "weight", "market", "surplus"],
+                                [[i, float(s.weights[i]), ", ".join(f"{x:.4g}" for x in s.markets[i].probabilities),
+                                  ", ".join(f"{x:.4g}" for x in s.surplus[i])] for i in range(s.n_segments)]))
+    if res.profile is not None:
+        p = res.profile
+        console.print(f"two types (HS section 5): thresholds {', '.join(str(q) for q in p.thresholds)}; "
+                      f"high-type surplus {', '.join(str(a) for a in p.surplus)}; "
+                      f"inefficient non-improvable markets: {', '.join(str(q) for q in p.non_improvable) or 'none'}")
+    for note in res.notes:
+        console.print(f"[yellow]note:[/] {note}")
+
+
+def _write_plots(res, env, base: Path):
+    from ..segmentation.genericity import genericity_hyperplanes
+    from ..segmentation.plots_hs import (plot_genericity, plot_segmentation_surplus,
+                                         plot_two_type_profile)
+
+    paths = _plot_paths(base)
+    written = []
+    seg = res.improvement.segmentation
+    if res.exact_improvement is not None and res.exact_improvement.segmentation is not None:
+        seg = res.exact_improvement.segmentation
+    if seg is not None:
+        plot_segmentation_surplus(seg).savefig(paths["bars"], dpi=120)
+        written.append(paths["bars"])
+    if res.profile is not None:
+        plot_two_type_profile(res.profile).savefig(paths["fig1"], dpi=120)
+        written.append(paths["fig1"])
+    if env.n_types in (2, 3):
+        g = genericity_hyperplanes(env)
+        with Progress(console=err_console, transient=True) as prog:
+            task = prog.add_task("market simplex", total=None)
+            fig = plot_genericity(g, res.profile,
+                                  progress=lambda i, n: prog.update(task, completed=i, total=n))
+        fig.savefig(paths["fig2"], dpi=120)
+        written.append(paths["fig2"])
+    for p in written:
+        err_console.print(f"wrote {p}")
+    if not written:
+        err_console.print("nothing to plot (no segmentation, more than 3 types)")

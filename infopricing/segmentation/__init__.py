@@ -34,6 +34,8 @@ from .pareto import (  # noqa: E402
     pareto_dominating_market,
     pareto_improving_segmentation,
     single_product_pareto_segmentation,
+    ParetoAnalysis,
+    pareto_analysis,
 )
 from .two_type import TwoTypeProfile, two_type_profile  # noqa: E402
 from .genericity import Genericity, genericity_hyperplanes  # noqa: E402
@@ -42,7 +44,8 @@ __all__ += [n for n in ("Segmentation", "ParetoImprovement", "DominatingMarket",
                         "InformationRentPath", "information_rent_path",
                         "pareto_dominating_market", "pareto_improving_segmentation",
                         "single_product_pareto_segmentation", "TwoTypeProfile",
-                        "two_type_profile", "Genericity", "genericity_hyperplanes")
+                        "two_type_profile", "Genericity", "genericity_hyperplanes",
+                        "ParetoAnalysis", "pareto_analysis")
             if n not in __all__]
 # --- end HS part A block ----------------------------------------------------------------
 
@@ -57,7 +60,16 @@ from .exact import (  # noqa: E402
     surplus_set,
 )
 from .exact_cells import Cell, CellDecomposition, cell_decomposition  # noqa: E402
+from .linear import (  # noqa: E402
+    LinearEnvironment,
+    LinearImprovement,
+    LinearMechanism,
+    perturbation,
+    plot_hs_figure6,
+)
 
+__all__ += ["LinearEnvironment", "LinearMechanism", "LinearImprovement", "perturbation",
+            "plot_hs_figure6"]
 __all__ += ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
             "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate",
             "plot_surplus_set", "Cell", "CellDecomposition", "cell_decomposition"]

@@ -30,7 +30,7 @@ from .result import (ParetoImprovement, Segmentation, _exact_values, rational_ve
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
            "pareto_dominating_market", "pareto_improving_segmentation",
-           "single_product_pareto_segmentation"]
+           "single_product_pareto_segmentation", "ParetoAnalysis", "pareto_analysis"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -697,3 +697,100 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
         method="bbm", selection="efficient",
         reason=("HS Proposition 1: the BBM (2015) greedy extremal segmentation is Pareto improving"
                 if ok else "the greedy segmentation is not Pareto improving (numerical failure)"))
+
+
+# ---------------------------------------------------------------------------------------
+# Everything about one market, for the command line and reports
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ParetoAnalysis:
+    """The HS analysis of one market: its selected menu, the information-rent path of every
+    inefficiently served type, the Proposition 3 dominating market, the Theorem 1 (or, with
+    one alternative, Proposition 1) segmentation, optionally the exact answer, and for two
+    types the section 5 profile.
+
+    ``notes`` records why a step was skipped (e.g. non-unique efficient alternatives).
+    """
+
+    market: Market
+    mechanism: Mechanism
+    paths: tuple
+    dominating: DominatingMarket | None
+    improvement: ParetoImprovement
+    exact_improvement: ParetoImprovement | None = None
+    profile: object = None
+    notes: tuple = ()
+
+    def verify(self, exact: bool = False) -> Verification:
+        fails = []
+        for part in (self.mechanism, self.improvement, self.exact_improvement, self.dominating):
+            if part is None:
+                continue
+            c = part.verify(exact=exact)
+            if not c.ok:
+                fails.extend(c.failures)
+        for p in self.paths:
+            if not p.verify().ok:
+                fails.append(f"rent path {p.labels} does not verify")
+        return Verification(ok=not fails, failures=tuple(fails), exact=exact)
+
+    def as_dict(self) -> dict:
+        d = {"mechanism": self.mechanism.as_dict(),
+             "information_rent_paths": [p.as_dict() for p in self.paths],
+             "dominating_market": None if self.dominating is None else self.dominating.as_dict(),
+             "theorem": self.improvement.as_dict(), "notes": list(self.notes)}
+        if self.exact_improvement is not None:
+            d["exact"] = self.exact_improvement.as_dict()
+        if self.profile is not None:
+            d["two_type_profile"] = self.profile.as_dict()
+        return d
+
+
+def pareto_analysis(env: Environment, market, selection: str = "efficient",
+                    exact: bool = False) -> ParetoAnalysis:
+    """Run the HS constructions on one market (see :class:`ParetoAnalysis`).
+
+    References
+    ----------
+    HS, sections 5 and 6 (Proposition 1, Proposition 3, Theorem 1, Lemma 1).
+    """
+    market = _check_inputs(env, market)
+    if selection not in SELECTIONS:
+        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    M = optimal_mechanism(env, market, selection=selection)
+    notes = []
+    paths = []
+    for t in market.support:
+        if not M.efficient_types()[t]:
+            try:
+                paths.append(information_rent_path(M, int(t)))
+            except ValueError as exc:
+                notes.append(str(exc))
+    dom = None
+    try:
+        dom = pareto_dominating_market(env, market, selection=selection, mechanism=M)
+    except ValueError as exc:
+        notes.append(f"Proposition 3 construction: {exc}")
+    try:
+        imp = pareto_improving_segmentation(env, market, selection=selection)
+    except ValueError as exc:
+        notes.append(f"Theorem 1: {exc}")
+        imp = ParetoImprovement(market=market, improvable=None, segmentation=None,
+                                reason=str(exc), selection=selection)
+    if env.n_alternatives == 1 and imp.improvable is not True and selection == "efficient":
+        alt = single_product_pareto_segmentation(env, market)
+        if alt.improvable is not None:
+            imp = alt
+    ex = None
+    if exact:
+        ex = pareto_improving_segmentation(env, market, method="exact", selection=selection)
+    prof = None
+    if env.n_types == 2:
+        from .two_type import two_type_profile
+
+        try:
+            prof = two_type_profile(env, selection=selection)
+        except ValueError as exc:
+            notes.append(f"two-type profile: {exc}")
+    return ParetoAnalysis(market=market, mechanism=M, paths=tuple(paths), dominating=dom,
+                          improvement=imp, exact_improvement=ex, profile=prof, notes=tuple(notes))
