@@ -219,3 +219,18 @@ def _min_rents(v, x):
             return u
         u = new
     return None
+
+
+def test_optimality_certificate_in_verify():
+    """verify() bounds the optimal revenue by weak duality from the stored row duals: the
+    optimal menu closes the gap; a suboptimal menu carrying the same certificate does not."""
+    import dataclasses
+
+    m = optimal_mechanism(FIG1A, [0.5, 0.5])
+    v = m.verify()
+    assert v.details["dual_bound"] == pytest.approx(1.25) and abs(v.details["duality_gap"]) < 1e-9
+    worse = dataclasses.replace(m, allocation=np.array([[0.0, 1.0], [0.0, 1.0]]),
+                                payments=np.array([1.0, 1.0]))  # efficient menu: revenue 1
+    assert worse.verify(exact=False).max_violation == 0.0  # IC and IR hold ...
+    assert not worse.verify().ok  # ... but it is not optimal
+    assert any("optimality certificate" in f for f in worse.verify().failures)

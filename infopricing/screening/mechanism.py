@@ -73,6 +73,10 @@ class LPCertificate:
     row_lower: np.ndarray
     row_upper: np.ndarray
     revenue_stage_objective: float
+    #: row duals of the revenue stage over ALL rows of :func:`build_menu_lp` (zero for rows a
+    #: lazy method never added): a dual certificate of revenue optimality, see
+    #: :func:`revenue_dual_bound`.
+    revenue_duals: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,6 +266,15 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
     x = mech.allocation
     p = mech.payments
     failures: list[str] = []
+    details = {}
+    cert = mech.certificate
+    if cert is not None and cert.revenue_duals is not None and mech.market is not None:
+        bound, dual_inf = revenue_dual_bound(env, mech.market, cert.revenue_duals)
+        gap = bound - mech.revenue
+        details.update(dual_bound=bound, duality_gap=gap, dual_infeasibility=dual_inf)
+        if gap > atol * max(1.0, abs(bound)) or dual_inf > atol:
+            failures.append(f"optimality certificate fails: dual bound {bound:.10g} vs revenue "
+                            f"{mech.revenue:.10g}, dual infeasibility {dual_inf:.3g}")
     if not exact:
         viol = 0.0
         neg = float(max(0.0, -x.min()))
@@ -275,7 +288,8 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
             viol = max(viol, val)
             if val > atol:
                 failures.append(f"{name} by {val:.3g}")
-        return Verification(ok=not failures, failures=tuple(failures), max_violation=viol, exact=False)
+        return Verification(ok=not failures, failures=tuple(failures), max_violation=viol,
+                            exact=False, details=details)
 
     xe, pe = _exact_point(mech)
     n, k = v.shape
@@ -304,7 +318,36 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
     if dev > atol:
         failures.append(f"exact vertex differs from the floating answer by {dev:.3g}")
     return Verification(ok=not failures, failures=tuple(failures[:20]), max_violation=float(worst),
-                        exact=True, details={"allocation": xe, "payments": pe, "deviation": dev})
+                        exact=True, details={**details, "allocation": xe, "payments": pe, "deviation": dev})
+
+
+def revenue_dual_bound(env, market, row_duals):
+    """Upper bound on the optimal revenue from any row multipliers (weak duality).
+
+    For ``max c.z`` s.t. ``lo_r <= A z <= hi_r``, ``lo_c <= z <= hi_c`` and any ``y``:
+    ``c.z = y.(A z) + d.z`` with ``d = c - A^T y``, so ``c.z <= sum_i sup y_i [lo_r, hi_r]
+    + sum_j sup d_j [lo_c, hi_c]``. Parts that would be infinite (a multiplier of the wrong
+    sign on an unbounded side) are dropped and their size is returned as the dual
+    infeasibility. Computed with numpy only: it does not trust the solver's optimality claim.
+
+    Returns (bound, dual_infeasibility).
+    """
+    from .lp_build import build_menu_lp, revenue_objective
+
+    A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
+    y = np.asarray(row_duals, dtype=float)
+    c = revenue_objective(env.values, market.probabilities)
+    d = c - A.T @ y
+
+    def side(w, lo, hi):
+        up = np.where(w > 0, hi, lo)  # the bound each multiplier pushes against
+        fin = np.isfinite(up) | (w == 0)
+        return float(np.sum(np.where(fin & (w != 0), w * np.where(np.isfinite(up), up, 0.0), 0.0))), \
+            float(np.max(np.abs(w[~fin]), initial=0.0))
+
+    b1, i1 = side(y, lo_r, hi_r)
+    b2, i2 = side(d, lo_c, hi_c)
+    return b1 + b2, max(i1, i2)
 
 
 def _exact_point(mech: Mechanism):

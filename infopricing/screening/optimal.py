@@ -156,6 +156,7 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol).mechanism
     lp, res, bounds = _solve_revenue(env, market)
     rev_obj = res.objective
+    rev_duals = res.row_dual.copy()
     status = Status.OPTIMAL
     for c, sense in _secondary_objectives(env.values, selection):
         bounds = _face_fix(lp, res, *bounds, dual_tol)
@@ -163,10 +164,10 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         res = lp.solve()
         if res.status is not Status.OPTIMAL:
             raise SolverError(f"selection stage not solved: {res.status} ({res.message})")
-    return _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj)
+    return _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals)
 
 
-def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj):
+def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals=None):
     n, k = env.n_types, env.n_alternatives
     z = res.x
     x = np.clip(z[: n * k].reshape(n, k), 0.0, None)
@@ -176,7 +177,7 @@ def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_ob
     if res.col_basis is not None:
         lo_c, hi_c, lo_r, hi_r = bounds
         cert = LPCertificate(res.col_basis.copy(), res.row_basis.copy(), lo_c, hi_c, lo_r, hi_r,
-                             float(rev_obj))
+                             float(rev_obj), rev_duals)
     return Mechanism(env=env, market=market, allocation=x, payments=p, status=status,
                      selection=selection, certificate=cert)
 
