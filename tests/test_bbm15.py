@@ -156,3 +156,31 @@ def test_plot_returns_figure():
     t = surplus_triangle(EX1_VALUES, EX1_PRIOR)
     fig = plot_surplus_triangle(t, {"greedy": greedy_segmentation(EX1_VALUES, EX1_PRIOR)})
     assert fig.axes and fig.axes[0].get_xlabel() == "consumer surplus"
+
+
+def test_paper_table_verifies_exactly():
+    """BBM25 Example 1 table checked in rational arithmetic (2/3, 1/6, 1/6 as written)."""
+    seg = SingleProductSegmentation.from_markets(
+        EX1_VALUES, EX1_PRIOR, [0.75, 0.25], [[2 / 3, 1 / 6, 1 / 6], [0, 0.5, 0.5]])
+    assert seg.verify(exact=True).ok
+
+
+def test_greedy_exact_example1():
+    """Exact greedy on BBM25 Example 1: weights 3/4, 1/12, 1/6 (hand computation: after the
+    first extremal segment the residual is (0, 3/16, 1/16) on {3, 4}, whose extremal market
+    (1/4, 3/4) can be taken with weight 1/12)."""
+    from fractions import Fraction as Fr
+
+    g = greedy_segmentation(EX1_VALUES, EX1_PRIOR, exact=True)
+    assert g.exact["weights"] == (Fr(3, 4), Fr(1, 12), Fr(1, 6))
+    assert g.verify(exact=True).ok
+
+
+@settings(max_examples=40, deadline=None)
+@given(markets())
+def test_greedy_exact_hypothesis(m):
+    """Exact construction: averaging, efficiency and profit preservation hold with equality."""
+    v, f, c = m
+    g = greedy_segmentation(v, f, c, exact=True)
+    rep = g.verify(exact=True)
+    assert rep.ok, rep.failures

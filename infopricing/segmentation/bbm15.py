@@ -26,6 +26,7 @@ including the uniform price, is optimal there).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -139,6 +140,10 @@ class SingleProductSegmentation:
         support: BBM25 Appendix A1's uniform profit-preserving segments).
     kind : str
         How it was built.
+    exact : dict or None
+        Rational data (``values, prior, cost, weights, markets, prices`` as
+        :class:`fractions.Fraction`) when built with ``exact=True``; used by
+        ``verify(exact=True)``.
 
     References
     ----------
@@ -153,6 +158,7 @@ class SingleProductSegmentation:
     prices: np.ndarray
     properties: tuple[str, ...] = ()
     kind: str = "given"
+    exact: dict | None = field(default=None, repr=False)
 
     def __post_init__(self):
         for p in self.properties:
@@ -224,7 +230,7 @@ class SingleProductSegmentation:
                 "total_surplus": self.total_surplus}
 
     # -- certificate ----------------------------------------------------------------------
-    def verify(self, atol: float = tol.FEAS) -> CheckReport:
+    def verify(self, atol: float = tol.FEAS, exact: bool = False) -> CheckReport:
         """Re-check the segmentation without trusting how it was built.
 
         Always checked: weights and segments are probability vectors; the segments
@@ -236,10 +242,18 @@ class SingleProductSegmentation:
         value above the cost of a segment with buyers earns that segment's optimal
         profit, and a uniform monopoly price is in the support).
 
+        With ``exact=True`` every check is an exact equality/inequality in rational
+        arithmetic: on the stored rational data when the segmentation was built exactly,
+        otherwise on the floating data rationalised with denominators up to
+        :data:`~infopricing.tolerances.RATIONAL_DENOMINATOR` (so a table such as
+        (2/3, 1/6, 1/6) is checked as written).
+
         References
         ----------
         BBM15, Theorem 1; BBM25, Appendix A1 (uniform profit preserving segmentation).
         """
+        if exact:
+            return _verify_exact(self)
         ck = _Checker()
         v, c, w, x, p = self.values, self.cost, self.weights, self.markets, self.prices
         ck.check("weights non-negative", -w.min(initial=0.0), atol)
@@ -362,7 +376,7 @@ def _greedy_kernel(v: np.ndarray, f: np.ndarray, c: float):
     return masses, markets
 
 
-def greedy_segmentation(values, prior, cost=0.0) -> SingleProductSegmentation:
+def greedy_segmentation(values, prior, cost=0.0, exact: bool = False) -> SingleProductSegmentation:
     """The greedy extremal (uniform profit-preserving) segmentation: consumer-optimal.
 
     Every segment with buyers is an *extremal* market: all its support prices earn the
@@ -381,6 +395,10 @@ def greedy_segmentation(values, prior, cost=0.0) -> SingleProductSegmentation:
         Probabilities summing to one.
     cost : float, default 0
         Marginal cost ``c``.
+    exact : bool, default False
+        Also run the construction in rational arithmetic (inputs rationalised with
+        denominators up to :data:`~infopricing.tolerances.RATIONAL_DENOMINATOR`); the
+        rational segments are stored in ``.exact`` and checked by ``verify(exact=True)``.
 
     Returns
     -------
@@ -398,6 +416,8 @@ def greedy_segmentation(values, prior, cost=0.0) -> SingleProductSegmentation:
     pr = _prior(values, prior)
     c = _cost(cost)
     v, f = pr.values, pr.probabilities
+    if exact:
+        return _greedy_exact(v, f, c)
     masses, markets = _greedy_kernel(v, f, c)
     weights = list(masses)
     segs = list(markets)
@@ -494,6 +514,123 @@ def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, co
         props = props + ("efficient",)
     return SingleProductSegmentation(tri.values, tri.prior, tri.cost, np.concatenate(W), np.vstack(X),
                         np.concatenate(P), props, f"mixture of vertices ({lam1:.4g}, {lam2:.4g}, {lam3:.4g})")
+
+
+# ----------------------------------------------------------------------------------
+# exact (rational) construction and verification
+# ----------------------------------------------------------------------------------
+def _q(x) -> Fraction:
+    if isinstance(x, Fraction):
+        return x
+    return Fraction(float(x)).limit_denominator(tol.RATIONAL_DENOMINATOR)
+
+
+def _profits_q(v, x, c):
+    """Exact profit (v_k - c) * P(value >= v_k) for every k."""
+    out, tail = [Fraction(0)] * len(v), Fraction(0)
+    for k in range(len(v) - 1, -1, -1):
+        tail += x[k]
+        out[k] = (v[k] - c) * tail
+    return out
+
+
+def _greedy_exact(v, f, c) -> SingleProductSegmentation:
+    vq = [_q(t) for t in v]
+    fq = [_q(t) for t in f]
+    tot = sum(fq)
+    if tot != 1:  # rationalisation may leave a tiny gap: put it on the largest mass
+        k = max(range(len(fq)), key=lambda i: fq[i])
+        fq[k] += 1 - tot
+    cq = _q(c)
+    K = len(vq)
+    resid = [fq[k] if vq[k] > cq else Fraction(0) for k in range(K)]
+    weights, markets, prices = [], [], []
+    while any(r > 0 for r in resid):
+        S = [k for k in range(K) if resid[k] > 0]
+        s1 = vq[S[0]]
+        D = [(s1 - cq) / (vq[k] - cq) for k in S] + [Fraction(0)]
+        ext = {k: D[i] - D[i + 1] for i, k in enumerate(S)}
+        alpha = min(resid[k] / ext[k] for k in S)
+        for k in S:
+            resid[k] -= alpha * ext[k]
+        weights.append(alpha)
+        markets.append([ext.get(k, Fraction(0)) for k in range(K)])
+        prices.append(s1)
+    lo = [fq[k] if vq[k] <= cq else Fraction(0) for k in range(K)]
+    mlo = sum(lo)
+    if mlo > 0:
+        pr_ = _profits_q(vq, fq, cq)
+        cand = [k for k in range(K) if fq[k] > 0 and vq[k] >= cq]
+        best = max((pr_[k] for k in cand), default=Fraction(0))
+        p_star = min((vq[k] for k in cand if pr_[k] == best), default=cq)
+        weights.append(mlo)
+        markets.append([t / mlo for t in lo])
+        prices.append(max(p_star, cq))
+    ex = {"values": tuple(vq), "prior": tuple(fq), "cost": cq, "weights": tuple(weights),
+          "markets": tuple(tuple(m) for m in markets), "prices": tuple(prices)}
+    return SingleProductSegmentation(
+        np.array(v, float), np.array(f, float), float(c), np.array([float(w) for w in weights]),
+        np.array([[float(t) for t in m] for m in markets]).reshape(len(markets), K),
+        np.array([float(p) for p in prices]), ("efficient", "profit_preserving", "uniform"),
+        "greedy (exact)", ex)
+
+
+def _verify_exact(seg: SingleProductSegmentation) -> CheckReport:
+    ck = _Checker()
+    if seg.exact is not None:
+        e = seg.exact
+        v, f, c = list(e["values"]), list(e["prior"]), e["cost"]
+        W, X, P = list(e["weights"]), [list(m) for m in e["markets"]], list(e["prices"])
+    else:
+        v = [_q(t) for t in seg.values]
+        f = [_q(t) for t in seg.prior]
+        c = _q(seg.cost)
+        W = [_q(t) for t in seg.weights]
+        X = [[_q(t) for t in m] for m in seg.markets]
+        P = [_q(t) for t in seg.prices]
+    K = len(v)
+
+    def need(name, ok, detail=""):
+        ck.names.append(name + " (exact)")
+        if not ok:
+            ck.failures.append(f"{name} (exact)" + (f": {detail}" if detail else ""))
+
+    need("weights non-negative", all(w >= 0 for w in W))
+    need("weights sum to one", sum(W) == 1, f"sum {sum(W)}")
+    need("segments non-negative", all(t >= 0 for m in X for t in m))
+    need("segments sum to one", all(sum(m) == 1 for m in X))
+    avg = [sum(W[j] * X[j][k] for j in range(len(W))) for k in range(K)]
+    need("segments average to the prior", avg == f,
+         f"average {[str(a) for a in avg]} vs prior {[str(a) for a in f]}")
+    need("prices at or above cost", all(p >= c for p in P))
+    prof = [_profits_q(v, m, c) for m in X]
+    best = [max([prof[j][k] for k in range(K) if X[j][k] > 0 and v[k] >= c] + [Fraction(0)])
+            for j in range(len(X))]
+    own = [(P[j] - c) * sum(X[j][k] for k in range(K) if v[k] >= P[j]) for j in range(len(X))]
+    need("each price optimal in its segment", all(own[j] == best[j] for j in range(len(X))))
+    uni = _profits_q(v, f, c)
+    cand = [k for k in range(K) if f[k] > 0 and v[k] >= c]
+    pi_star = max([uni[k] for k in cand] + [Fraction(0)])
+    stars = [k for k in cand if uni[k] == pi_star]
+    active = [j for j in range(len(W)) if W[j] > 0]
+    buyers = [[k for k in range(K) if X[j][k] > 0 and v[k] > c] for j in range(len(X))]
+    if "efficient" in seg.properties:
+        need("efficient: every value above cost buys",
+             all(P[j] <= v[k] for j in active for k in buyers[j]))
+    if "profit_preserving" in seg.properties:
+        if stars:
+            need("profit preserving: a uniform monopoly price is optimal in every segment",
+                 any(all(prof[j][k] == best[j] for j in active) for k in stars))
+        ps = sum(W[j] * own[j] for j in range(len(W)))
+        need("profit preserving: producer surplus equals uniform profit", ps == pi_star,
+             f"{ps} vs {pi_star}")
+    if "uniform" in seg.properties:
+        need("uniform: every support value above cost earns the same profit",
+             all(prof[j][k] == best[j] for j in active for k in buyers[j]))
+        if stars:
+            need("uniform: a uniform monopoly price is in every segment's support",
+                 all(not buyers[j] or any(k in buyers[j] for k in stars) for j in active))
+    return ck.report()
 
 
 # ----------------------------------------------------------------------------------
