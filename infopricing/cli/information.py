@@ -20,8 +20,8 @@ def _verification_line(rep) -> str:
     return "verification: " + ("passed" if rep.ok else "FAILED: " + "; ".join(rep.failures))
 
 
-def segment(model: Path = typer.Argument(..., help="TOML/JSON model file with [prior] and optional [segmentation]."),
-            cost: Optional[float] = typer.Option(None, help="Marginal cost (overrides [segmentation].cost)."),
+def segment(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[prior] table and optionally \\[segmentation]."),
+            cost: Optional[float] = typer.Option(None, help="Marginal cost (overrides cost in \\[segmentation])."),
             plot: Optional[Path] = typer.Option(None, "--plot", help="Write the surplus-triangle figure here."),
             json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Single-product segmentation (BBM 2015): surplus triangle and the greedy segmentation."""
@@ -92,7 +92,7 @@ def _print_segmentation(title, seg) -> None:
                   f"{fmt(seg.consumer_surplus)}   total {fmt(seg.total_surplus)}")
 
 
-def persuade_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with a [persuasion] table."),
+def persuade_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[persuasion] table."),
                  json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Sender-optimal signal (Bayesian persuasion LP, sender-preferred tie-breaking)."""
     from ..information import persuade
