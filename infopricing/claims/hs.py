@@ -302,6 +302,37 @@ register(Claim(
     paper_value=True, compute=_lemma6))
 
 
+def _footnote11():
+    """q = 1/4 under the "adverse" selection, which picks the inefficient screening menu
+    (L to t1 at 0.75, H to t2 at 1.75): is it Pareto improvable? The split into q' = 0.1
+    (efficient menu, t2's surplus 1) and q'' = 0.5 (screening, t2's surplus 1/4) is, verified
+    exactly."""
+    from ..model import Market
+    from ..screening import optimal_mechanism
+    from ..segmentation import Segmentation
+
+    env = _env_two_alt()
+    m = optimal_mechanism(env, [0.75, 0.25], selection="adverse")
+    seg = Segmentation(Market(env, [0.75, 0.25]), [0.625, 0.375], [[0.9, 0.1], [0.5, 0.5]],
+                       selection="adverse")
+    improvable = bool(seg.is_pareto_improving and seg.verify(exact=True).ok)
+    return [bool(m.is_efficient), not improvable]
+
+
+register(Claim(
+    id="HS-5-footnote11-q025-inefficient-selection",
+    paper="HS", location="Section 5, footnote 11",
+    statement="Market q = 0.25 has inefficient optimal mechanisms; if one is selected, the market "
+              "is not Pareto improvable ([efficient, not improvable] under a selection picking "
+              "the screening menu)",
+    paper_value=[False, True], compute=_footnote11,
+    discrepancy="Holds only for the strictly randomised optimal menus at q = 1/4 (t2's surplus "
+                "strictly between 1/4 and 1). If the pure screening menu is selected (t2's surplus "
+                "1/4, e.g. the 'adverse' rule), q = 1/4 IS Pareto improvable: split into q' = 0.1 "
+                "(t2 gets 1) and q'' = 0.5 (t2 keeps 1/4), verified exactly.",
+    corrected_value=[False, False]))
+
+
 # ======================================================================================
 # Appendix C claims (linear valuations; registered by issue 3 part B below this line)
 # ======================================================================================
