@@ -336,3 +336,92 @@ register(Claim(
 # ======================================================================================
 # Appendix C claims (linear valuations; registered by issue 3 part B below this line)
 # ======================================================================================
+# --- part B: Appendix C ---
+def _appc_env(hi: float = 1.0):
+    from ..segmentation.linear import LinearEnvironment
+
+    return LinearEnvironment([1.0, 2.0], (0.0, hi), lambda a: a * a / 2, marginal_cost=lambda a: a)
+
+
+def _appc_nonimprovable(q: float, env=None) -> bool:
+    """Inefficient and not Pareto improvable (HS Corollary 2) at share q of t2."""
+    env = env or _appc_env()
+    r = env.pareto_improvement([1 - q, q])
+    return r.improvable is False and "efficient on its support" not in r.reason
+
+
+def _appc_interval():
+    env = _appc_env()
+    if _appc_nonimprovable(0.0, env):  # q = 0 is efficient, so excluded
+        return (float("nan"), float("nan"))
+    lo_in = 1e-4
+    if not _appc_nonimprovable(lo_in, env):
+        return (float("nan"), float("nan"))
+    a, b = 0.25, 0.75  # bisection for the right end of the interval
+    if not (_appc_nonimprovable(a, env) and not _appc_nonimprovable(b, env)):
+        return (float("nan"), float("nan"))
+    for _ in range(40):
+        m = (a + b) / 2
+        a, b = (m, b) if _appc_nonimprovable(m, env) else (a, m)
+    grid_ok = all(_appc_nonimprovable(q, env) == (0 < q < 0.5) for q in np.linspace(0, 1, 41))
+    return (0.0, round(b, 9)) if grid_ok else (float("nan"), float("nan"))
+
+
+register(Claim(
+    id="HS-C-example-nonimprovable-interval",
+    paper="HS", location="Online Appendix C (example before C.1, Figure 6)",
+    statement="With qualities in [0, 1], cost a^2/2 and values a and 2a, the inefficient markets "
+              "that are not Pareto improvable are exactly the shares q of t2 in (0, 0.5)",
+    paper_value=(0.0, 0.5), compute=_appc_interval, tol=1e-6))
+
+
+def _appc_figure6():
+    env = _appc_env()
+    qs = np.linspace(0, 1, 201)
+    cs = np.array([env.optimal_mechanism([1 - q, q]).consumer_surplus[1] for q in qs])
+    low = qs < 0.5
+    decreasing = bool(np.all(np.diff(cs[low]) < 0))
+    zero_above = bool(np.all(np.abs(cs[qs >= 0.5]) < 1e-9))
+    return decreasing and zero_above
+
+
+register(Claim(
+    id="HS-C-figure6-surplus",
+    paper="HS", location="Online Appendix C, Figure 6",
+    statement="The surplus of t2 strictly decreases in q for q < 0.5 and is 0 for q >= 0.5",
+    paper_value=True, compute=_appc_figure6))
+
+
+def _corollary3():
+    """Strictly convex differentiable cost, qualities [0, inf) (here [0, 10], never binding for
+    values below 10): improvable iff some type is excluded (quality 0) in the optimal mechanism,
+    checked on random three- and four-type markets and on the Appendix C example."""
+    from ..segmentation.linear import LinearEnvironment
+
+    rng = np.random.default_rng(3)
+    cases = [(_appc_env(10.0), np.array([1 - q, q])) for q in np.linspace(0.05, 0.95, 19)]
+    for n in (3, 4):
+        for _ in range(15):
+            v = np.sort(rng.uniform(0.5, 4.0, n))
+            env = LinearEnvironment(v, (0.0, 10.0), lambda a: a * a / 2, marginal_cost=lambda a: a)
+            cases.append((env, rng.dirichlet(np.ones(n))))
+    seen = {True: 0, False: 0}
+    for env, f in cases:
+        M = env.optimal_mechanism(f)
+        Ft = env.upper_mass(f)
+        excluded = any(M.allocation[t] <= 1e-9 and f[t] > 0 and Ft[t + 1] > 0
+                       for t in range(env.n_types))
+        imp = env.pareto_improvement(f).improvable
+        if imp is None or bool(imp) != excluded:
+            return False
+        seen[excluded] += 1
+    return seen[True] > 0 and seen[False] > 0
+
+
+register(Claim(
+    id="HS-C-corollary3",
+    paper="HS", location="Online Appendix C.1, Corollary 3",
+    statement="With a strictly convex differentiable cost and qualities [0, inf), a market is "
+              "Pareto improvable iff some type is excluded in the optimal mechanism",
+    paper_value=True, compute=_corollary3))
+# --- end part B: Appendix C ---

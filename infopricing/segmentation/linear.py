@@ -16,7 +16,8 @@ Conventions (types indexed ``0..n-1`` here, in increasing value):
   ``Ftilde[t_L]``, t_L the highest type ``<= t`` whose point lies on the envelope (HS's
   definition, which covers zero-mass types); when ``Ftilde[t_L] = 0`` (no mass at or above
   t) there is no segment to the left and we use the limit ``v[t]`` (a vanishing mass at t
-  would have virtual value v[t]);
+  would have virtual value v[t]); when no such t_L exists (t and all lower types have zero
+  mass and lie below a higher type's point at x = 1) the limit is ``-inf`` (exclusion);
 * among several virtual-surplus maximisers the largest quality is chosen (the one closest
   to the efficient quality, matching the library's ``"efficient"`` selection).
 
@@ -143,6 +144,8 @@ class LinearEnvironment:
 
     def best_quality(self, phi: float, atol: float = tol.EQUAL) -> float:
         """A maximiser of ``phi a - C(a)`` (the largest one when several tie)."""
+        if phi == -np.inf:
+            return float(self.qualities[0] if self.interval is None else self.interval[0])
         if self.interval is None:
             s = phi * self.qualities - self.costs
             best = s.max()
@@ -160,6 +163,7 @@ class LinearEnvironment:
             cand = [a0, a1, float(r.x), grid[i]]
         else:
             cand = [grid[i]]
+        cand = [lo if c - lo < 1e-9 else hi if hi - c < 1e-9 else c for c in cand]
         vals = [phi * a - self.C(a) for a in cand]
         best = max(vals)
         return float(max(a for a, s in zip(cand, vals) if s >= best - 1e-12))
@@ -223,7 +227,12 @@ class LinearEnvironment:
         phi = np.empty(self.n_types)
         for t in range(self.n_types):
             on = [s for s in range(t + 1) if R[s] >= RI[s] - atol * max(1.0, abs(RI[s]))]
-            tl = max(on) if on else 0  # zero-mass lowest types can lie below the envelope
+            if not on:
+                # t and every lower type have zero mass and lie below a higher type's point
+                # at x = 1: the limit of a vanishing mass at t has slope -> -inf (exclusion)
+                phi[t] = -np.inf
+                continue
+            tl = max(on)
             xl = x[tl]
             if xl <= atol:
                 phi[t] = self.values[t]
@@ -259,16 +268,16 @@ class LinearEnvironment:
 
     # -- Pareto improvability ---------------------------------------------------------
     def improvable_types(self, f, atol: float = tol.EQUAL) -> list[int]:
-        """Types that make f Pareto improvable by HS Corollary 2: an inefficient allocation,
-        a virtual value strictly above ``min Phi`` of its quality, and some positive mass
-        above it (someone must gain)."""
+        """Types that make f Pareto improvable by HS Corollary 2: positive mass and an
+        inefficient allocation, a virtual value strictly above ``min Phi`` of its quality,
+        and some positive mass above it (someone must gain)."""
         M = self.optimal_mechanism(f)
         f = M.market
         Ft = self.upper_mass(f)
         out = []
         for t in range(self.n_types):
             eff = self.efficient_quality(t)
-            if abs(M.allocation[t] - eff) <= atol:
+            if f[t] <= 0 or abs(M.allocation[t] - eff) <= atol:
                 continue
             if Ft[t + 1] <= 0:
                 continue
@@ -294,10 +303,10 @@ class LinearEnvironment:
         f = self._market(f)
         M = self.optimal_mechanism(f)
         ineff = [t for t in range(self.n_types)
-                 if abs(M.allocation[t] - self.efficient_quality(t)) > atol]
+                 if f[t] > 0 and abs(M.allocation[t] - self.efficient_quality(t)) > atol]
         if not ineff:
             return LinearImprovement(self, f, False, None, None, None, None, (), (),
-                                     "the market is efficient (HS Observation 1)")
+                                     "the market is efficient on its support (HS Observation 1)")
         cands = self.improvable_types(f, atol)
         if not cands:
             return LinearImprovement(self, f, False, None, None, None, None, (), (),
