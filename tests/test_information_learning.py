@@ -105,3 +105,17 @@ def test_discretised_prior_is_contraction_of_continuous():
     disc = np.maximum(x[:, None] - p.values[None, :], 0) @ p.probabilities
     assert np.all(disc <= cont + 1e-8)
     assert np.any(disc < cont - 1e-6)
+
+
+def test_closed_form_with_cost_by_hand():
+    """Values {2, 3, 5} w.p. (.5, .3, .2), cost 1: the price sits at the lowest value 2 and the
+    mean condition 2 + (2 - 1) ln(B - 1) = 2.9 gives B = 1 + e^0.9; CS = 2.9 - 2 = 0.9.
+    The grid LP finds the same consumer surplus and an efficient outcome."""
+    prior = ([2.0, 3.0, 5.0], [0.5, 0.3, 0.2])
+    cf = truncated_pareto_solution(prior, cost=1.0)
+    assert cf.price == pytest.approx(2.0, abs=1e-9)
+    assert cf.upper == pytest.approx(1 + np.exp(0.9), abs=1e-6)
+    assert cf.consumer_surplus == pytest.approx(0.9, abs=1e-9)
+    lp = buyer_optimal_learning(prior, cost=1.0, grid=np.linspace(2, 5, 61))
+    assert lp.consumer_surplus == pytest.approx(0.9, abs=1e-9)
+    assert lp.is_efficient and lp.verify().ok
