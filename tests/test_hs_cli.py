@@ -49,3 +49,33 @@ def test_hs_claims_reproduce():
     assert not bad
     assert {"HS-3-two-alt-only-075-not-improvable", "HS-6.2-fig2-hyperplane",
             "HS-6.1.1-three-types-needed", "HS-B.1.1-lemma6-two-type-dominating"} <= {r.id for r in recs}
+
+
+def test_plot_functions_return_figures():
+    from matplotlib.figure import Figure
+
+    from infopricing import Environment
+    from infopricing.segmentation import (genericity_hyperplanes, pareto_improving_segmentation,
+                                          two_type_profile)
+    from infopricing.segmentation.plots_hs import (plot_genericity, plot_segmentation_surplus,
+                                                   plot_two_type_profile)
+
+    env3 = Environment([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]])
+    calls = []
+    fig = plot_genericity(genericity_hyperplanes(env3), resolution=4,
+                          progress=lambda i, n: calls.append((i, n)))
+    assert isinstance(fig, Figure) and calls[-1] == (15, 15)
+    r = pareto_improving_segmentation(env3, [0.5, 0.1, 0.4])
+    assert isinstance(plot_segmentation_surplus(r.segmentation), Figure)
+    assert isinstance(plot_two_type_profile(two_type_profile(Environment([[1.0], [2.0]]))), Figure)
+
+
+def test_theorem_undecided_falls_back_to_exact():
+    """At q = 3/4 (HS section 3) Theorem 1 does not apply; the analysis runs the exact
+    procedure, which proves the market is not Pareto improvable."""
+    from infopricing import Environment
+    from infopricing.segmentation import pareto_analysis
+
+    a = pareto_analysis(Environment([[0.75, 1.0], [1.0, 2.0]]), [0.25, 0.75])
+    assert a.improvement.improvable is None
+    assert a.exact_improvement is not None and a.exact_improvement.improvable is False

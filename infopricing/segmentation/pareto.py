@@ -746,9 +746,16 @@ class ParetoAnalysis:
         return d
 
 
+AUTO_EXACT_MAX_TYPES = 4
+
+
 def pareto_analysis(env: Environment, market, selection: str = "efficient",
                     exact: bool = False) -> ParetoAnalysis:
     """Run the HS constructions on one market (see :class:`ParetoAnalysis`).
+
+    The exact procedure (:mod:`infopricing.segmentation.exact`) runs when ``exact`` is
+    True, and also when Theorem 1 cannot decide (multiple optimal payment rules) and the
+    environment has at most ``AUTO_EXACT_MAX_TYPES`` types.
 
     References
     ----------
@@ -782,7 +789,8 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
         if alt.improvable is not None:
             imp = alt
     ex = None
-    if exact:
+    if exact or (imp.improvable is None and env.n_types <= AUTO_EXACT_MAX_TYPES):
+        # Theorem 1 could not decide: fall back to the exact procedure on small environments
         ex = pareto_improving_segmentation(env, market, method="exact", selection=selection)
     prof = None
     if env.n_types == 2:
