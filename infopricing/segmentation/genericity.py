@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..model import Environment, Market
-from ..screening import Verification, optimal_mechanism, payment_rule_is_unique
+from ..screening import Verification, optimal_mechanism
 from .result import rational_vector, revenue_upper_bound
 
 __all__ = ["Genericity", "genericity_hyperplanes"]
