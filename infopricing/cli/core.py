@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
     app.command("reproduce")(reproduce)
 
 
-def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with [environment] and [market]."),
+def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[environment] and \\[market] tables."),
          selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
          exact: bool = typer.Option(False, help="Also re-check IC/IR in exact rational arithmetic.")):
