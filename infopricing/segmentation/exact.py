@@ -243,6 +243,7 @@ class NoImprovementCertificate:
     ----------
     y : tuple of Fraction
     generators : ndarray (N, n)    rows a (markets: the cells' generators)
+    exact_generators : tuple       the same in exact arithmetic (used by ``verify``)
     strict : ndarray (N,) of bool  g
     market : tuple of Fraction     f
     cells_allowed, cells_strict, cells_total : int
@@ -255,6 +256,7 @@ class NoImprovementCertificate:
     cells_allowed: int = 0
     cells_strict: int = 0
     cells_total: int = 0
+    exact_generators: tuple = field(default=(), repr=False)
 
     def verify(self, exact: bool = True, atol: float = tol.FEAS) -> Verification:
         """Check the dual inequalities (in ``Fraction`` arithmetic when ``exact``)."""
@@ -262,8 +264,9 @@ class NoImprovementCertificate:
         if exact:
             y = self.y
             worst = Fraction(0)
-            for j, a in enumerate(self.generators):
-                val = sum((Fraction(float(x)) * yi for x, yi in zip(a, y)), Fraction(0))
+            gens = self.exact_generators or [tuple(Fraction(float(x)) for x in a) for a in self.generators]
+            for j, a in enumerate(gens):
+                val = sum((x * yi for x, yi in zip(a, y) if x), Fraction(0))
                 need = 1 if self.strict[j] else 0
                 if val < need:
                     fails.append(f"generator {j}: y.a = {float(val):.3g} < {need}")
@@ -285,25 +288,24 @@ class NoImprovementCertificate:
 
 def _certificate(st: _Setup) -> NoImprovementCertificate | None:
     G, owner = _columns(st.dec, st.allowed)
+    Ex = tuple(_exact_columns(st.dec, owner))
     g = np.isin(owner, st.strict)
     n = G.shape[0]
     fe = rational_vector(st.f, total=1)
+    make = lambda y: NoImprovementCertificate(y, G.T.copy(), g, fe, len(st.allowed), len(st.strict),
+                                              len(st.dec.cells), Ex)
     if not g.any():
-        return NoImprovementCertificate(tuple(Fraction(0) for _ in range(n)), G.T.copy(), g, fe,
-                                        len(st.allowed), 0, len(st.dec.cells))
+        return make(tuple(Fraction(0) for _ in range(n)))
     # dual: min y.f  s.t.  G^T y >= g, y free
     res = solve_lp(st.f, sp.csc_matrix(G.T), g.astype(float), np.full(G.shape[1], np.inf),
                    np.full(n, -np.inf), np.full(n, np.inf), sense="min")
     if res.status is not Status.OPTIMAL:
         return None
-    for den in (10**4, 10**6, 10**9):
-        y = tuple(Fraction(float(v)).limit_denominator(den) for v in res.x)
-        cert = NoImprovementCertificate(y, G.T.copy(), g, fe, len(st.allowed), len(st.strict),
-                                        len(st.dec.cells))
+    for den in (10**3, 10**4, 10**6, 10**9):
+        cert = make(tuple(Fraction(float(v)).limit_denominator(den) for v in res.x))
         if cert.verify(exact=True).ok:
             return cert
-    return NoImprovementCertificate(tuple(Fraction(float(v)) for v in res.x), G.T.copy(), g, fe,
-                                    len(st.allowed), len(st.strict), len(st.dec.cells))
+    return make(tuple(Fraction(float(v)) for v in res.x))
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,190 @@
+"""Exact Pareto-improvability, consumer-optimal segmentations and surplus sets (HS issue 3
+item 6): paper examples, closed forms derived by hand, cross-checks with the two-type profile
+(HS section 5) and with Theorem 1, and exact certificates."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("cdd")
+
+from infopricing.model import Environment  # noqa: E402
+from infopricing.segmentation import two_type_profile  # noqa: E402
+from infopricing.segmentation.exact import (  # noqa: E402
+    exact_pareto_improvement, max_consumer_surplus_segmentation, plot_surplus_set, surplus_set)
+from infopricing.segmentation.exact_cells import cell_decomposition  # noqa: E402
+from infopricing.segmentation.pareto import pareto_improving_segmentation  # noqa: E402
+
+# HS section 3: t1 values (low, original) = (0.75, 1), t2 = (1, 2); market = (f(t1), f(t2))
+HS3 = Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"], alternatives=["low", "orig"])
+
+
+def _check(res):
+    """Every answer carries its evidence, and the evidence verifies exactly."""
+    if res.improvable is True:
+        seg = res.segmentation
+        assert seg.is_pareto_improving
+        chk = seg.verify(exact=True)
+        assert chk.ok, chk.failures
+    elif res.improvable is False and res.certificate is not None:
+        chk = res.certificate.verify(exact=True)
+        assert chk.ok, chk.failures
+
+
+def test_hs_section3_three_quarters_not_improvable_with_exact_certificate():
+    """HS section 3 / Figure 1(a): at type-2 share 3/4 the market is inefficient and not
+    Pareto improvable; the exact method proves it with a dual certificate y (y.f = 0)."""
+    res = exact_pareto_improvement(HS3, [0.25, 0.75])
+    assert res.improvable is False
+    cert = res.certificate
+    assert cert is not None and cert.verify(exact=True).ok
+    f = (Fraction(1, 4), Fraction(3, 4))
+    assert sum(a * b for a, b in zip(cert.y, f)) <= 0
+
+
+@pytest.mark.parametrize("q", [0.3, 0.5, 0.6, 0.7, 0.8, 0.9])
+def test_hs_section3_other_inefficient_markets_improvable(q):
+    """HS section 3: every inefficient market other than q = 3/4 is Pareto improvable."""
+    res = exact_pareto_improvement(HS3, [1 - q, q])
+    assert res.improvable is True
+    _check(res)
+
+
+def test_efficient_market_observation1():
+    """HS Observation 1: an efficient market (q = 0.1 < 1/4) is not improvable."""
+    res = exact_pareto_improvement(HS3, [0.9, 0.1])
+    assert res.improvable is False and "Observation 1" in res.reason
+
+
+@pytest.mark.parametrize("q", [0.3, 0.5, 0.6, 0.7])
+def test_consumer_optimal_closed_form(q):
+    """HS section 3 environment, q in (1/4, 3/4): t2 gets 1 in segments with share <= 1/4,
+    1/4 in segments with share in (1/4, 3/4] (efficient selection at the thresholds), so the
+    best split of t1's mass gives CS* = 9/32 - q/8 (derived by hand: maximise the t2 mass h in
+    low segments subject to 3h + (q - h)/3 <= 1 - q)."""
+    r = max_consumer_surplus_segmentation(HS3, [1 - q, q])
+    assert r.supremum == pytest.approx(9 / 32 - q / 8, abs=1e-9)
+    assert r.attained
+    assert r.segmentation.consumer_surplus == pytest.approx(9 / 32 - q / 8, abs=1e-9)
+    assert r.verify(exact=True).ok
+
+
+def test_single_product_surplus_set_is_bbm_triangle():
+    """BBM15 with one alternative: values 1 and 2, f = (1/4, 3/4): uniform profit 3/2, efficient
+    surplus 7/4, so the triangle has corners (0, 3/2), (1/4, 3/2), (0, 7/4)."""
+    env = Environment([[1.0], [2.0]])
+    S = surplus_set(env, [0.25, 0.75])
+    expected = {(0.0, 1.5), (0.25, 1.5), (0.0, 1.75)}
+    got = {(round(x, 9), round(y, 9)) for x, y in S.vertices}
+    assert got == expected
+    assert S.verify().ok
+
+
+def test_multi_product_surplus_set_misses_triangle_corner():
+    """HS footnote 8: with several alternatives some pairs of the triangle are not achievable.
+    At q = 0.8 in the section 3 environment the triangle's consumer corner has CS = W - PS0 =
+    1.8 - 1.6 = 0.2, but consumers can get at most 0.15 (t2's surplus 1/4 per unit needs
+    t1 mass 1/3 per unit of t2 in shares <= 3/4: 0.6 * 1/4 = 0.15)."""
+    S = surplus_set(HS3, [0.2, 0.8])
+    assert S.original == pytest.approx((0.0, 1.6))
+    assert S.max_consumer_surplus == pytest.approx(0.15, abs=1e-9)
+    assert S.efficient_surplus - S.original[1] == pytest.approx(0.2)
+    assert not S.contains(0.2, 1.6)
+    assert S.verify().ok
+    fig = plot_surplus_set(S)
+    assert fig.axes
+
+
+@st.composite
+def two_type_envs(draw):
+    k = draw(st.integers(2, 3))
+    lo = draw(st.lists(st.integers(1, 9), min_size=k, max_size=k))
+    extra = draw(st.lists(st.integers(0, 6), min_size=k, max_size=k))
+    V = np.array([lo, [a + b for a, b in zip(lo, extra)]], dtype=float)
+    return Environment(V)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(two_type_envs())
+def test_agrees_with_two_type_profile(env):
+    """HS section 5 (Lemma 1, Proposition 2): on two-type environments the exact method says
+    'not improvable' exactly at the profile's non-improvable thresholds, and 'improvable' at
+    the midpoints of the inefficient intervals."""
+    if not env.has_unique_efficient_alternatives:
+        return
+    prof = two_type_profile(env)
+    if prof.high is None:
+        return
+    bad = {Fraction(q) for q in prof.non_improvable}
+    qs = list(prof.thresholds[1:-1]) + [(a + b) / 2 for a, b in zip(prof.thresholds, prof.thresholds[1:])]
+    for q in qs:
+        f = np.zeros(2)
+        f[prof.high], f[prof.low] = float(q), 1 - float(q)
+        res = exact_pareto_improvement(env, f)
+        _check(res)
+        mech_eff = res.reason.endswith("(HS Observation 1)")
+        if Fraction(q) in bad:
+            assert res.improvable is False, (q, res.reason)
+        elif not mech_eff:
+            assert res.improvable is True, (q, res.reason)
+
+
+def _random_env(rng, n, k):
+    V = rng.integers(0, 9, size=(n, k)).astype(float) + rng.integers(0, 2, size=(n, k)) * 0.5
+    return Environment(V)
+
+
+@pytest.mark.parametrize("seed,n,k", [(0, 3, 2), (1, 3, 3), (2, 3, 4), (3, 4, 2)])
+def test_random_cell_markets_agree_with_theorem1(seed, n, k):
+    """On random 3-4 type environments, at markets on every cell (generic and boundary
+    ones): every returned segmentation verifies exactly, every 'not improvable' has an exact
+    certificate, and wherever HS Theorem 1 gives a segmentation the exact method agrees."""
+    rng = np.random.default_rng(seed)
+    env = _random_env(rng, n, k)
+    dec = cell_decomposition(env)
+    full = [c for c in dec.cells if c.support.all()]
+    picks = rng.choice(len(full), size=min(6, len(full)), replace=False)
+    for i in picks:
+        f = full[i].center
+        res = exact_pareto_improvement(env, f)
+        _check(res)
+        assert res.improvable is not None
+        th = pareto_improving_segmentation(env, f, method="theorem")
+        if th.improvable is True:
+            assert res.improvable is True
+        if th.improvable is False:
+            assert res.improvable is False
+
+
+def test_boundary_market_selection_matters():
+    """At the threshold q = 1/4 the efficient selection serves everyone efficiently (not
+    improvable, Observation 1) while the adverse selection screens, and then a segment with a
+    lower share of t2 gives t2 surplus 1 > 1/4: improvable."""
+    assert exact_pareto_improvement(HS3, [0.75, 0.25], selection="efficient").improvable is False
+    res = exact_pareto_improvement(HS3, [0.75, 0.25], selection="adverse")
+    assert res.improvable is True
+    _check(res)
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError):
+        exact_pareto_improvement(HS3, [0.5, 0.6])
+    with pytest.raises(ValueError):
+        exact_pareto_improvement(HS3, [0.5, 0.5], selection="nope")
+    other = Environment([[1.0, 2.0], [2.0, 3.0]])
+    from infopricing.model import Market
+    with pytest.raises(ValueError):
+        exact_pareto_improvement(HS3, Market(other, [0.5, 0.5]))
+
+
+def test_cell_decomposition_certified():
+    """The facets found by the oracle hold on all of P (LP-duality bound per facet)."""
+    dec = cell_decomposition(HS3)
+    assert dec.verify().ok
+    # section 3: the market hyperplanes 3 f(t1) - f(t2) = 0 (q = 3/4) and f(t1) - 3 f(t2) = 0
+    # (q = 1/4) are the one-dimensional cells with both types
+    rays = sorted(round(float(c.center[1]), 9) for c in dec.cells if c.support.all() and len(c.generators) == 1)
+    assert rays == [0.25, 0.75]
