@@ -22,9 +22,10 @@ Boundaries are handled as follows (the selection rule decides what a boundary ma
 gets, since boundary cells are cells of their own with their own selected mechanism):
 
 * **No improvement** is certified by the closure LP: it relaxes the true problem, so if
-  even it admits no strict mass, none exists. The certificate is a dual vector y with
-  ``y . f <= 0``, ``y . a >= 0`` on the generators of allowed cells and ``>= 1`` on those of
-  strict cells (:class:`NoImprovementCertificate`, re-checked in rational arithmetic).
+  even it admits no mass of strictly gaining types, none exists. The certificate is a dual
+  vector y with ``y . f <= 0`` and ``y . a >=`` (the mass of gaining types in a) on the
+  generators a of allowed cells (:class:`NoImprovementCertificate`, re-checked in rational
+  arithmetic).
 * **An improvement** is found by the *shrunk* LP, which requires each used cell's
   coefficients to satisfy ``s_F <= lam_Fj <= C s_F`` (so a used segment is strictly inside
   its cell and gets the cell's mechanism); the returned segmentation is rebuilt in exact
@@ -203,6 +204,7 @@ class _Setup:
     dec: CellDecomposition
     allowed: list
     strict: list
+    gain: dict  # cell -> (n,) bool: types of its support that strictly gain
 
 
 def _setup(env, market, selection, atol=tol.EQUAL, dec=None) -> _Setup:
@@ -214,7 +216,7 @@ def _setup(env, market, selection, atol=tol.EQUAL, dec=None) -> _Setup:
     if dec is None:
         dec = cell_decomposition(env, selection=selection, support=f > 0)
     u0 = mech.utilities
-    allowed, strict = [], []
+    allowed, strict, gain = [], [], {}
     for i, c in enumerate(dec.cells):
         S = c.support
         if np.any(S & (f <= 0)):
@@ -224,7 +226,23 @@ def _setup(env, market, selection, atol=tol.EQUAL, dec=None) -> _Setup:
             allowed.append(i)
             if np.any(d > atol):
                 strict.append(i)
-    return _Setup(market, f, mech, dec, allowed, strict)
+                gmask = np.zeros(env.n_types, dtype=bool)
+                gmask[np.flatnonzero(S)[d > atol]] = True
+                gain[i] = gmask
+    return _Setup(market, f, mech, dec, allowed, strict, gain)
+
+
+def _gain_mask(st: _Setup, owner) -> np.ndarray:
+    """(N, n) mask: for each column, the types of its cell that strictly gain."""
+    n = st.dec.env.n_types
+    return np.array([st.gain.get(int(c), np.zeros(n, dtype=bool)) for c in owner]).reshape(len(owner), n)
+
+
+def _gain_weights(st: _Setup, G, owner) -> np.ndarray:
+    """Per column: the mass of the strictly gaining types in that generator. A segment
+    strictly Pareto dominates f only if a gaining type has positive mass in it (on a cell's
+    boundary it may not), so this, not the segment's total mass, is the strictness measure."""
+    return (G.T * _gain_mask(st, owner)).sum(axis=1)
 
 
 # ---------------------------------------------------------------------------------------
@@ -235,23 +253,24 @@ class NoImprovementCertificate:
     """LP-duality certificate that no segmentation is Pareto improving.
 
     With ``A`` the generators of the cells allowed in a Pareto-improving segmentation and
-    ``g`` = 1 on generators of cells where some type strictly gains (0 otherwise), the vector
-    ``y`` satisfies ``y . a >= g_a`` for every generator and ``y . f <= 0``: any segmentation
-    ``f = sum lam_a a`` (``lam >= 0``) then has strict mass ``sum g_a lam_a <= y . f <= 0``.
+    ``g_a`` the mass that generator a puts on the types that strictly gain in its cell (0 in
+    cells where no type gains), the vector ``y`` satisfies ``y . a >= g_a`` for every
+    generator and ``y . f <= 0``: any segmentation ``f = sum lam_a a`` (``lam >= 0``, cell
+    closures included) then has strictly-gaining mass ``sum g_a lam_a <= y . f <= 0``.
 
     Attributes
     ----------
     y : tuple of Fraction
     generators : ndarray (N, n)    rows a (markets: the cells' generators)
     exact_generators : tuple       the same in exact arithmetic (used by ``verify``)
-    strict : ndarray (N,) of bool  g
+    gain : ndarray (N, n) of bool  for each generator, the gaining types of its cell
     market : tuple of Fraction     f
     cells_allowed, cells_strict, cells_total : int
     """
 
     y: tuple
     generators: np.ndarray = field(repr=False)
-    strict: np.ndarray = field(repr=False)
+    gain: np.ndarray = field(repr=False)
     market: tuple = field(repr=False)
     cells_allowed: int = 0
     cells_strict: int = 0
@@ -267,9 +286,9 @@ class NoImprovementCertificate:
             gens = self.exact_generators or [tuple(Fraction(float(x)) for x in a) for a in self.generators]
             for j, a in enumerate(gens):
                 val = sum((x * yi for x, yi in zip(a, y) if x), Fraction(0))
-                need = 1 if self.strict[j] else 0
+                need = sum((x for x, m in zip(a, self.gain[j]) if m), Fraction(0))
                 if val < need:
-                    fails.append(f"generator {j}: y.a = {float(val):.3g} < {need}")
+                    fails.append(f"generator {j}: y.a = {float(val):.3g} < {float(need):.3g}")
                     worst = max(worst, need - val)
             yf = sum((fi * yi for fi, yi in zip(self.market, y)), Fraction(0))
             if yf > 0:
@@ -278,7 +297,7 @@ class NoImprovementCertificate:
             return Verification(ok=not fails, failures=tuple(fails[:20]), max_violation=float(worst),
                                 exact=True)
         y = np.array([float(v) for v in self.y])
-        slack = self.generators @ y - self.strict.astype(float)
+        slack = self.generators @ y - (self.generators * self.gain).sum(axis=1)
         yf = float(np.array([float(v) for v in self.market]) @ y)
         worst = max(0.0, float(-slack.min()) if slack.size else 0.0, yf)
         if worst > atol:
@@ -289,15 +308,16 @@ class NoImprovementCertificate:
 def _certificate(st: _Setup) -> NoImprovementCertificate | None:
     G, owner = _columns(st.dec, st.allowed)
     Ex = tuple(_exact_columns(st.dec, owner))
-    g = np.isin(owner, st.strict)
+    mask = _gain_mask(st, owner)
+    g = _gain_weights(st, G, owner)
     n = G.shape[0]
     fe = rational_vector(st.f, total=1)
-    make = lambda y: NoImprovementCertificate(y, G.T.copy(), g, fe, len(st.allowed), len(st.strict),
+    make = lambda y: NoImprovementCertificate(y, G.T.copy(), mask, fe, len(st.allowed), len(st.strict),
                                               len(st.dec.cells), Ex)
-    if not g.any():
+    if not (g > 0).any():
         return make(tuple(Fraction(0) for _ in range(n)))
     # dual: min y.f  s.t.  G^T y >= g, y free
-    res = solve_lp(st.f, sp.csc_matrix(G.T), g.astype(float), np.full(G.shape[1], np.inf),
+    res = solve_lp(st.f, sp.csc_matrix(G.T), g, np.full(G.shape[1], np.inf),
                    np.full(n, -np.inf), np.full(n, np.inf), sense="min")
     if res.status is not Status.OPTIMAL:
         return None
@@ -362,7 +382,7 @@ def _decide(st: _Setup, selection: str) -> ParetoImprovement:
                                          "of its support more surplus without hurting another, so no "
                                          "segment Pareto dominates the market"))
     G, owner = _columns(st.dec, st.allowed)
-    g = np.isin(owner, st.strict).astype(float)
+    g = _gain_weights(st, G, owner)
     res, _, _ = _closure_lp(st.dec, st.allowed, st.f, g)
     if res.status is not Status.OPTIMAL:
         raise SolverError(f"closure LP not solved: {res.status}")
