@@ -1,3 +1,28 @@
-"""(filled in by its issue)"""
+"""Competitive price discrimination and information (BBM25).
 
-__all__: list[str] = []
+Bertrand producers with known values and costs: residual willingness to pay, the
+producer-surplus lower bounds, the Theorem 1 consumer-optimal construction with an
+independent equilibrium check, the complete-information benchmark; unknown values
+(value garblings, interim bounds); the Hotelling duopoly (Theorem 3) and the
+Armstrong & Zhou (2022) comparison.
+"""
+
+from .game import (CompetitionOutcome, ConditionalResidual, PricingGame,
+                   complete_information_outcome, optimal_prices_against_cost,
+                   producer_surplus_bounds, residual_willingness_to_pay)
+from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
+                          check_equilibrium, evaluate_outcome)
+from .construction import AlignmentConstruction, Segment, alignment_construction
+from .hotelling import (ArmstrongZhou, HotellingLP, HotellingOptimum, SymmetricPrior,
+                        TwoSidedPareto, armstrong_zhou, hotelling_lp, hotelling_optimum)
+
+__all__ = [
+    "PricingGame", "ConditionalResidual", "CompetitionOutcome", "producer_surplus_bounds",
+    "complete_information_outcome", "optimal_prices_against_cost",
+    "residual_willingness_to_pay",
+    "AlertMix", "PointPrice", "InformationStructure", "EquilibriumCheck",
+    "check_equilibrium", "evaluate_outcome",
+    "AlignmentConstruction", "Segment", "alignment_construction",
+    "TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_optimum",
+    "HotellingLP", "hotelling_lp", "ArmstrongZhou", "armstrong_zhou",
+]
