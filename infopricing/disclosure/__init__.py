@@ -12,6 +12,9 @@ from .distribution import ValueDistribution, optimal_welfare
 from .signals import HorizontalDisclosure, Signal, coarse_horizontal_disclosure, horizontal_disclosure
 from .design import DesignEvaluation, Menu, evaluate_design
 from .fixed import optimal_information, optimal_prices_for_signal
+from .lottery import JointDesign, exogenous_baseline, optimal_design, optimal_menu_for_signal
+from .conditions import (FullExtraction, full_extraction, is_exchangeable, is_generic,
+                         is_negatively_affiliated, negative_affiliation_violation)
 from .pricing import (PricingResult, TwoProductMechanisms, UniformPricing, highest_full_sale_price,
                       optimal_pricing, two_price_pricing, two_product_mechanisms, uniform_pricing)
 
@@ -23,4 +26,7 @@ __all__ = [
     "PricingResult", "UniformPricing", "TwoProductMechanisms",
     "optimal_pricing", "uniform_pricing", "highest_full_sale_price", "two_price_pricing",
     "two_product_mechanisms",
+    "JointDesign", "optimal_design", "exogenous_baseline", "optimal_menu_for_signal",
+    "FullExtraction", "full_extraction", "is_exchangeable", "is_generic", "is_negatively_affiliated",
+    "negative_affiliation_violation",
 ]

@@ -1,0 +1,442 @@
+"""Lottery mechanisms: the true optimum OPT-Rev of the joint design, and the baseline
+with exogenous (full) information.
+
+OPT-Rev is a bilinear program (signals x menu items). By the revelation principle each
+signal recommends one menu item; fixing the menu, the information is a persuasion
+problem with ``n`` states, whose optimum needs at most ``n`` signals (Caratheodory /
+Kamenica-Gentzkow), so a menu of ``K = n`` items (one may be the null item) suffices::
+
+    max  sum_k tau_k M_k
+    s.t. sum_k pi(t, k) = f(t);   M_k = sum_t pi(t, k);   N_ki = sum_t pi(t, k) v_ti
+         N_k . x_k - tau_k M_k >= N_k . x_l - tau_l M_k     (obedience, k != l)
+         N_k . x_k - tau_k M_k >= 0                         (IR)
+         x_k >= 0, sum_i x_ki <= 1, 0 <= tau_k <= max v,  M_1 >= M_2 >= ... (symmetry)
+
+SCIP (optional extra ``global``) solves it to global optimality with a proven bound. The
+design returned is always rebuilt with exact-feasible LPs (fix the signal: the core menu
+LP on the posterior types; fix the menu: the persuasion LP) and verified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import tolerances as tol
+from ..lp.bilinear import global_solver_available, solve_bilinear
+from ..model import Environment
+from ..screening import Verification, optimal_mechanism
+from .design import DesignEvaluation, Menu, evaluate_design
+from .distribution import ValueDistribution, _check_dist, optimal_welfare
+from .fixed import optimal_information
+from .signals import Signal
+
+#: ``method="auto"`` sends instances with at most this many bilinear products to SCIP.
+GLOBAL_TERMS_LIMIT = 200
+
+
+def optimal_menu_for_signal(dist: ValueDistribution, signal: Signal) -> DesignEvaluation:
+    """Fix the information structure; the revenue-optimal lottery menu for it.
+
+    Each signal of positive probability is a type whose values are its posterior means;
+    the menu is the core IC-IR lottery-menu LP (:func:`~infopricing.optimal_mechanism`)
+    over those types, products as alternatives.
+
+    References
+    ----------
+    CLW, section 2 (mechanisms on posterior means); HS, section 4 (menu LP).
+    """
+    _check_dist(dist)
+    if not isinstance(signal, Signal):
+        signal = Signal(dist, signal)
+    r = signal.probabilities
+    live = np.flatnonzero(r > 0)
+    env = Environment(signal.posterior_means[live], alternatives=dist.products)
+    mech = optimal_mechanism(env, r[live] / r[live].sum())
+    pay = np.asarray(mech.payments, dtype=float)
+    if np.any(pay < -tol.FEAS * max(1.0, float(dist.values.max()))):
+        raise ValueError("menu LP returned a negative payment")  # pragma: no cover
+    alloc = np.clip(np.asarray(mech.allocation, dtype=float), 0.0, 1.0)
+    s = alloc.sum(axis=1)
+    alloc = np.where(s[:, None] > 1.0, alloc / np.maximum(s, 1.0)[:, None], alloc)
+    menu = Menu(alloc, np.maximum(pay, 0.0), labels=[f"item for {signal.labels[j]}" for j in live])
+    return evaluate_design(dist, signal, menu)
+
+
+def exogenous_baseline(dist: ValueDistribution) -> DesignEvaluation:
+    """The buyer fully informed of his values (exogenous information): the best lottery
+    menu, each value profile a type and each product an alternative (Hart-Nisan regime).
+
+    References
+    ----------
+    CLW, section 1 and Proposition 4 (Hart and Nisan, 2019); HS, section 4 (menu LP).
+    """
+    return optimal_menu_for_signal(dist, Signal.full_revelation(dist))
+
+
+@dataclass(frozen=True)
+class JointDesign:
+    """The revenue-optimal joint design (OPT-Rev) with a certificate.
+
+    Attributes
+    ----------
+    revenue : float
+    evaluation : DesignEvaluation
+        The verified design (signal + lottery menu).
+    upper_bound : float
+        Proven bound: the global solver's bound capped by OPT-Wel (OPT-Wel alone without
+        the global solver).
+    proven_optimal : bool
+        ``upper_bound - revenue <= GLOBAL_GAP * max(1, upper_bound)``.
+    welfare : float
+        OPT-Wel.
+    pricing_revenue : float
+        The best pricing mechanism's revenue (a lower bound used as the start).
+    method, solver_message : str
+
+    References
+    ----------
+    CLW, section 2 (OPT-Rev), Example 2, Lemma 2.
+    """
+
+    revenue: float
+    evaluation: DesignEvaluation
+    upper_bound: float
+    proven_optimal: bool
+    welfare: float
+    pricing_revenue: float
+    method: str
+    solver_message: str = ""
+
+    @property
+    def menu(self) -> Menu:
+        return self.evaluation.menu
+
+    @property
+    def signal(self) -> Signal:
+        return self.evaluation.signal
+
+    @property
+    def lottery_gain(self) -> float:
+        """``revenue - pricing_revenue``: what lotteries add over deterministic prices."""
+        return self.revenue - self.pricing_revenue
+
+    def verify(self, atol: float = tol.FEAS) -> Verification:
+        """The design verifies (Bayes plausibility, IC, IR, accounting) and
+        ``pricing_revenue <= revenue <= upper_bound <= OPT-Wel`` (recomputed)."""
+        v = self.evaluation.verify(atol)
+        fails = list(v.failures)
+        scale = max(1.0, self.welfare)
+        wel = optimal_welfare(self.evaluation.dist)
+        if abs(self.evaluation.revenue - self.revenue) > atol * scale:
+            fails.append("revenue differs from the design's")
+        if not (self.pricing_revenue <= self.revenue + atol * scale
+                and self.revenue <= self.upper_bound + atol * scale
+                and self.upper_bound <= wel + atol * scale):
+            fails.append("ordering pricing <= revenue <= upper bound <= OPT-Wel fails")
+        return Verification(ok=not fails, failures=tuple(fails), max_violation=v.max_violation)
+
+
+def _alternate_lottery(dist, ev: DesignEvaluation, max_iter: int = 30) -> DesignEvaluation:
+    best = ev
+    for _ in range(max_iter):
+        a = optimal_menu_for_signal(dist, best.signal)
+        b = optimal_information(dist, a.menu)
+        cand = max((a, b), key=lambda e: e.revenue)
+        if cand.revenue <= best.revenue * (1 + tol.EQUAL) + tol.EQUAL:
+            if cand.revenue > best.revenue:
+                best = cand
+            break
+        best = cand
+    return best
+
+
+def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap):
+    n, m = dist.values.shape
+    f = dist.probabilities
+    V = dist.values
+    vmax = float(V.max())
+    # layout: pi (n*K) | M (K) | N (K*m) | x (K*m) | tau (K)
+    ipi = 0
+    iM = n * K
+    iN = iM + K
+    ix = iN + K * m
+    it = ix + K * m
+    Nv = it + K
+    P = lambda t, k: ipi + t * K + k
+    rows, cols, data, lo, hi = [], [], [], [], []
+    qr, qi, qj, qc = [], [], [], []
+    r = 0
+
+    def add(entries, l, h):
+        nonlocal r
+        for c, v in entries:
+            rows.append(r); cols.append(c); data.append(v)
+        lo.append(l); hi.append(h)
+        r += 1
+        return r - 1
+
+    for t in range(n):
+        add([(P(t, k), 1.0) for k in range(K)], f[t], f[t])
+    for k in range(K):
+        add([(iM + k, 1.0)] + [(P(t, k), -1.0) for t in range(n)], 0.0, 0.0)
+        for i in range(m):
+            add([(iN + k * m + i, 1.0)] + [(P(t, k), -V[t, i]) for t in range(n) if V[t, i] != 0], 0.0, 0.0)
+        add([(ix + k * m + i, 1.0) for i in range(m)], -np.inf, 1.0)
+        # IR
+        row = add([], 0.0, np.inf)
+        for i in range(m):
+            qr.append(row); qi.append(iN + k * m + i); qj.append(ix + k * m + i); qc.append(1.0)
+        qr.append(row); qi.append(it + k); qj.append(iM + k); qc.append(-1.0)
+        for l in range(K):
+            if l == k:
+                continue
+            row = add([], 0.0, np.inf)
+            for i in range(m):
+                qr += [row, row]; qi += [iN + k * m + i, iN + k * m + i]
+                qj += [ix + k * m + i, ix + l * m + i]; qc += [1.0, -1.0]
+            qr += [row, row]; qi += [it + k, it + l]; qj += [iM + k, iM + k]; qc += [-1.0, 1.0]
+        # valid linear cuts: m_i M_k <= N_ki <= M_k max_t v_ti (posterior means in range);
+        # revenue of the group <= its welfare bound sum_t pi(t,k) max_i v_ti
+        for i in range(m):
+            add([(iN + k * m + i, 1.0), (iM + k, -float(V[:, i].max()))], -np.inf, 0.0)
+            add([(iN + k * m + i, 1.0), (iM + k, -float(V[:, i].min()))], 0.0, np.inf)
+        row = add([(P(t, k), float(V[t].max())) for t in range(n)], 0.0, np.inf)
+        qr.append(row); qi.append(it + k); qj.append(iM + k); qc.append(-1.0)
+        if k + 1 < K:  # symmetry breaking
+            add([(iM + k, 1.0), (iM + k + 1, -1.0)], 0.0, np.inf)
+    A = sp.csr_matrix((data, (rows, cols)), shape=(r, Nv))
+    cl = np.zeros(Nv)
+    cu = np.concatenate([np.repeat(f, K), np.ones(K), np.tile(np.maximum(V.max(axis=0), 0.0), K) + 0.0,
+                         np.ones(K * m), np.full(K, vmax)])
+    cu[iN:iN + K * m] = np.tile(f @ V, K)
+    obj = ([it + k for k in range(K)], [iM + k for k in range(K)], [1.0] * K)
+    x0 = None
+    if start is not None:
+        dec = _start_items(dist, start, K)
+        if dec is not None:
+            pi0, xk, tk = dec
+            Mk = pi0.sum(axis=0)
+            x0 = np.concatenate([pi0.ravel(), Mk, (pi0.T @ V).ravel(), xk.ravel(), np.minimum(tk, vmax)])
+    res = solve_bilinear(np.zeros(Nv), A, np.array(lo), np.array(hi), cl, cu, obj_quad=obj,
+                         row_quad=(qr, qi, qj, qc), sense="max", time_limit=time_limit, gap=gap,
+                         start=x0, feastol=tol.GLOBAL_FEAS)
+
+    def decode(xv):
+        pi = np.maximum(xv[: n * K].reshape(n, K), 0.0)
+        xk = np.clip(xv[ix: ix + K * m].reshape(K, m), 0.0, 1.0)
+        tk = np.clip(xv[it: it + K], 0.0, vmax)
+        return pi, xk, tk
+
+    return res, decode
+
+
+def _global_lottery_posterior(dist, K, start: DesignEvaluation | None, time_limit, gap):
+    """Posterior form: signal k has mass M_k and posterior q_k in Delta(V); pi = M_k q_k.
+
+    IC/IR are stated on posterior means (rows not scaled by signal masses, so the solver's
+    absolute tolerance means what it says); the bilinear terms are pi(t,k) = M_k q_k(t),
+    nu_k . x_l (IC) and tau_k M_k (revenue)."""
+    n, m = dist.values.shape
+    f = dist.probabilities
+    V = dist.values
+    vmax = float(V.max())
+    # layout: pi (n*K) | M (K) | q (n*K) | nu (K*m) | x (K*m) | tau (K) | R (K)
+    ipi, iM = 0, n * K
+    iq = iM + K
+    inu = iq + n * K
+    ix = inu + K * m
+    it = ix + K * m
+    iR = it + K
+    Nv = iR + K
+    rows, cols, data, lo, hi = [], [], [], [], []
+    qr, qi, qj, qc = [], [], [], []
+    r = 0
+
+    def add(entries, l, h):
+        nonlocal r
+        for c, v in entries:
+            rows.append(r); cols.append(c); data.append(v)
+        lo.append(l); hi.append(h)
+        r += 1
+        return r - 1
+
+    for t in range(n):
+        add([(ipi + t * K + k, 1.0) for k in range(K)], f[t], f[t])
+    add([(iM + k, 1.0) for k in range(K)], 1.0, 1.0)
+    obj_c = np.zeros(Nv)
+    for k in range(K):
+        add([(iM + k, 1.0)] + [(ipi + t * K + k, -1.0) for t in range(n)], 0.0, 0.0)
+        add([(iq + t * K + k, 1.0) for t in range(n)], 1.0, 1.0)
+        for t in range(n):  # pi(t,k) - M_k q(t,k) = 0
+            row = add([(ipi + t * K + k, 1.0)], 0.0, 0.0)
+            qr.append(row); qi.append(iM + k); qj.append(iq + t * K + k); qc.append(-1.0)
+        for i in range(m):
+            add([(inu + k * m + i, 1.0)] + [(iq + t * K + k, -V[t, i]) for t in range(n) if V[t, i] != 0],
+                0.0, 0.0)
+        add([(ix + k * m + i, 1.0) for i in range(m)], -np.inf, 1.0)
+        row = add([(it + k, -1.0)], 0.0, np.inf)  # IR
+        for i in range(m):
+            qr.append(row); qi.append(inu + k * m + i); qj.append(ix + k * m + i); qc.append(1.0)
+        for l in range(K):
+            if l == k:
+                continue
+            row = add([(it + k, -1.0), (it + l, 1.0)], 0.0, np.inf)
+            for i in range(m):
+                qr += [row, row]; qi += [inu + k * m + i, inu + k * m + i]
+                qj += [ix + k * m + i, ix + l * m + i]; qc += [1.0, -1.0]
+        row = add([(iR + k, 1.0)], 0.0, 0.0)  # R_k = tau_k M_k
+        qr.append(row); qi.append(it + k); qj.append(iM + k); qc.append(-1.0)
+        add([(iR + k, -1.0)] + [(ipi + t * K + k, float(V[t].max())) for t in range(n)], 0.0, np.inf)
+        obj_c[iR + k] = 1.0
+        if k + 1 < K:
+            add([(iM + k, 1.0), (iM + k + 1, -1.0)], 0.0, np.inf)
+    A = sp.csr_matrix((data, (rows, cols)), shape=(r, Nv))
+    cl = np.zeros(Nv)
+    cl[inu:inu + K * m] = np.tile(V.min(axis=0), K)
+    cu = np.concatenate([np.repeat(f, K), np.ones(K), np.ones(n * K), np.tile(V.max(axis=0), K),
+                         np.ones(K * m), np.full(K, vmax), np.full(K, float(f @ V.max(axis=1)))])
+    x0 = None
+    if start is not None:
+        dec = _start_items(dist, start, K)
+        if dec is not None:
+            pi0, xk, tk = dec
+            Mk = pi0.sum(axis=0)
+            q0 = np.where(Mk[None, :] > 0, pi0 / np.where(Mk > 0, Mk, 1.0)[None, :], 1.0 / n)
+            nu0 = (q0.T @ V)
+            x0 = np.concatenate([pi0.ravel(), Mk, q0.ravel(), nu0.ravel(), xk.ravel(), np.minimum(tk, vmax),
+                                 np.minimum(tk, vmax) * Mk])
+    res = solve_bilinear(obj_c, A, np.array(lo), np.array(hi), cl, cu,
+                         row_quad=(qr, qi, qj, qc), sense="max", time_limit=time_limit, gap=gap,
+                         start=x0, feastol=tol.GLOBAL_FEAS)
+
+    def decode(xv):
+        pi = np.maximum(xv[: n * K].reshape(n, K), 0.0)
+        xk = np.clip(xv[ix: ix + K * m].reshape(K, m), 0.0, 1.0)
+        tk = np.clip(xv[it: it + K], 0.0, vmax)
+        return pi, xk, tk
+
+    return res, decode
+
+
+def _start_items(dist, start, K):
+    """(pi, x, tau) with at most K items from a design (None if it needs more)."""
+    n, m = dist.values.shape
+    joint = start.signal.joint
+    pi0 = np.zeros((n, K))
+    xk = np.zeros((K, m))
+    tk = np.zeros(K)
+    items = {}
+    for s in np.argsort(-start.signal.probabilities):
+        c = int(start.choice[s])
+        if c not in items:
+            if len(items) >= K:
+                return None
+            items[c] = len(items)
+            if c >= 0:
+                xk[items[c]] = start.menu.allocations[c]
+                tk[items[c]] = start.menu.prices[c]
+        pi0[:, items[c]] += joint[:, s]
+    perm = np.argsort(-pi0.sum(axis=0), kind="stable")
+    return pi0[:, perm], xk[perm], tk[perm]
+
+
+def _polish_lottery(dist, pi, xk, tk):
+    out = []
+    n = dist.n_profiles
+    f = dist.probabilities
+    used = np.flatnonzero(pi.sum(axis=0) > tol.MASS)
+    if used.size:
+        mat = np.zeros((n, used.size))
+        pos = f > 0
+        mat[pos] = pi[pos][:, used]
+        mat[~pos, 0] = 1.0
+        rs = mat.sum(axis=1, keepdims=True)
+        if np.all(rs > 0):
+            sig = Signal(dist, mat / rs)
+            out.append(_alternate_lottery(dist, optimal_menu_for_signal(dist, sig)))
+    s = xk.sum(axis=1, keepdims=True)
+    xk = np.where(s > 1, xk / np.maximum(s, 1), xk)
+    out.append(_alternate_lottery(dist, optimal_information(dist, Menu(xk, tk))))
+    return out
+
+
+def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 30.0,
+                   gap: float = tol.GLOBAL_GAP, pricing=None, formulation: str = "scaled") -> JointDesign:
+    """OPT-Rev: the revenue-optimal joint design of information and a lottery menu.
+
+    Parameters
+    ----------
+    dist : ValueDistribution
+    method : {"auto", "global", "heuristic"}
+        ``"global"``: SCIP on the bilinear program (needs pyscipopt), optimality proven
+        within ``GLOBAL_GAP`` unless the time limit stops it; ``"heuristic"``: alternate
+        the two LPs (menu for fixed signal, signal for fixed menu) from the best pricing
+        mechanism and from full revelation, bound OPT-Wel; ``"auto"``: global when
+        pyscipopt is installed and the program has at most ``GLOBAL_TERMS_LIMIT``
+        bilinear products.
+    time_limit : float or None
+        Seconds for the global solver.
+    gap : float
+        Relative gap for the global solver.
+    pricing : PricingResult, optional
+        A pricing result to start from (computed with the same ``method`` otherwise).
+    formulation : {"scaled", "posterior"}
+        Bilinear form handed to SCIP: obedience on unnormalised posteriors (rows scaled by
+        signal masses; the module docstring's program) or on posterior means with
+        ``pi(t,k) = M_k q_k(t)`` as bilinear equalities. Same optimum; which one SCIP
+        closes faster depends on the instance.
+
+    Returns
+    -------
+    JointDesign
+        ``.revenue``, ``.menu``, ``.signal``, ``.upper_bound``, ``.proven_optimal``.
+
+    References
+    ----------
+    CLW, section 2 (OPT-Rev), Example 2 (lotteries help), Lemma 2 (OPT-Rev vs welfare).
+    """
+    from .pricing import optimal_pricing
+
+    _check_dist(dist)
+    if method not in ("auto", "global", "heuristic"):
+        raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
+    if formulation not in ("scaled", "posterior"):
+        raise ValueError(f"formulation must be 'scaled' or 'posterior', got {formulation!r}")
+    wel = optimal_welfare(dist)
+    if pricing is None:
+        pricing = optimal_pricing(dist, method=method, time_limit=time_limit)
+    best = _alternate_lottery(dist, pricing.evaluation)
+    full = _alternate_lottery(dist, exogenous_baseline(dist))
+    if full.revenue > best.revenue:
+        best = full
+    n, m = dist.n_profiles, dist.n_products
+    K = n
+    terms = K * K * (m + 1) + K * (m + 1)
+    want = method == "global" or (method == "auto" and terms <= GLOBAL_TERMS_LIMIT)
+    used = "heuristic"
+    upper = wel
+    msg = "no global solver run; upper bound is OPT-Wel"
+    if want and not global_solver_available():
+        if method == "global":
+            from ..errors import SolverError
+            raise SolverError("method='global' needs pyscipopt (pip install 'infopricing[global]')")
+        msg = "global solver (pyscipopt) not installed; upper bound is OPT-Wel"
+        want = False
+    if want:
+        solver = _global_lottery if formulation == "scaled" else _global_lottery_posterior
+        res, decode = solver(dist, K, best, time_limit, gap / 10)
+        used = "global"
+        msg = f"SCIP: {res.message}, bound {res.bound:.9g}"
+        if np.isfinite(res.bound):
+            upper = min(upper, res.bound)
+        if np.all(np.isfinite(res.x)):
+            for cand in _polish_lottery(dist, *decode(res.x)):
+                if cand.revenue > best.revenue:
+                    best = cand
+    upper = max(upper, best.revenue)
+    proven = used == "global" and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper)
+    return JointDesign(revenue=best.revenue, evaluation=best, upper_bound=upper, proven_optimal=proven,
+                       welfare=wel, pricing_revenue=pricing.revenue, method=used, solver_message=msg)
