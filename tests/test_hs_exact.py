@@ -188,3 +188,18 @@ def test_cell_decomposition_certified():
     # (q = 1/4) are the one-dimensional cells with both types
     rays = sorted(round(float(c.center[1]), 9) for c in dec.cells if c.support.all() and len(c.generators) == 1)
     assert rays == [0.25, 0.75]
+
+
+def test_consumer_optimal_supremum_not_attained_under_adverse_selection():
+    """With the adverse selection, the threshold market q = 1/4 gets the screening menu (t2's
+    surplus 1/4), so the closed-form supremum 9/32 - q/8 is approached by segments with shares
+    just below 1/4 but not attained; the returned segmentation is Pareto improving, verifies
+    exactly and comes within the mixing weight of the supremum."""
+    q = 0.5
+    r = max_consumer_surplus_segmentation(HS3, [1 - q, q], selection="adverse")
+    assert r.supremum == pytest.approx(9 / 32 - q / 8, abs=1e-9)
+    assert not r.attained
+    cs = r.segmentation.consumer_surplus
+    assert r.original_consumer_surplus < cs < r.supremum
+    assert r.supremum - cs < 1e-3
+    assert r.verify(exact=True).ok
