@@ -15,8 +15,13 @@ from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, Poin
 from .construction import AlignmentConstruction, Segment, alignment_construction
 from .hotelling import (ArmstrongZhou, HotellingLP, HotellingOptimum, SymmetricPrior,
                         TwoSidedPareto, armstrong_zhou, hotelling_lp, hotelling_optimum)
+from .unknown import (HomogeneousOptimum, ValueGarbling, consumer_optimal_homogeneous,
+                      has_common_knowledge_of_gains, interim_bounds, is_homogeneous,
+                      value_garbling)
 
 __all__ = [
+    "ValueGarbling", "value_garbling", "is_homogeneous", "has_common_knowledge_of_gains",
+    "interim_bounds", "HomogeneousOptimum", "consumer_optimal_homogeneous",
     "PricingGame", "ConditionalResidual", "CompetitionOutcome", "producer_surplus_bounds",
     "complete_information_outcome", "optimal_prices_against_cost",
     "residual_willingness_to_pay",

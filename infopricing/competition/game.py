@@ -180,11 +180,11 @@ class PricingGame:
                              f"profile and one producer, got shape {v.shape}")
         m, n = v.shape
         c = real_array(costs, "costs")
-        if c.ndim == 1 and n > 1 and c.shape[0] == n and m != n:
+        if c.ndim == 1 and n == 1 and c.shape[0] == m:
+            c = c[:, None]
+        elif c.ndim == 1 and c.shape[0] == n:
             c = np.broadcast_to(c, (m, n))
-        elif c.ndim == 1 and n == 1:
-            c = c[:, None] if c.shape[0] == m else c
-        if c.ndim == 2 and c.shape == (1, n):
+        elif c.ndim == 2 and c.shape == (1, n):
             c = np.broadcast_to(c, (m, n))
         if c.shape != (m, n):
             raise ValueError(f"costs must have shape {(m, n)} (or ({n},) for costs common "

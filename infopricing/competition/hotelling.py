@@ -567,7 +567,7 @@ def _az_lp(Pd: SymmetricPrior, e: np.ndarray, p: float, per_cell: int = 4):
 
 
 def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int = 200,
-                   per_cell: int = 2, xatol: float = 1e-3) -> ArmstrongZhou:
+                   per_cell: int = 2, xatol: float = 1e-3, price=None) -> ArmstrongZhou:
     """Consumer-optimal consumer information with uninformed producers (Armstrong & Zhou).
 
     For a common price ``p``, a linear program chooses a symmetric piecewise-uniform
@@ -576,8 +576,9 @@ def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int
     and ``per_cell`` interior points per cell, shifted by ``p``, and the participation
     kinks); consumer surplus is ``v-bar/2 + E|r|/2 - p`` (everybody buys at ``p``).
     The price is chosen by a scan of ``prices`` points of ``(0, v-bar/2]`` followed by a
-    bounded scalar search (to ``xatol``) around the best scanned price.
-    :meth:`ArmstrongZhou.verify` re-checks deviations on a much finer grid.
+    bounded scalar search (to ``xatol``) around the best scanned price; or fixed to
+    ``price`` when given. :meth:`ArmstrongZhou.verify` re-checks deviations on a much
+    finer grid.
 
     References
     ----------
@@ -597,15 +598,22 @@ def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int
             cache[p] = (val, res)
         return cache[p][0]
 
-    ps = np.linspace(0.0, 0.5 * vb, prices + 1)[1:]
-    vals = [value(p) for p in ps]
-    j = int(np.argmax(vals))
-    if not np.isfinite(vals[j]):
-        raise SolverError("Armstrong-Zhou: no feasible symmetric equilibrium price on the grid")
-    step = ps[1] - ps[0]
-    lo, hi = max(ps[j] - step, 1e-6 * vb), min(ps[j] + step, 0.5 * vb)
-    minimize_scalar(lambda p: -value(p) if np.isfinite(value(p)) else 1e9, bounds=(lo, hi),
-                    method="bounded", options={"xatol": xatol})
+    if price is not None:
+        price = float(price)
+        if not 0 < price <= 0.5 * vb:
+            raise ValueError(f"price must be in (0, vbar/2] = (0, {0.5 * vb:g}], got {price!r}")
+        if not np.isfinite(value(price)):
+            raise SolverError(f"Armstrong-Zhou: no symmetric equilibrium at price {price:g}")
+    else:
+        ps = np.linspace(0.0, 0.5 * vb, prices + 1)[1:]
+        vals = [value(p) for p in ps]
+        j = int(np.argmax(vals))
+        if not np.isfinite(vals[j]):
+            raise SolverError("Armstrong-Zhou: no feasible symmetric equilibrium price on the grid")
+        step = ps[1] - ps[0]
+        lo, hi = max(ps[j] - step, 1e-6 * vb), min(ps[j] + step, 0.5 * vb)
+        minimize_scalar(lambda p: -value(p) if np.isfinite(value(p)) else 1e9, bounds=(lo, hi),
+                        method="bounded", options={"xatol": xatol})
     p = max(cache, key=lambda k: cache[k][0])
     val, res = cache[p]
     h = np.maximum(res.x, 0.0)
