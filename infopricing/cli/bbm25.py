@@ -1,5 +1,101 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""CLI commands of BBM25: ``compete`` and ``hotelling``. Parse, call, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import console, fmt, model_errors, print_json, table
 
 
 def register(app) -> None:
     """Add this area's commands to the app."""
+    app.command("compete")(compete)
+    app.command("hotelling")(hotelling)
+
+
+def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[game] table."),
+            grid: int = typer.Option(401, help="Grid prices per signal in the equilibrium check."),
+            json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
+    """Bertrand competition (BBM25): bounds, the Theorem 1 construction, its equilibrium
+    check, and the welfare of complete information vs consumer-optimal information."""
+    from ..competition import alignment_construction, complete_information_outcome
+    from ..competition.files import load_game
+
+    with model_errors():
+        game = load_game(model)
+        if grid < 3:
+            raise ValueError(f"grid must be at least 3, got {grid}")
+        cons = alignment_construction(game)
+        eq = cons.check_equilibrium(grid=grid)
+        full = complete_information_outcome(game)
+    rows = [[o.label, *o.producer_surplus.tolist(), o.consumer_surplus, o.total_surplus]
+            for o in (full, cons.outcome)]
+    if json_out:
+        print_json({"efficient_surplus": game.efficient_surplus, "bounds": cons.bounds,
+                    "max_consumer_surplus": game.efficient_surplus - cons.bounds.sum(),
+                    "outcomes": [full.as_dict(), cons.outcome.as_dict()],
+                    "equilibrium_check": {"ok": eq.ok, "max_gain": eq.max_gain,
+                                          "deviations_evaluated": eq.n_deviations},
+                    "segments": cons.summary()})
+        return
+    console.print(f"{game!r}")
+    console.print(table("Producer-surplus lower bounds (eq. (1), Proposition 1)",
+                        ["producer", "PS_i"], [[p, b] for p, b in zip(game.producers, cons.bounds)]))
+    console.print(f"efficient total surplus TS-bar = {fmt(game.efficient_surplus)}; maximal consumer "
+                  f"surplus TS-bar - sum PS_i = {fmt(game.efficient_surplus - cons.bounds.sum())}")
+    console.print(table("Theorem 1 construction: public segments",
+                        ["segment", "kind", "efficient", "cost", "mass", "price", "residuals:prob"],
+                        cons.summary()))
+    console.print(f"equilibrium check: {'passed' if eq.ok else 'FAILED'}; largest deviation gain "
+                  f"{fmt(eq.max_gain)} over {eq.n_deviations} (signal, price) pairs")
+    console.print(table("Welfare", ["information", *[f"PS {p}" for p in game.producers], "CS", "TS"],
+                        rows))
+
+
+def hotelling(prior: str = typer.Option(..., "--prior",
+                                        help="Residual prior: 'v1:p1, v2:p2, ...' or e.g. 'uniform(-1, 2)'."),
+              vbar: Optional[float] = typer.Option(None, help="v_1 + v_2 (default max |r|)."),
+              lp: bool = typer.Option(False, "--lp", help="Also solve the LP over all symmetric contractions."),
+              az: bool = typer.Option(False, "--az", help="Also compute the Armstrong-Zhou benchmark."),
+              plot: Optional[Path] = typer.Option(None, "--plot", help="Write the density figure (Figure 2) here."),
+              json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
+    """Hotelling duopoly (BBM25 Theorem 3): optimal G_b^B, welfare, density plot."""
+    from ..competition import armstrong_zhou, hotelling_lp, hotelling_optimum
+    from ..competition.files import parse_prior_spec
+
+    with model_errors():
+        spec = parse_prior_spec(prior)
+        opt = hotelling_optimum(spec, vbar)
+        lp_res = hotelling_lp(spec, vbar) if lp else None
+        az_res = armstrong_zhou(spec, vbar) if az else None
+    ok, fails = opt.verify()
+    if plot is not None:
+        from ..competition.plots import plot_interim_density
+        plot_interim_density(opt, az_res).savefig(plot, dpi=120, bbox_inches="tight")
+    if json_out:
+        out = {"optimum": opt.as_dict(), "verification": {"ok": ok, "failures": fails}}
+        if lp_res is not None:
+            out["lp"] = {"consumer_surplus": lp_res.consumer_surplus,
+                         "total_surplus": lp_res.total_surplus}
+        if az_res is not None:
+            out["armstrong_zhou"] = {"price": az_res.price, "consumer_surplus": az_res.consumer_surplus,
+                                     "total_surplus": az_res.total_surplus}
+        print_json(out)
+        return
+    rows = [["BBM25 optimum G_b^B", opt.b, opt.B, opt.producer_surplus, opt.consumer_surplus,
+             opt.total_surplus]]
+    if lp_res is not None:
+        rows.append(["LP over symmetric contractions", "-", "-", lp_res.producer_surplus,
+                     lp_res.consumer_surplus, lp_res.total_surplus])
+    if az_res is not None:
+        rows.append(["Armstrong-Zhou (uninformed producers)", az_res.price, "-",
+                     az_res.producer_surplus, az_res.consumer_surplus, az_res.total_surplus])
+    console.print(f"prior: {opt.prior.describe()}; vbar = {fmt(opt.vbar)}; efficient surplus "
+                  f"{fmt(opt.efficient_surplus)}")
+    console.print(table("Hotelling: consumer-optimal information", ["", "b (price)", "B", "PS", "CS", "TS"], rows))
+    console.print("verification: " + ("passed" if ok else "FAILED: " + "; ".join(fails)))
+    if plot is not None:
+        console.print(f"figure written to {plot}")
