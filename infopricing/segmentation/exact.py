@@ -396,16 +396,18 @@ def _decide(st: _Setup, selection: str) -> ParetoImprovement:
         return ParetoImprovement(market=market, improvable=False, segmentation=None, method="exact",
                                  selection=selection, certificate=cert,
                                  reason=(f"LP over the closures of the {len(st.allowed)} allowed cells "
-                                         f"(of {ncell}) admits no mass on the {len(st.strict)} cells "
-                                         "where some type strictly gains; the dual certificate proves "
-                                         "no Pareto-improving segmentation exists"))
+                                         f"(of {ncell}) puts no mass on a strictly gaining type of the "
+                                         f"{len(st.strict)} cells where some type gains; the dual "
+                                         "certificate proves no Pareto-improving segmentation exists"))
+    span_trouble = False
     for C in _SHRINK:
         res, G, owner = _shrink_lp(st.dec, st.allowed, st.f, g, C)
         if res.status is Status.OPTIMAL and res.objective > tol.FEAS:
             lam = res.x[: G.shape[1]]
             try:
                 seg = _exact_segmentation(market, lam, G, owner, st.dec, selection, original=st.mech)
-            except (SolverError, ValueError):
+            except (SolverError, ValueError) as exc:
+                span_trouble = span_trouble or "span" in str(exc)
                 continue
             if seg.is_pareto_improving:
                 return ParetoImprovement(
@@ -414,6 +416,13 @@ def _decide(st: _Setup, selection: str) -> ParetoImprovement:
                     reason=(f"LP over the {len(st.allowed)} allowed cells (of {ncell}) found a "
                             f"segmentation with {seg.n_segments} segments, each strictly inside "
                             f"its cell, with strict gains on mass {res.objective:.6g}"))
+    if span_trouble:
+        return ParetoImprovement(
+            market=market, improvable=None, segmentation=None, method="exact", selection=selection,
+            reason=("a Pareto-improving segmentation was found in floating point, but the market "
+                    "lies on a cell boundary only up to rounding, so it cannot be rebuilt exactly; "
+                    "give the market's probabilities as exact rationals (denominators up to "
+                    f"{tol.RATIONAL_DENOMINATOR}) to decide exactly"))
     return ParetoImprovement(market=market, improvable=None, segmentation=None, method="exact",
                              selection=selection,
                              reason=("the closure LP allows strict gains only by placing segments "
