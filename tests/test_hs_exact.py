@@ -17,6 +17,7 @@ from infopricing.segmentation.exact import (  # noqa: E402
     exact_pareto_improvement, max_consumer_surplus_segmentation, plot_surplus_set, surplus_set)
 from infopricing.segmentation.exact_cells import cell_decomposition  # noqa: E402
 from infopricing.segmentation.pareto import pareto_improving_segmentation  # noqa: E402
+from infopricing.segmentation.result import rational_vector  # noqa: E402
 
 # HS section 3: t1 values (low, original) = (0.75, 1), t2 = (1, 2); market = (f(t1), f(t2))
 HS3 = Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"], alternatives=["low", "orig"])
@@ -137,18 +138,27 @@ def _random_env(rng, n, k):
     return Environment(V)
 
 
-@pytest.mark.parametrize("seed,n,k", [(0, 3, 2), (1, 3, 3), (2, 3, 4), (3, 4, 2)])
+@pytest.mark.parametrize("seed,n,k", [(0, 3, 2), (1, 3, 3), (2, 3, 4), (3, 4, 2), (4, 5, 2)])
 def test_random_cell_markets_agree_with_theorem1(seed, n, k):
-    """On random 3-4 type environments, at markets on every cell (generic and boundary
+    """On random 3-5 type environments, at markets on every cell (generic and boundary
     ones): every returned segmentation verifies exactly, every 'not improvable' has an exact
     certificate, and wherever HS Theorem 1 gives a segmentation the exact method agrees."""
     rng = np.random.default_rng(seed)
     env = _random_env(rng, n, k)
     dec = cell_decomposition(env)
-    full = [c for c in dec.cells if c.support.all()]
-    picks = rng.choice(len(full), size=min(6, len(full)), replace=False)
+    markets = []
+    for c in dec.cells:  # exact cell centres that round-trip through floating point
+        if not (c.support.all() and c.exact_generators):
+            continue
+        ce = [sum((g[t] for g in c.exact_generators), Fraction(0)) for t in range(n)]
+        ce = [x / sum(ce) for x in ce]
+        f = np.array([float(x) for x in ce])
+        if rational_vector(f, total=1) == tuple(ce):
+            markets.append(f)
+    assert markets
+    picks = rng.choice(len(markets), size=min(6, len(markets)), replace=False)
     for i in picks:
-        f = full[i].center
+        f = markets[i]
         res = exact_pareto_improvement(env, f)
         _check(res)
         assert res.improvable is not None

@@ -35,11 +35,24 @@ gets, since boundary cells are cells of their own with their own selected mechan
   and its closure is the closure LP restricted to the *usable* cells, so this happens only
   when an improvement needs mass on a cell boundary that the selection rule does not give.
 
-Sizes (measured on a 2-core machine, random integer valuations, efficient selection):
-3 types x 2-4 alternatives: 0.1-0.6 s per market; 4 types x 3 alternatives: ~1-4 s;
-5 types x 3 alternatives: ~5-30 s; 6 types grows to minutes (the number of cells grows
-quickly with the number of types). Use it for n <= 5 types; for larger environments use
-HS Theorem 1 (``pareto_improving_segmentation(method="theorem")``) where it applies.
+Sizes (``benchmarks/bench_hs_exact.py``, 2-core development machine, random half-integer
+valuations, two environments per size; one decision includes its own cell decomposition):
+
+======  ======  ==========  ========  ==============
+types   alts    vertices    cells     decision (s)
+======  ======  ==========  ========  ==============
+3       2-4     2-3         9-14      0.01-0.15
+4       2-3     3-5         29-46     0.25-0.6
+5       2-3     10-37       180-550   2-7
+6       2       32          ~1700     ~18
+======  ======  ==========  ========  ==============
+
+The cost is dominated by one selected-mechanism LP per cell, and the number of cells grows
+quickly with the number of types: use it up to 5-6 types; beyond, use HS Theorem 1
+(``pareto_improving_segmentation(method="theorem")``) where it applies. Markets meant to lie
+on a cell boundary should be given with exactly representable rational probabilities
+(denominators up to ``tolerances.RATIONAL_DENOMINATOR``), otherwise an improvement found in
+floating point may not be rebuildable exactly and the answer is ``None``.
 
 References
 ----------
