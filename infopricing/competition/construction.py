@@ -23,7 +23,6 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..model._validate import frozen
-from ._segment import greedy_uniform_segmentation
 from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
                           check_equilibrium, evaluate_outcome)
 from .game import (CompetitionOutcome, PricingGame, optimal_prices_against_cost,
@@ -189,6 +188,27 @@ class AlignmentConstruction:
         return rows
 
 
+def _uniform_segments(values, probabilities, cost):
+    """Uniform profit-preserving segments of a residual distribution (all values > cost).
+
+    A thin adapter over :func:`infopricing.segmentation.bbm15.greedy_segmentation`
+    (BBM15's greedy extremal segmentation): returns ``(weight, x)`` pairs with ``x`` a
+    distribution over ``values``. Every residual conditioned on a uniquely efficient
+    producer exceeds its cost, so the shared function's no-trade segment never occurs;
+    its presence would signal a broken invariant and is rejected.
+
+    References
+    ----------
+    BBM25, Appendix A1 (uniform profit-preserving segmentation); BBM15, Theorem 1.
+    """
+    from ..segmentation.bbm15 import greedy_segmentation
+
+    if np.any(np.asarray(values) <= cost):
+        raise ValueError("every residual value must exceed the cost")
+    seg = greedy_segmentation(values, probabilities, cost)
+    return list(zip(seg.weights.tolist(), seg.markets))
+
+
 def alignment_construction(game: PricingGame) -> AlignmentConstruction:
     """Build the Theorem 1 information structure and strategies for ``game``.
 
@@ -205,7 +225,8 @@ def alignment_construction(game: PricingGame) -> AlignmentConstruction:
     Notes
     -----
     The segmentation used for each ``(k, c_k)`` is the greedy equal-profit one of BBM
-    (2015) (every price of a segment's support is optimal in it). The alerted
+    (2015) (every price of a segment's support is optimal in it), computed by
+    :func:`infopricing.segmentation.bbm15.greedy_segmentation`. The alerted
     runner-ups mix with the corrected distribution documented in :class:`AlertMix`.
 
     References
@@ -248,7 +269,7 @@ def alignment_construction(game: PricingGame) -> AlignmentConstruction:
             c = cr.cost
             rows = np.flatnonzero(uniq[:, k] & (game.costs[:, k] == c))
             r_idx = np.clip(np.searchsorted(cr.values, r[rows, k] - tol.TIE), 0, cr.values.size - 1)
-            for weight, x in greedy_uniform_segmentation(cr.values, cr.probabilities, c):
+            for weight, x in _uniform_segments(cr.values, cr.probabilities, c):
                 on = np.flatnonzero(x > 0)
                 vals, probs = cr.values[on], x[on]
                 sid = len(segments)
