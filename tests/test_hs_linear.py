@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infopricing.screening import optimal_mechanism
-from infopricing.segmentation.linear import LinearEnvironment, perturbation, plot_hs_figure6
+from infopricing.segmentation.linear import (LinearEnvironment, perturbation, plot_hs_figure6,
+                                             plot_revenue_curve)
 
 
 def appc(hi=1.0):
@@ -163,6 +164,8 @@ def test_corollary3_exclusion_characterisation():
 
 def test_figure6_plot_and_bad_inputs():
     fig = plot_hs_figure6(grid=41)
+    assert fig.axes
+    fig = plot_revenue_curve(LinearEnvironment([1.0, 2.0, 3.0], [1.0], [0.0]), [0.45, 0.1, 0.45])
     assert fig.axes
     with pytest.raises(ValueError):
         LinearEnvironment([2.0, 1.0], (0.0, 1.0), lambda a: a)

@@ -66,10 +66,11 @@ from .linear import (  # noqa: E402
     LinearMechanism,
     perturbation,
     plot_hs_figure6,
+    plot_revenue_curve,
 )
 
 __all__ += ["LinearEnvironment", "LinearMechanism", "LinearImprovement", "perturbation",
-            "plot_hs_figure6"]
+            "plot_hs_figure6", "plot_revenue_curve"]
 __all__ += ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
             "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate",
             "plot_surplus_set", "Cell", "CellDecomposition", "cell_decomposition"]

@@ -40,7 +40,7 @@ from ..model._validate import probability_vector, real_array
 from ..screening import Verification
 
 __all__ = ["LinearEnvironment", "LinearMechanism", "LinearImprovement", "perturbation",
-           "plot_hs_figure6"]
+           "plot_hs_figure6", "plot_revenue_curve"]
 
 
 def _upper_hull(x: np.ndarray, y: np.ndarray):
@@ -510,5 +510,33 @@ def plot_hs_figure6(env: LinearEnvironment | None = None, grid: int = 401, ax=No
     ax.set_xlabel(f"q = f({env.types[1]})")
     ax.set_ylabel("surplus of the high type")
     ax.set_title("HS Figure 6")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_revenue_curve(env: LinearEnvironment, f, ax=None):
+    """HS Figures 8 and 9: the revenue curve R (points ``(Ftilde(t), v(t) Ftilde(t))``) and the
+    ironed revenue curve (its concave envelope), each type's point labelled; the virtual
+    values are the envelope's slopes. Returns the Figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x, R = env.revenue_curve(f)
+    hx, hR = env.ironed_revenue_curve(f)
+    phi = env.virtual_values(f)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 4))
+    else:
+        fig = ax.figure
+    ax.plot(hx, hR, "-", color="C0", label="ironed revenue curve R_IR")
+    ax.plot(x, R, "o", color="C3", label="revenue curve R")
+    for t in range(env.n_types):
+        ax.annotate(f"{env.types[t]} (phi={phi[t]:.3g})", (x[t], R[t]), textcoords="offset points",
+                    xytext=(4, -10), fontsize=7)
+    ax.set_xlabel("mass of the type and above, Ftilde(t)")
+    ax.set_ylabel("revenue")
+    ax.set_title("Revenue curve and its concave envelope (HS Figure 8)")
     ax.legend(fontsize=8)
     return fig
