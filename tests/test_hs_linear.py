@@ -102,10 +102,6 @@ def test_perturbation_definition2():
         perturbation(f, 1, -1.5)
 
 
-def _finite_env(draw_vals, draw_q, draw_c):
-    return LinearEnvironment(draw_vals, draw_q, draw_c)
-
-
 @settings(max_examples=15, deadline=None)
 @given(n=st.integers(2, 4), k=st.integers(1, 3), seed=st.integers(0, 10**6))
 def test_proposition6_matches_menu_lp(n, k, seed):
