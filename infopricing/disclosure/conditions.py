@@ -121,6 +121,8 @@ class FullExtraction:
     evaluation : DesignEvaluation
         Horizontal disclosure with these prices.
     welfare : float
+    ties : str
+        Tie rule of the horizontal disclosure.
 
     References
     ----------
@@ -135,6 +137,7 @@ class FullExtraction:
     exchangeable: bool
     evaluation: DesignEvaluation
     welfare: float
+    ties: str = "uniform"
 
     @property
     def extracts_full_surplus(self) -> bool:
@@ -142,18 +145,31 @@ class FullExtraction:
 
     def verify(self, atol: float = tol.FEAS) -> Verification:
         """The design verifies; Lemma 1: condition => revenue = OPT-Wel; Lemma 3 /
-        Lemma 4: negative affiliation or exchangeability => condition."""
+        Lemma 4: exchangeability => condition (with symmetric tie-breaking, or no ties);
+        Lemma 3: negative affiliation => condition (checked when there are no ties, where
+        the tie rule cannot matter)."""
         v = self.evaluation.verify(atol)
         fails = list(v.failures)
         if self.condition and not self.extracts_full_surplus:
             fails.append("Lemma 1 condition holds but the revenue is below OPT-Wel")
-        if (self.negatively_affiliated or self.exchangeable) and not self.condition:
-            fails.append("negatively affiliated / exchangeable but the Lemma 1 condition fails")
+        if self.exchangeable and (self.ties == "uniform" or self.generic) and not self.condition:
+            fails.append("exchangeable but the Lemma 1 condition fails (Lemma 4)")
+        if self.negatively_affiliated and self.generic and not self.condition:
+            fails.append("negatively affiliated but the Lemma 1 condition fails (Lemma 3)")
         return Verification(ok=not fails, failures=tuple(fails), max_violation=v.max_violation)
 
 
-def full_extraction(dist: ValueDistribution, atol: float = tol.FEAS) -> FullExtraction:
+def full_extraction(dist: ValueDistribution, ties: str = "uniform", atol: float = tol.FEAS) -> FullExtraction:
     """Check Lemma 1's condition and evaluate the full-extraction pricing mechanism.
+
+    Parameters
+    ----------
+    dist : ValueDistribution
+    ties : {"uniform", "lowest"}
+        Tie-breaking of ``i*(v)`` in the horizontal disclosure (see
+        :func:`horizontal_disclosure`). It matters: for exchangeable distributions with
+        ties, breaking ties to the lowest index can make the condition fail (e.g. (7,6),
+        (6,7) and (0,0)); Lemma 4's symmetry argument needs symmetric tie-breaking.
 
     References
     ----------
@@ -161,7 +177,7 @@ def full_extraction(dist: ValueDistribution, atol: float = tol.FEAS) -> FullExtr
     disclosure), Propositions 2-3.
     """
     _check_dist(dist)
-    hd = horizontal_disclosure(dist)
+    hd = horizontal_disclosure(dist, ties=ties)
     r = hd.probabilities
     nu = hd.posterior_means
     m = dist.n_products
@@ -176,4 +192,4 @@ def full_extraction(dist: ValueDistribution, atol: float = tol.FEAS) -> FullExtr
     ev = evaluate_design(dist, hd.signal, prices)
     return FullExtraction(prices=prices, condition=not viol, violations=tuple(viol), generic=is_generic(dist),
                           negatively_affiliated=is_negatively_affiliated(dist), exchangeable=is_exchangeable(dist),
-                          evaluation=ev, welfare=optimal_welfare(dist))
+                          evaluation=ev, welfare=optimal_welfare(dist), ties=ties)

@@ -364,7 +364,7 @@ def _polish_lottery(dist, pi, xk, tk):
 
 
 def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 30.0,
-                   gap: float = tol.GLOBAL_GAP, pricing=None, formulation: str = "scaled") -> JointDesign:
+                   gap: float = tol.GLOBAL_GAP, pricing=None, formulation: str = "auto") -> JointDesign:
     """OPT-Rev: the revenue-optimal joint design of information and a lottery menu.
 
     Parameters
@@ -383,11 +383,12 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         Relative gap for the global solver.
     pricing : PricingResult, optional
         A pricing result to start from (computed with the same ``method`` otherwise).
-    formulation : {"scaled", "posterior"}
+    formulation : {"auto", "scaled", "posterior"}
         Bilinear form handed to SCIP: obedience on unnormalised posteriors (rows scaled by
         signal masses; the module docstring's program) or on posterior means with
         ``pi(t,k) = M_k q_k(t)`` as bilinear equalities. Same optimum; which one SCIP
-        closes faster depends on the instance.
+        closes faster depends on the instance ("auto": posterior for two profiles, where
+        it was faster on CLW's examples, scaled otherwise).
 
     Returns
     -------
@@ -403,8 +404,10 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
     _check_dist(dist)
     if method not in ("auto", "global", "heuristic"):
         raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
-    if formulation not in ("scaled", "posterior"):
-        raise ValueError(f"formulation must be 'scaled' or 'posterior', got {formulation!r}")
+    if formulation not in ("auto", "scaled", "posterior"):
+        raise ValueError(f"formulation must be 'auto', 'scaled' or 'posterior', got {formulation!r}")
+    if formulation == "auto":
+        formulation = "posterior" if dist.n_profiles <= 2 else "scaled"
     wel = optimal_welfare(dist)
     if pricing is None:
         pricing = optimal_pricing(dist, method=method, time_limit=time_limit)

@@ -121,7 +121,8 @@ class HorizontalDisclosure:
         ``posterior_means[i', i] = nu_i(i') = E[v_i | i*(v) = i']`` (NaN rows for
         products that are never on top).
     top_product : ndarray (n,)
-        ``i*(v)`` per profile, ties broken towards the lowest index.
+        ``i*(v)`` per profile, ties broken towards the lowest index (with
+        ``ties="uniform"`` the signal matrix instead splits a tied profile evenly).
 
     References
     ----------
@@ -138,27 +139,41 @@ class HorizontalDisclosure:
         class is a maximiser of its values, and the posteriors average to the prior."""
         d = self.signal.dist
         ok = np.all(d.values[np.arange(d.n_profiles), self.top_product] >= d.max_value - atol)
-        r = np.array([d.probabilities[self.top_product == i].sum() for i in range(d.n_products)])
+        mat = self.signal.matrix
+        ok &= bool(np.all((mat <= atol) | (d.values >= d.max_value[:, None] - atol)))
+        r = d.probabilities @ mat
         ok &= np.allclose(r, self.probabilities, atol=atol)
         pos = r > 0
         ok &= np.allclose(r[pos] @ self.posterior_means[pos], d.mean, atol=atol * max(1.0, float(d.values.max())))
         return bool(ok)
 
 
-def horizontal_disclosure(dist: ValueDistribution) -> HorizontalDisclosure:
+def horizontal_disclosure(dist: ValueDistribution, ties: str = "lowest") -> HorizontalDisclosure:
     """Horizontal disclosure of ``dist`` and its posterior means ``nu_i(i')``.
 
-    Ties in ``argmax_i v_i`` are broken towards the lowest product index.
+    Parameters
+    ----------
+    dist : ValueDistribution
+    ties : {"lowest", "uniform"}
+        How a profile with several top products is disclosed: always the lowest index
+        (deterministic, as in Definition 2), or each tied top product with equal
+        probability (symmetric; what the exchangeability argument of Lemma 4 needs).
 
     References
     ----------
-    CLW, Definition 2.
+    CLW, Definition 2; Lemma 4.
     """
     _check_dist(dist)
+    if ties not in ("lowest", "uniform"):
+        raise ValueError(f"ties must be 'lowest' or 'uniform', got {ties!r}")
     m = dist.n_products
     top = np.asarray(dist.top_product)
     mat = np.zeros((dist.n_profiles, m))
-    mat[np.arange(dist.n_profiles), top] = 1.0
+    if ties == "lowest":
+        mat[np.arange(dist.n_profiles), top] = 1.0
+    else:
+        tied = dist.values == dist.max_value[:, None]
+        mat = tied / tied.sum(axis=1, keepdims=True)
     sig = Signal(dist, mat, labels=dist.products)
     return HorizontalDisclosure(signal=sig, probabilities=sig.probabilities,
                                 posterior_means=sig.posterior_means, top_product=frozen(top).astype(int))

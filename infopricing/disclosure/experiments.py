@@ -1,0 +1,251 @@
+"""Random families of value distributions and the ratio experiments of CLW.
+
+Families (all with a seed, integer values unless stated):
+
+* ``independent``: independent marginals, ``g = round(support^(1/m))`` (at least 2)
+  distinct values in 0..10 per product, Dirichlet probabilities (support ``g^m``).
+  Independent distributions are negatively affiliated (CLW, footnote to Definition 3).
+* ``negatively-affiliated``: on a product grid as above,
+  ``f(v) ∝ prod_i w_i(v_i) * exp(-theta * sum_{i<j} v_i v_j / 10)``: the log-pmf has
+  non-positive cross differences, hence is log-submodular (Definition 3).
+* ``exchangeable``: ``ceil(support / m!)`` random profiles, symmetrised over all
+  permutations of the products (Definition 4).
+* ``positively-correlated``: ``v_i = c + e_i`` with a common level c in 0..8 and
+  idiosyncratic e_i in 0..3, ``support`` draws with Dirichlet weights.
+* ``hart-nisan``: Example 3 generalised: ``support`` points ``(1/eps)^j u_j``, u_j random
+  directions in the positive orthant, probabilities ``∝ eps^j``, eps in [0.3, 0.6].
+* ``general``: ``support`` random profiles in 0..10, Dirichlet weights.
+
+For each instance the experiment computes OPT-Wel, the best uniform price (and p*), the
+best pricing mechanism, for two products Proposition 1's M1-M3, and (small instances)
+OPT-Rev, the full-information lottery baseline, and the section-5 conditions.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import tolerances as tol
+from .conditions import full_extraction
+from .distribution import ValueDistribution
+from .lottery import exogenous_baseline, optimal_design
+from .pricing import optimal_pricing, two_product_mechanisms, uniform_pricing
+
+FAMILIES = ("independent", "negatively-affiliated", "exchangeable", "positively-correlated",
+            "hart-nisan", "general")
+
+
+def _grid_levels(rng, products, support):
+    g = max(2, int(round(support ** (1.0 / products))))
+    levels = [np.sort(rng.choice(11, size=g, replace=False)).astype(float) for _ in range(products)]
+    return g, levels
+
+
+def random_distribution(family: str, products: int, support: int, rng) -> ValueDistribution:
+    """Draw one distribution of a named family (see the module docstring).
+
+    Parameters
+    ----------
+    family : str
+        One of :data:`FAMILIES`.
+    products : int (>= 1)
+    support : int (>= 1)
+        Number of profiles (grid families round it to ``g^m``; exchangeable symmetrises).
+    rng : numpy.random.Generator or int seed
+    """
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+    if not (isinstance(products, (int, np.integer)) and products >= 1):
+        raise ValueError(f"products must be a positive integer, got {products!r}")
+    if not (isinstance(support, (int, np.integer)) and support >= 1):
+        raise ValueError(f"support must be a positive integer, got {support!r}")
+    rng = np.random.default_rng(rng)
+    m, n = int(products), int(support)
+    if family in ("independent", "negatively-affiliated"):
+        g, levels = _grid_levels(rng, m, n)
+        weights = [rng.dirichlet(np.ones(g)) for _ in range(m)]
+        grid = np.array(list(itertools.product(*levels)), dtype=float)
+        w = np.array([np.prod(c) for c in itertools.product(*weights)])
+        if family == "negatively-affiliated":
+            theta = rng.uniform(0.05, 0.5)
+            cross = sum(grid[:, i] * grid[:, j] for i in range(m) for j in range(i + 1, m)) if m > 1 else 0.0
+            w = w * np.exp(-theta * np.asarray(cross) / 10.0)
+        return ValueDistribution(grid, w, normalize=True)
+    if family == "exchangeable":
+        base = max(1, math.ceil(n / math.factorial(m)))
+        prof = rng.integers(0, 11, size=(base, m)).astype(float)
+        w = rng.dirichlet(np.ones(base))
+        vals, probs = [], []
+        perms = list(itertools.permutations(range(m)))
+        for v, p in zip(prof, w):
+            for perm in perms:
+                vals.append(v[list(perm)])
+                probs.append(p / len(perms))
+        return ValueDistribution(np.array(vals), np.array(probs), normalize=True).merged()
+    if family == "positively-correlated":
+        c = rng.integers(0, 9, size=(n, 1))
+        e = rng.integers(0, 4, size=(n, m))
+        return ValueDistribution((c + e).astype(float), rng.dirichlet(np.ones(n)), normalize=True)
+    if family == "hart-nisan":
+        eps = rng.uniform(0.3, 0.6)
+        u = np.abs(rng.normal(size=(n, m)))
+        u /= np.linalg.norm(u, axis=1, keepdims=True)
+        rad = (1.0 / eps) ** np.arange(n)
+        p = eps ** np.arange(n)
+        return ValueDistribution(np.round(u * rad[:, None], 6), p, normalize=True)
+    vals = rng.integers(0, 11, size=(n, m)).astype(float)
+    return ValueDistribution(vals, rng.dirichlet(np.ones(n)), normalize=True)
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """Rows of an experiment (one dict per instance), the instances, and the worst one.
+
+    Attributes
+    ----------
+    rows : tuple of dict
+        Per instance: ``welfare``, ``uniform``, ``p_star``, ``pricing``, ``pricing_proven``,
+        ``pricing_bound``, ratios ``uniform_ratio`` / ``pricing_ratio`` (over OPT-Wel),
+        ``m123_ratio`` (two products), ``opt_rev``, ``opt_rev_bound``,
+        ``pricing_over_optrev``, ``lottery_gap``, ``exogenous``, ``lemma1``,
+        ``neg_affiliated``, ``exchangeable``, ``verified``.
+    instances : tuple of ValueDistribution
+    worst : int
+        Index of the instance with the smallest ``pricing_ratio``.
+    settings : dict
+    """
+
+    rows: tuple
+    instances: tuple
+    worst: int
+    settings: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        def col(name):
+            return np.array([r[name] for r in self.rows if r.get(name) is not None
+                             and not (isinstance(r[name], float) and math.isnan(r[name]))], dtype=float)
+        out = {"instances": len(self.rows)}
+        for name in ("uniform_ratio", "pricing_ratio", "m123_ratio", "pricing_over_optrev", "lottery_gap"):
+            c = col(name)
+            if c.size:
+                out[f"min_{name}"] = float(c.min())
+                out[f"mean_{name}"] = float(c.mean())
+        out["all_verified"] = all(r["verified"] for r in self.rows)
+        gaps = [r for r in self.rows if r.get("lottery_gap") is not None and r["lottery_gap"] > tol.GLOBAL_GAP
+                and r.get("n_products") == 2 and r.get("opt_rev_proven")]
+        out["two_product_lottery_beats_pricing"] = len(gaps)
+        return out
+
+    def write_csv(self, path) -> None:
+        keys = list(self.rows[0].keys()) if self.rows else []
+        with open(path, "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=keys)
+            w.writeheader()
+            for r in self.rows:
+                w.writerow(r)
+
+
+def evaluate_instance(dist: ValueDistribution, lottery: bool = True, method: str = "auto",
+                      time_limit: float | None = 20.0) -> dict:
+    """All ratios of one instance (see :class:`ExperimentResult`)."""
+    wel = float(dist.probabilities @ dist.max_value)
+    uni = uniform_pricing(dist, method=method, time_limit=time_limit)
+    pr = optimal_pricing(dist, method=method, time_limit=time_limit)
+    fe = full_extraction(dist)
+    ok = bool(uni.verify().ok and pr.verify().ok and fe.verify().ok)
+    div = (lambda a: a / wel) if wel > 0 else (lambda a: 1.0)
+    row = {"n_profiles": dist.n_profiles, "n_products": dist.n_products, "welfare": wel,
+           "uniform": uni.revenue, "p_star": uni.p_star, "pricing": pr.revenue,
+           "pricing_bound": pr.upper_bound, "pricing_proven": pr.proven_optimal,
+           "uniform_ratio": div(uni.revenue), "p_star_ratio": div(uni.p_star),
+           "pricing_ratio": div(pr.revenue), "m123_ratio": None, "opt_rev": None, "opt_rev_bound": None,
+           "opt_rev_proven": None, "pricing_over_optrev": None, "lottery_gap": None, "exogenous": None,
+           "lemma1": fe.condition, "neg_affiliated": fe.negatively_affiliated,
+           "exchangeable": fe.exchangeable, "verified": ok}
+    if dist.n_products == 2:
+        tp = two_product_mechanisms(dist)
+        row["m123_ratio"] = tp.ratio
+        row["verified"] = row["verified"] and tp.verify().ok
+    if lottery:
+        jd = optimal_design(dist, method=method, time_limit=time_limit, pricing=pr)
+        ex = exogenous_baseline(dist)
+        row.update(opt_rev=jd.revenue, opt_rev_bound=jd.upper_bound, opt_rev_proven=jd.proven_optimal,
+                   pricing_over_optrev=pr.revenue / jd.revenue if jd.revenue > 0 else 1.0,
+                   lottery_gap=jd.revenue - pr.revenue, exogenous=ex.revenue)
+        row["verified"] = row["verified"] and jd.verify().ok and ex.verify().ok
+    return row
+
+
+def run_experiment(family: str, products: int = 2, support: int = 3, instances: int = 10, seed: int = 0,
+                   lottery_max_support: int = 3, method: str = "auto", time_limit: float | None = 20.0,
+                   progress=None) -> ExperimentResult:
+    """Draw ``instances`` distributions of ``family`` and compute every ratio.
+
+    Parameters
+    ----------
+    family, products, support : see :func:`random_distribution`
+    instances : int
+    seed : int
+    lottery_max_support : int
+        OPT-Rev (bilinear, global) and the exogenous baseline only for instances with at
+        most this many profiles.
+    method : {"auto", "global", "heuristic"}
+    time_limit : float or None
+        Seconds per global solve.
+    progress : callable(i, n) or None
+        Called after each instance.
+
+    References
+    ----------
+    CLW, Theorems 1-2, Proposition 1, section 6 (open questions: pricing exactly optimal
+    for two products; the 2/3 bound against welfare).
+    """
+    if not (isinstance(instances, (int, np.integer)) and instances >= 1):
+        raise ValueError(f"instances must be a positive integer, got {instances!r}")
+    rng = np.random.default_rng(seed)
+    rows, dists = [], []
+    for k in range(instances):
+        d = random_distribution(family, products, support, rng)
+        row = evaluate_instance(d, lottery=d.n_profiles <= lottery_max_support, method=method,
+                                time_limit=time_limit)
+        row = {"instance": k, **row}
+        rows.append(row)
+        dists.append(d)
+        if progress is not None:
+            progress(k + 1, instances)
+    worst = int(np.argmin([r["pricing_ratio"] for r in rows]))
+    return ExperimentResult(rows=tuple(rows), instances=tuple(dists), worst=worst,
+                            settings={"family": family, "products": products, "support": support,
+                                      "instances": instances, "seed": seed, "method": method})
+
+
+def plot_experiment(result: ExperimentResult):
+    """Scatter of pricing/OPT-Wel against uniform/OPT-Wel, with the 1/2 (Theorem 1) and
+    2/3 (Proposition 1) lines; returns a matplotlib Figure."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    u = [r["uniform_ratio"] for r in result.rows]
+    p = [r["pricing_ratio"] for r in result.rows]
+    ax.scatter(u, p, s=18, label="instances")
+    w = result.worst
+    ax.scatter([u[w]], [p[w]], s=60, facecolors="none", edgecolors="red", label="worst pricing ratio")
+    ax.axhline(2 / 3, ls="--", c="grey", lw=1, label="2/3 (Prop. 1, two products)")
+    ax.axvline(0.5, ls=":", c="grey", lw=1, label="1/2 (Thm. 1)")
+    ax.plot([0, 1], [0, 1], c="k", lw=0.5)
+    ax.set_xlim(0.4, 1.02)
+    ax.set_ylim(0.4, 1.02)
+    ax.set_xlabel("uniform pricing / OPT-Wel")
+    ax.set_ylabel("pricing / OPT-Wel")
+    s = result.settings
+    ax.set_title(f"{s.get('family')}: m={s.get('products')}, support {s.get('support')}")
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return fig
