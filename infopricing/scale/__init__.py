@@ -1,3 +1,6 @@
-"""(filled in by its issue)"""
+"""Scale: market sweeps certified by stored optimal bases (CPU or GPU), and chunked,
+resumable distributed runs on Dask."""
 
-__all__: list[str] = []
+from .sweep import BasisCone, BasisStore, SweepResult, sweep
+
+__all__ = ["sweep", "SweepResult", "BasisStore", "BasisCone"]

@@ -1,0 +1,130 @@
+"""Array backends for the sweep's certification products: numpy (CPU, always there),
+torch or CuPy on a CUDA GPU when present. Only ``F @ G.T`` and a few reductions run here;
+everything else stays in numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+BACKENDS = ("auto", "numpy", "torch", "cupy")
+
+
+class NumpyBackend:
+    name = "numpy"
+
+    def asarray(self, F):
+        return F
+
+    def certify(self, F, rows, G, tol, batch):
+        """For markets ``F[rows]`` and a cone matrix G: (certified, on_boundary) bool arrays.
+
+        certified: every entry of ``G f`` is at most ``tol``; on_boundary: some entry is
+        within ``tol`` of zero (the optimum may not be unique there)."""
+        cert = np.empty(rows.size, dtype=bool)
+        onb = np.empty(rows.size, dtype=bool)
+        if G.shape[0] == 0:
+            cert[:] = True
+            onb[:] = False
+            return cert, onb
+        Gt = np.ascontiguousarray(G.T)
+        for a in range(0, rows.size, batch):
+            r = rows[a:a + batch]
+            S = F[r] @ Gt
+            cert[a:a + batch] = S.max(axis=1) <= tol
+            onb[a:a + batch] = (np.abs(S) <= tol).any(axis=1)
+        return cert, onb
+
+
+class TorchBackend:
+    name = "torch"
+
+    def __init__(self):
+        import torch
+
+        self.torch = torch
+        self.dev = torch.device("cuda")
+
+    def asarray(self, F):
+        return self.torch.as_tensor(F, dtype=self.torch.float64, device=self.dev)
+
+    def certify(self, F, rows, G, tol, batch):
+        torch = self.torch
+        cert = np.empty(rows.size, dtype=bool)
+        onb = np.empty(rows.size, dtype=bool)
+        if G.shape[0] == 0:
+            cert[:] = True
+            onb[:] = False
+            return cert, onb
+        Gt = torch.as_tensor(np.ascontiguousarray(G.T), dtype=torch.float64, device=self.dev)
+        rows_d = torch.as_tensor(rows, device=self.dev)
+        cs, os_ = [], []
+        for a in range(0, rows.size, batch):
+            S = F.index_select(0, rows_d[a:a + batch]) @ Gt
+            cs.append(S.amax(dim=1) <= tol)
+            os_.append((S.abs() <= tol).any(dim=1))
+        cert[:] = torch.cat(cs).cpu().numpy()
+        onb[:] = torch.cat(os_).cpu().numpy()
+        return cert, onb
+
+
+class CupyBackend:
+    name = "cupy"
+
+    def __init__(self):
+        import cupy
+
+        self.cp = cupy
+
+    def asarray(self, F):
+        return self.cp.asarray(F, dtype=self.cp.float64)
+
+    def certify(self, F, rows, G, tol, batch):
+        cp = self.cp
+        cert = np.empty(rows.size, dtype=bool)
+        onb = np.empty(rows.size, dtype=bool)
+        if G.shape[0] == 0:
+            cert[:] = True
+            onb[:] = False
+            return cert, onb
+        Gt = cp.asarray(np.ascontiguousarray(G.T))
+        rows_d = cp.asarray(rows)
+        for a in range(0, rows.size, batch):
+            S = F[rows_d[a:a + batch]] @ Gt
+            cert[a:a + batch] = cp.asnumpy(S.max(axis=1) <= tol)
+            onb[a:a + batch] = cp.asnumpy((cp.abs(S) <= tol).any(axis=1))
+        return cert, onb
+
+
+def gpu_available() -> str | None:
+    """Name of a usable GPU backend ("torch" or "cupy"), or None."""
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            return "torch"
+    except Exception:
+        pass
+    try:
+        import cupy
+
+        if cupy.cuda.runtime.getDeviceCount() > 0:
+            return "cupy"
+    except Exception:
+        pass
+    return None
+
+
+def get_backend(name: str = "auto"):
+    """The backend object for ``name`` (``"auto"``: a GPU backend when present, else numpy).
+
+    Raises ValueError for an unknown name or a GPU backend that cannot run here."""
+    if name not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {name!r}")
+    if name == "auto":
+        name = gpu_available() or "numpy"
+    if name == "numpy":
+        return NumpyBackend()
+    try:
+        return TorchBackend() if name == "torch" else CupyBackend()
+    except Exception as exc:  # ImportError, no CUDA
+        raise ValueError(f"backend {name!r} is not usable here ({exc}); use 'numpy' or 'auto'") from None

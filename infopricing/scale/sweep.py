@@ -1,0 +1,425 @@
+"""Market sweeps: many markets of one environment, certified by stored optimal bases.
+
+For a fixed environment the feasible menus do not depend on the market; the market
+``f`` enters the menu LP only through its objective ``c(f) = M f`` (revenue
+``sum_t f[t] (v[t] @ x[t] - u[t])``). Fix an optimal basis B of the LP for some market.
+Its duals ``y(f)`` (solve ``B^T y = c_B(f)``) and reduced costs ``d(f) = c(f) - A^T y(f)``
+are *linear in f*: ``y(f) = Y f``, ``d(f) = D f``. B is optimal for f exactly when these
+have the right signs (dual feasibility), i.e. when ``G f <= 0`` for a matrix G (one row per
+non-basic column or row, sign-adjusted) — a polyhedral cone of markets. Checking a batch of
+markets against a stored basis is one matrix product ``F @ G.T``.
+
+What is certified, per market f:
+
+* **Revenue optimality** (always): the stored basis's dual solution ``y(f)`` is dual
+  feasible, and the reported mechanism is primal feasible with revenue equal to the dual
+  objective ``sum_t y_feas[t](f)`` — an LP duality certificate, re-checked independently
+  by :meth:`SweepResult.verify` from the rebuilt constraint matrix.
+* **The selected mechanism**: when every entry of ``G f`` is non-zero (beyond
+  ``dual_tol``), the basis is strictly complementary, so the revenue-optimal mechanism is
+  *unique* and is the basis's vertex — every selection rule returns it. When some entries
+  are zero, f lies on the boundary of the cone and the optimal face may be larger. The
+  optimal face is determined by which constraints have non-zero dual (complementary
+  slackness), i.e. by the zero pattern of ``G f``; since the selection rules of
+  :func:`~infopricing.screening.optimal_mechanism` depend only on the face (they are
+  market-free, HS's consistent selection), all markets with the same (basis, zero
+  pattern) get the same selected mechanism, computed once by ``optimal_mechanism`` for a
+  representative of the group.
+
+Markets that no stored basis certifies are solved by the LP (warm-started from the last
+basis) and the new basis joins the store.
+
+References
+----------
+HS, section 4 (the menu LP; consistent selection); the sweep serves HS's maps of where
+segmentation helps (section 6, Figure 2).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import tolerances as tol
+from ..errors import SolverError
+from ..lp import LinearProgram, Status
+from ..model import Environment
+from ..model._validate import real_array
+from ..screening.lp_build import build_menu_lp, revenue_objective
+from . import backend as _bk
+
+KIND_CONE, KIND_FACE, KIND_LP = 0, 1, 2
+KIND_NAMES = {KIND_CONE: "cone", KIND_FACE: "face", KIND_LP: "lp"}
+
+_AT_LOWER, _AT_UPPER, _BASIC = 1, 2, 0
+
+
+def objective_map(values: np.ndarray) -> sp.csr_matrix:
+    """Sparse M (N x n) with ``revenue_objective(values, f) == M @ f``."""
+    n, k = values.shape
+    rows = np.concatenate([np.arange(n * k), n * k + np.arange(n)])
+    cols = np.concatenate([np.repeat(np.arange(n), k), np.arange(n)])
+    data = np.concatenate([values.ravel(), -np.ones(n)])
+    return sp.csr_matrix((data, (rows, cols)), shape=(n * k + n, n))
+
+
+@dataclass(frozen=True, eq=False)
+class BasisCone:
+    """An optimal basis of the menu LP and the cone of markets it certifies.
+
+    Attributes
+    ----------
+    Y : ndarray (m_rows, n)     row duals as a linear function of the market, ``y = Y f``
+    D : ndarray (N, n)          reduced costs as a linear function, ``d = D f``
+    G : ndarray (r, n)          sign-adjusted non-basic rows of [D; Y]: certified iff G f <= tol
+    allocation : ndarray (n, k), payments : ndarray (n,)   the basis's vertex (a mechanism)
+    """
+
+    Y: np.ndarray
+    D: np.ndarray
+    G: np.ndarray
+    allocation: np.ndarray
+    payments: np.ndarray
+
+
+def _cone_from_basis(A: sp.csc_matrix, M: sp.csr_matrix, res, n: int, k: int) -> BasisCone:
+    cb = np.asarray(res.col_basis)
+    rb = np.asarray(res.row_basis)
+    m_rows, N = A.shape
+    JB = np.flatnonzero(cb == _BASIC)
+    RN = np.flatnonzero(rb != _BASIC)
+    if JB.size != RN.size:
+        raise SolverError(f"basis is not square ({JB.size} basic columns, {RN.size} tight rows)")
+    Y = np.zeros((m_rows, n))
+    if JB.size:
+        Bt = A[RN][:, JB].T.toarray()  # (|JB|, |RN|)
+        rhs = M[JB].toarray()
+        Y[RN] = np.linalg.solve(Bt, rhs)
+    D = M.toarray() - A.T @ Y
+    D[JB] = 0.0
+    G = []
+    for stat, vals in ((cb, D), (rb, Y)):
+        lo = np.flatnonzero(stat == _AT_LOWER)
+        up = np.flatnonzero(stat == _AT_UPPER)
+        other = np.flatnonzero((stat != _BASIC) & (stat != _AT_LOWER) & (stat != _AT_UPPER))
+        G += [vals[lo], -vals[up], vals[other], -vals[other]]
+    G = np.vstack(G)
+    z = res.x
+    x = np.clip(z[: n * k].reshape(n, k), 0.0, None)
+    return BasisCone(Y=Y, D=D, G=G, allocation=x, payments=_payments(A, z, n, k, M))
+
+
+def _payments(A, z, n, k, M):
+    # p[t] = v[t] @ x[t] - u[t] = (M.T @ z)[t]  (the revenue coefficients of market e_t)
+    return np.asarray(M.T @ z).ravel()
+
+
+@dataclass(frozen=True, eq=False)
+class SweepResult:
+    """Per-market optimal mechanisms of one environment, each with its certificate.
+
+    Attributes
+    ----------
+    env : Environment
+    markets : ndarray (m, n)
+    revenue : ndarray (m,)
+    surplus : ndarray (m, n)          per-type consumer surplus of the selected mechanism
+    total_surplus : ndarray (m,)      expected net value created
+    consumer_surplus : ndarray (m,)   expected consumer surplus
+    efficient : ndarray (m,) bool     the selected mechanism's allocation is efficient
+    mechanism : ndarray (m,) int      index into ``allocations`` / ``payments``
+    basis : ndarray (m,) int          index into ``cones`` of the certifying basis
+    kind : ndarray (m,) int8          0 "cone": unique optimum, the basis's vertex;
+                                      1 "face": boundary market, mechanism selected on its face;
+                                      2 "lp": solved individually (fallback)
+    allocations : ndarray (q, n, k), payments : ndarray (q, n)   the distinct mechanisms
+    cones : tuple of BasisCone
+    selection : str
+    lp_solves : int                   LPs solved (bases found + face/fallback selections)
+    seconds : float
+    backend : str                     where the certification products ran
+    """
+
+    env: Environment
+    markets: np.ndarray
+    revenue: np.ndarray
+    surplus: np.ndarray
+    total_surplus: np.ndarray
+    consumer_surplus: np.ndarray
+    efficient: np.ndarray
+    mechanism: np.ndarray
+    basis: np.ndarray
+    kind: np.ndarray
+    allocations: np.ndarray
+    payments: np.ndarray
+    cones: tuple = field(repr=False)
+    selection: str = "efficient"
+    lp_solves: int = 0
+    seconds: float = 0.0
+    backend: str = "numpy"
+
+    def __len__(self) -> int:
+        return self.markets.shape[0]
+
+    def mechanism_for(self, i: int):
+        """The selected :class:`~infopricing.screening.Mechanism` of market ``i``."""
+        from ..model import Market
+        from ..screening import Mechanism
+
+        q = int(self.mechanism[i])
+        return Mechanism(env=self.env, market=Market(self.env, self.markets[i], normalize=True),
+                         allocation=self.allocations[q], payments=self.payments[q],
+                         selection=self.selection)
+
+    def verify(self, atol: float = tol.FEAS, dual_tol: float = tol.DUAL):
+        """Re-check every market's certificate independently of the sweep's algebra.
+
+        Rebuilds the LP matrix, and for each market f with certifying basis b: the duals
+        ``y = Y_b f`` have the right signs (IC rows <= 0, feasibility rows >= 0), the
+        reduced costs ``M f - A^T y`` recomputed from A are <= 0 (all columns have lower
+        bound 0 and no upper bound), and the market's revenue equals the dual objective
+        ``sum_t y_feas[t]`` (strong duality). Every distinct mechanism is checked for
+        feasibility, IC and IR. Returns a Verification.
+        """
+        from ..screening.mechanism import Verification
+
+        env = self.env
+        n, k = env.n_types, env.n_alternatives
+        A, *_ = build_menu_lp(env.values)
+        M = objective_map(env.values)
+        AT = A.T.tocsr()
+        failures = []
+        worst = 0.0
+        scale = np.maximum(1.0, np.abs(env.values).max())
+        for b, cone in enumerate(self.cones):
+            idx = np.flatnonzero(self.basis == b)
+            if idx.size == 0:
+                continue
+            F = self.markets[idx]
+            Yf = F @ cone.Y.T  # (q, m_rows)
+            d = (M @ F.T).T - (AT @ Yf.T).T
+            v_d = float(max(0.0, d.max())) if d.size else 0.0
+            v_ic = float(max(0.0, Yf[:, n:].max())) if Yf.shape[1] > n else 0.0
+            v_fe = float(max(0.0, -Yf[:, :n].min()))
+            dual_obj = Yf[:, :n].sum(axis=1)
+            gap = float(np.abs(dual_obj - self.revenue[idx]).max())
+            for name, val, lim in (("reduced cost of wrong sign", v_d, dual_tol * scale * 10),
+                                   ("IC dual of wrong sign", v_ic, dual_tol * scale * 10),
+                                   ("feasibility dual of wrong sign", v_fe, dual_tol * scale * 10),
+                                   ("duality gap", gap, atol)):
+                worst = max(worst, val)
+                if val > lim:
+                    failures.append(f"basis {b}: {name} {val:.3g}")
+        from ..screening import Mechanism
+
+        for q in range(self.allocations.shape[0]):
+            v = Mechanism(env=env, market=None, allocation=self.allocations[q],
+                          payments=self.payments[q]).verify(atol=atol)
+            worst = max(worst, v.max_violation)
+            if not v.ok:
+                failures.append(f"mechanism {q}: " + "; ".join(v.failures))
+        rev = np.einsum("mn,mn->m", self.markets, self.payments[self.mechanism])
+        rgap = float(np.abs(rev - self.revenue).max()) if rev.size else 0.0
+        if rgap > atol:
+            failures.append(f"reported revenue differs from the mechanism's by {rgap:.3g}")
+        return Verification(ok=not failures, failures=tuple(failures[:20]), max_violation=worst)
+
+    def to_frame(self):
+        """A pandas DataFrame, one row per market (needs the ``scale`` extra)."""
+        import pandas as pd
+
+        types = self.env.types
+        d = {f"f_{t}": self.markets[:, i] for i, t in enumerate(types)}
+        d.update(revenue=self.revenue, total_surplus=self.total_surplus,
+                 consumer_surplus=self.consumer_surplus, efficient=self.efficient)
+        d.update({f"cs_{t}": self.surplus[:, i] for i, t in enumerate(types)})
+        d.update(mechanism=self.mechanism, basis=self.basis,
+                 certificate=np.array([KIND_NAMES[int(c)] for c in range(3)])[self.kind])
+        return pd.DataFrame(d)
+
+
+def _validate_markets(env, markets):
+    F = real_array(markets, "markets")
+    if F.ndim == 1:
+        F = F[None, :]
+    if F.ndim != 2 or F.shape[1] != env.n_types:
+        raise ValueError(f"markets must have shape (m, {env.n_types}) (one row per market), "
+                         f"got {F.shape}")
+    if F.shape[0] == 0:
+        raise ValueError("markets must contain at least one market")
+    if np.any(F < 0):
+        raise ValueError(f"markets must be non-negative; smallest entry is {F.min()!r}")
+    s = F.sum(axis=1)
+    bad = np.abs(s - 1.0) > tol.PROB_SUM
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"markets must be probability vectors (rows summing to 1 within "
+                         f"{tol.PROB_SUM:g}); row {i} sums to {s[i]!r}")
+    return np.ascontiguousarray(F)
+
+
+class BasisStore:
+    """The stored optimal bases of one environment's menu LP (reusable across sweeps,
+    picklable, so a pilot sweep's bases can be shipped to workers)."""
+
+    def __init__(self, env: Environment):
+        if not isinstance(env, Environment):
+            raise TypeError(f"env must be an Environment, got {type(env).__name__}")
+        self.env = env
+        self.cones: list[BasisCone] = []
+        self._lp = None
+        A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
+        self._data = (A, lo_r, hi_r, lo_c, hi_c)
+        self.M = objective_map(env.values)
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d["_lp"] = None
+        return d
+
+    def solve(self, f) -> BasisCone:
+        """Solve the revenue LP for market f (warm from the last basis) and store its basis."""
+        A, lo_r, hi_r, lo_c, hi_c = self._data
+        n, k = self.env.n_types, self.env.n_alternatives
+        c = revenue_objective(self.env.values, f)
+        if self._lp is None:
+            self._lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="simplex")
+        else:
+            self._lp.set_objective(c, "max")
+        res = self._lp.solve()
+        if res.status is not Status.OPTIMAL or res.col_basis is None:
+            raise SolverError(f"menu LP not solved for a market: {res.status} ({res.message})")
+        cone = _cone_from_basis(A, self.M, res, n, k)
+        self.cones.append(cone)
+        return cone
+
+
+def sweep(env: Environment, markets, selection: str = "efficient", backend: str = "auto",
+          dual_tol: float = tol.DUAL, store: BasisStore | None = None, batch: int = 1 << 18,
+          seed: int = 0, progress=None) -> SweepResult:
+    """Optimal mechanisms of many markets of one environment, certified per market.
+
+    Parameters
+    ----------
+    env : Environment
+    markets : array_like (m, n)
+        One probability vector per row (zero masses allowed).
+    selection : {"efficient", "consumer", "adverse"}
+        Selection rule among optimal mechanisms, as in
+        :func:`~infopricing.screening.optimal_mechanism` (it matters only for markets on
+        a cone boundary; see the module docstring).
+    backend : {"auto", "numpy", "torch", "cupy"}
+        Where the certification products run; ``"auto"`` takes a CUDA GPU through torch
+        or CuPy when one is present, else numpy.
+    dual_tol : float
+        Reduced costs / duals within this of zero count as zero (boundary markets), and
+        a basis certifies a market when no entry of ``G f`` exceeds it.
+    store : BasisStore, optional
+        Bases found earlier for this environment (extended in place).
+    batch : int
+        Markets per certification product.
+    seed : int
+        Seeds the choice of which uncertified market to solve next (the answers do not
+        depend on it; only which basis certifies which market does).
+    progress : callable, optional
+        Called as ``progress(done, total)`` when markets get certified.
+
+    Returns
+    -------
+    SweepResult
+
+    References
+    ----------
+    HS, section 4 (menu LP, consistent selection).
+    """
+    from ..screening.optimal import SELECTIONS, optimal_mechanism
+
+    if not isinstance(env, Environment):
+        raise TypeError(f"env must be an Environment, got {type(env).__name__}")
+    if selection not in SELECTIONS:
+        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    if not (isinstance(batch, (int, np.integer)) and batch >= 1):
+        raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    F = _validate_markets(env, markets)
+    if store is None:
+        store = BasisStore(env)
+    elif not isinstance(store, BasisStore) or store.env != env:
+        raise ValueError("store must be a BasisStore of the same environment")
+    bk = _bk.get_backend(backend)
+    t0 = time.perf_counter()
+    m = F.shape[0]
+    n, k = env.n_types, env.n_alternatives
+    basis = np.full(m, -1, dtype=np.int64)
+    face = np.zeros(m, dtype=bool)
+    Fd = bk.asarray(F)
+    unres = np.arange(m)
+    rng = np.random.default_rng(seed)
+    lp_solves = 0
+    checked = 0  # cones already tried against the current unresolved set
+
+    def certify_with(b):
+        nonlocal unres
+        if unres.size == 0:
+            return
+        cert, onb = bk.certify(Fd, unres, store.cones[b].G, dual_tol, batch)
+        hit = unres[cert]
+        basis[hit] = b
+        face[hit] = onb[cert]
+        unres = unres[~cert]
+        if progress is not None:
+            progress(m - unres.size, m)
+
+    while checked < len(store.cones) and unres.size:
+        certify_with(checked)
+        checked += 1
+    while unres.size:
+        i = int(unres[rng.integers(unres.size)])
+        store.solve(F[i])
+        lp_solves += 1
+        b = len(store.cones) - 1
+        certify_with(b)
+        checked = b + 1
+        if basis[i] < 0:  # numerically the new basis does not certify its own market
+            raise SolverError(f"basis found for market {i} does not certify it "
+                              f"(max G f = {float((store.cones[b].G @ F[i]).max()):.3g})")
+    # mechanisms: one per cone vertex, plus one per (basis, zero pattern) face group
+    allocs = [c.allocation for c in store.cones]
+    pays = [c.payments for c in store.cones]
+    mech = basis.copy()
+    kind = np.where(face, KIND_FACE, KIND_CONE).astype(np.int8)
+    fi = np.flatnonzero(face)
+    if fi.size:
+        groups = {}
+        for b in np.unique(basis[fi]):
+            idx = fi[basis[fi] == b]
+            Z = np.abs(F[idx] @ store.cones[b].G.T) <= dual_tol
+            keys, inv = np.unique(np.packbits(Z, axis=1), axis=0, return_inverse=True)
+            for g in range(keys.shape[0]):
+                members = idx[inv.ravel() == g]
+                groups[(int(b), keys[g].tobytes())] = members
+        for (b, _), members in groups.items():
+            rep = int(members[0])
+            mm = optimal_mechanism(env, F[rep], selection=selection, dual_tol=dual_tol, method="full")
+            lp_solves += 1
+            allocs.append(np.asarray(mm.allocation))
+            pays.append(np.asarray(mm.payments))
+            mech[members] = len(allocs) - 1
+    allocations = np.stack(allocs)
+    payments = np.stack(pays)
+    V = env.values
+    vr = np.einsum("qtk,tk->qt", allocations, V)
+    util = vr - payments
+    eff_q = np.all(vr >= env.efficient_value[None, :] - tol.FEAS, axis=1)
+    P = payments[mech]
+    revenue = np.einsum("mn,mn->m", F, P)
+    surplus = util[mech]
+    total = np.einsum("mn,mn->m", F, vr[mech])
+    cs = np.einsum("mn,mn->m", F, surplus)
+    return SweepResult(env=env, markets=F, revenue=revenue, surplus=surplus, total_surplus=total,
+                       consumer_surplus=cs, efficient=eff_q[mech], mechanism=mech, basis=basis,
+                       kind=kind, allocations=allocations, payments=payments,
+                       cones=tuple(store.cones), selection=selection, lp_solves=lp_solves,
+                       seconds=time.perf_counter() - t0, backend=bk.name)

@@ -1,0 +1,354 @@
+"""Large menus: the IC-IR lottery-menu LP with lazily generated IC rows.
+
+The full menu LP (:mod:`.lp_build`) has ``n(n-1)`` IC rows, but at an optimal menu only a
+few IC constraints per type bind. This module solves the LP with a *subset* of IC rows
+(a starting set of nearest-neighbour pairs), computes every IC constraint of the full
+problem at the current solution in one vectorised pass (``V @ X.T``, chunked), adds the
+most violated rows to the same persistent HiGHS model and re-solves warm (dual simplex
+from the previous basis), until no IC row of the full problem is violated.
+
+Correctness of the lexicographic selection with lazy rows. Each stage solves a
+*relaxation* (fewer rows) of the full stage LP; once its optimum violates no row of the
+full problem it is optimal for the full stage LP, and its duals, extended by zero on the
+absent rows, are optimal duals of the full LP. The optimal face is the same set whichever
+optimal dual identifies it (complementary slackness), so fixing the constraints with a
+non-zero dual restricts the next stage to exactly the face the full path uses, and rows
+added in later stages are ordinary (unfixed) IC rows of that face. The selected mechanism
+is therefore the one :func:`.optimal_mechanism` with ``method="full"`` selects; every stage
+is certified against all ``n(n-1)`` IC rows before moving on.
+
+References
+----------
+HS, section 4 (the IC-IR mechanism LP and consistent selection).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import tolerances as tol
+from ..errors import SolverError
+from ..lp import LinearProgram, Status
+from ..model import Environment
+from .lp_build import feasibility_rows, ic_rows, revenue_objective
+from .mechanism import LPCertificate, Mechanism, Verification
+
+#: Above this number of full IC rows no full-size basis certificate is stored (it would
+#: take ``n(n-1)`` entries per array, and the exact re-check it serves is quadratic in
+#: Fractions anyway).
+CERTIFICATE_MAX_ROWS = 2_000_000
+
+_CHUNK_ELEMENTS = 4_000_000  # entries of V @ X.T computed at a time
+
+
+@dataclass(frozen=True)
+class LazyStats:
+    """What the lazy solve did: rounds, rows, seconds (for benchmarks and reports)."""
+
+    rounds: int
+    initial_ic_rows: int
+    final_ic_rows: int
+    full_ic_rows: int
+    seconds: float
+    stage_rounds: tuple[int, ...]
+
+
+def starting_pairs(values: np.ndarray, neighbours: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """Starting IC pairs: each type against its ``neighbours`` nearest types, both ways.
+
+    Nearness is Euclidean distance between net-value vectors; with one alternative this
+    contains the local (adjacent-type) IC constraints, which are the binding ones in the
+    one-dimensional screening problem.
+
+    Returns
+    -------
+    (T, S) : int arrays of ordered pairs, without duplicates or ``t == s``.
+    """
+    V = np.asarray(values, dtype=float)
+    n = V.shape[0]
+    m = int(min(max(neighbours, 0), n - 1))
+    if m == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sq = np.einsum("ij,ij->i", V, V)
+    rows = max(1, _CHUNK_ELEMENTS // max(n, 1))
+    Ts, Ss = [], []
+    for a in range(0, n, rows):
+        b = min(n, a + rows)
+        d = sq[a:b, None] + sq[None, :] - 2.0 * (V[a:b] @ V.T)
+        d[np.arange(b - a), np.arange(a, b)] = np.inf
+        nn = np.argpartition(d, m - 1, axis=1)[:, :m]
+        Ts.append(np.repeat(np.arange(a, b), m))
+        Ss.append(nn.ravel())
+    T = np.concatenate(Ts)
+    S = np.concatenate(Ss)
+    key = np.unique(np.concatenate([T * n + S, S * n + T]))
+    return key // n, key % n
+
+
+def ic_violations(values: np.ndarray, x: np.ndarray, u: np.ndarray, per_type: int = 1,
+                  skip: np.ndarray | None = None, atol: float = tol.LAZY_CUT):
+    """All IC constraints of the full problem at (x, u), in one vectorised pass.
+
+    The violation of pair (t, s) is ``u[s] + (v[t] - v[s]) @ x[s] - u[t]`` (positive when
+    type t would rather report s). Computed as ``(V @ X.T)[t, s] - p[s] - u[t]`` with
+    ``p[s] = v[s] @ x[s] - u[s]``, in row chunks.
+
+    Parameters
+    ----------
+    values, x, u : the environment's net values (n, k), allocation (n, k), surplus (n,)
+    per_type : int
+        For each type t keep at most this many most violated s.
+    skip : bool (n, n), optional
+        Pairs to ignore (those already in the LP: they hold up to the solver tolerance).
+    atol : float
+        Only violations larger than this are returned.
+
+    Returns
+    -------
+    T, S, viol : arrays of the violated pairs (per-type top ``per_type``) and their
+        violations; ``max_violation`` over all pairs (skip ignored) as a float.
+    """
+    V = np.asarray(values, dtype=float)
+    n = V.shape[0]
+    p = np.einsum("tk,tk->t", V, x) - u
+    rows = max(1, _CHUNK_ELEMENTS // max(n, 1))
+    Ts, Ss, Ws = [], [], []
+    worst = 0.0
+    q = int(min(per_type, n - 1)) if n > 1 else 0
+    for a in range(0, n, rows):
+        b = min(n, a + rows)
+        W = V[a:b] @ x.T
+        W -= p[None, :]
+        W -= u[a:b, None]
+        idx = np.arange(b - a)
+        W[idx, np.arange(a, b)] = -np.inf
+        worst = max(worst, float(W.max()) if W.size else 0.0)
+        if skip is not None:
+            W[skip[a:b]] = -np.inf
+        if q == 0:
+            continue
+        if q == 1:
+            best = np.argmax(W, axis=1)[:, None]
+        else:
+            best = np.argpartition(-W, q - 1, axis=1)[:, :q]
+        w = np.take_along_axis(W, best, axis=1)
+        keep = w > atol
+        if np.any(keep):
+            Ts.append(np.broadcast_to(np.arange(a, b)[:, None], best.shape)[keep])
+            Ss.append(best[keep])
+            Ws.append(w[keep])
+    if not Ts:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, np.zeros(0), max(worst, 0.0)
+    return np.concatenate(Ts), np.concatenate(Ss), np.concatenate(Ws), max(worst, 0.0)
+
+
+def full_row_index(n: int, T: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """Row of IC pair (t, s) in the full LP of :func:`.lp_build.build_menu_lp`."""
+    return n + T * (n - 1) + np.where(S < T, S, S - 1)
+
+
+class _LazyMenuLP:
+    """The menu LP with a growing set of IC rows (private)."""
+
+    def __init__(self, values, f, neighbours, method):
+        self.V = values
+        n, k = values.shape
+        self.n, self.k = n, k
+        T, S = starting_pairs(values, neighbours)
+        self.in_lp = np.zeros((n, n), dtype=bool)
+        self.in_lp[T, S] = True
+        self.T, self.S = [T], [S]
+        A = sp.vstack([feasibility_rows(n, k), ic_rows(values, T, S)], format="csc")
+        self.lo_r = np.concatenate([np.full(n, -np.inf), np.zeros(T.size)])
+        self.hi_r = np.concatenate([np.ones(n), np.full(T.size, np.inf)])
+        self.lo_c = np.zeros(n * k + n)
+        self.hi_c = np.full(n * k + n, np.inf)
+        self.lp = LinearProgram(revenue_objective(values, f), A, self.lo_r, self.hi_r,
+                                self.lo_c, self.hi_c, sense="max", method=method)
+        self.initial_rows = int(T.size)
+        self.rounds = 0
+
+    @property
+    def n_ic(self) -> int:
+        return int(sum(t.size for t in self.T))
+
+    def pairs(self):
+        return np.concatenate(self.T), np.concatenate(self.S)
+
+    def add(self, T, S):
+        self.lp.add_rows(ic_rows(self.V, T, S), 0.0, np.inf)
+        self.in_lp[T, S] = True
+        self.T.append(T)
+        self.S.append(S)
+        self.lo_r = np.concatenate([self.lo_r, np.zeros(T.size)])
+        self.hi_r = np.concatenate([self.hi_r, np.full(T.size, np.inf)])
+
+    def solve_lazily(self, per_type, max_add, cut, what):
+        """Solve, add violated IC rows, re-solve warm, until no full-problem IC row is
+        violated by more than ``cut``. Returns (result, rounds)."""
+        n, k = self.n, self.k
+        rounds = 0
+        while True:
+            res = self.lp.solve()
+            rounds += 1
+            if res.status is not Status.OPTIMAL:
+                raise SolverError(f"{what} (lazy IC rows) not solved: {res.status} ({res.message})")
+            x = np.clip(res.x[: n * k].reshape(n, k), 0.0, None)
+            u = res.x[n * k:]
+            T, S, w, _ = ic_violations(self.V, x, u, per_type=per_type, skip=self.in_lp, atol=cut)
+            if T.size == 0:
+                self.rounds += rounds
+                return res, rounds
+            if T.size > max_add:
+                top = np.argpartition(-w, max_add - 1)[:max_add]
+                T, S = T[top], S[top]
+            self.add(T, S)
+
+
+@dataclass(frozen=True)
+class LazyMenuResult:
+    """A revenue-optimal menu computed with lazy IC rows, with its full-problem check.
+
+    Attributes
+    ----------
+    mechanism : Mechanism          the selected optimal menu (same as ``method="full"``)
+    max_ic_violation : float       largest violation over all n(n-1) IC rows at the end
+    stats : LazyStats
+    """
+
+    mechanism: Mechanism
+    max_ic_violation: float
+    stats: LazyStats
+
+    def verify(self, atol: float = tol.FEAS) -> Verification:
+        """Re-check every IC, IR and feasibility constraint of the full problem, chunked
+        (no n x n matrix is held at once), independently of the solver."""
+        m = self.mechanism
+        v = m.env.values
+        x = m.allocation
+        u = m.utilities
+        failures = []
+        _, _, _, icv = ic_violations(v, x, u, per_type=0)
+        checks = (("negative allocation probability", float(max(0.0, -x.min()))),
+                  ("allocation sums above 1", float(max(0.0, (x.sum(axis=1) - 1).max()))),
+                  ("IR violated", float(max(0.0, -u.min()))), ("IC violated", icv))
+        for name, val in checks:
+            if val > atol:
+                failures.append(f"{name} by {val:.3g}")
+        return Verification(ok=not failures, failures=tuple(failures),
+                            max_violation=max(v_ for _, v_ in checks), exact=False)
+
+
+def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
+                    dual_tol: float = tol.DUAL, neighbours: int = 4, per_type: int = 2,
+                    max_add: int | None = None, cut: float = tol.LAZY_CUT,
+                    lp_method: str = "simplex", progress=None) -> LazyMenuResult:
+    """Optimal menu by lazy IC constraint generation (same answer as the full LP).
+
+    Parameters
+    ----------
+    env : Environment
+    market : Market or array_like
+    selection : {"efficient", "consumer", "adverse"}
+        As in :func:`.optimal_mechanism`.
+    dual_tol : float
+        Duals larger than this identify the optimal face between selection stages.
+    neighbours : int
+        Starting set: each type's IC rows against its ``neighbours`` nearest types (both
+        directions).
+    per_type : int
+        Each round adds, for every type, up to this many of its most violated IC rows.
+    max_add : int, optional
+        Cap on rows added per round (default ``4 n``); the most violated are kept.
+    cut : float
+        An absent IC row violated by more than this is added.
+    lp_method : {"simplex", "ipm"}
+        Algorithm for the revenue stage's rounds: ``"simplex"`` re-solves warm from the
+        previous basis after rows are added; ``"ipm"`` re-solves each round by interior
+        point with crossover (a basis at the end). The selection stages always re-solve
+        warm by simplex.
+    progress : callable, optional
+        Called as ``progress(stage_name, rounds, ic_rows)`` after each stage.
+
+    Returns
+    -------
+    LazyMenuResult
+
+    References
+    ----------
+    HS, section 4 (IC-IR menu LP; consistent selection over the optimal face).
+    """
+    from .optimal import SELECTIONS, _check_inputs, _face_fix, _secondary_objectives
+
+    market = _check_inputs(env, market)
+    if selection not in SELECTIONS:
+        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    if not isinstance(neighbours, (int, np.integer)) or neighbours < 0:
+        raise ValueError(f"neighbours must be a non-negative integer, got {neighbours!r}")
+    if not isinstance(per_type, (int, np.integer)) or per_type < 1:
+        raise ValueError(f"per_type must be a positive integer, got {per_type!r}")
+    n, k = env.n_types, env.n_alternatives
+    if max_add is None:
+        max_add = 4 * n
+    if max_add < 1:
+        raise ValueError(f"max_add must be at least 1, got {max_add!r}")
+    if lp_method not in ("simplex", "ipm"):
+        raise ValueError(f"lp_method must be 'simplex' or 'ipm', got {lp_method!r}")
+    t0 = time.perf_counter()
+    L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method)
+    res, r = L.solve_lazily(per_type, max_add, cut, "menu LP")
+    if lp_method != "simplex":
+        L.lp.set_method("simplex")
+    rev_obj = res.objective
+    rev_duals = res.row_dual.copy()  # rows present at the revenue stage; zero on all others
+    stage_rounds = [r]
+    if progress is not None:
+        progress("revenue", r, L.n_ic)
+    for c, sense in _secondary_objectives(env.values, selection):
+        L.lo_c, L.hi_c, L.lo_r, L.hi_r = _face_fix(L.lp, res, L.lo_c, L.hi_c, L.lo_r, L.hi_r, dual_tol)
+        L.lp.set_objective(c, sense)
+        res, r = L.solve_lazily(per_type, max_add, cut, "selection stage")
+        stage_rounds.append(r)
+        if progress is not None:
+            progress("selection", r, L.n_ic)
+    z = res.x
+    x = np.clip(z[: n * k].reshape(n, k), 0.0, None)
+    u = z[n * k:]
+    p = np.einsum("tk,tk->t", env.values, x) - u
+    _, _, _, worst = ic_violations(env.values, x, u, per_type=0)
+    cert = _full_certificate(L, res, float(rev_obj), rev_duals)
+    mech = Mechanism(env=env, market=market, allocation=x, payments=p, status=Status.OPTIMAL,
+                     selection=selection, certificate=cert)
+    stats = LazyStats(rounds=L.rounds, initial_ic_rows=L.initial_rows, final_ic_rows=L.n_ic,
+                      full_ic_rows=n * (n - 1), seconds=time.perf_counter() - t0,
+                      stage_rounds=tuple(stage_rounds))
+    return LazyMenuResult(mechanism=mech, max_ic_violation=worst, stats=stats)
+
+
+def _full_certificate(L: _LazyMenuLP, res, rev_obj: float, rev_duals: np.ndarray):
+    """Map the lazy LP's final basis to a basis of the full LP (absent IC rows: basic
+    slacks, bounds [0, inf)), so exact re-checks work as for ``method="full"``, and the
+    revenue stage's row duals to all rows of the full LP (zero on rows absent then: the
+    revenue stage's optimum violated none of them, so these duals are optimal duals of
+    the full LP — a weak-duality certificate of the revenue)."""
+    n = L.n
+    if res.col_basis is None or n * (n - 1) > CERTIFICATE_MAX_ROWS:
+        return None
+    M = n + n * (n - 1)
+    row_basis = np.zeros(M, dtype=res.row_basis.dtype)  # 0 = BASIC
+    lo_r = np.concatenate([np.full(n, -np.inf), np.zeros(M - n)])
+    hi_r = np.concatenate([np.ones(n), np.full(M - n, np.inf)])
+    T, S = L.pairs()
+    idx = np.concatenate([np.arange(n), full_row_index(n, T, S)])
+    row_basis[idx] = res.row_basis
+    lo_r[idx] = L.lo_r
+    hi_r[idx] = L.hi_r
+    y = np.zeros(M)
+    y[idx[: rev_duals.size]] = rev_duals
+    return LPCertificate(res.col_basis.copy(), row_basis, L.lo_c.copy(), L.hi_c.copy(), lo_r, hi_r,
+                         rev_obj, y)
