@@ -1,5 +1,160 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""CLW commands: ``disclose`` (one distribution) and ``experiment`` (random families)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import typer
+from rich.progress import Progress
+
+from .common import console, err_console, fmt, model_errors, print_json, table
 
 
 def register(app) -> None:
     """Add this area's commands to the app."""
+    app.command("disclose")(disclose)
+    app.command("experiment")(experiment)
+
+
+def _prices(p):
+    return ["not offered" if not np.isfinite(x) else fmt(float(x)) for x in p]
+
+
+def _signal_rows(ev):
+    rows = []
+    r = ev.signal.probabilities
+    for s in range(ev.signal.n_signals):
+        if r[s] <= 0:
+            continue
+        lab = ev.signal.labels[s]
+        lab = "{" + ",".join(str(i + 1) for i in sorted(lab)) + "}" if isinstance(lab, frozenset) else str(lab)
+        c = ev.choice[s]
+        rows.append([lab, float(r[s]), "(" + ", ".join(fmt(float(x)) for x in ev.signal.posterior_means[s]) + ")",
+                     "nothing" if c < 0 else ev.menu.labels[c], 0.0 if c < 0 else float(ev.menu.prices[c])])
+    return rows
+
+
+def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[distribution] table."),
+             method: str = typer.Option("auto", help="auto, global (SCIP) or heuristic."),
+             time_limit: float = typer.Option(30.0, help="Seconds per global solve."),
+             opt_rev: Optional[bool] = typer.Option(None, "--opt-rev/--no-opt-rev",
+                                                    help="Compute OPT-Rev (default: at most 4 profiles)."),
+             json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
+    """Joint design of information and prices/menus for a multi-product seller (CLW)."""
+    from ..disclosure.report import disclosure_report, load_distribution
+
+    with model_errors():
+        dist = load_distribution(model)
+        rep = disclosure_report(dist, method=method, time_limit=time_limit, opt_rev=opt_rev)
+    ok, failures = rep.verify()
+    hd = rep.horizontal
+    if json_out:
+        out = {
+            "products": list(dist.products), "welfare": rep.welfare,
+            "horizontal": {"probabilities": hd.probabilities,
+                           "posterior_means": np.where(np.isnan(hd.posterior_means), None, hd.posterior_means).tolist()},
+            "conditions": {"lemma1": rep.conditions.condition, "generic": rep.conditions.generic,
+                           "negatively_affiliated": rep.conditions.negatively_affiliated,
+                           "exchangeable": rep.conditions.exchangeable,
+                           "full_extraction_prices": [None if not np.isfinite(x) else x for x in rep.conditions.prices],
+                           "full_extraction_revenue": rep.conditions.evaluation.revenue},
+            "uniform": {"p_star": rep.uniform.p_star, "price": rep.uniform.price, "revenue": rep.uniform.revenue,
+                        "upper_bound": rep.uniform.upper_bound, "proven_optimal": rep.uniform.proven_optimal},
+            "pricing": {"prices": [None if not np.isfinite(x) else x for x in rep.pricing.prices],
+                        "revenue": rep.pricing.revenue, "upper_bound": rep.pricing.upper_bound,
+                        "proven_optimal": rep.pricing.proven_optimal, "method": rep.pricing.method,
+                        "signal": rep.pricing.signal.matrix},
+            "verified": ok, "failures": failures,
+        }
+        if rep.two_product is not None:
+            tp = rep.two_product
+            out["proposition1"] = {"M1": tp.m1.revenue, "M2": tp.m2.revenue, "M3": tp.m3.revenue,
+                                   "best_over_welfare": tp.ratio}
+        if rep.design is not None:
+            out["opt_rev"] = {"revenue": rep.design.revenue, "upper_bound": rep.design.upper_bound,
+                              "proven_optimal": rep.design.proven_optimal,
+                              "menu_allocations": rep.design.menu.allocations,
+                              "menu_prices": rep.design.menu.prices, "signal": rep.design.signal.matrix}
+            out["exogenous_information_revenue"] = rep.exogenous.revenue
+        print_json(out)
+        return
+    console.print(f"{dist.n_profiles} profiles, {dist.n_products} products; OPT-Wel = E(max_i v_i) = {fmt(rep.welfare)}")
+    rows = [[dist.products[i], float(hd.probabilities[i])] + [fmt(float(x)) for x in hd.posterior_means[i]]
+            for i in range(dist.n_products) if hd.probabilities[i] > 0]
+    console.print(table("Horizontal disclosure: signal 'i is best' -> posterior means nu(i)",
+                        ["signal", "probability"] + [f"nu_{p}" for p in dist.products], rows))
+    c = rep.conditions
+    console.print(f"Lemma 1 condition: {c.condition}  (generic: {c.generic}, negatively affiliated: "
+                  f"{c.negatively_affiliated}, exchangeable: {c.exchangeable}); prices E(v_i | i*=i) = "
+                  f"{_prices(c.prices)} earn {fmt(c.evaluation.revenue)}")
+    u = rep.uniform
+    console.print(f"Uniform pricing: p* = {fmt(u.p_star)} (coarse horizontal disclosure, sells for sure; "
+                  f">= OPT-Wel/2: {u.half_welfare_guarantee}); best uniform price {fmt(u.price)} earns "
+                  f"{fmt(u.revenue)} (bound {fmt(u.upper_bound)}, proven: {u.proven_optimal})")
+    p = rep.pricing
+    console.print(f"Optimal pricing ({p.method}): prices {_prices(p.prices)} earn {fmt(p.revenue)} = "
+                  f"{fmt(p.revenue / rep.welfare if rep.welfare else 1.0)} OPT-Wel (bound {fmt(p.upper_bound)}, "
+                  f"proven: {p.proven_optimal}; {p.solver_message})")
+    console.print(table("Optimal pricing: signals", ["signal", "probability", "posterior means", "buys", "pays"],
+                        _signal_rows(p.evaluation)))
+    if rep.two_product is not None:
+        tp = rep.two_product
+        console.print(f"Proposition 1: Rev(M1) = {fmt(tp.m1.revenue)}, Rev(M2) = {fmt(tp.m2.revenue)}, "
+                      f"Rev(M3) = {fmt(tp.m3.revenue)}; best / OPT-Wel = {fmt(tp.ratio)} (>= 2/3)")
+    if rep.design is not None:
+        jd = rep.design
+        console.print(f"OPT-Rev (lotteries, {jd.method}): {fmt(jd.revenue)} (bound {fmt(jd.upper_bound)}, proven: "
+                      f"{jd.proven_optimal}; {jd.solver_message}); exogenous full information: "
+                      f"{fmt(rep.exogenous.revenue)}")
+        console.print(table("OPT-Rev: signals", ["signal", "probability", "posterior means", "buys", "pays"],
+                            _signal_rows(jd.evaluation)))
+        mrows = [[jd.menu.labels[k]] + [fmt(float(x)) for x in jd.menu.allocations[k]] + [fmt(float(jd.menu.prices[k]))]
+                 for k in range(jd.menu.n_items)]
+        console.print(table("OPT-Rev menu", ["item"] + list(dist.products) + ["price"], mrows))
+    console.print(f"verification: {'passed' if ok else 'FAILED: ' + '; '.join(failures)}")
+
+
+def experiment(family: str = typer.Argument(..., help="independent, negatively-affiliated, exchangeable, "
+                                                     "positively-correlated, hart-nisan or general."),
+               products: int = typer.Option(2, "--products", "-m", help="Number of products."),
+               support: int = typer.Option(3, "--support", "-n", help="Profiles per instance."),
+               instances: int = typer.Option(10, "--instances", "-k", help="Number of random instances."),
+               seed: int = typer.Option(0, help="Random seed."),
+               method: str = typer.Option("auto", help="auto, global (SCIP) or heuristic."),
+               time_limit: float = typer.Option(20.0, help="Seconds per global solve."),
+               lottery_max_support: int = typer.Option(3, help="OPT-Rev only up to this many profiles."),
+               csv_out: Optional[Path] = typer.Option(None, "--csv", help="Write one row per instance."),
+               plot: Optional[Path] = typer.Option(None, "--plot", help="Write a scatter plot (PNG/PDF/SVG)."),
+               json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
+    """Ratios uniform/OPT-Wel, pricing/OPT-Wel, pricing/OPT-Rev on random instances (CLW)."""
+    from ..disclosure.experiments import plot_experiment, run_experiment
+
+    with model_errors():
+        with Progress(console=err_console, transient=True, disable=json_out) as prog:
+            task = prog.add_task(f"{family} instances", total=instances)
+            res = run_experiment(family, products=products, support=support, instances=instances, seed=seed,
+                                 lottery_max_support=lottery_max_support, method=method, time_limit=time_limit,
+                                 progress=lambda i, n: prog.update(task, completed=i))
+    if csv_out is not None:
+        res.write_csv(csv_out)
+    if plot is not None:
+        plot_experiment(res).savefig(plot, dpi=150)
+    summ = res.summary()
+    w = res.rows[res.worst]
+    wd = res.instances[res.worst]
+    if json_out:
+        print_json({"summary": summ, "worst": {**w, "values": wd.values, "probabilities": wd.probabilities}})
+        return
+    console.print(table(f"{family}: {instances} instances, m={products}, support {support}, seed {seed}",
+                        ["statistic", "value"], [[k, v] for k, v in summ.items()]))
+    console.print(f"worst pricing/OPT-Wel: instance {w['instance']} ratio {fmt(w['pricing_ratio'])} "
+                  f"(uniform {fmt(w['uniform_ratio'])}, proven: {w['pricing_proven']})")
+    console.print(table("worst instance", ["profile"] + list(wd.products) + ["probability"],
+                        [[t + 1] + [fmt(float(x)) for x in wd.values[t]] + [float(wd.probabilities[t])]
+                         for t in range(wd.n_profiles)]))
+    if csv_out is not None:
+        console.print(f"rows written to {csv_out}")
+    if plot is not None:
+        console.print(f"plot written to {plot}")

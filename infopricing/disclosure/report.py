@@ -1,0 +1,123 @@
+"""Model files (``[distribution]`` table) and the one-call summary used by the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelFileError
+from ..io import read_model_file
+from .catalog import CATALOG
+from .conditions import FullExtraction, full_extraction
+from .design import DesignEvaluation
+from .distribution import ValueDistribution, optimal_welfare
+from .lottery import JointDesign, exogenous_baseline, optimal_design
+from .pricing import PricingResult, TwoProductMechanisms, UniformPricing, optimal_pricing, two_product_mechanisms, \
+    uniform_pricing
+from .signals import HorizontalDisclosure, horizontal_disclosure
+
+
+def distribution_from_dict(data: dict, path="<dict>") -> ValueDistribution:
+    """Build a :class:`ValueDistribution` from a parsed model file's ``[distribution]``.
+
+    Accepted forms::
+
+        [distribution]                     [distribution]
+        products = ["A", "B"]   # optional  catalog = "example1"   # a CLW instance
+        values = [[10, 5], [6, 5]]
+        probabilities = [0.5, 0.5]         [distribution.independent]
+        normalize = false       # optional  values = [[1, 2], [0, 3]]   # per product
+                                            probabilities = [[0.5, 0.5], [0.2, 0.8]]
+    """
+    if "distribution" not in data:
+        raise ModelFileError(path, "distribution", "missing table [distribution]")
+    d = data["distribution"]
+    if not isinstance(d, dict):
+        raise ModelFileError(path, "distribution", "must be a table")
+    try:
+        if "catalog" in d:
+            name = d["catalog"]
+            if name not in CATALOG:
+                raise ModelFileError(path, "distribution.catalog",
+                                     f"unknown instance {name!r}; known: {sorted(CATALOG)}")
+            return CATALOG[name]()
+        if "independent" in d:
+            ind = d["independent"]
+            if not isinstance(ind, dict) or "values" not in ind or "probabilities" not in ind:
+                raise ModelFileError(path, "distribution.independent", "needs 'values' and 'probabilities' (one list per product)")
+            return ValueDistribution.independent(ind["values"], ind["probabilities"], products=d.get("products"))
+        for key in ("values", "probabilities"):
+            if key not in d:
+                raise ModelFileError(path, f"distribution.{key}", "missing")
+        return ValueDistribution(d["values"], d["probabilities"], products=d.get("products"),
+                                 normalize=bool(d.get("normalize", False)))
+    except ModelFileError:
+        raise
+    except (ValueError, TypeError) as exc:
+        raise ModelFileError(path, "distribution", str(exc)) from None
+
+
+def load_distribution(path) -> ValueDistribution:
+    """Read a TOML/JSON model file's ``[distribution]`` table (see
+    :func:`distribution_from_dict`)."""
+    return distribution_from_dict(read_model_file(path), Path(path))
+
+
+@dataclass(frozen=True)
+class DisclosureReport:
+    """Everything ``infopricing disclose`` shows for one distribution.
+
+    Attributes
+    ----------
+    dist : ValueDistribution
+    welfare : float                        OPT-Wel
+    horizontal : HorizontalDisclosure
+    conditions : FullExtraction            Lemma 1 / Prop. 5 and Definitions 3-5
+    uniform : UniformPricing               Theorem 1
+    pricing : PricingResult                Theorem 2
+    two_product : TwoProductMechanisms or None   Proposition 1 (m = 2)
+    design : JointDesign or None           OPT-Rev (small instances)
+    exogenous : DesignEvaluation or None   full-information best lottery menu
+    """
+
+    dist: ValueDistribution
+    welfare: float
+    horizontal: HorizontalDisclosure
+    conditions: FullExtraction
+    uniform: UniformPricing
+    pricing: PricingResult
+    two_product: TwoProductMechanisms | None
+    design: JointDesign | None
+    exogenous: DesignEvaluation | None
+
+    def verify(self):
+        """All parts verify (each result's own ``verify``)."""
+        parts = [self.conditions, self.uniform, self.pricing]
+        parts += [p for p in (self.two_product, self.design) if p is not None]
+        checks = [p.verify() for p in parts]
+        if self.exogenous is not None:
+            checks.append(self.exogenous.verify())
+        return all(c.ok for c in checks), [f for c in checks for f in c.failures]
+
+
+def disclosure_report(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 30.0,
+                      opt_rev: bool | None = None, opt_rev_max_profiles: int = 4) -> DisclosureReport:
+    """Compute OPT-Wel, horizontal disclosure, the section-5 conditions, uniform pricing,
+    optimal pricing, Proposition 1's mechanisms (two products), and OPT-Rev plus the
+    full-information baseline when ``opt_rev`` (default: at most ``opt_rev_max_profiles``
+    profiles).
+
+    References
+    ----------
+    CLW, sections 2-5 and Appendix A.
+    """
+    pr = optimal_pricing(dist, method=method, time_limit=time_limit)
+    want = opt_rev if opt_rev is not None else dist.n_profiles <= opt_rev_max_profiles
+    return DisclosureReport(
+        dist=dist, welfare=optimal_welfare(dist), horizontal=horizontal_disclosure(dist),
+        conditions=full_extraction(dist), uniform=uniform_pricing(dist, method=method, time_limit=time_limit),
+        pricing=pr, two_product=two_product_mechanisms(dist) if dist.n_products == 2 else None,
+        design=optimal_design(dist, method=method, time_limit=time_limit, pricing=pr) if want else None,
+        exogenous=exogenous_baseline(dist) if want else None)
