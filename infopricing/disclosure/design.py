@@ -257,7 +257,10 @@ def evaluate_design(dist: ValueDistribution, signal, menu, atol: float = tol.EQU
                 and np.array_equal(signal.dist.probabilities, dist.probabilities)):
             raise ValueError("signal was built for a different distribution")
     if not isinstance(menu, Menu):
-        menu = Menu.pricing(menu, products=dist.products)
+        pr = np.array(menu, dtype=float).ravel()
+        if pr.size != dist.n_products:
+            raise ValueError(f"menu: a price vector needs {dist.n_products} prices (one per product), got {pr.size}")
+        menu = Menu.pricing(pr, products=dist.products)
     if menu.n_products != dist.n_products:
         raise ValueError(f"menu has {menu.n_products} products, the distribution {dist.n_products}")
     r = signal.probabilities

@@ -49,7 +49,10 @@ def optimal_information(dist: ValueDistribution, menu) -> DesignEvaluation:
     """
     _check_dist(dist)
     if not isinstance(menu, Menu):
-        menu = Menu.pricing(menu, products=dist.products)
+        pr = np.array(menu, dtype=float).ravel()
+        if pr.size != dist.n_products:
+            raise ValueError(f"menu: a price vector needs {dist.n_products} prices (one per product), got {pr.size}")
+        menu = Menu.pricing(pr, products=dist.products)
     if menu.n_products != dist.n_products:
         raise ValueError(f"menu has {menu.n_products} products, the distribution {dist.n_products}")
     offered = np.flatnonzero(np.isfinite(menu.prices))
