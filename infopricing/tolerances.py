@@ -30,6 +30,9 @@ literal tolerance.
                ``GLOBAL_FEAS`` lets its bound exceed the exact optimum by about
                sqrt(GLOBAL_FEAS) (relative); the gap must exceed that.
 ``GLOBAL_FEAS`` feasibility tolerance handed to the global (SCIP) solver.
+``PIVOT``      complementary pivoting (Lemke's algorithm, BBM25 no-information
+               benchmark): tableau entries at most this are not pivots, and ratios this
+               close are ties for the lexicographic rule.
 """
 
 PROB_SUM = 1e-9
@@ -44,3 +47,4 @@ TIE = 1e-11
 PRICE_STEP = 1e-8
 GLOBAL_GAP = 1e-4
 GLOBAL_FEAS = 1e-9
+PIVOT = 1e-9

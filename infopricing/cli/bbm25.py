@@ -18,10 +18,15 @@ def register(app) -> None:
 
 def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[game] table."),
             grid: int = typer.Option(401, help="Grid prices per signal in the equilibrium check."),
+            no_info_grid: int = typer.Option(41, "--no-info-grid",
+                                             help="Even-grid prices of the no-information benchmark's finite game."),
+            refine: int = typer.Option(2, help="Grid refinement rounds of the no-information benchmark."),
             json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Bertrand competition (BBM25): bounds, the Theorem 1 construction, its equilibrium
-    check, and the welfare of complete information vs consumer-optimal information."""
-    from ..competition import alignment_construction, complete_information_outcome
+    check, and the welfare of no segmentation, complete information and consumer-optimal
+    information (the no-information benchmark is computed for one or two producers)."""
+    from ..competition import (alignment_construction, complete_information_outcome,
+                               no_information_outcome)
     from ..competition.files import load_game
 
     with model_errors():
@@ -31,12 +36,16 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         cons = alignment_construction(game)
         eq = cons.check_equilibrium(grid=grid)
         full = complete_information_outcome(game)
-    rows = [[o.label, *o.producer_surplus.tolist(), o.consumer_surplus, o.total_surplus]
-            for o in (full, cons.outcome)]
+        none = (no_information_outcome(game, grid=no_info_grid, refine=refine)
+                if game.n_producers <= 2 else None)
+    outs = ([] if none is None else [none]) + [full, cons.outcome]
+    rows = [[o.label, *o.producer_surplus.tolist(), o.consumer_surplus, o.total_surplus,
+             fmt(o.deviation_gain) if o is none else "0 (exact)" if o is full else fmt(eq.max_gain)]
+            for o in outs]
     if json_out:
         print_json({"efficient_surplus": game.efficient_surplus, "bounds": cons.bounds,
                     "max_consumer_surplus": game.efficient_surplus - cons.bounds.sum(),
-                    "outcomes": [full.as_dict(), cons.outcome.as_dict()],
+                    "outcomes": [o.as_dict() for o in outs],
                     "equilibrium_check": {"ok": eq.ok, "max_gain": eq.max_gain,
                                           "deviations_evaluated": eq.n_deviations},
                     "segments": cons.summary()})
@@ -51,8 +60,13 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
                         cons.summary()))
     console.print(f"equilibrium check: {'passed' if eq.ok else 'FAILED'}; largest deviation gain "
                   f"{fmt(eq.max_gain)} over {eq.n_deviations} (signal, price) pairs")
-    console.print(table("Welfare", ["information", *[f"PS {p}" for p in game.producers], "CS", "TS"],
-                        rows))
+    if none is None:
+        console.print("no-information benchmark: not computed for three or more producers")
+    else:
+        console.print(f"no information: {none.method} equilibrium of the grid game; largest gain "
+                      f"from a continuous deviation (epsilon) {fmt(none.deviation_gain)}")
+    console.print(table("Welfare", ["information", *[f"PS {p}" for p in game.producers], "CS", "TS",
+                                     "deviation gain"], rows))
 
 
 def hotelling(prior: str = typer.Option(..., "--prior",

@@ -2,7 +2,8 @@
 
 Bertrand producers with known values and costs: residual willingness to pay, the
 producer-surplus lower bounds, the Theorem 1 consumer-optimal construction with an
-independent equilibrium check, the complete-information benchmark; unknown values
+independent equilibrium check, the complete-information benchmark, the no-information (no segmentation)
+benchmark; unknown values
 (value garblings, interim bounds); the Hotelling duopoly (Theorem 3) and the
 Armstrong & Zhou (2022) comparison.
 """
@@ -13,6 +14,7 @@ from .game import (CompetitionOutcome, ConditionalResidual, PricingGame,
 from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
                           check_equilibrium, evaluate_outcome)
 from .construction import AlignmentConstruction, Segment, alignment_construction
+from .uninformed import DiscreteMix, NoInformationOutcome, no_information_outcome
 from .hotelling import (ArmstrongZhou, HotellingLP, HotellingOptimum, SymmetricPrior,
                         TwoSidedPareto, armstrong_zhou, hotelling_lp, hotelling_optimum)
 from .unknown import (HomogeneousOptimum, ValueGarbling, consumer_optimal_homogeneous,
@@ -28,6 +30,7 @@ __all__ = [
     "AlertMix", "PointPrice", "InformationStructure", "EquilibriumCheck",
     "check_equilibrium", "evaluate_outcome",
     "AlignmentConstruction", "Segment", "alignment_construction",
+    "DiscreteMix", "NoInformationOutcome", "no_information_outcome",
     "TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_optimum",
     "HotellingLP", "hotelling_lp", "ArmstrongZhou", "armstrong_zhou",
 ]

@@ -1,0 +1,385 @@
+"""The no-information benchmark: producers know only the prior (and their own cost).
+
+No market segmentation: every producer's only information is its own cost, so a
+strategy is a (mixed) price for each own cost. With one producer this is the uniform
+monopoly price. With two producers the pricing game is discretised -- prices on a grid
+that contains every cost, value, residual and consumer-indifference price together with
+points just below and above each, plus an even grid -- and an equilibrium of the finite
+Bayesian game (each cost a separate agent) is computed: first a pure equilibrium by
+best-response iteration, otherwise Lemke's complementary pivoting. The equilibrium is
+then re-checked against *continuous* deviations by the independent checker of
+:mod:`infopricing.competition.equilibrium`; its largest gain is reported as
+``deviation_gain`` (the equilibrium is an ``epsilon``-equilibrium of the actual game with
+that ``epsilon``). Optional refinement rounds add each agent's most profitable deviation
+price found by the checker to its grid and solve again.
+
+Selection rule: the equilibrium reported is the first one found from the starting
+profile in which every producer charges its optimal price against rivals at cost
+(``p_i^*(c_i)``); the finite game can have others.
+
+References
+----------
+BBM25, Introduction and Section II (the comparison of no segmentation, complete
+information and consumer-optimal information); Section I (model, uniform
+tie-breaking).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import tolerances as tol
+from ..errors import SolverError
+from ..model._validate import frozen
+from ._lemke import bayesian_bimatrix_equilibrium
+from .equilibrium import (EquilibriumCheck, InformationStructure, PointPrice, check_equilibrium,
+                          evaluate_outcome)
+from .game import CompetitionOutcome, PricingGame
+
+__all__ = ["DiscreteMix", "NoInformationOutcome", "no_information_outcome"]
+
+OFFSET = tol.PRICE_STEP
+"""Default distance of the "just below / just above" grid points from each critical price
+(equal to the checker's deviation step, so the grid contains the checker's candidates)."""
+
+
+@dataclass(frozen=True)
+class DiscreteMix:
+    """A mixed price with finitely many atoms."""
+
+    prices: np.ndarray
+    probabilities: np.ndarray
+
+    def prob_greater(self, x):
+        """``P(price > x)`` beyond the tie tolerance."""
+        x = np.asarray(x, dtype=float)
+        return (self.prices[None, :] > x.reshape(-1, 1) + tol.TIE).astype(float) @ \
+            self.probabilities if x.ndim else float(self.probabilities[self.prices > x + tol.TIE].sum())
+
+    def prob_equal(self, x):
+        """``P(price == x)`` within the tie tolerance."""
+        x = np.asarray(x, dtype=float)
+        return (np.abs(self.prices[None, :] - x.reshape(-1, 1)) <= tol.TIE).astype(float) @ \
+            self.probabilities if x.ndim else float(
+                self.probabilities[np.abs(self.prices - x) <= tol.TIE].sum())
+
+    def quadrature(self, n: int = 64):
+        return self.prices, self.probabilities
+
+    def critical_points(self) -> np.ndarray:
+        return self.prices
+
+    def describe(self) -> str:
+        if self.prices.size == 1:
+            return f"price {self.prices[0]:.6g}"
+        return "mix " + ", ".join(f"{p:.6g}:{w:.3g}" for p, w in zip(self.prices, self.probabilities))
+
+
+@dataclass(frozen=True)
+class NoInformationOutcome(CompetitionOutcome):
+    """Welfare and strategies when producers know only the prior and their own cost.
+
+    Attributes
+    ----------
+    strategies : tuple of dict
+        ``strategies[i][c]``: producer ``i``'s price law (:class:`DiscreteMix`) at own
+        cost ``c``.
+    deviation_gain : float
+        Largest expected gain (per unit of the cost's probability) of any producer and
+        cost from any deviation found by the continuous deviation checker: the
+        ``epsilon`` of this ``epsilon``-equilibrium.
+    check : EquilibriumCheck
+    method : str
+        ``"monopoly"`` (N = 1), ``"pure"`` (pure equilibrium of the grid game found by
+        best-response iteration) or ``"lemke"``.
+    grid_sizes : tuple of int
+        Number of grid prices per (producer, cost) agent in the last round.
+    rounds : int
+        Solves performed (1 + refinement rounds used); the reported equilibrium is the
+        one with the smallest ``deviation_gain`` among them.
+    game : PricingGame
+    """
+
+    strategies: tuple = ()
+    deviation_gain: float = 0.0
+    check: EquilibriumCheck | None = None
+    method: str = ""
+    grid_sizes: tuple = ()
+    rounds: int = 1
+    game: PricingGame | None = None
+
+    def strategy(self, i: int, signal: int, cost: float):
+        """Price law of producer ``i`` at own cost ``cost`` (the signal is uninformative)."""
+        return self.strategies[i][float(cost)]
+
+    @property
+    def info(self) -> InformationStructure:
+        """The trivial information structure: one state per profile, a constant signal."""
+        g = self.game
+        return InformationStructure(np.arange(g.n_profiles), g.probabilities,
+                                    np.zeros((g.n_profiles, g.n_producers), dtype=int))
+
+    def verify(self, atol: float = tol.FEAS, grid: int = 401):
+        """Re-check: price laws are distributions at or above cost, the welfare is what the
+        strategies give, and no deviation gains more than ``atol``.
+
+        Parameters
+        ----------
+        atol : float
+            Tolerance on the largest deviation gain (and on the accounting). The default
+            is the library's feasibility tolerance; a grid equilibrium typically carries
+            a positive ``deviation_gain``, so pass ``atol=self.deviation_gain`` (plus
+            rounding) to check it is an ``epsilon``-equilibrium with the reported
+            ``epsilon``.
+        grid : int
+            Even-grid deviations of the checker (on top of every critical price).
+
+        Returns
+        -------
+        (ok, failures) : (bool, list of str)
+        """
+        g = self.game
+        fails = []
+        for i, laws in enumerate(self.strategies):
+            for c, law in laws.items():
+                if abs(law.probabilities.sum() - 1) > tol.FEAS or np.any(law.probabilities < -tol.FEAS):
+                    fails.append(f"producer {i} at cost {c}: not a distribution")
+                if np.any(law.prices < c - tol.TIE):
+                    fails.append(f"producer {i} at cost {c}: a price below cost")
+        out = evaluate_outcome(g, self.info, self.strategy)
+        if np.max(np.abs(out.producer_surplus - self.producer_surplus)) > max(atol, tol.FEAS) or \
+                abs(out.consumer_surplus - self.consumer_surplus) > max(atol, tol.FEAS):
+            fails.append("welfare does not match the strategies")
+        eq = check_equilibrium(g, self.info, self.strategy, grid=grid, atol=atol)
+        if not eq.ok:
+            fails.append(f"profitable deviation: gain {eq.max_gain:.3g} > {atol:.3g} at {eq.worst}")
+        return (not fails, fails)
+
+    def as_dict(self) -> dict:
+        d = super().as_dict()
+        d.update({"deviation_gain": self.deviation_gain, "method": self.method,
+                  "rounds": self.rounds,
+                  "strategies": [{str(c): law.describe() for c, law in laws.items()}
+                                 for laws in self.strategies]})
+        return d
+
+
+# ---------------------------------------------------------------------------------------
+def _base_grid(game: PricingGame, grid: int, offset: float) -> np.ndarray:
+    v, c = game.values, game.costs
+    n = game.n_producers
+    crit = [v.ravel(), c.ravel(), game.residuals.ravel()]
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                crit.append((v[:, i] - v[:, j] + c[:, j]))
+    crit = np.unique(np.concatenate(crit))
+    lo, hi = float(c.min()), float(max(v.max(), c.max()))
+    even = np.linspace(lo, hi, max(int(grid), 2))
+    pts = np.concatenate([crit, crit - offset, crit + offset, even])
+    return np.unique(pts[(pts >= lo - tol.TIE) & (pts <= hi + offset + tol.TIE)])
+
+
+def _agents(game: PricingGame, i: int):
+    """Distinct costs of producer ``i`` and their probabilities."""
+    costs = game.costs[:, i]
+    u = np.unique(costs)
+    return u, np.array([game.probabilities[costs == a].sum() for a in u])
+
+
+def _payoff_blocks(game, grids1, grids2):
+    """Agent-form payoffs of the two producers (uniform tie-breaking)."""
+    c1, _ = _agents(game, 0)
+    c2, _ = _agents(game, 1)
+    o1 = np.r_[0, np.cumsum([g.size for g in grids1])]
+    o2 = np.r_[0, np.cumsum([g.size for g in grids2])]
+    A = np.zeros((o1[-1], o2[-1]))
+    B = np.zeros_like(A)
+    for row in range(game.n_profiles):
+        mu = game.probabilities[row]
+        if mu <= 0:
+            continue
+        a = int(np.searchsorted(c1, game.costs[row, 0]))
+        b = int(np.searchsorted(c2, game.costs[row, 1]))
+        P, Q = grids1[a], grids2[b]
+        u1 = game.values[row, 0] - P[:, None]
+        u2 = game.values[row, 1] - Q[None, :]
+        ok1, ok2 = u1 >= -tol.TIE, u2 >= -tol.TIE
+        tie = np.abs(u1 - u2) <= tol.TIE
+        s1 = np.where(tie, np.where(ok2, 0.5, 1.0), (u1 > u2).astype(float)) * ok1
+        s2 = np.where(tie, np.where(ok1, 0.5, 1.0), (u2 > u1).astype(float)) * ok2
+        A[o1[a]:o1[a + 1], o2[b]:o2[b + 1]] += mu * (P[:, None] - c1[a]) * s1
+        B[o1[a]:o1[a + 1], o2[b]:o2[b + 1]] += mu * (Q[None, :] - c2[b]) * s2
+    return A, B, o1, o2
+
+
+def _pure_equilibrium(A, B, o1, o2, start, iterations: int = 200):
+    """Best-response iteration over pure agent strategies; an exact grid equilibrium or None."""
+    k1 = np.array(start[0], int)
+    k2 = np.array(start[1], int)
+    t1, t2 = o1.size - 1, o2.size - 1
+    for _ in range(iterations):
+        y = np.zeros(A.shape[1])
+        y[o2[:-1] + k2] = 1.0
+        pay = A @ y
+        new1 = np.array([int(np.argmax(pay[o1[a]:o1[a + 1]])) for a in range(t1)])
+        # keep the current strategy when it is already a best response (no churning)
+        cur = np.array([pay[o1[a] + k1[a]] for a in range(t1)])
+        best = np.array([pay[o1[a] + new1[a]] for a in range(t1)])
+        new1 = np.where(cur >= best - tol.PIVOT, k1, new1)
+        x = np.zeros(A.shape[0])
+        x[o1[:-1] + new1] = 1.0
+        pay2 = B.T @ x
+        new2 = np.array([int(np.argmax(pay2[o2[b]:o2[b + 1]])) for b in range(t2)])
+        cur2 = np.array([pay2[o2[b] + k2[b]] for b in range(t2)])
+        best2 = np.array([pay2[o2[b] + new2[b]] for b in range(t2)])
+        new2 = np.where(cur2 >= best2 - tol.PIVOT, k2, new2)
+        if np.array_equal(new1, k1) and np.array_equal(new2, k2):
+            return x, y, (k1, k2)
+        k1, k2 = new1, new2
+    return None, None, (k1, k2)
+
+
+def _monopoly(game: PricingGame):
+    laws = {}
+    for c in game.producer_costs(0):
+        p = game.optimal_price(0, float(c))
+        laws[float(c)] = DiscreteMix(np.array([p]), np.array([1.0]))
+    return (laws,)
+
+
+def no_information_outcome(game: PricingGame, grid: int = 41, offset: float = OFFSET,
+                           refine: int = 2, check_grid: int = 401,
+                           max_pivots: int | None = None) -> NoInformationOutcome:
+    """Equilibrium welfare without market segmentation (producers know only the prior).
+
+    Parameters
+    ----------
+    game : PricingGame
+        One or two producers.
+    grid : int
+        Even-grid prices (from the lowest cost to the highest value) added to the
+        critical prices. Ignored for one producer.
+    offset : float
+        Distance of the points just below / above each critical price.
+    refine : int
+        Refinement rounds: while the checker finds a deviation gaining more than
+        ``tol.FEAS``, add each agent's best deviating price (and the points ``offset``
+        around it) to its grid and solve again. The round with the smallest
+        ``deviation_gain`` is reported (a finer grid can select a different
+        equilibrium, so the gain need not fall monotonically).
+    check_grid : int
+        Even-grid deviations of the continuous checker.
+    max_pivots : int, optional
+        Pivot budget of Lemke's algorithm.
+
+    Returns
+    -------
+    NoInformationOutcome
+        Welfare from the strategies, with ``deviation_gain`` the largest gain from a
+        continuous deviation (the ``epsilon`` of the equilibrium).
+
+    Raises
+    ------
+    ValueError
+        For three or more producers (the finite game's equilibrium is then a nonlinear
+        problem that this library does not solve).
+    SolverError
+        When Lemke's algorithm ends on a ray or exhausts its pivot budget.
+
+    Notes
+    -----
+    With one producer each cost type charges its lowest optimal uniform price
+    ``argmax (p - c) P(v >= p | c)`` (consumer ties resolved by buying, as in the
+    model); this is an exact equilibrium.
+
+    References
+    ----------
+    BBM25, Section I (model) and the Introduction's comparison with no segmentation.
+    """
+    if not isinstance(game, PricingGame):
+        raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
+    for name, val, least in (("grid", grid, 2), ("refine", refine, 0), ("check_grid", check_grid, 2)):
+        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < least:
+            raise ValueError(f"{name} must be an integer >= {least}, got {val!r}")
+    if not (np.isfinite(offset) and offset > tol.TIE):
+        raise ValueError(f"offset must be a finite number > {tol.TIE:g}, got {offset!r}")
+    n = game.n_producers
+    if n > 2:
+        raise ValueError(f"the no-information benchmark is computed for one or two producers; "
+                         f"got {n}")
+    if n == 1:
+        strategies = _monopoly(game)
+        method, sizes, rounds = "monopoly", (1,) * len(strategies[0]), 1
+    else:
+        base = _base_grid(game, grid, offset)
+        c1, _ = _agents(game, 0)
+        c2, _ = _agents(game, 1)
+        grids1 = [base[base >= a - tol.TIE] for a in c1]
+        grids2 = [base[base >= b - tol.TIE] for b in c2]
+        for gl, cs in ((grids1, c1), (grids2, c2)):
+            for k, cst in enumerate(cs):
+                gl[k] = np.unique(np.r_[cst, gl[k]])
+        rounds = 0
+        best = None
+        while True:
+            rounds += 1
+            A, B, o1, o2 = _payoff_blocks(game, grids1, grids2)
+            # start: each agent at its optimal price against rivals at cost
+            start = [[int(np.argmin(np.abs(gr - game.optimal_price(i, float(cs[k])) + offset)))
+                      for k, gr in enumerate(grids)]
+                     for i, (grids, cs) in enumerate(((grids1, c1), (grids2, c2)))]
+            x, y, last = _pure_equilibrium(A, B, o1, o2, start)
+            method = "pure"
+            if x is None:
+                x, y, status, _ = bayesian_bimatrix_equilibrium(
+                    A, B, [g.size for g in grids1], [g.size for g in grids2], start=last,
+                    max_pivots=max_pivots)
+                if x is None:
+                    raise SolverError(f"no-information benchmark: Lemke's algorithm stopped "
+                                      f"({status}) on a grid of {A.shape} prices")
+                method = "lemke"
+            strategies = (_laws(x, grids1, o1, c1), _laws(y, grids2, o2, c2))
+            out = _finish(game, strategies, method, (), rounds, check_grid)
+            if best is None or out.deviation_gain < best[0].deviation_gain:
+                best = (out, tuple(g.size for g in grids1 + grids2))
+            if out.deviation_gain <= tol.FEAS or rounds > refine:
+                break
+            added = False
+            for (i, _sig, cost), (gain, price, _p) in out.check.gains.items():
+                if gain <= tol.FEAS:
+                    continue
+                grids, cs = (grids1, c1) if i == 0 else (grids2, c2)
+                k = int(np.searchsorted(cs, cost))
+                extra = np.array([price, price - offset, price + offset])
+                new = np.unique(np.r_[grids[k], extra[extra >= cost - tol.TIE]])
+                added |= new.size > grids[k].size
+                grids[k] = new
+            if not added:
+                break
+        out, sizes = best
+        strategies, method = out.strategies, out.method
+    return _finish(game, strategies, method, sizes, rounds, check_grid)
+
+
+def _laws(x, grids, offs, costs):
+    laws = {}
+    for k, cst in enumerate(costs):
+        w = x[offs[k]:offs[k + 1]]
+        keep = w > tol.MASS
+        w = w[keep] / w[keep].sum()
+        laws[float(cst)] = DiscreteMix(frozen(grids[k][keep]), frozen(w))
+    return laws
+
+
+def _finish(game, strategies, method, sizes, rounds, check_grid) -> NoInformationOutcome:
+    proto = NoInformationOutcome("no information", frozen(np.zeros(game.n_producers)), 0.0, 0.0,
+                                 game.efficient_surplus, None, {}, strategies, 0.0, None, method,
+                                 sizes, rounds, game)
+    out = evaluate_outcome(game, proto.info, proto.strategy, "no information")
+    eq = check_equilibrium(game, proto.info, proto.strategy, grid=check_grid)
+    return NoInformationOutcome("no information", out.producer_surplus, out.consumer_surplus,
+                                out.total_surplus, game.efficient_surplus, None, {}, strategies,
+                                max(0.0, eq.max_gain), eq, method, sizes, rounds, game)

@@ -1,0 +1,151 @@
+"""The no-information (no segmentation) benchmark of BBM25's welfare comparison.
+
+Expected values are derived by hand in the docstrings."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from infopricing import PricingGame, no_information_outcome
+from infopricing.competition._lemke import bayesian_bimatrix_equilibrium
+
+
+def test_monopoly_uniform_price_n1():
+    """N = 1, v in {1,2,3} uniform, cost 0: profits 1, 4/3, 1 -> price 2, PS 4/3, CS 1/3,
+    TS 5/3; an exact equilibrium."""
+    o = no_information_outcome(PricingGame([[1], [2], [3]], [[0], [0], [0]], [1 / 3] * 3))
+    assert o.method == "monopoly"
+    assert o.strategies[0][0.0].prices.tolist() == [2.0]
+    assert o.producer_surplus == pytest.approx([4 / 3])
+    assert o.consumer_surplus == pytest.approx(1 / 3)
+    assert o.total_surplus == pytest.approx(5 / 3)
+    assert o.deviation_gain <= 1e-12
+    assert o.verify()[0]
+
+
+def test_monopoly_random_cost_n1():
+    """N = 1, (v, c) uniform on {1,3} x {0,2}: at c = 0 price 3 (1.5 > 1), at c = 2 price 3
+    (0.5); PS = (1.5 + 0.5)/2 = 1, TS = (3 + 1)/4 = 1, CS = 0."""
+    g = PricingGame.independent([([(1, 0), (3, 0), (1, 2), (3, 2)], [0.25] * 4)])
+    o = no_information_outcome(g)
+    assert {c: law.prices.tolist() for c, law in o.strategies[0].items()} == {0.0: [3.0], 2.0: [3.0]}
+    assert o.producer_surplus == pytest.approx([1.0])
+    assert o.consumer_surplus == pytest.approx(0.0, abs=1e-12)
+    assert o.total_surplus == pytest.approx(1.0)
+    assert o.verify()[0]
+
+
+@pytest.mark.parametrize("c1, c2", [(0.0, 0.5), (0.2, 1.0), (0.3, 0.3)])
+def test_homogeneous_bertrand_price_is_second_lowest_cost(c1, c2):
+    """Homogeneous goods with a common value 2: the low-cost producer sells at the
+    second-lowest cost (Bertrand); PS_1 = c2 - c1, PS_2 = 0, CS = 2 - c2. The grid holds
+    c2 - offset, so the equilibrium is exact up to the offset."""
+    o = no_information_outcome(PricingGame([[2.0, 2.0]], [c1, c2], [1.0]))
+    low = o.strategies[0][c1]
+    assert low.prices.size == 1 and low.prices[0] == pytest.approx(c2, abs=1e-7)
+    assert o.producer_surplus == pytest.approx([c2 - c1, 0.0], abs=1e-7)
+    assert o.consumer_surplus == pytest.approx(2 - c2, abs=1e-7)
+    assert o.deviation_gain <= 1e-7
+    assert o.verify()[0]
+
+
+def test_hotelling_example4_known_values():
+    """BBM25 Example 4 (Section III.C): if the consumer knows which good is better, each
+    producer faces residual 0 or 1 equally likely and prices at 1: CS = 0, PS = 1/2 each."""
+    o = no_information_outcome(PricingGame([[0.0, 1.0], [1.0, 0.0]], [0.0, 0.0], [0.5, 0.5]))
+    assert [law.prices.tolist() for law in (o.strategies[0][0.0], o.strategies[1][0.0])] == [[1.0], [1.0]]
+    assert o.producer_surplus == pytest.approx([0.5, 0.5])
+    assert o.consumer_surplus == pytest.approx(0.0, abs=1e-12)
+    assert o.verify()[0]
+
+
+def test_hotelling_example4_uninformed_consumer():
+    """BBM25 Example 4: with no consumer information both interim values are 1/2 and
+    prices are competed down to cost: CS = TS = 1/2."""
+    o = no_information_outcome(PricingGame([[0.5, 0.5]], [0.0, 0.0], [1.0]))
+    assert o.producer_surplus == pytest.approx([0.0, 0.0], abs=1e-7)
+    assert o.consumer_surplus == pytest.approx(0.5, abs=1e-7)
+
+
+def test_example1_no_information_is_an_epsilon_equilibrium():
+    """BBM25 Example 1 without segmentation: the grid equilibrium mixes; the reported
+    epsilon is what the checker finds, the default-tolerance verify fails honestly, and
+    welfare sits between what the bounds allow: PS_i >= PS_i-bar = 0.625 up to epsilon
+    (Proposition 1) and TS <= TS-bar = 2.875."""
+    g = PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
+    o = no_information_outcome(g)
+    assert 0 < o.deviation_gain < 0.1
+    assert o.verify(atol=o.deviation_gain + 1e-9)[0]
+    assert not o.verify()[0]
+    assert np.all(o.producer_surplus >= 0.625 - o.deviation_gain)
+    assert o.total_surplus <= 2.875 + 1e-9
+    assert o.consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus)
+
+
+def test_three_producers_rejected():
+    g = PricingGame([[1.0, 2.0, 3.0]], [0.0, 0.0, 0.0], [1.0])
+    with pytest.raises(ValueError, match="one or two producers"):
+        no_information_outcome(g)
+    with pytest.raises(ValueError, match="grid"):
+        no_information_outcome(PricingGame([[1.0, 2.0]], [0.0, 0.0], [1.0]), grid=1)
+
+
+def test_lemke_matching_pennies_with_types():
+    """Lemke on matching pennies (unique equilibrium 1/2, 1/2), and a Bayesian version where
+    player 1 has two equally likely types, the second with doubled stakes. There player 2
+    must mix 1/2, 1/2 (otherwise both types play the same pure best response, which player
+    2 would exploit), and player 1's types must make player 2 indifferent:
+    0.5 (x1[0] - x1[1]) + (x2[0] - x2[1]) = 0 (many such x)."""
+    A = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    x, y, status, _ = bayesian_bimatrix_equilibrium(A, -A, [2], [2])
+    assert status == "solved"
+    assert x == pytest.approx([0.5, 0.5]) and y == pytest.approx([0.5, 0.5])
+    A2 = np.vstack([0.5 * A, 0.5 * 2 * A])
+    B2 = -A2
+    x, y, status, _ = bayesian_bimatrix_equilibrium(A2, B2, [2, 2], [2])
+    assert y == pytest.approx([0.5, 0.5])
+    assert x[:2].sum() == pytest.approx(1) and x[2:].sum() == pytest.approx(1)
+    assert 0.5 * (x[0] - x[1]) + (x[2] - x[3]) == pytest.approx(0, abs=1e-12)
+
+
+@st.composite
+def duopolies(draw):
+    m = draw(st.integers(1, 3))
+    vals = draw(st.lists(st.lists(st.integers(0, 4), min_size=2, max_size=2), min_size=m, max_size=m))
+    costs = draw(st.lists(st.lists(st.integers(0, 2), min_size=2, max_size=2), min_size=m, max_size=m))
+    w = draw(st.lists(st.integers(1, 4), min_size=m, max_size=m))
+    return PricingGame(vals, costs, np.array(w) / sum(w))
+
+
+@settings(max_examples=12, deadline=None)
+@given(duopolies())
+def test_no_information_check_within_reported_epsilon(g):
+    """Property: the equilibrium passes the independent deviation check within its
+    reported epsilon; surplus adds up and never exceeds TS-bar; each producer earns at
+    least 0 (it can always price at cost)."""
+    o = no_information_outcome(g, grid=21)
+    ok, fails = o.verify(atol=o.deviation_gain + 1e-9)
+    assert ok, fails
+    assert o.total_surplus <= g.efficient_surplus + 1e-9
+    assert o.consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus, abs=1e-9)
+    assert np.all(o.producer_surplus >= -1e-9)
+
+
+def test_cli_compete_welfare_table_has_three_benchmarks(tmp_path):
+    """`compete` reports no information, complete information and Theorem 1 side by side."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from infopricing.cli import app
+    f = tmp_path / "bertrand.toml"
+    f.write_text("[game]\nvalues = [[2, 2]]\ncosts = [0, 0.5]\nprobabilities = [1]\n")
+    r = CliRunner().invoke(app, ["compete", str(f), "--json", "--grid", "21"])
+    assert r.exit_code == 0, r.output
+    outs = {o["label"]: o for o in json.loads(r.output)["outcomes"]}
+    assert set(outs) == {"no information", "complete information", "consumer-optimal (Theorem 1)"}
+    assert outs["no information"]["consumer_surplus"] == pytest.approx(1.5, abs=1e-7)
+    # complete information: producer 1 charges r_1 = v - (v - c_2) = 0.5 as well
+    assert outs["complete information"]["consumer_surplus"] == pytest.approx(1.5)
+    r = CliRunner().invoke(app, ["compete", str(f)])
+    assert r.exit_code == 0 and "no information" in r.output
