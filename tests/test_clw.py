@@ -315,3 +315,19 @@ def test_model_file_errors(tmp_path):
         load_distribution(p)
     p.write_text('[distribution]\ncatalog = "example1"\n')
     assert load_distribution(p).n_profiles == 3
+
+
+@needs_scip
+def test_two_price_mechanisms():
+    """Theorem 2 uses at most two distinct prices. Example 2: the pricing optimum (4, 20, product 3
+    not offered) needs only two prices, so the best two-price mechanism also earns 12; Example 4:
+    prices (1/eps, 1) = (10, 1) earn 2 - eps = 1.9."""
+    from infopricing import two_price_pricing
+    from infopricing.disclosure.catalog import clw_example2
+
+    r = two_price_pricing(clw_example2(), method="global")
+    assert r.verify().ok
+    assert r.revenue == pytest.approx(12.0, abs=1e-5)
+    assert len({round(float(x), 6) for x in r.prices}) <= 2
+    r4 = two_price_pricing(clw_example4(0.1), method="global")
+    assert r4.revenue == pytest.approx(1.9, abs=1e-6) and r4.proven_optimal
