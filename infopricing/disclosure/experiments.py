@@ -252,3 +252,82 @@ def plot_experiment(result: ExperimentResult):
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     return fig
+
+
+@dataclass(frozen=True)
+class WorstRatioSearch:
+    """Outcome of :func:`search_worst_pricing_ratio`.
+
+    Attributes
+    ----------
+    dist : ValueDistribution
+        The worst instance found.
+    ratio : float
+        Best pricing revenue found for it over OPT-Wel (a verified design: a lower bound
+        on the true pricing ratio).
+    ratio_upper : float
+        Proven upper bound on its pricing ratio (global solver's bound / OPT-Wel; 1
+        without the solver). The true ratio lies in ``[ratio, ratio_upper]``.
+    proven : bool
+    history : tuple of float
+        Heuristic ratio after each accepted step.
+    """
+
+    dist: ValueDistribution
+    ratio: float
+    ratio_upper: float
+    proven: bool
+    history: tuple
+
+
+def search_worst_pricing_ratio(products: int = 3, support: int = 3, iterations: int = 200, seed: int = 0,
+                               step: float = 0.6, time_limit: float | None = 30.0,
+                               progress=None) -> WorstRatioSearch:
+    """Local search for a distribution minimising (best pricing revenue) / OPT-Wel.
+
+    Values are ``exp(theta)`` (log-scale moves reach the extreme instances of Lemma 2) and
+    probabilities a softmax of logits; each step perturbs one profile's log-values or the
+    logits and is kept when the heuristic pricing ratio (alternating LPs: a lower bound on
+    the true optimum, so the search is optimistic) does not rise. The final instance is
+    re-solved with the global solver when available, giving a proven interval.
+
+    Probes CLW's conjecture (section 6) that 2/3 of OPT-Wel is the right guarantee for
+    pricing (proved for two products, Proposition 1).
+    """
+    if not (isinstance(iterations, (int, np.integer)) and iterations >= 1):
+        raise ValueError(f"iterations must be a positive integer, got {iterations!r}")
+    rng = np.random.default_rng(seed)
+    m, n = int(products), int(support)
+
+    def build(theta, logit):
+        w = np.exp(logit - logit.max())
+        return ValueDistribution(np.exp(theta), w / w.sum())
+
+    def ratio(d):
+        wel = float(d.probabilities @ d.max_value)
+        return optimal_pricing(d, method="heuristic").revenue / wel
+
+    theta = rng.normal(0.0, 1.5, size=(n, m))
+    logit = rng.normal(0.0, 1.0, size=n)
+    cur = ratio(build(theta, logit))
+    hist = [cur]
+    for it in range(iterations):
+        th, lg = theta.copy(), logit.copy()
+        if rng.random() < 0.7:
+            t = rng.integers(n)
+            th[t] += rng.normal(0.0, step, size=m)
+        else:
+            lg += rng.normal(0.0, step, size=n)
+        th = np.clip(th, -8.0, 8.0)
+        lg = np.clip(lg, -10.0, 10.0)
+        r = ratio(build(th, lg))
+        if r <= cur:
+            theta, logit, cur = th, lg, r
+            hist.append(cur)
+        if progress is not None:
+            progress(it + 1, iterations)
+    d = build(theta, logit)
+    final = optimal_pricing(d, time_limit=time_limit)
+    wel = float(d.probabilities @ d.max_value)
+    return WorstRatioSearch(dist=d, ratio=final.revenue / wel, ratio_upper=final.upper_bound / wel,
+                            proven=final.proven_optimal, history=tuple(hist))
