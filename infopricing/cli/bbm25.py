@@ -96,7 +96,9 @@ def hotelling(prior: str = typer.Option(..., "--prior",
                          "total_surplus": lp_res.total_surplus}
         if az_res is not None:
             out["armstrong_zhou"] = {"price": az_res.price, "consumer_surplus": az_res.consumer_surplus,
-                                     "total_surplus": az_res.total_surplus}
+                                     "total_surplus": az_res.total_surplus,
+                                     "deviation_gain": az_res.deviation_gain,
+                                     "refinements": az_res.refinements}
         print_json(out)
         return
     rows = [["BBM25 optimum G_b^B", opt.b, opt.B, opt.producer_surplus, opt.consumer_surplus,
@@ -111,5 +113,8 @@ def hotelling(prior: str = typer.Option(..., "--prior",
                   f"{fmt(opt.efficient_surplus)}")
     console.print(table("Hotelling: consumer-optimal information", ["", "b (price)", "B", "PS", "CS", "TS"], rows))
     console.print("verification: " + ("passed" if ok else "FAILED: " + "; ".join(fails)))
+    if az_res is not None:
+        console.print(f"Armstrong-Zhou: largest deviation gain (epsilon) {fmt(az_res.deviation_gain)} "
+                      f"after {az_res.refinements} constraint-generation rounds")
     if plot is not None:
         console.print(f"figure written to {plot}")

@@ -491,6 +491,17 @@ class ArmstrongZhou:
     prices, values : ndarray
         Scanned prices and the consumer surplus at each (``-inf`` if infeasible).
     prior : SymmetricPrior
+    deviation_gain : float
+        The ``epsilon`` of this ``epsilon``-equilibrium: the largest gain of a producer
+        from any price in ``[0, v-bar]`` against the other at ``price``, computed exactly
+        (the deviation profit is piecewise quadratic in the price; every piece's maximum
+        is evaluated). The LP imposes no-deviation only at finitely many prices, so this
+        is positive in general; refinement rounds shrink it.
+    deviation_price : float
+        Where the largest gain is attained.
+    refinements : int
+        Constraint-generation rounds used (each adds the most profitable deviation
+        prices found to the LP and re-solves at the same common price).
     """
 
     price: float
@@ -502,6 +513,9 @@ class ArmstrongZhou:
     prices: np.ndarray
     values: np.ndarray
     prior: SymmetricPrior
+    deviation_gain: float = 0.0
+    deviation_price: float = 0.0
+    refinements: int = 0
 
     def density(self, r):
         """Density of the interim residual at ``r``."""
@@ -512,14 +526,35 @@ class ArmstrongZhou:
         return np.where(inside, 0.5 * self.masses[j] / width, 0.0)
 
     def verify(self, atol: float = tol.FEAS, points: int = 20001):
-        """No profitable deviation on a fine price grid (``points`` prices), contraction
-        at every cell edge and prior kink, and welfare accounting."""
+        """Re-check: no deviation gains more than ``atol``, contraction at every cell
+        edge and prior kink, and welfare accounting.
+
+        Deviations are checked twice, independently of the LP: exactly (the maximum of
+        the piecewise-quadratic deviation profit over every piece) and on a grid of
+        ``points`` prices.
+
+        Parameters
+        ----------
+        atol : float
+            Tolerance on a deviation's gain and on the accounting. The default is the
+            library's feasibility tolerance; the LP result is an ``epsilon``-equilibrium
+            with ``epsilon = self.deviation_gain``, so pass that (plus rounding) to check
+            the reported ``epsilon``. The default is not loosened automatically.
+        points : int
+
+        Returns
+        -------
+        (ok, failures)
+        """
         fails = []
         e, h, p, vb = self.edges, self.masses, self.price, self.prior.vbar
         dev = np.linspace(0.0, vb, points)
         prof = dev * (_az_demand_rows(e, dev, p, vb) @ h)
         if prof.max() > 0.5 * p + atol:
             fails.append(f"deviation to {dev[np.argmax(prof)]:.6g} gains {prof.max() - p / 2:.3g}")
+        gain, where, _ = _az_gain(e, h, p, vb)
+        if gain > atol:
+            fails.append(f"deviation to {where:.6g} gains {gain:.3g} (exact piecewise maximum)")
         t = np.unique(np.r_[e, self.prior.kinks()])
         if np.max(_cell_stop_loss_rows(e, t) @ h - self.prior.stop_loss(t)) > atol:
             fails.append("not a contraction of the prior")
@@ -550,13 +585,44 @@ def _az_demand_rows(e: np.ndarray, dev: np.ndarray, p: float, vb: float):
     return 0.5 * (_frac_above(lo, hi, x) + _frac_above(-hi, -lo, x))
 
 
-def _az_lp(Pd: SymmetricPrior, e: np.ndarray, p: float, per_cell: int = 4):
+def _az_gain(e: np.ndarray, h: np.ndarray, p: float, vb: float):
+    """Exact largest deviation gain against a rival at ``p``.
+
+    The deviating producer's demand ``D(t)`` is piecewise linear in its price ``t``
+    (the residual's density is piecewise uniform), with breakpoints where
+    ``max(t - p, 2t - v-bar)`` crosses a cell edge; on each piece the profit ``t D(t)``
+    is a quadratic whose maximum is at an end or at its stationary point.
+
+    Returns
+    -------
+    (gain, price, stationary) : float, float, ndarray
+        Largest ``t D(t) - p/2``, where, and every piece's maximiser (for constraint
+        generation).
+    """
+    z = np.r_[-e[::-1], e]
+    bp = np.unique(np.r_[0.0, vb, vb - p, p + z, 0.5 * (vb + z)])
+    bp = bp[(bp >= 0.0) & (bp <= vb)]
+    D = _az_demand_rows(e, bp, p, vb) @ h
+    prof = bp * D
+    lo, hi = bp[:-1], bp[1:]
+    slope = np.diff(D) / np.diff(bp)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(slope < 0, (slope * lo - D[:-1]) / (2 * slope), lo)
+    inside = (t > lo) & (t < hi)
+    t = np.where(inside, t, np.where(prof[:-1] >= prof[1:], lo, hi))
+    pt = t * (D[:-1] + slope * (t - lo))
+    pt = np.where(inside, pt, np.maximum(prof[:-1], prof[1:]))
+    j = int(np.argmax(pt))
+    return float(pt[j] - 0.5 * p), float(t[j]), t
+
+
+def _az_lp(Pd: SymmetricPrior, e: np.ndarray, p: float, per_cell: int = 4, extra=()):
     vb = Pd.vbar
     m = e.size - 1
     z = np.unique(np.r_[e, np.concatenate([e[:-1] + (e[1:] - e[:-1]) * k / (per_cell + 1)
                                           for k in range(1, per_cell + 1)])])
     z = np.r_[-z[::-1], z]
-    dev = np.unique(np.r_[p + z, 0.5 * (vb + z)])
+    dev = np.unique(np.r_[p + z, 0.5 * (vb + z), np.asarray(extra, dtype=float)])
     dev = dev[dev > 0]
     A_dev = _az_demand_rows(e, dev, p, vb) * dev[:, None]
     t_pts = np.unique(np.r_[e, Pd.kinks()])
@@ -567,7 +633,8 @@ def _az_lp(Pd: SymmetricPrior, e: np.ndarray, p: float, per_cell: int = 4):
 
 
 def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int = 200,
-                   per_cell: int = 2, xatol: float = 1e-3, price=None) -> ArmstrongZhou:
+                   per_cell: int = 2, xatol: float = 1e-3, price=None, refine: int = 10,
+                   atol: float = tol.FEAS) -> ArmstrongZhou:
     """Consumer-optimal consumer information with uninformed producers (Armstrong & Zhou).
 
     For a common price ``p``, a linear program chooses a symmetric piecewise-uniform
@@ -577,8 +644,14 @@ def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int
     kinks); consumer surplus is ``v-bar/2 + E|r|/2 - p`` (everybody buys at ``p``).
     The price is chosen by a scan of ``prices`` points of ``(0, v-bar/2]`` followed by a
     bounded scalar search (to ``xatol``) around the best scanned price; or fixed to
-    ``price`` when given. :meth:`ArmstrongZhou.verify` re-checks deviations on a much
-    finer grid.
+    ``price`` when given.
+
+    At the chosen price, up to ``refine`` constraint-generation rounds follow: the exact
+    most profitable deviation of every piece of the (piecewise-quadratic) deviation
+    profit that gains more than ``atol`` becomes a new no-deviation row, and the LP is
+    re-solved. The remaining gain is reported as ``deviation_gain`` (the ``epsilon`` of
+    the equilibrium); :meth:`ArmstrongZhou.verify` re-checks it with a caller-set
+    tolerance (default ``tol.FEAS``, not loosened).
 
     References
     ----------
@@ -616,8 +689,25 @@ def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int
                         method="bounded", options={"xatol": xatol})
     p = max(cache, key=lambda k: cache[k][0])
     val, res = cache[p]
+    if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or refine < 0:
+        raise ValueError(f"refine must be a non-negative integer, got {refine!r}")
     h = np.maximum(res.x, 0.0)
+    gain, where, stat = _az_gain(e, h, p, vb)
+    extra = np.empty(0)
+    rounds = 0
+    while gain > atol and rounds < refine:
+        prof = stat * (_az_demand_rows(e, stat, p, vb) @ h)
+        extra = np.unique(np.r_[extra, stat[prof > 0.5 * p + atol], where])
+        r2 = _az_lp(Pd, e, p, per_cell, extra)
+        if r2.status != Status.OPTIMAL:
+            break
+        rounds += 1
+        res = r2
+        h = np.maximum(res.x, 0.0)
+        gain, where, stat = _az_gain(e, h, p, vb)
     ts = 0.5 * vb + 0.5 * float(0.5 * (e[1:] + e[:-1]) @ h)
+    cache[p] = (ts - p, res)
     allp = np.array(sorted(cache))
     return ArmstrongZhou(p, ts - p, ts, p, frozen(e), frozen(h), frozen(allp),
-                         frozen(np.array([cache[k][0] for k in allp])), Pd)
+                         frozen(np.array([cache[k][0] for k in allp])), Pd,
+                         deviation_gain=max(0.0, gain), deviation_price=where, refinements=rounds)
