@@ -42,7 +42,13 @@ from .mechanism import LPCertificate, Mechanism, Verification
 #: Fractions anyway).
 CERTIFICATE_MAX_ROWS = 2_000_000
 
-_CHUNK_ELEMENTS = 4_000_000  # entries of V @ X.T computed at a time
+_CHUNK_ELEMENTS = 4_000_000
+
+# Long warm-started sequences of re-solves can end "optimal" in HiGHS's scaled space with
+# unscaled dual infeasibilities above tolerances.FEAS; solving to tighter internal
+# tolerances keeps the unscaled answer within FEAS (an inaccurate answer is an error).
+_HIGHS_OPTIONS = {"dual_feasibility_tolerance": tol.FEAS / 100,
+                  "primal_feasibility_tolerance": tol.FEAS / 100}  # entries of V @ X.T computed at a time
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,11 @@ class LazyStats:
 
 
 def starting_pairs(values: np.ndarray, neighbours: int = 4) -> tuple[np.ndarray, np.ndarray]:
-    """Starting IC pairs: each type against its ``neighbours`` nearest types, both ways.
+    """Starting IC pairs: each type against its ``neighbours`` nearest types, both ways,
+    plus the chain of types adjacent in the order of their best value.
 
-    Nearness is Euclidean distance between net-value vectors; with one alternative this
-    contains the local (adjacent-type) IC constraints, which are the binding ones in the
+    Nearness is Euclidean distance between net-value vectors. With one alternative the
+    chain is exactly the local (adjacent-type) IC constraints, the binding ones in the
     one-dimensional screening problem.
 
     Returns
@@ -71,11 +78,13 @@ def starting_pairs(values: np.ndarray, neighbours: int = 4) -> tuple[np.ndarray,
     V = np.asarray(values, dtype=float)
     n = V.shape[0]
     m = int(min(max(neighbours, 0), n - 1))
-    if m == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(V.max(axis=1), kind="stable")
+    Ts, Ss = [order[:-1]], [order[1:]]
+    if m == 0 or n < 2:
+        key = np.unique(np.concatenate([Ts[0] * n + Ss[0], Ss[0] * n + Ts[0]]))
+        return key // n, key % n
     sq = np.einsum("ij,ij->i", V, V)
     rows = max(1, _CHUNK_ELEMENTS // max(n, 1))
-    Ts, Ss = [], []
     for a in range(0, n, rows):
         b = min(n, a + rows)
         d = sq[a:b, None] + sq[None, :] - 2.0 * (V[a:b] @ V.T)
@@ -169,7 +178,8 @@ class _LazyMenuLP:
         self.lo_c = np.zeros(n * k + n)
         self.hi_c = np.full(n * k + n, np.inf)
         self.lp = LinearProgram(revenue_objective(values, f), A, self.lo_r, self.hi_r,
-                                self.lo_c, self.hi_c, sense="max", method=method)
+                                self.lo_c, self.hi_c, sense="max", method=method,
+                                options=_HIGHS_OPTIONS)
         self.initial_rows = int(T.size)
         self.rounds = 0
 
@@ -197,7 +207,7 @@ class _LazyMenuLP:
             res = self.lp.solve()
             rounds += 1
             if res.status is not Status.OPTIMAL:
-                raise SolverError(f"{what} (lazy IC rows) not solved: {res.status} ({res.message})")
+                raise SolverError(f"{what} (lazy IC rows) not solved: {res.status} ({res.message}; primal inf {res.primal_infeasibility:.2g}, dual inf {res.dual_infeasibility:.2g})")
             x = np.clip(res.x[: n * k].reshape(n, k), 0.0, None)
             u = res.x[n * k:]
             T, S, w, _ = ic_violations(self.V, x, u, per_type=per_type, skip=self.in_lp, atol=cut)
