@@ -173,6 +173,12 @@ def test_uniform_pricing_without_global_solver(monkeypatch):
     assert res.revenue == pytest.approx(1.9)  # horizontal disclosure, Lemma 1 prices (10, 1)
     with pytest.raises(SolverError):
         P.optimal_pricing(d, method="global")
+    with pytest.raises(ValueError, match="method must be"):
+        P.optimal_pricing(d, method="exact")
+    with pytest.raises(ValueError, match="time_limit"):
+        P.optimal_pricing(d, time_limit=-1)
+    with pytest.raises(TypeError, match="ValueDistribution"):
+        P.optimal_pricing([[1, 2]])
 
 
 @needs_scip

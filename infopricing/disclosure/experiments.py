@@ -136,6 +136,9 @@ class ExperimentResult:
                 out[f"min_{name}"] = float(c.min())
                 out[f"mean_{name}"] = float(c.mean())
         out["all_verified"] = all(r["verified"] for r in self.rows)
+        out["pricing_proven"] = sum(bool(r["pricing_proven"]) for r in self.rows)
+        out["opt_rev_computed"] = sum(r.get("opt_rev") is not None for r in self.rows)
+        out["opt_rev_proven"] = sum(bool(r.get("opt_rev_proven")) for r in self.rows)
         # a verified lottery design earning more than the proven pricing bound refutes
         # "pricing is exactly optimal" for that instance
         beats = [r for r in self.rows if r.get("opt_rev") is not None

@@ -406,6 +406,8 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
     if formulation not in ("auto", "scaled", "posterior"):
         raise ValueError(f"formulation must be 'auto', 'scaled' or 'posterior', got {formulation!r}")
+    from .pricing import _check_limits
+    _check_limits(time_limit, gap)
     if formulation == "auto":
         formulation = "posterior" if dist.n_profiles <= 2 else "scaled"
     wel = optimal_welfare(dist)

@@ -288,6 +288,7 @@ def _price_search(dist, groups, method, time_limit, gap, extra=()):
     _check_dist(dist)
     if method not in ("auto", "global", "heuristic"):
         raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
+    _check_limits(time_limit, gap)
     wel = optimal_welfare(dist)
     best = _heuristic(dist, groups, extra)
     upper = wel
@@ -351,6 +352,13 @@ def optimal_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
     return PricingResult(prices=best.menu.prices, revenue=best.revenue, evaluation=best, upper_bound=upper,
                          proven_optimal=proven, welfare=wel, method=used, price_groups=groups,
                          solver_message=msg)
+
+
+def _check_limits(time_limit, gap):
+    if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
+        raise ValueError(f"time_limit must be a positive number of seconds or None, got {time_limit!r}")
+    if not (isinstance(gap, (int, float)) and 0 < gap < 1):
+        raise ValueError(f"gap must lie in (0, 1), got {gap!r}")
 
 
 def _dist_arg(dist):
