@@ -284,7 +284,7 @@ class WorstRatioSearch:
 
 
 def search_worst_pricing_ratio(products: int = 3, support: int = 3, iterations: int = 200, seed: int = 0,
-                               step: float = 0.6, time_limit: float | None = 30.0,
+                               step: float = 0.6, time_limit: float | None = 30.0, start=None,
                                progress=None) -> WorstRatioSearch:
     """Local search for a distribution minimising (best pricing revenue) / OPT-Wel.
 
@@ -296,6 +296,10 @@ def search_worst_pricing_ratio(products: int = 3, support: int = 3, iterations: 
 
     Probes CLW's conjecture (section 6) that 2/3 of OPT-Wel is the right guarantee for
     pricing (proved for two products, Proposition 1).
+
+    ``start`` (a ValueDistribution with positive values allowed to contain zeros, which
+    become ``exp(-8)``) replaces the random starting point; ``products`` and ``support``
+    are then taken from it.
     """
     if not (isinstance(iterations, (int, np.integer)) and iterations >= 1):
         raise ValueError(f"iterations must be a positive integer, got {iterations!r}")
@@ -310,8 +314,13 @@ def search_worst_pricing_ratio(products: int = 3, support: int = 3, iterations: 
         wel = float(d.probabilities @ d.max_value)
         return optimal_pricing(d, method="heuristic").revenue / wel
 
-    theta = rng.normal(0.0, 1.5, size=(n, m))
-    logit = rng.normal(0.0, 1.0, size=n)
+    if start is not None:
+        n, m = start.values.shape
+        theta = np.log(np.maximum(start.values, np.exp(-8.0)))
+        logit = np.log(np.maximum(start.probabilities, np.exp(-10.0)))
+    else:
+        theta = rng.normal(0.0, 1.5, size=(n, m))
+        logit = rng.normal(0.0, 1.0, size=n)
     cur = ratio(build(theta, logit))
     hist = [cur]
     for it in range(iterations):
