@@ -257,7 +257,7 @@ def _validate_markets(env, markets):
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(f"markets must be probability vectors (rows summing to 1 within "
-                         f"{tol.PROB_SUM:g}); row {i} sums to {s[i]!r}")
+                         f"{tol.PROB_SUM:g}); row {i} sums to {float(s[i])!r}")
     return np.ascontiguousarray(F)
 
 
