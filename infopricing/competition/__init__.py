@@ -17,13 +17,15 @@ from .construction import AlignmentConstruction, Segment, alignment_construction
 from .uninformed import DiscreteMix, NoInformationOutcome, no_information_outcome
 from .hotelling import (ArmstrongZhou, HotellingLP, HotellingOptimum, SymmetricPrior,
                         TwoSidedPareto, armstrong_zhou, hotelling_lp, hotelling_optimum)
-from .unknown import (HomogeneousOptimum, ValueGarbling, consumer_optimal_homogeneous,
+from .unknown import (HomogeneousOptimum, UnknownValuesOptimum, ValueGarbling,
+                      consumer_optimal_homogeneous, consumer_optimal_unknown_values,
                       has_common_knowledge_of_gains, interim_bounds, is_homogeneous,
                       value_garbling)
 
 __all__ = [
     "ValueGarbling", "value_garbling", "is_homogeneous", "has_common_knowledge_of_gains",
     "interim_bounds", "HomogeneousOptimum", "consumer_optimal_homogeneous",
+    "UnknownValuesOptimum", "consumer_optimal_unknown_values",
     "PricingGame", "ConditionalResidual", "CompetitionOutcome", "producer_surplus_bounds",
     "complete_information_outcome", "optimal_prices_against_cost",
     "residual_willingness_to_pay",

@@ -1,5 +1,6 @@
 """Unknown values (BBM25 Section III.A-B): value garblings, interim bounds, homogeneous
-values, and consumer-optimal consumer information for a low-cost producer.
+values, and consumer-optimal consumer information for a low-cost producer (known costs)
+and, with random costs, for every producer at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from ..model._validate import frozen, probability_vector, real_array
 from .game import PricingGame, producer_surplus_bounds
 
 __all__ = ["ValueGarbling", "value_garbling", "is_homogeneous", "has_common_knowledge_of_gains",
-           "interim_bounds", "HomogeneousOptimum", "consumer_optimal_homogeneous"]
+           "interim_bounds", "HomogeneousOptimum", "consumer_optimal_homogeneous",
+           "UnknownValuesOptimum", "consumer_optimal_unknown_values"]
 
 
 @dataclass(frozen=True)
@@ -234,3 +236,197 @@ def consumer_optimal_homogeneous(values, probabilities, costs, grid=None, size: 
     ps = max(0.0, float(res.x[m]))
     ts = float(v @ f) - c[0]
     return HomogeneousOptimum(ts - ps, ps, ts, frozen(y), frozen(g), frozen(c), frozen(v), frozen(f))
+
+
+# ---------------------------------------------------------------------------------------
+# homogeneous values with random costs
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnknownValuesOptimum:
+    """Consumer-optimal consumer information with homogeneous values and random costs.
+
+    Attributes
+    ----------
+    consumer_surplus, total_surplus : float
+    producer_surplus : ndarray (N,)
+        ``PS_i(mu')`` at the optimal value garbling ``mu'``.
+    grid : ndarray (M,)
+        Interim values.
+    cost_profiles : ndarray (K, N)
+        Distinct cost vectors of the prior.
+    masses : ndarray (K, M)
+        ``mu'(v' = grid[j], c = cost_profiles[k])``.
+    game : PricingGame
+        The prior ``mu``.
+    status : Status
+    """
+
+    consumer_surplus: float
+    total_surplus: float
+    producer_surplus: np.ndarray
+    grid: np.ndarray
+    cost_profiles: np.ndarray
+    masses: np.ndarray
+    game: PricingGame
+    status: Status
+
+    def interim_game(self) -> PricingGame:
+        """``mu'`` as a :class:`PricingGame` (homogeneous interim values)."""
+        k_idx, j_idx = np.nonzero(self.masses > tol.MASS)
+        n = self.game.n_producers
+        v = np.repeat(self.grid[j_idx][:, None], n, axis=1)
+        w = self.masses[k_idx, j_idx]
+        return PricingGame(v, self.cost_profiles[k_idx], w / w.sum(),
+                           producers=self.game.producers)
+
+    def verify(self, atol: float = tol.FEAS):
+        """Re-check without the LP: for every cost vector the interim values are a
+        mean-preserving contraction of the prior's conditional values (so ``mu'`` is a
+        value garbling of ``mu``); ``PS_i(mu')`` recomputed by
+        :func:`producer_surplus_bounds` on the interim game matches; ``TS-bar(mu') =
+        TS-bar`` (Theorem 2); ``CS = TS - sum PS``.
+
+        Returns
+        -------
+        (ok, failures)
+        """
+        from ..information.mpc import is_mean_preserving_contraction
+        g = self.game
+        fails = []
+        if np.any(self.masses < -atol):
+            fails.append("negative interim mass")
+        for k, kappa in enumerate(self.cost_profiles):
+            rows = np.all(g.costs == kappa, axis=1)
+            mass = g.probabilities[rows].sum()
+            if abs(self.masses[k].sum() - mass) > atol:
+                fails.append(f"cost vector {kappa.tolist()}: interim mass {self.masses[k].sum()} "
+                             f"!= prior mass {mass}")
+                continue
+            ok, viol = is_mean_preserving_contraction(
+                self.grid, self.masses[k] / mass, g.values[rows, 0], g.probabilities[rows] / mass,
+                atol)
+            if not ok:
+                fails.append(f"cost vector {kappa.tolist()}: not a contraction (violation {viol:.3g})")
+        interim = self.interim_game()
+        ps = producer_surplus_bounds(interim)
+        if np.max(np.abs(ps - self.producer_surplus)) > atol:
+            fails.append(f"PS_i(mu') recomputed {ps.tolist()} != {self.producer_surplus.tolist()}")
+        if abs(interim.efficient_surplus - self.total_surplus) > atol:
+            fails.append("TS-bar(mu') != TS-bar")
+        if abs(self.total_surplus - self.producer_surplus.sum() - self.consumer_surplus) > atol:
+            fails.append("CS != TS - sum PS")
+        return (not fails, fails)
+
+
+def consumer_optimal_unknown_values(game: PricingGame, grid=None, size: int = 201
+                                    ) -> UnknownValuesOptimum:
+    """Consumer-optimal consumer information with homogeneous values and random costs.
+
+    Theorem 2: with homogeneous values and common knowledge of gains from trade, maximal
+    consumer surplus is ``TS-bar - min_{mu'} sum_i PS_i(mu')`` over value garblings
+    ``mu'`` of ``mu``. A garbling keeps the costs and, for each cost vector ``c``,
+    replaces the conditional value distribution by a mean-preserving contraction of it
+    (the kernel ``eta(dv | v', c)`` has mean ``v'``). With homogeneous values producer
+    ``i``'s residual is ``min(v', min_{j != i} c_j)``; it earns only when it is the unique
+    lowest-cost producer, and it conditions only on its own cost, so
+    ``PS_i(mu') = sum_a max_p (p - a) mu'(min(v', m_i(c)) >= p, c_i = a)`` pools the
+    rivals' costs. One LP over the interim distributions (one per cost vector, on a
+    grid) minimises ``sum_i sum_a t_{i,a}`` with ``t_{i,a}`` above every candidate
+    price's profit.
+
+    Parameters
+    ----------
+    game : PricingGame
+        Homogeneous values (``v_1 = ... = v_N``) with common knowledge of gains from
+        trade; costs may be random and correlated with values.
+    grid : array_like, optional
+        Interim values; default ``size`` points on ``[min v, max v]``. The prior's values
+        are always added.
+    size : int
+
+    Returns
+    -------
+    UnknownValuesOptimum
+
+    References
+    ----------
+    BBM25, Section III.A (value garbling, ``PS_i(mu')``), Theorem 2; Example 2 is the
+    deterministic-cost case (:func:`consumer_optimal_homogeneous`).
+    """
+    if not isinstance(game, PricingGame):
+        raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
+    if not is_homogeneous(game):
+        raise ValueError("values must be homogeneous (v_1 = ... = v_N on the support) for "
+                         "Theorem 2")
+    if not has_common_knowledge_of_gains(game):
+        raise ValueError("common knowledge of gains from trade fails (some profile has "
+                         "max_i v_i - c_i < 0): Theorem 2 does not apply")
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
+        raise ValueError(f"size must be an integer >= 2, got {size!r}")
+    live = game.probabilities > 0
+    v_all = game.values[live, 0]
+    y = np.unique(np.r_[np.linspace(v_all.min(), v_all.max(), size) if grid is None
+                        else real_array(grid, "grid", ndim=1), v_all])
+    if y.min() < v_all.min() - tol.EQUAL or y.max() > v_all.max() + tol.EQUAL:
+        y = y[(y >= v_all.min() - tol.EQUAL) & (y <= v_all.max() + tol.EQUAL)]
+    M = y.size
+    kappas, inv = np.unique(game.costs[live], axis=0, return_inverse=True)
+    inv = inv.ravel()
+    K, n = kappas.shape
+    mu = game.probabilities[live]
+    nvar_g = K * M
+    # price rows, one block per (producer, own cost) agent
+    rows, cols, vals, n_rows, agents = [], [], [], 0, []
+    for i in range(n):
+        others = np.delete(kappas, i, axis=1)
+        cap = others.min(axis=1) if n > 1 else np.full(K, np.inf)
+        uniq = kappas[:, i] < cap - tol.TIE
+        for a in np.unique(kappas[uniq, i]):
+            ks = np.flatnonzero(uniq & (kappas[:, i] == a))
+            if ks.size == 0:
+                continue
+            t_col = nvar_g + len(agents)
+            agents.append((i, float(a)))
+            cand = np.unique(np.concatenate([np.minimum(y, cap[k]) for k in ks]))
+            cand = cand[cand > a + tol.TIE]
+            for p in cand:
+                for k in ks:
+                    on = np.flatnonzero(np.minimum(y, cap[k]) >= p - tol.TIE)
+                    rows.extend([n_rows] * on.size)
+                    cols.extend((k * M + on).tolist())
+                    vals.extend([p - a] * on.size)
+                rows.append(n_rows)
+                cols.append(t_col)
+                vals.append(-1.0)
+                n_rows += 1
+    nvar = nvar_g + len(agents)
+    A_price = sp.csr_matrix((vals, (rows, cols)), shape=(n_rows, nvar))
+    # contraction per cost vector: mass, mean, stop-loss at every grid point
+    blocks, lo, hi = [], [], []
+    sl_G = np.maximum(y[None, :] - y[:, None], 0.0)
+    for k in range(K):
+        sel = inv == k
+        f_v, f_p = game.values[live][sel, 0], mu[sel]
+        mass = f_p.sum()
+        B = sp.lil_matrix((M + 2, nvar))
+        B[0, k * M:(k + 1) * M] = np.ones(M)
+        B[1, k * M:(k + 1) * M] = y
+        B[2:, k * M:(k + 1) * M] = sl_G
+        blocks.append(B.tocsr())
+        sl_F = np.maximum(f_v[None, :] - y[:, None], 0.0) @ f_p
+        lo.append(np.r_[mass, f_v @ f_p, np.full(M, -np.inf)])
+        hi.append(np.r_[mass, f_v @ f_p, sl_F])
+    A = sp.vstack([A_price] + blocks).tocsr()
+    row_lo = np.r_[np.full(n_rows, -np.inf), np.concatenate(lo)]
+    row_hi = np.r_[np.zeros(n_rows), np.concatenate(hi)]
+    c = np.r_[np.zeros(nvar_g), np.ones(len(agents))]
+    res = solve_lp(c, A, row_lo, row_hi, sense="min")
+    if res.status != Status.OPTIMAL:
+        raise SolverError(f"unknown-values LP: {res.status}")
+    g_mass = np.maximum(res.x[:nvar_g], 0.0).reshape(K, M)
+    ps = np.zeros(n)
+    for j, (i, _a) in enumerate(agents):
+        ps[i] += max(0.0, float(res.x[nvar_g + j]))
+    ts = game.efficient_surplus
+    return UnknownValuesOptimum(ts - ps.sum(), ts, frozen(ps), frozen(y), frozen(kappas),
+                                frozen(g_mass), game, res.status)
