@@ -198,6 +198,27 @@ def _register_all():
         "BBM25-ex4-uninformed", P, "Section III.C, Example 4",
         "With no consumer information prices are 0 and CS = TS = 1/2",
         [0.0, 0.5, 0.5], ex4_uninformed, 1e-12))
+    def ex4_no_segmentation_informed():
+        from ..competition import no_information_outcome
+        o = no_information_outcome(_ex4_game())
+        return [float(o.strategies[0][0.0].prices[0]), float(o.strategies[1][0.0].prices[0]),
+                o.consumer_surplus, o.deviation_gain]
+    register(Claim(
+        "BBM25-ex4-informed-no-segmentation", P, "Section III.C, Example 4",
+        "Consumer learns which good is better, producers only the prior: each faces a residual "
+        "of 0 or 1 equally likely and prices at 1; consumer surplus 0 (equilibrium exact: "
+        "no deviation gains)", [1.0, 1.0, 0.0, 0.0], ex4_no_segmentation_informed, 1e-9))
+
+    def ex4_no_segmentation_uninformed():
+        from ..competition import PricingGame, no_information_outcome
+        o = no_information_outcome(PricingGame([[0.5, 0.5]], [0.0, 0.0], [1.0]))
+        return [float(max(law.prices.max() for law in (o.strategies[0][0.0], o.strategies[1][0.0]))),
+                o.consumer_surplus, o.total_surplus]
+    register(Claim(
+        "BBM25-ex4-uninformed-no-segmentation", P, "Section III.C, Example 4",
+        "Consumer has no information (interim values 1/2, 1/2): producers compete the price "
+        "down to cost, p_1 = p_2 = 0, and CS = TS = 1/2", [0.0, 0.5, 0.5],
+        ex4_no_segmentation_uninformed, 1e-7))
     register(Claim(
         "BBM25-ex4-B", P, "Section III.C, Example 4", "Optimal B* = 1", 1.0,
         lambda: _ex4_opt().B, 1e-9))
