@@ -22,6 +22,8 @@ from scipy.optimize import minimize_scalar
 from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import Status, solve_lp
+from ..information.mpc import integrated_cdf
+from ..information.prior import Prior
 from ..model._validate import frozen, probability_vector, real_array
 
 __all__ = ["TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_optimum",
@@ -35,8 +37,12 @@ __all__ = ["TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_op
 class SymmetricPrior:
     """A symmetric distribution of the residual ``r`` on ``[-v-bar, v-bar]``.
 
-    Build with :meth:`of`: a ``(values, probabilities)`` pair (finite) or a frozen
-    continuous ``scipy.stats`` distribution with bounded support symmetric about 0.
+    Build with :meth:`of`: a ``(values, probabilities)`` pair or an
+    :class:`infopricing.information.Prior` (finite), or a frozen continuous
+    ``scipy.stats`` distribution with bounded support symmetric about 0. This adds the
+    symmetry check, ``v-bar`` and the stop-loss function to the information package's
+    :class:`~infopricing.information.Prior`, which it uses for validation and
+    discretisation.
 
     Attributes
     ----------
@@ -58,6 +64,8 @@ class SymmetricPrior:
     def of(cls, prior, vbar=None, atol: float = tol.FEAS) -> "SymmetricPrior":
         if isinstance(prior, SymmetricPrior):
             return prior
+        if isinstance(prior, Prior):
+            prior = (prior.values, prior.probabilities)
         if hasattr(prior, "dist") and hasattr(prior, "cdf"):
             import scipy.stats as st
             if not isinstance(prior.dist, st.rv_continuous):
@@ -80,17 +88,15 @@ class SymmetricPrior:
         if isinstance(prior, tuple) and len(prior) == 2:
             v = real_array(prior[0], "prior values", ndim=1)
             p = probability_vector(prior[1], "prior probabilities", size=v.size)
-            order = np.argsort(v)
-            v, p = v[order], p[order]
-            keep = p > 0
-            v, p = v[keep], p[keep]
-            neg = np.interp(-v, v, p, left=np.nan, right=np.nan)
+            order = np.argsort(v, kind="stable")
+            fin = Prior(v[order], p[order])          # finite, strictly increasing, sums to 1
+            keep = fin.probabilities > 0
+            v, p = fin.values[keep], fin.probabilities[keep]
             mirrored = np.array([p[np.argmin(np.abs(v + x))] if np.min(np.abs(v + x)) <= atol
                                  else np.nan for x in v])
             if np.any(np.isnan(mirrored)) or np.max(np.abs(mirrored - p)) > atol:
                 raise ValueError("prior must be symmetric about 0: every support point r needs "
                                  "-r with the same probability")
-            del neg
             return cls(frozen(v), frozen(p), None, _vbar(vbar, float(np.max(np.abs(v)))))
         raise TypeError("prior must be a (values, probabilities) pair or a frozen continuous "
                         "scipy.stats distribution such as scipy.stats.uniform(-1, 2)")
@@ -103,8 +109,11 @@ class SymmetricPrior:
         """``E_F (r - t)^+``."""
         t = np.asarray(t, dtype=float)
         if self.is_finite:
-            return np.maximum(self.values[None, :] - t.reshape(-1, 1), 0.0) @ self.probabilities \
-                if t.ndim else float(np.maximum(self.values - t, 0.0) @ self.probabilities)
+            # E(r - t)^+ = E(t - r)^+ + E r - t (E r = 0 by symmetry, kept for rounding)
+            out = integrated_cdf(self.values, self.probabilities, np.atleast_1d(t)) \
+                + float(self.values @ self.probabilities) - np.atleast_1d(t)
+            out = np.maximum(out, 0.0)
+            return out if t.ndim else float(out[0])
         return np.interp(t, self._t, self._sl, left=np.nan, right=0.0)
 
     @property
@@ -119,21 +128,16 @@ class SymmetricPrior:
         return self._t
 
     def discretized(self, size: int = 200):
-        """A finite symmetric prior that is a contraction of this one (conditional means
-        of ``size`` equal cells of ``[0, v-bar]``, mirrored)."""
+        """A finite symmetric prior that is a contraction of this one: ``2 size`` equal
+        cells of the support, each cell's mass at its conditional mean
+        (:meth:`infopricing.information.Prior.from_distribution`), symmetrised exactly."""
         if self.is_finite:
             return self
-        edges = np.linspace(0.0, self.vbar, size + 1)
-        mass = self.dist.cdf(edges[1:]) - self.dist.cdf(edges[:-1])
-        # partial expectation from the stop-loss: int_a^b x dF = a sf(a) - b sf(b) + SL(a) - SL(b)
-        sf = self.dist.sf(edges)
-        slv = self.stop_loss(edges)
-        part = edges[:-1] * sf[:-1] - edges[1:] * sf[1:] + slv[:-1] - slv[1:]
-        keep = mass > 0
-        mid = np.where(keep, part / np.where(keep, mass, 1.0), 0.5 * (edges[1:] + edges[:-1]))
-        v = np.r_[-mid[keep][::-1], mid[keep]]
-        p = np.r_[mass[keep][::-1], mass[keep]]
-        return SymmetricPrior.of((v, p / p.sum()), vbar=self.vbar)
+        pr = Prior.from_distribution(self.dist, size=2 * int(size))
+        v = 0.5 * (pr.values - pr.values[::-1])
+        p = 0.5 * (pr.probabilities + pr.probabilities[::-1])
+        keep = p > 0
+        return SymmetricPrior.of((v[keep], p[keep] / p[keep].sum()), vbar=self.vbar)
 
     def describe(self) -> str:
         if self.is_finite:
