@@ -1,0 +1,32 @@
+"""Families of markets over an environment's types, for sweeps."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+
+
+def simplex_grid(n: int, steps: int) -> np.ndarray:
+    """All markets whose masses are multiples of ``1/steps`` (rows of an (m, n) array,
+    ``m = C(steps + n - 1, n - 1)``), vertices and faces of the simplex included."""
+    if not (isinstance(n, (int, np.integer)) and n >= 1):
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if not (isinstance(steps, (int, np.integer)) and steps >= 1):
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    rows = []
+    for bars in combinations(range(steps + n - 1), n - 1):
+        b = (-1,) + bars + (steps + n - 1,)
+        rows.append([b[i + 1] - b[i] - 1 for i in range(n)])
+    return np.asarray(rows, dtype=float) / steps
+
+
+def random_markets(n: int, m: int, alpha: float = 1.0, seed: int = 0) -> np.ndarray:
+    """``m`` markets drawn from the symmetric Dirichlet(``alpha``) distribution (seeded)."""
+    if not (isinstance(n, (int, np.integer)) and n >= 1):
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if not (isinstance(m, (int, np.integer)) and m >= 1):
+        raise ValueError(f"m must be a positive integer, got {m!r}")
+    if not alpha > 0:
+        raise ValueError(f"alpha must be positive, got {alpha!r}")
+    return np.random.default_rng(seed).dirichlet(np.full(n, float(alpha)), size=m)
