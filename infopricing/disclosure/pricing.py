@@ -591,17 +591,18 @@ def two_price_pricing(dist: ValueDistribution, method: str = "auto", time_limit:
     m = dist.n_products
     if m > 12:
         raise ValueError(f"two_price_pricing enumerates 2^(m-1) splits; m={m} is too many (at most 12)")
-    best = None
+    best = None            # (evaluation, groups, method, message)
+    upper_all = 0.0        # the two-price optimum is at most the largest per-split bound
+    all_global = True
     for bits in itertools.product((0, 1), repeat=m - 1):
         groups = np.array((0,) + bits)
-        ev, upper, proven, used, msg, wel = _price_search(dist, groups, method, time_limit, gap)
+        ev, upper, _, used, msg, wel = _price_search(dist, groups, method, time_limit, gap)
+        upper_all = max(upper_all, upper)
+        all_global &= used == "global"
         if best is None or ev.revenue > best[0].revenue:
-            best_upper = upper if best is None else max(best[-1], upper)
-            best = (ev, upper, proven, used, msg, wel, groups, best_upper)
-        else:
-            best = best[:-1] + (max(best[-1], upper),)
-    ev, _, _, used, msg, wel, groups, upper_all = best
-    proven = used == "global" and upper_all - ev.revenue <= tol.GLOBAL_GAP * max(1.0, upper_all)
+            best = (ev, groups, used, msg)
+    ev, groups, used, msg = best
+    proven = all_global and upper_all - ev.revenue <= tol.GLOBAL_GAP * max(1.0, upper_all)
     return PricingResult(prices=ev.menu.prices, revenue=ev.revenue, evaluation=ev, upper_bound=upper_all,
                          proven_optimal=proven, welfare=wel, method=used, price_groups=groups,
                          solver_message=msg)
