@@ -17,7 +17,7 @@ from infopricing.disclosure.experiments import random_distribution
 from infopricing.disclosure.pricing import optimal_pricing
 from infopricing.lp.bilinear import global_solver_available
 
-SIZES = [(2, 2), (3, 2), (4, 2), (3, 3), (5, 3), (6, 3)]
+SIZES = [(2, 2), (3, 2), (4, 2), (3, 3), (6, 3), (10, 2), (10, 3), (8, 4), (20, 2)]
 REPS = 4
 
 

@@ -20,6 +20,12 @@ fixed information structure and fixed purchases the prices are an LP
 * ``"heuristic"``: alternate the two LPs from several starts (the full-extraction prices
   of Lemma 1, each single product at its prior mean, the uniform price p*, Proposition
   1's M3); each step weakly raises revenue; the gap to OPT-Wel is reported.
+
+Measured (``benchmarks/bench_clw.py``, 2-core development machine, random "general"
+instances, 4 per size, n profiles x m products up to 20 x 2, 10 x 3, 8 x 4): the global
+search (which runs the heuristic first) took 1.6-2.6 times the heuristic's time (both well
+under a second), proved optimality on every instance, and the heuristic alone fell short
+of the optimum by up to 3.6% of revenue (0 on most two-product instances).
 """
 
 from __future__ import annotations
