@@ -270,6 +270,8 @@ class BasisStore:
             raise TypeError(f"env must be an Environment, got {type(env).__name__}")
         self.env = env
         self.cones: list[BasisCone] = []
+        #: selected mechanisms of boundary groups: (selection, basis, zero pattern) -> (x, p)
+        self.faces: dict = {}
         self._lp = None
         A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
         self._data = (A, lo_r, hi_r, lo_c, hi_c)
@@ -298,8 +300,8 @@ class BasisStore:
 
 
 def sweep(env: Environment, markets, selection: str = "efficient", backend: str = "auto",
-          dual_tol: float = tol.DUAL, store: BasisStore | None = None, batch: int = 1 << 18,
-          seed: int = 0, progress=None) -> SweepResult:
+          dual_tol: float = tol.DUAL, store: BasisStore | None = None, batch: int | None = None,
+          pilot: int = 4096, seed: int = 0, progress=None) -> SweepResult:
     """Optimal mechanisms of many markets of one environment, certified per market.
 
     Parameters
@@ -319,8 +321,12 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
         a basis certifies a market when no entry of ``G f`` exceeds it.
     store : BasisStore, optional
         Bases found earlier for this environment (extended in place).
-    batch : int
-        Markets per certification product.
+    batch : int, optional
+        Markets per certification product (default: the backend's, 4096 on the CPU so
+        the product stays in cache, 2^21 on a GPU).
+    pilot : int
+        Bases are first found on a random sample of this many markets; all markets are
+        then tried against the stored bases in the order of their share of the sample.
     seed : int
         Seeds the choice of which uncertified market to solve next (the answers do not
         depend on it; only which basis certifies which market does).
@@ -341,50 +347,69 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
         raise TypeError(f"env must be an Environment, got {type(env).__name__}")
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
-    if not (isinstance(batch, (int, np.integer)) and batch >= 1):
+    if batch is not None and not (isinstance(batch, (int, np.integer)) and batch >= 1):
         raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    if not (isinstance(pilot, (int, np.integer)) and pilot >= 1):
+        raise ValueError(f"pilot must be a positive integer, got {pilot!r}")
     F = _validate_markets(env, markets)
     if store is None:
         store = BasisStore(env)
     elif not isinstance(store, BasisStore) or store.env != env:
         raise ValueError("store must be a BasisStore of the same environment")
     bk = _bk.get_backend(backend)
+    batch = batch or bk.batch
     t0 = time.perf_counter()
     m = F.shape[0]
     n, k = env.n_types, env.n_alternatives
     basis = np.full(m, -1, dtype=np.int64)
     face = np.zeros(m, dtype=bool)
     Fd = bk.asarray(F)
-    unres = np.arange(m)
     rng = np.random.default_rng(seed)
     lp_solves = 0
-    checked = 0  # cones already tried against the current unresolved set
+    done = 0
 
-    def certify_with(b):
-        nonlocal unres
-        if unres.size == 0:
-            return
-        cert, onb = bk.certify(Fd, unres, store.cones[b].G, dual_tol, batch)
-        hit = unres[cert]
-        basis[hit] = b
-        face[hit] = onb[cert]
-        unres = unres[~cert]
-        if progress is not None:
-            progress(m - unres.size, m)
+    def certify_rows(rows, order):
+        """Try the cones in ``order`` on ``rows``; returns the rows none certifies."""
+        nonlocal done
+        for b in order:
+            if rows.size == 0:
+                break
+            cert, onb = bk.certify(Fd, rows, store.cones[b].G, dual_tol, batch)
+            hit = rows[cert]
+            basis[hit] = b
+            face[hit] = onb[cert]
+            rows = rows[~cert]
+            done += hit.size
+            if progress is not None and hit.size:
+                progress(done, m)
+        return rows
 
-    while checked < len(store.cones) and unres.size:
-        certify_with(checked)
-        checked += 1
-    while unres.size:
-        i = int(unres[rng.integers(unres.size)])
-        store.solve(F[i])
-        lp_solves += 1
-        b = len(store.cones) - 1
-        certify_with(b)
-        checked = b + 1
-        if basis[i] < 0:  # numerically the new basis does not certify its own market
-            raise SolverError(f"basis found for market {i} does not certify it "
-                              f"(max G f = {float((store.cones[b].G @ F[i]).max()):.3g})")
+    def discover(rows):
+        """Solve an LP for a random uncertified market, store its basis, repeat."""
+        nonlocal lp_solves
+        while rows.size:
+            i = int(rows[rng.integers(rows.size)])
+            store.solve(F[i])
+            lp_solves += 1
+            b = len(store.cones) - 1
+            rows = certify_rows(rows, [b])
+            if basis[i] < 0:  # numerically the new basis does not certify its own market
+                raise SolverError(f"basis found for market {i} does not certify it "
+                                  f"(max G f = {float((store.cones[b].G @ F[i]).max()):.3g})")
+
+    # Pilot: find the bases on a random sample, then try them on everything else in the
+    # order of how many sample markets each certified (most markets stop at the first).
+    everything = np.arange(m)
+    order = list(range(len(store.cones)))
+    if m > pilot:
+        sample = np.sort(rng.choice(m, size=pilot, replace=False))
+        discover(certify_rows(sample, order))
+        counts = np.bincount(basis[sample], minlength=len(store.cones))
+        order = np.argsort(-counts, kind="stable").tolist()
+        mask = np.ones(m, dtype=bool)
+        mask[sample] = False
+        everything = everything[mask]
+    discover(certify_rows(everything, order))
     # mechanisms: one per cone vertex, plus one per (basis, zero pattern) face group
     allocs = [c.allocation for c in store.cones]
     pays = [c.payments for c in store.cones]
@@ -400,12 +425,17 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
             for g in range(keys.shape[0]):
                 members = idx[inv.ravel() == g]
                 groups[(int(b), keys[g].tobytes())] = members
-        for (b, _), members in groups.items():
-            rep = int(members[0])
-            mm = optimal_mechanism(env, F[rep], selection=selection, dual_tol=dual_tol, method="full")
-            lp_solves += 1
-            allocs.append(np.asarray(mm.allocation))
-            pays.append(np.asarray(mm.payments))
+        for (b, pattern), members in groups.items():
+            key = (selection, float(dual_tol), b, pattern)
+            if key not in store.faces:
+                rep = int(members[0])
+                mm = optimal_mechanism(env, F[rep], selection=selection, dual_tol=dual_tol,
+                                       method="full")
+                lp_solves += 1
+                store.faces[key] = (np.asarray(mm.allocation), np.asarray(mm.payments))
+            x_, p_ = store.faces[key]
+            allocs.append(x_)
+            pays.append(p_)
             mech[members] = len(allocs) - 1
     allocations = np.stack(allocs)
     payments = np.stack(pays)
