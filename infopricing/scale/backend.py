@@ -37,15 +37,28 @@ class NumpyBackend:
         return cert, onb
 
 
+def stack_cones(Gs):
+    """Stack cone matrices (r_i x n) into one (C, r_max, n) array, padding with rows of -1
+    (on the simplex ``-1 . f = -1``: never violated and never near zero)."""
+    n = Gs[0].shape[1]
+    rmax = max(1, max(G.shape[0] for G in Gs))
+    out = np.full((len(Gs), rmax, n), -1.0)
+    for c, G in enumerate(Gs):
+        out[c, : G.shape[0]] = G
+    return out
+
+
 class TorchBackend:
     name = "torch"
     batch = 1 << 21
 
-    def __init__(self):
+    def __init__(self, device: str = "cuda"):
         import torch
 
+        if device == "cuda" and not torch.cuda.is_available():
+            raise RuntimeError("torch sees no CUDA device")
         self.torch = torch
-        self.dev = torch.device("cuda")
+        self.dev = torch.device(device)
 
     def asarray(self, F):
         return self.torch.as_tensor(F, dtype=self.torch.float64, device=self.dev)
@@ -68,6 +81,27 @@ class TorchBackend:
         cert[:] = torch.cat(cs).cpu().numpy()
         onb[:] = torch.cat(os_).cpu().numpy()
         return cert, onb
+
+    def certify_all(self, F, rows, Gs, tol, batch):
+        """All cones in one batched product: (first certifying cone or -1, on_boundary)."""
+        torch = self.torch
+        Gst = torch.as_tensor(stack_cones(Gs), dtype=torch.float64, device=self.dev)
+        C, R, n = Gst.shape
+        W = Gst.reshape(C * R, n).T.contiguous()
+        rows_d = torch.as_tensor(rows, device=self.dev)
+        step = max(1, min(batch, (1 << 27) // max(C * R, 1)))
+        firsts, onbs = [], []
+        ar = None
+        for a in range(0, rows.size, step):
+            S = (F.index_select(0, rows_d[a:a + step]) @ W).view(-1, C, R)
+            cert = S.amax(dim=2) <= tol  # (b, C)
+            any_ = cert.any(dim=1)
+            first = torch.where(any_, cert.to(torch.int8).argmax(dim=1), torch.full_like(any_, -1, dtype=torch.int64))
+            ar = torch.arange(S.shape[0], device=self.dev)
+            Sc = S[ar, first.clamp(min=0)]  # (b, R)
+            onbs.append((Sc >= -tol).any(dim=1) & any_)
+            firsts.append(first)
+        return torch.cat(firsts).cpu().numpy(), torch.cat(onbs).cpu().numpy()
 
 
 class CupyBackend:
@@ -97,6 +131,25 @@ class CupyBackend:
             cert[a:a + batch] = cp.asnumpy(S.max(axis=1) <= tol)
             onb[a:a + batch] = cp.asnumpy((S >= -tol).any(axis=1))
         return cert, onb
+
+    def certify_all(self, F, rows, Gs, tol, batch):
+        """All cones in one batched product: (first certifying cone or -1, on_boundary)."""
+        cp = self.cp
+        Gst = cp.asarray(stack_cones(Gs))
+        C, R, n = Gst.shape
+        W = cp.ascontiguousarray(Gst.reshape(C * R, n).T)
+        rows_d = cp.asarray(rows)
+        step = max(1, min(batch, (1 << 27) // max(C * R, 1)))
+        firsts, onbs = [], []
+        for a in range(0, rows.size, step):
+            S = (F[rows_d[a:a + step]] @ W).reshape(-1, C, R)
+            cert = S.max(axis=2) <= tol
+            any_ = cert.any(axis=1)
+            first = cp.where(any_, cert.argmax(axis=1), -1)
+            Sc = S[cp.arange(S.shape[0]), cp.maximum(first, 0)]
+            onbs.append((Sc >= -tol).any(axis=1) & any_)
+            firsts.append(first)
+        return cp.asnumpy(cp.concatenate(firsts)), cp.asnumpy(cp.concatenate(onbs))
 
 
 def gpu_available() -> str | None:

@@ -371,6 +371,17 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     def certify_rows(rows, order):
         """Try the cones in ``order`` on ``rows``; returns the rows none certifies."""
         nonlocal done
+        if len(order) > 1 and rows.size and hasattr(bk, "certify_all"):
+            # GPU: every cone in one batched product
+            first, onb = bk.certify_all(Fd, rows, [store.cones[b].G for b in order], dual_tol, batch)
+            ok = first >= 0
+            hit = rows[ok]
+            basis[hit] = np.asarray(order)[first[ok]]
+            face[hit] = onb[ok]
+            done += hit.size
+            if progress is not None and hit.size:
+                progress(done, m)
+            return rows[~ok]
         for b in order:
             if rows.size == 0:
                 break
