@@ -72,7 +72,7 @@ _STATUS = {
 
 def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, col_upper=None, *,
                    obj_quad=None, row_quad=None, sense="max", time_limit=None, gap=1e-6,
-                   start=None, feastol=None) -> BilinearResult:
+                   start=None, feastol=None, options=None) -> BilinearResult:
     """Solve a bilinear program to global optimality with SCIP.
 
     Parameters
@@ -91,6 +91,8 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
         A feasible solution handed to the solver as its first incumbent.
     feastol : float, optional
         SCIP's feasibility tolerance (default: SCIP's own, 1e-6).
+    options : dict, optional
+        Extra SCIP parameters (name -> value).
     """
     try:
         import pyscipopt
@@ -112,6 +114,8 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
     model.setParam("limits/gap", float(gap))
     if feastol is not None:
         model.setParam("numerics/feastol", float(feastol))
+    for key, val in (options or {}).items():
+        model.setParam(key, val)
     xs = [model.addVar(lb=None if not np.isfinite(cl[j]) else float(cl[j]),
                        ub=None if not np.isfinite(cu[j]) else float(cu[j]), name=f"x{j}")
           for j in range(n)]
