@@ -337,3 +337,19 @@ def test_two_price_mechanisms():
     assert len({round(float(x), 6) for x in r.prices}) <= 2
     r4 = two_price_pricing(clw_example4(0.1), method="global")
     assert r4.revenue == pytest.approx(1.9, abs=1e-6) and r4.proven_optimal
+
+
+def test_exact_verification_example1():
+    """CLW Example 1 in exact arithmetic: pooling (6,5) with (0,3) at prices (9, 4) is IC/IR
+    with revenue exactly 5, the efficient design at (16/3, 3) earns exactly 22/5; raising
+    product 2's price above the pooled posterior 4 breaks IR exactly."""
+    from fractions import Fraction
+
+    d = clw_example1()
+    ev = evaluate_design(d, Signal(d, [[1, 0], [0, 1], [0, 1]]), [9.0, 4.0])
+    v = ev.verify(exact=True)
+    assert v.ok and v.exact and v.details["revenue"] == Fraction(5)
+    eff = optimal_prices_for_signal(d, Signal(d, [[1, 0], [1, 0], [0, 1]]))
+    assert eff.verify(exact=True).details["revenue"] == Fraction(22, 5)
+    bad = dataclasses.replace(ev, menu=Menu.pricing([9.0, 4.001]))
+    assert not bad.verify(exact=True).ok

@@ -168,7 +168,7 @@ class DesignEvaluation:
         p[sold] = self.menu.prices[self.choice[sold]]
         return p
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, atol: float = tol.FEAS, exact: bool = False) -> Verification:
         """Re-check the design from the distribution, the signal matrix and the menu:
 
         * the signal matrix is row-stochastic and Bayes plausible (posteriors recomputed
@@ -177,7 +177,14 @@ class DesignEvaluation:
           best response among all items, IR: its utility is non-negative;
         * accounting: revenue and welfare recomputed profile by profile (without the
           posteriors) equal the reported ones, and surplus = welfare - revenue.
+
+        With ``exact=True`` the data are rationalised (denominators up to
+        ``RATIONAL_DENOMINATOR``; signal rows renormalised exactly) and IC/IR are checked
+        in ``fractions.Fraction`` arithmetic with no tolerance; ``details`` then holds the
+        exact revenue.
         """
+        if exact:
+            return self._verify_exact()
         failures = []
         worst = 0.0
         d = self.dist
@@ -224,6 +231,50 @@ class DesignEvaluation:
                 failures.append(f"{name} recomputed as {a:.9g}, reported {b:.9g}")
             worst = max(worst, err / scale)
         return Verification(ok=not failures, failures=tuple(failures), max_violation=worst)
+
+    def _verify_exact(self) -> Verification:
+        from fractions import Fraction
+
+        def q(x):
+            return Fraction(float(x)).limit_denominator(tol.RATIONAL_DENOMINATOR)
+
+        d = self.dist
+        n, S = self.signal.matrix.shape
+        f = [q(x) for x in d.probabilities]
+        tot = sum(f)
+        f = [x / tot for x in f]
+        V = [[q(x) for x in row] for row in d.values]
+        sig = []
+        for row in self.signal.matrix:
+            r = [q(x) for x in row]
+            z = sum(r)
+            sig.append([x / z for x in r])
+        items = [k for k in range(self.menu.n_items) if np.isfinite(self.menu.prices[k])]
+        X = {k: [q(x) for x in self.menu.allocations[k]] for k in items}
+        P = {k: q(self.menu.prices[k]) for k in items}
+        failures = []
+        worst = Fraction(0)
+        revenue = Fraction(0)
+        m = d.n_products
+        for s in range(S):
+            mass = sum(f[t] * sig[t][s] for t in range(n))
+            if mass == 0:
+                continue
+            num = [sum(f[t] * sig[t][s] * V[t][i] for t in range(n)) for i in range(m)]
+            util = {k: sum(num[i] * X[k][i] for i in range(m)) - P[k] * mass for k in items}
+            c = int(self.choice[s])
+            uc = Fraction(0) if c < 0 else util.get(c)
+            if uc is None:
+                failures.append(f"signal {s}: chosen item {c} is not offered")
+                continue
+            best = max([Fraction(0)] + list(util.values()))
+            if best > uc:
+                failures.append(f"signal {s}: IC/IR fails exactly by {float((best - uc) / mass):.3g}")
+                worst = max(worst, (best - uc) / mass)
+            if c >= 0:
+                revenue += P[c] * mass
+        return Verification(ok=not failures, failures=tuple(failures), max_violation=float(worst), exact=True,
+                            details={"revenue": revenue})
 
 
 def evaluate_design(dist: ValueDistribution, signal, menu, atol: float = tol.EQUAL) -> DesignEvaluation:
