@@ -237,7 +237,8 @@ def test_hotelling_rejects_asymmetric_prior():
 def test_cli_compete_and_hotelling(tmp_path):
     from infopricing.cli import app
     runner = CliRunner()
-    r = runner.invoke(app, ["compete", "examples/bbm25_example1.toml", "--json", "--grid", "51"])
+    r = runner.invoke(app, ["compete", "examples/bbm25_example1.toml", "--json", "--grid", "51",
+                           "--no-info-grid", "41"])
     assert r.exit_code == 0, r.output
     assert '"max_consumer_surplus": 1.625' in r.output
     fig = tmp_path / "f.png"

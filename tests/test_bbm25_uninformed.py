@@ -73,7 +73,7 @@ def test_example1_no_information_is_an_epsilon_equilibrium():
     welfare sits between what the bounds allow: PS_i >= PS_i-bar = 0.625 up to epsilon
     (Proposition 1) and TS <= TS-bar = 2.875."""
     g = PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
-    o = no_information_outcome(g)
+    o = no_information_outcome(g, grid=41)
     assert 0 < o.deviation_gain < 0.1
     assert o.verify(atol=o.deviation_gain + 1e-9)[0]
     assert not o.verify()[0]

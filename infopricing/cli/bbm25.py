@@ -18,9 +18,9 @@ def register(app) -> None:
 
 def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[game] table."),
             grid: int = typer.Option(401, help="Grid prices per signal in the equilibrium check."),
-            no_info_grid: int = typer.Option(41, "--no-info-grid",
+            no_info_grid: int = typer.Option(81, "--no-info-grid",
                                              help="Even-grid prices of the no-information benchmark's finite game."),
-            refine: int = typer.Option(2, help="Grid refinement rounds of the no-information benchmark."),
+            refine: int = typer.Option(1, help="Refinement rounds per grid level of the no-information benchmark."),
             json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Bertrand competition (BBM25): bounds, the Theorem 1 construction, its equilibrium
     check, and the welfare of no segmentation, complete information and consumer-optimal

@@ -6,7 +6,10 @@ monopoly price. With two producers the pricing game is discretised -- prices on 
 that contains every cost, value, residual and consumer-indifference price together with
 points just below and above each, plus an even grid -- and an equilibrium of the finite
 Bayesian game (each cost a separate agent) is computed: first a pure equilibrium by
-best-response iteration, otherwise Lemke's complementary pivoting. The equilibrium is
+best-response iteration, otherwise Lemke's complementary pivoting, inside a double
+oracle (the game is restricted to a few prices per agent, solved, and every agent's best
+grid response is added until no agent can gain on the grid; the restricted games stay
+small although the grid is fine). The equilibrium is
 then re-checked against *continuous* deviations by the independent checker of
 :mod:`infopricing.competition.equilibrium`; its largest gain is reported as
 ``deviation_gain`` (the equilibrium is an ``epsilon``-equilibrium of the actual game with
@@ -39,6 +42,9 @@ from .equilibrium import (EquilibriumCheck, InformationStructure, PointPrice, ch
 from .game import CompetitionOutcome, PricingGame
 
 __all__ = ["DiscreteMix", "NoInformationOutcome", "no_information_outcome"]
+
+COARSE = 21
+"""Even-grid size of the first (coarsest) level of the no-information solver."""
 
 OFFSET = tol.PRICE_STEP
 """Default distance of the "just below / just above" grid points from each critical price
@@ -93,12 +99,14 @@ class NoInformationOutcome(CompetitionOutcome):
     check : EquilibriumCheck
     method : str
         ``"monopoly"`` (N = 1), ``"pure"`` (pure equilibrium of the grid game found by
-        best-response iteration) or ``"lemke"``.
+        best-response iteration) or ``"lemke"`` (a mixed one by Lemke's algorithm);
+        ``" (oracle stopped)"`` is appended when the double oracle ran out of iterations
+        before the grid game's equilibrium was reached.
     grid_sizes : tuple of int
         Number of grid prices per (producer, cost) agent in the last round.
     rounds : int
-        Solves performed (1 + refinement rounds used); the reported equilibrium is the
-        one with the smallest ``deviation_gain`` among them.
+        Index (1-based) of the reported solve among all solves performed (levels and
+        refinement rounds); it is the one with the smallest ``deviation_gain``.
     game : PricingGame
     """
 
@@ -242,6 +250,88 @@ def _pure_equilibrium(A, B, o1, o2, start, iterations: int = 200):
     return None, None, (k1, k2)
 
 
+def _double_oracle(A, B, o1, o2, start, iterations, max_pivots):
+    """Equilibrium of the grid game by a double oracle over restricted strategy subsets.
+
+    Each round solves the game restricted to the subsets (pure best-response iteration,
+    else Lemke), then adds every agent's best response on the full grid if it beats the
+    agent's current payoff. When nothing is added the restricted equilibrium is an
+    equilibrium of the full grid game.
+
+    References
+    ----------
+    McMahan, Gordon & Blum (2003), "Planning in the presence of cost functions
+    controlled by an adversary" (double oracle).
+    """
+    t1, t2 = o1.size - 1, o2.size - 1
+    subs = [[{0, int(s)} for s in start[0]], [{0, int(s)} for s in start[1]]]
+    scale = max(1.0, float(np.abs(A).max()), float(np.abs(B).max()))
+    method = "pure"
+    for _ in range(iterations):
+        loc = [[np.array(sorted(S)) for S in subs[0]], [np.array(sorted(S)) for S in subs[1]]]
+        idx1 = np.concatenate([o1[a] + loc[0][a] for a in range(t1)])
+        idx2 = np.concatenate([o2[b] + loc[1][b] for b in range(t2)])
+        sA, sB = A[np.ix_(idx1, idx2)], B[np.ix_(idx1, idx2)]
+        so1 = np.r_[0, np.cumsum([l.size for l in loc[0]])]
+        so2 = np.r_[0, np.cumsum([l.size for l in loc[1]])]
+        st = ([int(np.searchsorted(loc[0][a], start[0][a])) for a in range(t1)],
+              [int(np.searchsorted(loc[1][b], start[1][b])) for b in range(t2)])
+        xs, ys, last = _pure_equilibrium(sA, sB, so1, so2, st)
+        method = "pure"
+        if xs is None:
+            # Lemke from several pure starts (path lengths differ widely): the last
+            # best-response profile, everybody at cost, everybody at the top price
+            sizes = ([l.size for l in loc[0]], [l.size for l in loc[1]])
+            starts = [last, ([0] * t1, [0] * t2), ([n - 1 for n in sizes[0]], [n - 1 for n in sizes[1]])]
+            for s0 in starts:
+                xs, ys, status, _ = bayesian_bimatrix_equilibrium(
+                    sA, sB, sizes[0], sizes[1], start=s0, max_pivots=max_pivots)
+                if xs is not None:
+                    break
+            if xs is None:
+                raise SolverError(f"no-information benchmark: Lemke's algorithm stopped "
+                                  f"({status}) on a restricted game of {sA.shape} prices "
+                                  "from every start")
+            method = "lemke"
+        x = np.zeros(A.shape[0])
+        y = np.zeros(A.shape[1])
+        x[idx1] = xs
+        y[idx2] = ys
+        added = False
+        for pay, offs, mix, S in ((A @ y, o1, x, subs[0]), (B.T @ x, o2, y, subs[1])):
+            for a in range(offs.size - 1):
+                blk = pay[offs[a]:offs[a + 1]]
+                cur = float(mix[offs[a]:offs[a + 1]] @ blk)
+                k = int(np.argmax(blk))
+                if blk[k] > cur + tol.PIVOT * scale and k not in S[a]:
+                    S[a].add(k)
+                    added = True
+        if not added:
+            return x, y, method
+    return x, y, method + " (oracle stopped)"
+
+
+def _solve_on_grid(game, even, offset, oracle, max_pivots, extra):
+    """Equilibrium of the two-producer game on one grid (plus ``extra[i][cost]`` prices)."""
+    base = _base_grid(game, even, offset)
+    c1, _ = _agents(game, 0)
+    c2, _ = _agents(game, 1)
+    grids = []
+    for i, cs in ((0, c1), (1, c2)):
+        gl = []
+        for cst in cs:
+            more = np.array(sorted(extra[i].get(float(cst), ())), dtype=float)
+            gl.append(np.unique(np.r_[cst, base[base >= cst - tol.TIE], more]))
+        grids.append(gl)
+    A, B, o1, o2 = _payoff_blocks(game, grids[0], grids[1])
+    # start: each agent just below its optimal price against rivals at cost
+    start = [[int(np.argmin(np.abs(gr - game.optimal_price(i, float(cs[k])) + offset)))
+              for k, gr in enumerate(grids[i])] for i, cs in ((0, c1), (1, c2))]
+    x, y, method = _double_oracle(A, B, o1, o2, start, oracle, max_pivots)
+    strategies = (_laws(x, grids[0], o1, c1), _laws(y, grids[1], o2, c2))
+    return strategies, method, tuple(g.size for g in grids[0] + grids[1])
+
+
 def _monopoly(game: PricingGame):
     laws = {}
     for c in game.producer_costs(0):
@@ -250,9 +340,9 @@ def _monopoly(game: PricingGame):
     return (laws,)
 
 
-def no_information_outcome(game: PricingGame, grid: int = 41, offset: float = OFFSET,
-                           refine: int = 2, check_grid: int = 401,
-                           max_pivots: int | None = None) -> NoInformationOutcome:
+def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OFFSET,
+                           refine: int = 1, check_grid: int = 401, oracle: int = 200,
+                           max_pivots: int | None = 5000) -> NoInformationOutcome:
     """Equilibrium welfare without market segmentation (producers know only the prior).
 
     Parameters
@@ -260,20 +350,27 @@ def no_information_outcome(game: PricingGame, grid: int = 41, offset: float = OF
     game : PricingGame
         One or two producers.
     grid : int
-        Even-grid prices (from the lowest cost to the highest value) added to the
-        critical prices. Ignored for one producer.
+        Finest even grid (prices from the lowest cost to the highest value, added to
+        the critical prices). The solver works coarse to fine: even grids of
+        ``COARSE``, ``2 COARSE - 1``, ... points up to ``grid``; it stops at the first
+        level whose restricted games exhaust Lemke's pivot budget (path lengths grow
+        very fast on fine Bertrand grids) or whose equilibrium is exact, and reports
+        the level with the smallest deviation gain. Ignored for one producer.
     offset : float
         Distance of the points just below / above each critical price.
     refine : int
-        Refinement rounds: while the checker finds a deviation gaining more than
-        ``tol.FEAS``, add each agent's best deviating price (and the points ``offset``
-        around it) to its grid and solve again. The round with the smallest
+        Refinement rounds per level: while the checker finds a deviation gaining more
+        than ``tol.FEAS``, add each agent's best deviating price (and the points
+        ``offset`` around it) to its grid and solve again. The solve with the smallest
         ``deviation_gain`` is reported (a finer grid can select a different
         equilibrium, so the gain need not fall monotonically).
     check_grid : int
         Even-grid deviations of the continuous checker.
+    oracle : int
+        Iterations of the double oracle (each adds every agent's best grid response
+        that beats its current payoff to its strategy subset).
     max_pivots : int, optional
-        Pivot budget of Lemke's algorithm.
+        Pivot budget of Lemke's algorithm on each restricted game.
 
     Returns
     -------
@@ -287,7 +384,7 @@ def no_information_outcome(game: PricingGame, grid: int = 41, offset: float = OF
         For three or more producers (the finite game's equilibrium is then a nonlinear
         problem that this library does not solve).
     SolverError
-        When Lemke's algorithm ends on a ray or exhausts its pivot budget.
+        When Lemke's algorithm fails (ray or pivot budget) already on the coarsest grid.
 
     Notes
     -----
@@ -314,53 +411,39 @@ def no_information_outcome(game: PricingGame, grid: int = 41, offset: float = OF
         strategies = _monopoly(game)
         method, sizes, rounds = "monopoly", (1,) * len(strategies[0]), 1
     else:
-        base = _base_grid(game, grid, offset)
-        c1, _ = _agents(game, 0)
-        c2, _ = _agents(game, 1)
-        grids1 = [base[base >= a - tol.TIE] for a in c1]
-        grids2 = [base[base >= b - tol.TIE] for b in c2]
-        for gl, cs in ((grids1, c1), (grids2, c2)):
-            for k, cst in enumerate(cs):
-                gl[k] = np.unique(np.r_[cst, gl[k]])
-        rounds = 0
-        best = None
-        while True:
-            rounds += 1
-            A, B, o1, o2 = _payoff_blocks(game, grids1, grids2)
-            # start: each agent at its optimal price against rivals at cost
-            start = [[int(np.argmin(np.abs(gr - game.optimal_price(i, float(cs[k])) + offset)))
-                      for k, gr in enumerate(grids)]
-                     for i, (grids, cs) in enumerate(((grids1, c1), (grids2, c2)))]
-            x, y, last = _pure_equilibrium(A, B, o1, o2, start)
-            method = "pure"
-            if x is None:
-                x, y, status, _ = bayesian_bimatrix_equilibrium(
-                    A, B, [g.size for g in grids1], [g.size for g in grids2], start=last,
-                    max_pivots=max_pivots)
-                if x is None:
-                    raise SolverError(f"no-information benchmark: Lemke's algorithm stopped "
-                                      f"({status}) on a grid of {A.shape} prices")
-                method = "lemke"
-            strategies = (_laws(x, grids1, o1, c1), _laws(y, grids2, o2, c2))
-            out = _finish(game, strategies, method, (), rounds, check_grid)
-            if best is None or out.deviation_gain < best[0].deviation_gain:
-                best = (out, tuple(g.size for g in grids1 + grids2))
-            if out.deviation_gain <= tol.FEAS or rounds > refine:
+        # coarse to fine: the even grid doubles from COARSE up to `grid`; a level whose
+        # restricted games exhaust Lemke's pivot budget ends the ladder; the level with
+        # the smallest deviation gain is reported
+        levels = [min(int(grid), COARSE)]
+        while levels[-1] < grid:
+            levels.append(min(2 * levels[-1] - 1, int(grid)))
+        best, rounds, failure = None, 0, None
+        for level in levels:
+            extra = ({}, {})
+            for _ in range(refine + 1):
+                try:
+                    strategies, method, sizes = _solve_on_grid(game, level, offset, oracle,
+                                                                max_pivots, extra)
+                except SolverError as exc:
+                    failure = exc
+                    break
+                rounds += 1
+                out = _finish(game, strategies, method, sizes, rounds, check_grid)
+                if best is None or out.deviation_gain < best.deviation_gain:
+                    best = out
+                if out.deviation_gain <= tol.FEAS:
+                    break
+                # add each agent's most profitable deviation price (and its neighbours)
+                for (i, _sig, cost), (gain, price, _p) in out.check.gains.items():
+                    if gain > tol.FEAS:
+                        extra[i].setdefault(cost, set()).update(
+                            q for q in (price, price - offset, price + offset) if q >= cost - tol.TIE)
+            if failure is not None or (best is not None and best.deviation_gain <= tol.FEAS):
                 break
-            added = False
-            for (i, _sig, cost), (gain, price, _p) in out.check.gains.items():
-                if gain <= tol.FEAS:
-                    continue
-                grids, cs = (grids1, c1) if i == 0 else (grids2, c2)
-                k = int(np.searchsorted(cs, cost))
-                extra = np.array([price, price - offset, price + offset])
-                new = np.unique(np.r_[grids[k], extra[extra >= cost - tol.TIE]])
-                added |= new.size > grids[k].size
-                grids[k] = new
-            if not added:
-                break
-        out, sizes = best
-        strategies, method = out.strategies, out.method
+        if best is None:
+            raise failure
+        strategies, method, sizes = best.strategies, best.method, best.grid_sizes
+        rounds = best.rounds
     return _finish(game, strategies, method, sizes, rounds, check_grid)
 
 
