@@ -82,12 +82,35 @@ def test_example1_no_information_is_an_epsilon_equilibrium():
     assert o.consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus)
 
 
-def test_three_producers_rejected():
-    g = PricingGame([[1.0, 2.0, 3.0]], [0.0, 0.0, 0.0], [1.0])
-    with pytest.raises(ValueError, match="one or two producers"):
-        no_information_outcome(g)
+@pytest.mark.parametrize("costs, seller, price", [([0.0, 0.5, 1.0], 0, 0.5), ([0.0, 0.7, 0.3], 0, 0.3)])
+def test_three_producer_bertrand_pure(costs, seller, price):
+    """N = 3, homogeneous goods with common value 2: the lowest-cost producer sells at the
+    second-lowest cost; PS = that cost minus its own, CS = 2 - second-lowest cost."""
+    o = no_information_outcome(PricingGame([[2.0, 2.0, 2.0]], costs, [1.0]))
+    assert o.method == "pure"
+    law = o.strategies[seller][costs[seller]]
+    assert law.prices[0] == pytest.approx(price, abs=1e-7)
+    ps = np.zeros(3)
+    ps[seller] = price - costs[seller]
+    assert o.producer_surplus == pytest.approx(ps, abs=1e-7)
+    assert o.consumer_surplus == pytest.approx(2 - price, abs=1e-7)
+    assert o.verify()[0]
+
+
+def test_three_producers_differentiated_known_values():
+    """N = 3, values (3, 2, 1) known, costs 0: producer 1's residual is 3 - 2 = 1, rivals
+    at cost: it sells at 1 (up to the offset), PS = (1, 0, 0), CS = 2."""
+    o = no_information_outcome(PricingGame([[3.0, 2.0, 1.0]], [0.0, 0.0, 0.0], [1.0]))
+    assert o.producer_surplus == pytest.approx([1.0, 0.0, 0.0], abs=1e-7)
+    assert o.consumer_surplus == pytest.approx(2.0, abs=1e-7)
+    assert o.verify()[0]
+
+
+def test_bad_arguments():
     with pytest.raises(ValueError, match="grid"):
         no_information_outcome(PricingGame([[1.0, 2.0]], [0.0, 0.0], [1.0]), grid=1)
+    with pytest.raises(TypeError, match="PricingGame"):
+        no_information_outcome([[1.0, 2.0]])
 
 
 def test_lemke_matching_pennies_with_types():

@@ -28,6 +28,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     from ..competition import (alignment_construction, complete_information_outcome,
                                no_information_outcome)
     from ..competition.files import load_game
+    from ..errors import SolverError
 
     with model_errors():
         game = load_game(model)
@@ -36,8 +37,11 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         cons = alignment_construction(game)
         eq = cons.check_equilibrium(grid=grid)
         full = complete_information_outcome(game)
-        none = (no_information_outcome(game, grid=no_info_grid, refine=refine)
-                if game.n_producers <= 2 else None)
+        try:
+            none = no_information_outcome(game, grid=no_info_grid, refine=refine)
+            none_reason = ""
+        except SolverError as exc:
+            none, none_reason = None, str(exc)
     outs = ([] if none is None else [none]) + [full, cons.outcome]
     rows = [[o.label, *o.producer_surplus.tolist(), o.consumer_surplus, o.total_surplus,
              fmt(o.deviation_gain) if o is none else "0 (exact)" if o is full else fmt(eq.max_gain)]
@@ -61,7 +65,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     console.print(f"equilibrium check: {'passed' if eq.ok else 'FAILED'}; largest deviation gain "
                   f"{fmt(eq.max_gain)} over {eq.n_deviations} (signal, price) pairs")
     if none is None:
-        console.print("no-information benchmark: not computed for three or more producers")
+        console.print(f"not computed: {none_reason}")
     else:
         console.print(f"no information: {none.method} equilibrium of the grid game; largest gain "
                       f"from a continuous deviation (epsilon) {fmt(none.deviation_gain)}")

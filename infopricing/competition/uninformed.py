@@ -16,9 +16,12 @@ then re-checked against *continuous* deviations by the independent checker of
 that ``epsilon``). Optional refinement rounds add each agent's most profitable deviation
 price found by the checker to its grid and solve again.
 
+With three or more producers only pure equilibria of the grid game are sought
+(round-robin best responses); when none is reached the function says so.
+
 Selection rule: the equilibrium reported is the first one found from the starting
-profile in which every producer charges its optimal price against rivals at cost
-(``p_i^*(c_i)``); the finite game can have others.
+profile in which every producer charges just below its optimal price against rivals
+at cost (``p_i^*(c_i)``); the finite game can have others.
 
 References
 ----------
@@ -332,6 +335,46 @@ def _solve_on_grid(game, even, offset, oracle, max_pivots, extra):
     return strategies, method, tuple(g.size for g in grids[0] + grids[1])
 
 
+def _pure_best_response(game: PricingGame, grid: int, offset: float, sweeps: int):
+    """Pure equilibrium of the N-producer grid game by round-robin best responses."""
+    n = game.n_producers
+    base = _base_grid(game, grid, offset)
+    agents = [(i, float(a)) for i in range(n) for a in _agents(game, i)[0]]
+    grids = {ag: np.unique(np.r_[ag[1], base[base >= ag[1] - tol.TIE]]) for ag in agents}
+    price = {ag: float(grids[ag][np.argmin(np.abs(grids[ag] - game.optimal_price(ag[0], ag[1])
+                                                  + offset))]) for ag in agents}
+    scale = max(1.0, float(game.values.max()))
+    v, c, mu = game.values, game.costs, game.probabilities
+    for _ in range(sweeps):
+        changed = False
+        for ag in agents:
+            i, a = ag
+            rows = np.flatnonzero((c[:, i] == a) & (mu > 0))
+            P = grids[ag]
+            u_i = v[rows, i][:, None] - P[None, :]
+            others = np.array([[v[r, j] - price[(j, float(c[r, j]))] for j in range(n) if j != i]
+                               for r in rows]).reshape(rows.size, n - 1)
+            ok = others >= -tol.TIE
+            best = np.where(ok, others, -np.inf).max(axis=1)[:, None]
+            ties = ((np.abs(others[:, :, None] - u_i[:, None, :]) <= tol.TIE) & ok[:, :, None]).sum(axis=1)
+            share = np.where(u_i > best + tol.TIE, 1.0,
+                             np.where(np.abs(u_i - best) <= tol.TIE, 1.0 / (1.0 + ties), 0.0))
+            share = share * (u_i >= -tol.TIE)
+            pay = mu[rows] @ ((P[None, :] - a) * share)
+            cur = float(pay[np.argmin(np.abs(P - price[ag]))])
+            k = int(np.argmax(pay))
+            if pay[k] > cur + tol.PIVOT * scale:
+                price[ag] = float(P[k])
+                changed = True
+        if not changed:
+            strategies = tuple({a: DiscreteMix(np.array([price[(i, a)]]), np.array([1.0]))
+                                for (j, a) in agents if j == i} for i in range(n))
+            return strategies, tuple(grids[ag].size for ag in agents)
+    raise SolverError(f"no-information benchmark: best-response iteration reached no pure "
+                      f"equilibrium of the {n}-producer grid game in {sweeps} sweeps (mixed "
+                      "equilibria are computed for two producers only)")
+
+
 def _monopoly(game: PricingGame):
     laws = {}
     for c in game.producer_costs(0):
@@ -380,14 +423,16 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
 
     Raises
     ------
-    ValueError
-        For three or more producers (the finite game's equilibrium is then a nonlinear
-        problem that this library does not solve).
     SolverError
         When Lemke's algorithm fails (ray or pivot budget) already on the coarsest grid.
 
     Notes
     -----
+    With three or more producers only *pure* equilibria of the grid game are sought,
+    by round-robin best-response iteration (at most ``oracle`` sweeps); a
+    :class:`SolverError` says when none was reached (mixed equilibria of games with more
+    than two players are not computed by this library).
+
     With one producer each cost type charges its lowest optimal uniform price
     ``argmax (p - c) P(v >= p | c)`` (consumer ties resolved by buying, as in the
     model); this is an exact equilibrium.
@@ -405,8 +450,8 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
         raise ValueError(f"offset must be a finite number > {tol.TIE:g}, got {offset!r}")
     n = game.n_producers
     if n > 2:
-        raise ValueError(f"the no-information benchmark is computed for one or two producers; "
-                         f"got {n}")
+        strategies, sizes = _pure_best_response(game, grid, offset, oracle)
+        return _finish(game, strategies, "pure", sizes, 1, check_grid)
     if n == 1:
         strategies = _monopoly(game)
         method, sizes, rounds = "monopoly", (1,) * len(strategies[0]), 1
