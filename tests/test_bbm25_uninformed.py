@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from infopricing import PricingGame, no_information_outcome
+from infopricing import PricingGame, no_information_outcome, producer_surplus_bounds
 from infopricing.competition._lemke import bayesian_bimatrix_equilibrium
 
 
@@ -144,14 +144,17 @@ def duopolies(draw):
 @given(duopolies())
 def test_no_information_check_within_reported_epsilon(g):
     """Property: the equilibrium passes the independent deviation check within its
-    reported epsilon; surplus adds up and never exceeds TS-bar; each producer earns at
-    least 0 (it can always price at cost)."""
+    reported epsilon; surplus adds up and never exceeds TS-bar; Proposition 1 up to
+    epsilon: each producer earns at least PS_i-bar - epsilon (pricing just below
+    p_i*(c_i) earns at least the bound against rivals who never price below cost, and the
+    epsilon is per unit of each cost's probability)."""
     o = no_information_outcome(g, grid=21)
     ok, fails = o.verify(atol=o.deviation_gain + 1e-9)
     assert ok, fails
     assert o.total_surplus <= g.efficient_surplus + 1e-9
     assert o.consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus, abs=1e-9)
     assert np.all(o.producer_surplus >= -1e-9)
+    assert np.all(o.producer_surplus >= producer_surplus_bounds(g) - o.deviation_gain - 1e-7)
 
 
 def test_cli_compete_welfare_table_has_three_benchmarks(tmp_path):
