@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.progress import Progress
 
-from .common import console, fmt, model_errors, print_json, table
+from .common import console, err_console, fmt, model_errors, print_json, table
 
 
 def register(app) -> None:
@@ -38,7 +39,11 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         eq = cons.check_equilibrium(grid=grid)
         full = complete_information_outcome(game)
         try:
-            none = no_information_outcome(game, grid=no_info_grid, refine=refine)
+            with Progress(console=err_console, transient=True) as prog:
+                task = prog.add_task("no-information benchmark (grid levels)", total=None)
+                none = no_information_outcome(
+                    game, grid=no_info_grid, refine=refine,
+                    progress=lambda i, n: prog.update(task, completed=i, total=n))
             none_reason = ""
         except SolverError as exc:
             none, none_reason = None, str(exc)

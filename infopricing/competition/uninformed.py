@@ -385,7 +385,7 @@ def _monopoly(game: PricingGame):
 
 def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OFFSET,
                            refine: int = 1, check_grid: int = 401, oracle: int = 200,
-                           max_pivots: int | None = 5000) -> NoInformationOutcome:
+                           max_pivots: int | None = 5000, progress=None) -> NoInformationOutcome:
     """Equilibrium welfare without market segmentation (producers know only the prior).
 
     Parameters
@@ -414,6 +414,8 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
         that beats its current payoff to its strategy subset).
     max_pivots : int, optional
         Pivot budget of Lemke's algorithm on each restricted game.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each grid level (two producers).
 
     Returns
     -------
@@ -463,7 +465,7 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
         while levels[-1] < grid:
             levels.append(min(2 * levels[-1] - 1, int(grid)))
         best, rounds, failure = None, 0, None
-        for level in levels:
+        for done, level in enumerate(levels, start=1):
             extra = ({}, {})
             for _ in range(refine + 1):
                 try:
@@ -483,6 +485,8 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
                     if gain > tol.FEAS:
                         extra[i].setdefault(cost, set()).update(
                             q for q in (price, price - offset, price + offset) if q >= cost - tol.TIE)
+            if progress is not None:
+                progress(done, len(levels))
             if failure is not None or (best is not None and best.deviation_gain <= tol.FEAS):
                 break
         if best is None:
