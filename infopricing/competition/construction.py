@@ -17,7 +17,7 @@ public segment in which everybody prices at cost and nobody sells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,8 +25,7 @@ from .. import tolerances as tol
 from ..model._validate import frozen
 from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
                           check_equilibrium, evaluate_outcome)
-from .game import (CompetitionOutcome, PricingGame, optimal_prices_against_cost,
-                   producer_surplus_bounds)
+from .game import CompetitionOutcome, PricingGame, producer_surplus_bounds
 
 __all__ = ["Segment", "AlignmentConstruction", "alignment_construction"]
 

@@ -32,7 +32,7 @@ tie-breaking).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,7 +40,7 @@ from .. import tolerances as tol
 from ..errors import SolverError
 from ..model._validate import frozen
 from ._lemke import bayesian_bimatrix_equilibrium
-from .equilibrium import (EquilibriumCheck, InformationStructure, PointPrice, check_equilibrium,
+from .equilibrium import (EquilibriumCheck, InformationStructure, check_equilibrium,
                           evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame
 
