@@ -26,9 +26,10 @@ SELECTIONS = ("efficient", "consumer", "adverse")
 #: number of types from which the revenue stage uses interior point + crossover
 IPM_THRESHOLD = 60
 
-#: ``method="auto"`` uses lazy IC generation (:mod:`.large`) above this many types
-#: (measured crossover, see benchmarks/bench_menu_large.py); the full LP at or below it.
-LAZY_THRESHOLD = 60
+#: ``method="auto"`` uses lazy IC generation (:mod:`.large`) above this many types; the
+#: full LP at or below it. Measured crossover on a 2-core machine (benchmarks/README.md):
+#: full/lazy time 0.5-0.9 at n=8-16, 1.1-1.4 at n=24, 1.2-1.7 at n=32, 2-5 at n=48-96.
+LAZY_THRESHOLD = 24
 
 _SELECTION_DOC = """
 Selection rules (each optimises market-free objectives over the optimal face, in order):
