@@ -7,7 +7,6 @@ from functools import cached_property
 
 import numpy as np
 
-from .. import tolerances as tol
 from ..model._validate import frozen, labels, probability_vector, real_array
 
 

@@ -31,7 +31,7 @@ of the optimum by up to 3.6% of revenue (0 on most two-product instances).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -40,7 +40,7 @@ from .. import tolerances as tol
 from ..lp import Status, solve_lp
 from ..lp.bilinear import global_solver_available, solve_bilinear
 from ..screening import Verification
-from .design import DesignEvaluation, Menu, evaluate_design
+from .design import DesignEvaluation, evaluate_design
 from .distribution import ValueDistribution, _check_dist, optimal_welfare
 from .fixed import optimal_information, optimal_prices_for_signal
 from .signals import Signal, coarse_horizontal_disclosure, horizontal_disclosure

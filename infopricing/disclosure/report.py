@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import ModelFileError
 from ..io import read_model_file
 from .catalog import CATALOG
