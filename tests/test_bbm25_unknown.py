@@ -87,3 +87,22 @@ def test_unknown_values_bad_inputs():
         consumer_optimal_unknown_values(PricingGame([[1.0, 2.0]], [0.0, 0.0], [1.0]))
     with pytest.raises(ValueError, match="common knowledge"):
         consumer_optimal_unknown_values(homogeneous([0.0, 4.0], [[1.0], [1.0]], [0.5, 0.5]))
+
+
+def test_monopoly_lp_matches_shared_mpc_scan():
+    """Cross-check with the information package's convex-order LP (different code): the
+    epigraph LP min_G max_p p G(v' >= p) equals min over grid prices q of
+    min_G q G(v' >= q) subject to q being an optimal price under G (mpc_optimize with
+    price_optimality_constraints), on the same grid (Roesler & Szentes 2017; BBM25
+    Section III.B, N = 1)."""
+    from infopricing.information import mpc_optimize, price_optimality_constraints
+
+    y = np.linspace(0.0, 1.0, 41)
+    ours = consumer_optimal_homogeneous([0.0, 1.0], [0.5, 0.5], [0.0], grid=y)
+    best = np.inf
+    for q in y[1:]:
+        res = mpc_optimize(([0.0, 1.0], [0.5, 0.5]), q * (y >= q), grid=y, sense="min",
+                           constraints=[price_optimality_constraints(y, q, 0.0)])
+        if res.status.name == "OPTIMAL":
+            best = min(best, res.value)
+    assert ours.producer_surplus == pytest.approx(best, abs=1e-9)
