@@ -261,6 +261,11 @@ def _register_all():
         "Uninformed producers: total surplus ~ 0.57 (at the printed price 0.05)", 0.57,
         lambda: _ex4_az_at_paper_price().total_surplus, 0.01))
     register(Claim(
+        "BBM25-ex4-az-equilibrium", P, "Section III.C, Example 4 (Armstrong & Zhou)",
+        "The uninformed-producers outcome is a symmetric pure equilibrium: no deviation to "
+        "any price gains more than the feasibility tolerance (exact piecewise check after "
+        "constraint generation)", True, lambda: bool(_ex4_az().verify()[0])))
+    register(Claim(
         "BBM25-ex4-az-below-bbm", P, "Section III.C, Example 4",
         "TS, PS and CS are all lower with uninformed producers than at the BBM25 optimum",
         True, lambda: bool(_ex4_az().total_surplus < _ex4_opt().total_surplus
