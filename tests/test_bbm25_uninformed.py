@@ -175,3 +175,46 @@ def test_cli_compete_welfare_table_has_three_benchmarks(tmp_path):
     assert outs["complete information"]["consumer_surplus"] == pytest.approx(1.5)
     r = CliRunner().invoke(app, ["compete", str(f)])
     assert r.exit_code == 0 and "no information" in r.output
+
+
+def _regret(A, B, b1, b2, x, y):
+    """Largest gain of any type from a pure deviation (equilibrium certificate)."""
+    worst = 0.0
+    for M, mix, other, blocks in ((A, x, y, b1), (B.T, y, x, b2)):
+        pay = M @ other
+        start = 0
+        for b in blocks:
+            blk = slice(start, start + b)
+            assert mix[blk].sum() == pytest.approx(1.0) and np.all(mix[blk] >= -1e-12)
+            worst = max(worst, pay[blk].max() - mix[blk] @ pay[blk])
+            start += b
+    return worst
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_lemke_random_bayesian_games_are_equilibria(data):
+    """Lemke's answer on random integer Bayesian games (1-2 types per player, 1-4
+    strategies per type, degenerate ties common) satisfies the best-response conditions."""
+    b1 = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=2))
+    b2 = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=2))
+    k1, k2 = sum(b1), sum(b2)
+    A = np.array(data.draw(st.lists(st.integers(-3, 3), min_size=k1 * k2, max_size=k1 * k2)),
+                 float).reshape(k1, k2)
+    B = np.array(data.draw(st.lists(st.integers(-3, 3), min_size=k1 * k2, max_size=k1 * k2)),
+                 float).reshape(k1, k2)
+    x, y, status, _ = bayesian_bimatrix_equilibrium(A, B, b1, b2)
+    assert status == "solved"
+    assert _regret(A, B, b1, b2, x, y) <= 1e-9
+
+
+def test_lemke_bertrand_grid_certificate():
+    """A degenerate Bertrand grid game (costs 0 and 0.5, common value 2, 11 prices) solved
+    on the whole grid: the best-response conditions hold exactly."""
+    g = np.linspace(0, 2, 11)
+    A = np.array([[p * (1.0 if p < q else 0.5 if p == q else 0.0) for q in g] for p in g])
+    B = np.array([[(q - 0.5) * (1.0 if q < p else 0.5 if p == q else 0.0) * (q >= 0.5) for q in g]
+                  for p in g])
+    x, y, status, _ = bayesian_bimatrix_equilibrium(A, B, [11], [11])
+    assert status == "solved"
+    assert _regret(A, B, [11], [11], x, y) <= 1e-9
