@@ -106,3 +106,26 @@ def test_monopoly_lp_matches_shared_mpc_scan():
         if res.status.name == "OPTIMAL":
             best = min(best, res.value)
     assert ours.producer_surplus == pytest.approx(best, abs=1e-9)
+
+
+def test_proposition2_interim_alignment_with_random_costs():
+    """BBM25 Proposition 2 with random costs: for a consumer signal, the garbling keeps
+    each cost vector, and Theorem 1 applied to mu' attains PS_i(mu') and TS-bar(mu')
+    (efficient for mu'), passing the deviation check. Interim values by hand: signal 0
+    pools profiles (4,1) and (1,4) at cost (0,1) into (2.5, 2.5)."""
+    from infopricing.competition import alignment_construction, interim_bounds, value_garbling
+
+    g = PricingGame([[4.0, 1.0], [1.0, 4.0], [3.0, 3.0], [2.0, 0.0]],
+                    [[0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], [0.3, 0.3, 0.2, 0.2])
+    signal = np.array([[1.0, 0.0], [1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
+    vg = value_garbling(g, signal)
+    assert vg.verify()[0]
+    pooled = [row for row in range(vg.interim.n_profiles)
+              if vg.interim.costs[row].tolist() == [0.0, 1.0] and vg.interim.values[row, 0] == 2.5]
+    assert len(pooled) == 1 and vg.interim.values[pooled[0]].tolist() == [2.5, 2.5]
+    ib = interim_bounds(vg)
+    a = alignment_construction(vg.interim)
+    assert a.producer_surplus == pytest.approx(ib["producer_surplus"], abs=1e-9)
+    assert a.total_surplus == pytest.approx(ib["total_surplus"], abs=1e-9)
+    assert a.consumer_surplus == pytest.approx(ib["consumer_surplus"], abs=1e-9)
+    assert a.verify()[0]
