@@ -218,3 +218,19 @@ def test_lemke_bertrand_grid_certificate():
     x, y, status, _ = bayesian_bimatrix_equilibrium(A, B, [11], [11])
     assert status == "solved"
     assert _regret(A, B, [11], [11], x, y) <= 1e-9
+
+
+def test_bertrand_example_file_no_information():
+    """examples/bbm25_bertrand.toml: A (cost 0) against B (cost 0.5 or 1.5), common value 2.
+    Proposition 1 up to epsilon: PS_A >= PS_A-bar - epsilon, where PS_A-bar =
+    max(0.5 * 1 [price 0.5, always sells], 1.5 * 0.5 [price 1.5, sells when c_B = 1.5])
+    = 0.75; and total surplus at most TS-bar = 2."""
+    from pathlib import Path
+
+    from infopricing.competition.files import load_game
+    g = load_game(Path(__file__).resolve().parents[1] / "examples" / "bbm25_bertrand.toml")
+    o = no_information_outcome(g, grid=41)
+    assert producer_surplus_bounds(g) == pytest.approx([0.75, 0.0])
+    assert o.producer_surplus[0] >= 0.75 - o.deviation_gain - 1e-7
+    assert o.total_surplus <= 2.0 + 1e-9
+    assert o.verify(atol=o.deviation_gain + 1e-9)[0]
