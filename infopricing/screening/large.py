@@ -47,7 +47,7 @@ _CHUNK_ELEMENTS = 4_000_000
 # Long warm-started sequences of re-solves can end "optimal" in HiGHS's scaled space with
 # unscaled dual infeasibilities above tolerances.FEAS; solving to tighter internal
 # tolerances keeps the unscaled answer within FEAS (an inaccurate answer is an error).
-_HIGHS_OPTIONS = {"dual_feasibility_tolerance": tol.FEAS / 100,
+_HIGHS_OPTIONS = {"simplex_scale_strategy": 0, "dual_feasibility_tolerance": tol.FEAS / 100,
                   "primal_feasibility_tolerance": tol.FEAS / 100}  # entries of V @ X.T computed at a time
 
 
