@@ -132,3 +132,27 @@ def test_method_name_validated():
     env, f = _instance(1, 4, 2)
     with pytest.raises(ValueError, match="method"):
         optimal_mechanism(env, f, method="fast")
+
+
+def test_warm_start_from_a_neighbouring_market_same_answer_fewer_rounds():
+    """The binding pattern of a nearby market's menu as starting rows: same menu, and no
+    more rounds than the cold start."""
+    env, f = _instance(21, 120, 3)
+    first = solve_menu_lazy(env, f)
+    g = 0.98 * f + 0.02 * np.random.default_rng(1).dirichlet(np.ones(120))
+    cold = solve_menu_lazy(env, g)
+    warm = solve_menu_lazy(env, g, warm_start=first.mechanism)
+    np.testing.assert_allclose(warm.mechanism.allocation, cold.mechanism.allocation, atol=1e-7)
+    np.testing.assert_allclose(warm.mechanism.payments, cold.mechanism.payments, atol=1e-7)
+    assert warm.stats.stage_rounds[0] <= cold.stats.stage_rounds[0]
+    assert warm.stats.initial_ic_rows > cold.stats.initial_ic_rows
+    with pytest.raises(ValueError, match="warm_start"):
+        solve_menu_lazy(env, g, warm_start="no")
+
+
+def test_binding_pairs_match_the_dense_binding_graph():
+    env, f = _instance(4, 30, 3)
+    m = optimal_mechanism(env, f, method="full")
+    T, S = large.binding_pairs(env.values, m.allocation, m.utilities)
+    dense = set(zip(*np.nonzero(m.binding.ic)))
+    assert set(zip(T.tolist(), S.tolist())) == {(int(t), int(s)) for t, s in dense}

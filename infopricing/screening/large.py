@@ -156,6 +156,24 @@ def ic_violations(values: np.ndarray, x: np.ndarray, u: np.ndarray, per_type: in
     return np.concatenate(Ts), np.concatenate(Ss), np.concatenate(Ws), max(worst, 0.0)
 
 
+def binding_pairs(values: np.ndarray, x: np.ndarray, u: np.ndarray,
+                  atol: float = tol.BINDING) -> tuple[np.ndarray, np.ndarray]:
+    """IC pairs (t, s) whose constraint binds (slack at most ``atol``) at (x, u), chunked."""
+    V = np.asarray(values, dtype=float)
+    n = V.shape[0]
+    p = np.einsum("tk,tk->t", V, x) - u
+    rows = max(1, _CHUNK_ELEMENTS // max(n, 1))
+    Ts, Ss = [], []
+    for a in range(0, n, rows):
+        b = min(n, a + rows)
+        W = V[a:b] @ x.T - p[None, :] - u[a:b, None]  # -(slack)
+        W[np.arange(b - a), np.arange(a, b)] = -np.inf
+        t, s_ = np.nonzero(W >= -atol)
+        Ts.append(t + a)
+        Ss.append(s_)
+    return np.concatenate(Ts), np.concatenate(Ss)
+
+
 def full_row_index(n: int, T: np.ndarray, S: np.ndarray) -> np.ndarray:
     """Row of IC pair (t, s) in the full LP of :func:`.lp_build.build_menu_lp`."""
     return n + T * (n - 1) + np.where(S < T, S, S - 1)
@@ -164,11 +182,14 @@ def full_row_index(n: int, T: np.ndarray, S: np.ndarray) -> np.ndarray:
 class _LazyMenuLP:
     """The menu LP with a growing set of IC rows (private)."""
 
-    def __init__(self, values, f, neighbours, method):
+    def __init__(self, values, f, neighbours, method, extra=None):
         self.V = values
         n, k = values.shape
         self.n, self.k = n, k
         T, S = starting_pairs(values, neighbours)
+        if extra is not None and extra[0].size:
+            key = np.unique(np.concatenate([T * n + S, extra[0] * n + extra[1]]))
+            T, S = key // n, key % n
         self.in_lp = np.zeros((n, n), dtype=bool)
         self.in_lp[T, S] = True
         self.T, self.S = [T], [S]
@@ -257,7 +278,7 @@ class LazyMenuResult:
 def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                     dual_tol: float = tol.DUAL, neighbours: int = 4, per_type: int = 2,
                     max_add: int | None = None, cut: float = tol.LAZY_CUT,
-                    lp_method: str = "simplex", progress=None) -> LazyMenuResult:
+                    lp_method: str = "simplex", warm_start=None, progress=None) -> LazyMenuResult:
     """Optimal menu by lazy IC constraint generation (same answer as the full LP).
 
     Parameters
@@ -282,6 +303,10 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         previous basis after rows are added; ``"ipm"`` re-solves each round by interior
         point with crossover (a basis at the end). The selection stages always re-solve
         warm by simplex.
+    warm_start : Mechanism, optional
+        A mechanism of the same environment (typically the optimal menu of a neighbouring
+        market): its binding IC pairs join the starting set. Only the starting rows
+        change, never the answer.
     progress : callable, optional
         Called as ``progress(stage_name, rounds, ic_rows)`` after each stage.
 
@@ -309,8 +334,13 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         raise ValueError(f"max_add must be at least 1, got {max_add!r}")
     if lp_method not in ("simplex", "ipm"):
         raise ValueError(f"lp_method must be 'simplex' or 'ipm', got {lp_method!r}")
+    extra = None
+    if warm_start is not None:
+        if not isinstance(warm_start, Mechanism) or warm_start.env != env:
+            raise ValueError("warm_start must be a Mechanism of the same environment")
+        extra = binding_pairs(env.values, warm_start.allocation, warm_start.utilities)
     t0 = time.perf_counter()
-    L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method)
+    L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method, extra)
     res, r = L.solve_lazily(per_type, max_add, cut, "menu LP")
     if lp_method != "simplex":
         L.lp.set_method("simplex")
