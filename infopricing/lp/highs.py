@@ -167,6 +167,10 @@ class LinearProgram:
         re-solve after an interior-point solve starts from the crossover basis."""
         self._h.setOptionValue("solver", method)
 
+    def set_option(self, name: str, value) -> None:
+        """Set one HiGHS option for later solves (a tolerance, a scaling strategy...)."""
+        self._h.setOptionValue(name, value)
+
     def set_objective(self, c, sense=None):
         c = np.asarray(c, dtype=float).ravel()
         idx = np.arange(c.size, dtype=np.int32)
