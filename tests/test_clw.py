@@ -353,3 +353,28 @@ def test_exact_verification_example1():
     assert eff.verify(exact=True).details["revenue"] == Fraction(22, 5)
     bad = dataclasses.replace(ev, menu=Menu.pricing([9.0, 4.001]))
     assert not bad.verify(exact=True).ok
+
+
+def test_proposition2_fails_with_three_products():
+    """CLW Proposition 2 / Lemma 3 (Appendix A.5) with three products: a Markov chain with
+    negative links is log-submodular (checked pair by pair here, independently of the
+    library's enumeration) and generic, yet E[v3 | i*=3] = 4 + 2*0.9*0.1 = 4.18 <
+    E[v3 | i*=1] = 4 + 0.1**2 + 0.9**2 = 4.82, so Lemma 1's condition fails; OPT-Wel =
+    0.5*6 + 0.5*4.18 = 5.09."""
+    from infopricing.disclosure.catalog import negatively_affiliated_three_products
+
+    d = negatively_affiliated_three_products()
+    tab = {tuple(v): p for v, p in zip(d.values.tolist(), d.probabilities)}
+    for v in tab:
+        for w in tab:
+            lo = tuple(map(min, v, w))
+            hi = tuple(map(max, v, w))
+            assert tab[v] * tab[w] >= tab[lo] * tab[hi] - 1e-15
+    assert is_negatively_affiliated(d) and is_generic(d)
+    fe = full_extraction(d)
+    assert not fe.condition
+    assert fe.violations[0] == (2, 0, pytest.approx(4.18), pytest.approx(4.82))
+    assert optimal_welfare(d) == pytest.approx(5.09)
+    if global_solver_available():
+        pr = optimal_pricing(d, method="global")
+        assert pr.proven_optimal and pr.upper_bound < 5.09 - 0.1

@@ -17,7 +17,7 @@ from ..disclosure import (Menu, Signal, evaluate_design, full_extraction, highes
                           optimal_prices_for_signal, optimal_welfare, two_product_mechanisms, uniform_pricing)
 from ..disclosure.alternative import additive_prior_mean_pricing, bundle_everything_no_information
 from ..disclosure.catalog import (clw_b1, clw_b2, clw_example1, clw_example2, clw_example3, clw_example4,
-                                  clw_lemma2, equal_revenue)
+                                  clw_lemma2, equal_revenue, negatively_affiliated_three_products)
 from ..errors import SolverError
 from .registry import Claim, register
 
@@ -303,3 +303,31 @@ def _prop1():
 register(Claim("CLW-prop1-examples", P, "Proposition 1 (proof, Appendix A.4)",
                "Rev(M1) + Rev(M2) + Rev(M3) >= 2 OPT-Wel on the two-product examples (1, 4, B.2, Lemma 2)",
                (True,) * 4, _prop1))
+
+
+# -- Proposition 2 / Lemma 3 with three products ----------------------------------------
+
+
+def _prop2_three():
+    from ..disclosure import is_generic, is_negatively_affiliated
+
+    d = negatively_affiliated_three_products()
+    fe = full_extraction(d)
+    pr = _proven(optimal_pricing(d, method="global"))
+    return (is_negatively_affiliated(d), is_generic(d), fe.condition,
+            pr.upper_bound >= optimal_welfare(d) - 1e-6)
+
+
+register(Claim("CLW-prop2-three-products", P, "Section 5.2, Proposition 2 / Lemma 3 (Appendix A.5)",
+               "Negatively affiliated F => E[v_i | i*=i] >= E[v_i | i*=i'] and a pricing mechanism with horizontal "
+               "disclosure extracts OPT-Wel (checked on a generic, log-submodular three-product distribution: "
+               "(negatively affiliated, generic, Lemma 1 condition, some pricing mechanism extracts OPT-Wel))",
+               (True, True, True, True), _prop2_three,
+               discrepancy=("False for three products: for the Markov chain v1 -> v2 -> v3 with negative links "
+                            "(catalog.negatively_affiliated_three_products) the pmf is log-submodular, yet v1 and v3 "
+                            "are positively dependent through v2, so E[v3 | i*=3] = 4.18 < E[v3 | i*=1] = 4.82; the "
+                            "distribution is generic, so by Proposition 5 no horizontal-disclosure pricing extracts "
+                            "OPT-Wel = 5.09, and the proven best pricing revenue (any information) is below it. "
+                            "Lemma 3's last step (summing the two-product inequality over v_-(i,i')) mixes slices "
+                            "with different weights; Corollary 1 (two products) is unaffected"),
+               corrected_value=(True, True, False, False)))

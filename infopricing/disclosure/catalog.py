@@ -84,6 +84,28 @@ def equal_revenue(H: float, points: int) -> ValueDistribution:
     return ValueDistribution(x[:, None], p, normalize=True)
 
 
+def negatively_affiliated_three_products() -> ValueDistribution:
+    """A negatively affiliated, generic three-product distribution where Lemma 1 fails.
+
+    A Markov chain ``v1 -> v2 -> v3`` on ``{1,6} x {2,3} x {4,5}`` with negative links:
+    ``Pr[v1 = 6] = 1/2``, ``Pr[v2 = 3 | v1 = 1] = Pr[v2 = 2 | v1 = 6] = 0.9``,
+    ``Pr[v3 = 5 | v2 = 2] = Pr[v3 = 4 | v2 = 3] = 0.9``. Each link's log-probability has
+    a negative cross difference, so the pmf is log-submodular (CLW Definition 3), but v1 and
+    v3 are *positively* dependent through v2: product 1 is best exactly when v1 = 6, and
+    ``E[v3 | i* = 3] = 4 + 2(0.9)(0.1) = 4.18 < E[v3 | i* = 1] = 4 + 0.1^2 + 0.9^2 = 4.82``.
+    (Not in the paper: found by this library's search; see the claim CLW-prop2-three-products.)
+    """
+    p2 = {1: {2: 0.1, 3: 0.9}, 6: {2: 0.9, 3: 0.1}}
+    p3 = {2: {4: 0.1, 5: 0.9}, 3: {4: 0.9, 5: 0.1}}
+    vals, probs = [], []
+    for v1 in (1, 6):
+        for v2 in (2, 3):
+            for v3 in (4, 5):
+                vals.append([v1, v2, v3])
+                probs.append(0.5 * p2[v1][v2] * p3[v2][v3])
+    return ValueDistribution(vals, probs)
+
+
 CATALOG = {
     "example1": clw_example1,
     "example2": clw_example2,
