@@ -146,15 +146,17 @@ class FullExtraction:
     def verify(self, atol: float = tol.FEAS) -> Verification:
         """The design verifies; Lemma 1: condition => revenue = OPT-Wel; Lemma 3 /
         Lemma 4: exchangeability => condition (with symmetric tie-breaking, or no ties);
-        Lemma 3: negative affiliation => condition (checked when there are no ties, where
-        the tie rule cannot matter)."""
+        Lemma 3: negative affiliation => condition, checked for two products only (Corollary
+        1, no ties): for three or more products Lemma 3 is false (see
+        :func:`~infopricing.disclosure.catalog.negatively_affiliated_three_products`)."""
         v = self.evaluation.verify(atol)
         fails = list(v.failures)
         if self.condition and not self.extracts_full_surplus:
             fails.append("Lemma 1 condition holds but the revenue is below OPT-Wel")
         if self.exchangeable and (self.ties == "uniform" or self.generic) and not self.condition:
             fails.append("exchangeable but the Lemma 1 condition fails (Lemma 4)")
-        if self.negatively_affiliated and self.generic and not self.condition:
+        two = self.evaluation.dist.n_products == 2
+        if two and self.negatively_affiliated and self.generic and not self.condition:
             fails.append("negatively affiliated but the Lemma 1 condition fails (Lemma 3)")
         return Verification(ok=not fails, failures=tuple(fails), max_violation=v.max_violation)
 
