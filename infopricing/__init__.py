@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 
 from .lp import Status
 from .model import *  # noqa: F401,F403
+from .verify import *  # noqa: F401,F403
 from .screening import *  # noqa: F401,F403
 from .segmentation import *  # noqa: F401,F403
 from .information import *  # noqa: F401,F403

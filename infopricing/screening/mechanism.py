@@ -11,33 +11,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..lp import Status
 from ..model import Environment, Market
-
-
-@dataclass(frozen=True)
-class Verification:
-    """Outcome of re-checking a result independently of the solver.
-
-    Attributes
-    ----------
-    ok : bool
-    failures : tuple of str      human-readable description of each failed check
-    max_violation : float        largest constraint violation found (0 when none)
-    exact : bool                 whether the check was done in rational arithmetic
-    details : dict               extra data (e.g. the exact allocation and payments)
-    """
-
-    ok: bool
-    failures: tuple[str, ...] = ()
-    max_violation: float = 0.0
-    exact: bool = False
-    details: dict = field(default_factory=dict, repr=False)
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    def as_dict(self) -> dict:
-        return {"ok": self.ok, "failures": list(self.failures),
-                "max_violation": self.max_violation, "exact": self.exact}
+from ..verify import Verification
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,6 @@
-"""(filled in by its issue)"""
+"""Independent checkers: the one verification report every ``verify()`` returns, and an
+accumulator of named, toleranced checks (see DESIGN.md, "verify/")."""
 
-__all__: list[str] = []
+from .report import Checker, Verification
+
+__all__ = ["Verification", "Checker"]
