@@ -4,7 +4,7 @@ Public: :class:`Prior`, :func:`monopoly_outcome`, :func:`persuade`,
 :func:`mpc_optimize`, :func:`buyer_optimal_learning` and their result types.
 """
 
-from ._check import CheckReport
+from ._check import CheckReport  # the same class as infopricing.verify.Verification
 from .prior import Prior, as_prior
 from .monopoly import MonopolyOutcome, monopoly_outcome
 from .mpc import (MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize,

@@ -1,0 +1,92 @@
+"""The shared verification report (infopricing.verify): one type for every verify()."""
+
+import doctest
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import infopricing
+from infopricing import verify as verify_pkg
+from infopricing.verify import Checker, Verification
+
+
+def test_one_type_everywhere():
+    """screening's and information's names are the same class as infopricing.verify's."""
+    from infopricing.information import CheckReport
+    from infopricing.information._check import _Checker
+    from infopricing.screening import Verification as ScreeningVerification
+    from infopricing.screening.mechanism import Verification as MechanismVerification
+
+    assert ScreeningVerification is Verification
+    assert MechanismVerification is Verification
+    assert CheckReport is Verification
+    assert _Checker is Checker
+    assert infopricing.Verification is Verification and infopricing.Checker is Checker
+
+
+def test_truthiness_and_dict():
+    good = Verification(ok=True)
+    bad = Verification(ok=False, failures=("IR: type 1",), max_violation=0.5, exact=True,
+                        checks=("IC", "IR"), details={"x": 1})
+    assert good and not bad
+    assert bad.as_dict() == {"ok": False, "failures": ["IR: type 1"], "max_violation": 0.5,
+                             "exact": True, "checks": ["IC", "IR"]}
+    json.dumps(bad.as_dict())                       # JSON-ready (details left out)
+    with pytest.raises(AttributeError):
+        bad.ok = True                               # frozen
+
+
+def test_checker_pass_fail_and_format():
+    ck = Checker()
+    assert ck.check("sum", 1e-12, 1e-9)
+    assert ck.check("slack", -3.0, 1e-9)            # negative violation = slack, counts 0
+    assert not ck.check("IR", 0.25, 1e-7, "type 2")
+    ck.fail("support", "price below cost")
+    assert ck.require("public", True, "unused")
+    assert not ck.require("labels", False, "mismatch")
+    rep = ck.report()
+    assert not rep.ok
+    assert rep.failures == ("IR: violation 0.25 > 1e-07 (type 2)", "support: price below cost",
+                            "labels: mismatch")
+    assert rep.max_violation == 0.25
+    assert rep.checks == ("sum", "slack", "IR", "support", "public", "labels")
+    assert rep.exact is False and rep.details == {}
+
+
+def test_checker_nan_fails_but_does_not_poison_max():
+    ck = Checker()
+    assert not ck.check("nan", float("nan"), 1.0)
+    assert ck.check("tiny", 1e-3, 1.0)
+    rep = ck.report(exact=True, details={"n": 3})
+    assert not rep.ok and rep.max_violation == 1e-3 and not math.isnan(rep.max_violation)
+    assert rep.exact is True and rep.details == {"n": 3}
+
+
+def test_checker_tolerance_boundary_is_inclusive():
+    """A violation equal to the tolerance passes (the tolerance is the largest allowed)."""
+    ck = Checker()
+    assert ck.check("edge", 1e-7, 1e-7)
+    assert not ck.check("over", np.nextafter(1e-7, 1.0), 1e-7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(-10, 10), st.floats(0, 5)), max_size=12))
+def test_checker_report_matches_its_checks(items):
+    """ok iff every violation is within its tolerance; max_violation is the largest
+    clamped violation; one failure line per failed check, names kept in order."""
+    ck = Checker()
+    for j, (v, a) in enumerate(items):
+        ck.check(f"c{j}", v, a)
+    rep = ck.report()
+    assert rep.ok == all(v <= a for v, a in items)
+    assert len(rep.failures) == sum(v > a for v, a in items)
+    assert rep.max_violation == max([0.0] + [v for v, _ in items])
+    assert rep.checks == tuple(f"c{j}" for j in range(len(items)))
+
+
+def test_doctests():
+    res = doctest.testmod(verify_pkg.report)
+    assert res.attempted >= 4 and res.failed == 0
