@@ -109,12 +109,8 @@ def _cone_from_basis(A: sp.csc_matrix, M: sp.csr_matrix, res, n: int, k: int) ->
     G = np.vstack(G)
     z = res.x
     x = np.clip(z[: n * k].reshape(n, k), 0.0, None)
-    return BasisCone(Y=Y, D=D, G=G, allocation=x, payments=_payments(A, z, n, k, M))
-
-
-def _payments(A, z, n, k, M):
-    # p[t] = v[t] @ x[t] - u[t] = (M.T @ z)[t]  (the revenue coefficients of market e_t)
-    return np.asarray(M.T @ z).ravel()
+    # payments p[t] = v[t] @ x[t] - u[t] = (M.T @ z)[t] (M's column t is market e_t's objective)
+    return BasisCone(Y=Y, D=D, G=G, allocation=x, payments=np.asarray(M.T @ z).ravel())
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,7 +184,7 @@ class SweepResult:
         from ..screening.mechanism import Verification
 
         env = self.env
-        n, k = env.n_types, env.n_alternatives
+        n = env.n_types
         A, *_ = build_menu_lp(env.values)
         M = objective_map(env.values)
         AT = A.T.tocsr()
@@ -361,7 +357,6 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     batch = batch or bk.batch
     t0 = time.perf_counter()
     m = F.shape[0]
-    n, k = env.n_types, env.n_alternatives
     basis = np.full(m, -1, dtype=np.int64)
     face = np.zeros(m, dtype=bool)
     Fd = bk.asarray(F)
