@@ -109,5 +109,8 @@ def negatively_affiliated_three_products() -> ValueDistribution:
 CATALOG = {
     "example1": clw_example1,
     "example2": clw_example2,
+    "example4": lambda: clw_example4(0.1),
+    "lemma2": lambda: clw_lemma2(0.1),
     "b2": clw_b2,
+    "negatively-affiliated-3": negatively_affiliated_three_products,
 }
