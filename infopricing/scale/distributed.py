@@ -138,7 +138,7 @@ def _client(scheduler, n_workers):
     if scheduler:
         return Client(scheduler), None
     cluster = LocalCluster(n_workers=n_workers or min(4, os.cpu_count() or 1), threads_per_worker=1,
-                           processes=True, dashboard_address=None)
+                           processes=True, dashboard_address=None, worker_dashboard_address=None)
     return Client(cluster), cluster
 
 
