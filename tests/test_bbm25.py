@@ -63,8 +63,8 @@ def test_ex1_construction_attains_bounds_and_is_equilibrium_theorem1():
     assert a.consumer_surplus == pytest.approx(1.625, abs=1e-9)
     eq = a.check_equilibrium()
     assert eq.ok and eq.max_gain <= 1e-7
-    ok, fails = a.verify()
-    assert ok, fails
+    v = a.verify()
+    assert v.ok, v.failures
 
 
 def test_complete_information_ex1():
@@ -73,7 +73,7 @@ def test_complete_information_ex1():
     o = complete_information_outcome(ex1())
     assert o.producer_surplus == pytest.approx([14 / 16, 14 / 16])
     assert o.total_surplus == pytest.approx(2.875)
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 def test_paper_mixing_distribution_is_not_an_equilibrium():
@@ -127,7 +127,7 @@ def test_construction_equals_bounds_and_passes_check(g):
     assert eq.ok, eq.worst
     full = complete_information_outcome(g)
     assert np.all(a.bounds <= full.producer_surplus + 1e-9)
-    assert full.verify()[0]
+    assert full.verify().ok
 
 
 def test_monopoly_n1():
@@ -136,7 +136,7 @@ def test_monopoly_n1():
     assert producer_surplus_bounds(g) == pytest.approx([4 / 3])
     a = alignment_construction(g)
     assert a.consumer_surplus == pytest.approx(2 - 4 / 3, abs=1e-9)
-    assert a.verify()[0]
+    assert a.verify().ok
 
 
 @pytest.mark.parametrize("kw, msg", [
@@ -157,7 +157,7 @@ def test_example3_epsilon_information():
     (profit .95 > 3*.05), CS = 2*.05 = .1, TS = .9*1 + .05*3 = 1.05 < TS-bar = 1.5."""
     g = PricingGame([[0.0], [4.0]], [[1.0], [1.0]], [0.5, 0.5])
     vg = value_garbling(g, [[0.1, 0.9, 0.0], [0.0, 0.9, 0.1]])
-    assert vg.verify()[0]
+    assert vg.verify().ok
     ib = interim_bounds(vg)
     assert ib["consumer_surplus"] == pytest.approx(0.1)
     assert ib["total_surplus"] == pytest.approx(1.05)
@@ -174,7 +174,7 @@ def test_theorem2_homogeneous_ts_preserved(w, sig):
     assert is_homogeneous(g) and has_common_knowledge_of_gains(g)
     S = np.array(sig).reshape(3, 2)
     vg = value_garbling(g, S / S.sum(axis=1, keepdims=True))
-    assert vg.verify()[0]
+    assert vg.verify().ok
     assert vg.interim.efficient_surplus == pytest.approx(g.efficient_surplus)
 
 
@@ -183,7 +183,7 @@ def test_roesler_szentes_two_point():
     [p, 1] with mean p(1 - ln p) = 1/2 (p ~ 0.1867); the grid LP is within one grid step."""
     p = brentq(lambda x: x * (1 - math.log(x)) - 0.5, 1e-6, 0.5)
     o = consumer_optimal_homogeneous([0, 1], [0.5, 0.5], [0.0], size=401)
-    assert o.verify()[0]
+    assert o.verify().ok
     assert p - 1e-9 <= o.producer_surplus <= p + 1 / 400
 
 
@@ -205,7 +205,7 @@ def test_example4_optimum_bbm25_example4():
     assert o.b == pytest.approx(math.exp(-2), abs=1e-7)
     assert o.consumer_surplus == pytest.approx((1 + math.exp(-2)) / 2, abs=1e-10)
     assert o.total_surplus == pytest.approx((1 + 3 * math.exp(-2)) / 2, abs=1e-7)
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 def test_family_closed_forms():
@@ -224,7 +224,7 @@ def test_theorem3_lp_cannot_beat_family():
     """Theorem 3: no symmetric contraction beats G_b^B; the grid LP approaches it."""
     o = hotelling_optimum(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]))
     lp = hotelling_lp(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]), size=161)
-    assert lp.verify()[0] and o.verify()[0]
+    assert lp.verify().ok and o.verify().ok
     assert lp.consumer_surplus <= o.consumer_surplus + 1e-7
     assert lp.consumer_surplus >= o.consumer_surplus - 5e-3
 

@@ -29,8 +29,8 @@ def test_unrefined_lp_reports_its_epsilon():
     assert az.refinements == 0
     assert az.deviation_gain > 1e-6
     assert _gain_by_integration(az, az.deviation_price) == pytest.approx(az.deviation_gain, rel=1e-6)
-    assert not az.verify()[0]
-    assert az.verify(atol=az.deviation_gain + 1e-12)[0]
+    assert not az.verify().ok
+    assert az.verify(atol=az.deviation_gain + 1e-12).ok
 
 
 def test_refinement_drives_epsilon_below_tolerance():
@@ -41,8 +41,8 @@ def test_refinement_drives_epsilon_below_tolerance():
     az = armstrong_zhou(EX4, price=0.05)
     assert az.refinements >= 1
     assert az.deviation_gain <= 1e-7
-    ok, fails = az.verify()
-    assert ok, fails
+    v = az.verify()
+    assert v.ok, v.failures
     assert az.consumer_surplus <= coarse.consumer_surplus + 1e-12
     assert az.consumer_surplus == pytest.approx(0.52, abs=0.01)
     grid = np.linspace(0.0, 1.0, 81)

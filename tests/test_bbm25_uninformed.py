@@ -20,7 +20,7 @@ def test_monopoly_uniform_price_n1():
     assert o.consumer_surplus == pytest.approx(1 / 3)
     assert o.total_surplus == pytest.approx(5 / 3)
     assert o.deviation_gain <= 1e-12
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 def test_monopoly_random_cost_n1():
@@ -32,7 +32,7 @@ def test_monopoly_random_cost_n1():
     assert o.producer_surplus == pytest.approx([1.0])
     assert o.consumer_surplus == pytest.approx(0.0, abs=1e-12)
     assert o.total_surplus == pytest.approx(1.0)
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 @pytest.mark.parametrize("c1, c2", [(0.0, 0.5), (0.2, 1.0), (0.3, 0.3)])
@@ -46,7 +46,7 @@ def test_homogeneous_bertrand_price_is_second_lowest_cost(c1, c2):
     assert o.producer_surplus == pytest.approx([c2 - c1, 0.0], abs=1e-7)
     assert o.consumer_surplus == pytest.approx(2 - c2, abs=1e-7)
     assert o.deviation_gain <= 1e-7
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 def test_hotelling_example4_known_values():
@@ -56,7 +56,7 @@ def test_hotelling_example4_known_values():
     assert [law.prices.tolist() for law in (o.strategies[0][0.0], o.strategies[1][0.0])] == [[1.0], [1.0]]
     assert o.producer_surplus == pytest.approx([0.5, 0.5])
     assert o.consumer_surplus == pytest.approx(0.0, abs=1e-12)
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 def test_hotelling_example4_uninformed_consumer():
@@ -75,8 +75,8 @@ def test_example1_no_information_is_an_epsilon_equilibrium():
     g = PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
     o = no_information_outcome(g, grid=41)
     assert 0 < o.deviation_gain < 0.1
-    assert o.verify(atol=o.deviation_gain + 1e-9)[0]
-    assert not o.verify()[0]
+    assert o.verify(atol=o.deviation_gain + 1e-9).ok
+    assert not o.verify().ok
     assert np.all(o.producer_surplus >= 0.625 - o.deviation_gain)
     assert o.total_surplus <= 2.875 + 1e-9
     assert o.consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus)
@@ -94,7 +94,7 @@ def test_three_producer_bertrand_pure(costs, seller, price):
     ps[seller] = price - costs[seller]
     assert o.producer_surplus == pytest.approx(ps, abs=1e-7)
     assert o.consumer_surplus == pytest.approx(2 - price, abs=1e-7)
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 def test_three_producers_differentiated_known_values():
@@ -103,7 +103,7 @@ def test_three_producers_differentiated_known_values():
     o = no_information_outcome(PricingGame([[3.0, 2.0, 1.0]], [0.0, 0.0, 0.0], [1.0]))
     assert o.producer_surplus == pytest.approx([1.0, 0.0, 0.0], abs=1e-7)
     assert o.consumer_surplus == pytest.approx(2.0, abs=1e-7)
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 def test_bad_arguments():
@@ -149,8 +149,8 @@ def test_no_information_check_within_reported_epsilon(g):
     p_i*(c_i) earns at least the bound against rivals who never price below cost, and the
     epsilon is per unit of each cost's probability)."""
     o = no_information_outcome(g, grid=21)
-    ok, fails = o.verify(atol=o.deviation_gain + 1e-9)
-    assert ok, fails
+    v = o.verify(atol=o.deviation_gain + 1e-9)
+    assert v.ok, v.failures
     assert o.total_surplus <= g.efficient_surplus + 1e-9
     assert o.consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus, abs=1e-9)
     assert np.all(o.producer_surplus >= -1e-9)
@@ -233,4 +233,4 @@ def test_bertrand_example_file_no_information():
     assert producer_surplus_bounds(g) == pytest.approx([0.75, 0.0])
     assert o.producer_surplus[0] >= 0.75 - o.deviation_gain - 1e-7
     assert o.total_surplus <= 2.0 + 1e-9
-    assert o.verify(atol=o.deviation_gain + 1e-9)[0]
+    assert o.verify(atol=o.deviation_gain + 1e-9).ok

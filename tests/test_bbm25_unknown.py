@@ -36,8 +36,8 @@ def test_deterministic_costs_agree_with_example2_lp():
     ref = consumer_optimal_homogeneous([0.0, 1.0], [0.5, 0.5], [0.0, 0.3], size=101)
     assert o.producer_surplus == pytest.approx([ref.producer_surplus, 0.0], abs=1e-9)
     assert o.consumer_surplus == pytest.approx(ref.consumer_surplus, abs=1e-9)
-    ok, fails = o.verify()
-    assert ok, fails
+    v = o.verify()
+    assert v.ok, v.failures
 
 
 def test_monopoly_random_cost_decomposes_into_roesler_szentes():
@@ -47,7 +47,7 @@ def test_monopoly_random_cost_decomposes_into_roesler_szentes():
     step); with cost 0 it is the known-cost LP."""
     g = homogeneous([1, 2, 1, 2], [[1.0], [1.0], [0.0], [0.0]], [0.25] * 4)
     o = consumer_optimal_unknown_values(g, size=401)
-    assert o.verify()[0]
+    assert o.verify().ok
     p = brentq(lambda x: x * (1 - math.log(x)) - 0.5, 1e-6, 0.5)
     c0 = consumer_optimal_homogeneous([1.0, 2.0], [0.5, 0.5], [0.0], size=401).producer_surplus
     c1 = consumer_optimal_homogeneous([1.0, 2.0], [0.5, 0.5], [1.0], size=401).producer_surplus
@@ -63,7 +63,7 @@ def test_tied_costs_earn_nothing():
     o = example2_random_c2([0.0, 0.4], [0.5, 0.5])
     ref = consumer_optimal_homogeneous([0.0, 1.0], [0.5, 0.5], [0.0, 0.4], size=101).producer_surplus
     assert o.producer_surplus == pytest.approx([0.5 * ref, 0.0], abs=1e-9)
-    assert o.verify()[0]
+    assert o.verify().ok
 
 
 @settings(max_examples=8, deadline=None)
@@ -78,8 +78,8 @@ def test_pooling_over_rival_costs_bounds(a, b, q):
     pb = consumer_optimal_homogeneous([0.0, 1.0], [0.5, 0.5], [0.0, b], size=61).producer_surplus
     ps = o.producer_surplus[0]
     assert max(q * pa, (1 - q) * pb) - 1e-9 <= ps <= q * pa + (1 - q) * pb + 1e-9
-    ok, fails = o.verify()
-    assert ok, fails
+    v = o.verify()
+    assert v.ok, v.failures
 
 
 def test_unknown_values_bad_inputs():
@@ -119,7 +119,7 @@ def test_proposition2_interim_alignment_with_random_costs():
                     [[0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], [0.3, 0.3, 0.2, 0.2])
     signal = np.array([[1.0, 0.0], [1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
     vg = value_garbling(g, signal)
-    assert vg.verify()[0]
+    assert vg.verify().ok
     pooled = [row for row in range(vg.interim.n_profiles)
               if vg.interim.costs[row].tolist() == [0.0, 1.0] and vg.interim.values[row, 0] == 2.5]
     assert len(pooled) == 1 and vg.interim.values[pooled[0]].tolist() == [2.5, 2.5]
@@ -128,4 +128,4 @@ def test_proposition2_interim_alignment_with_random_costs():
     assert a.producer_surplus == pytest.approx(ib["producer_surplus"], abs=1e-9)
     assert a.total_surplus == pytest.approx(ib["total_surplus"], abs=1e-9)
     assert a.consumer_surplus == pytest.approx(ib["consumer_surplus"], abs=1e-9)
-    assert a.verify()[0]
+    assert a.verify().ok

@@ -90,3 +90,55 @@ def test_checker_report_matches_its_checks(items):
 def test_doctests():
     res = doctest.testmod(verify_pkg.report)
     assert res.attempted >= 4 and res.failed == 0
+
+
+# ---- competition (BBM25) results report through the same type -------------------------
+def _ex1():
+    from infopricing import PricingGame
+    return PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
+
+
+def test_complete_information_report_sizes_a_price_error():
+    """BBM25 Section II.A (complete information), Example 1: the seller's price r_k is the
+    largest that keeps the sale, so raising it by delta = 0.5 in one profile makes the
+    consumer walk away by exactly delta; the report says so and its max_violation is
+    delta (the surplus checks are off by the profile's probability times delta, less)."""
+    import dataclasses
+    from infopricing import complete_information_outcome
+
+    full = complete_information_outcome(_ex1())
+    ok = full.verify()
+    assert isinstance(ok, Verification) and ok.ok and ok.failures == ()
+    assert ok.max_violation <= 1e-12 and "consumer buys" in ok.checks
+    g = full.game
+    row, i = map(int, np.argwhere(g.uniquely_efficient)[0])
+    prices = np.array(full.prices, dtype=float)
+    prices[row, i] += 0.5
+    bad = dataclasses.replace(full, prices=prices).verify()
+    assert not bad.ok
+    assert bad.max_violation == pytest.approx(0.5, abs=1e-12)
+    assert any(f.startswith("consumer buys: violation 0.5") for f in bad.failures)
+    assert any(f.startswith("producer surplus") for f in bad.failures)
+
+
+def test_equilibrium_check_has_report_fields():
+    """BBM25 Theorem 1 construction on Example 1: its equilibrium check passes with no
+    failure lines; pricing the efficient producer at cost (a wrong strategy) fails with
+    one line, and max_violation is the largest deviation gain."""
+    from infopricing import alignment_construction, check_equilibrium
+    from infopricing.competition.equilibrium import PointPrice
+
+    a = alignment_construction(_ex1())
+    good = a.check_equilibrium(grid=101)
+    assert good.ok and good.failures == () and good.max_violation <= 1e-7
+
+    def lazy(i, sig, cost):
+        d = a.strategy(i, sig, cost)
+        return PointPrice(cost) if isinstance(d, PointPrice) else d
+
+    bad = check_equilibrium(a.game, a.info, lazy, grid=101)
+    assert not bad.ok and len(bad.failures) == 1
+    assert bad.max_violation == bad.max_gain > 1e-3
+    rep = a.verify(grid=101)
+    assert rep.ok and "no profitable deviation" in rep.checks
+    assert rep.max_violation <= 1e-7

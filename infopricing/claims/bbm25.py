@@ -137,7 +137,7 @@ def _register_all():
         "BBM25-ex1-theorem1", P, "Section II.B, Example 1 (Theorem 1 applied)",
         "The construction is efficient, gives each producer its bound and passes the "
         "deviation check (CS = TS-bar - sum PS_i)",
-        True, lambda: bool(_ex1_construction().verify()[0])))
+        True, lambda: bool(_ex1_construction().verify().ok)))
     # Example 2 ----------------------------------------------------------------------
     def ex2():
         from ..competition import (PricingGame, has_common_knowledge_of_gains, is_homogeneous)
@@ -264,7 +264,7 @@ def _register_all():
         "BBM25-ex4-az-equilibrium", P, "Section III.C, Example 4 (Armstrong & Zhou)",
         "The uninformed-producers outcome is a symmetric pure equilibrium: no deviation to "
         "any price gains more than the feasibility tolerance (exact piecewise check after "
-        "constraint generation)", True, lambda: bool(_ex4_az().verify()[0])))
+        "constraint generation)", True, lambda: bool(_ex4_az().verify().ok)))
     register(Claim(
         "BBM25-ex4-az-below-bbm", P, "Section III.C, Example 4",
         "TS, PS and CS are all lower with uninformed producers than at the BBM25 optimum",
@@ -284,7 +284,7 @@ def _register_all():
     register(Claim(
         "BBM25-thm3-price-b", P, "Section III.C, Theorem 3",
         "The efficient producer prices at b (indifferent on [b, B]); G_b^B is a contraction "
-        "of F (verified for Example 4)", True, lambda: bool(_ex4_opt().verify()[0])))
+        "of F (verified for Example 4)", True, lambda: bool(_ex4_opt().verify().ok)))
 
 
 _register_all()

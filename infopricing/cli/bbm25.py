@@ -94,12 +94,12 @@ def hotelling(prior: str = typer.Option(..., "--prior",
         opt = hotelling_optimum(spec, vbar)
         lp_res = hotelling_lp(spec, vbar) if lp else None
         az_res = armstrong_zhou(spec, vbar) if az else None
-    ok, fails = opt.verify()
+    check = opt.verify()
     if plot is not None:
         from ..competition.plots import plot_interim_density
         plot_interim_density(opt, az_res).savefig(plot, dpi=120, bbox_inches="tight")
     if json_out:
-        out = {"optimum": opt.as_dict(), "verification": {"ok": ok, "failures": fails}}
+        out = {"optimum": opt.as_dict(), "verification": check.as_dict()}
         if lp_res is not None:
             out["lp"] = {"consumer_surplus": lp_res.consumer_surplus,
                          "total_surplus": lp_res.total_surplus}
@@ -121,7 +121,7 @@ def hotelling(prior: str = typer.Option(..., "--prior",
     console.print(f"prior: {opt.prior.describe()}; vbar = {fmt(opt.vbar)}; efficient surplus "
                   f"{fmt(opt.efficient_surplus)}")
     console.print(table("Hotelling: consumer-optimal information", ["", "b (price)", "B", "PS", "CS", "TS"], rows))
-    console.print("verification: " + ("passed" if ok else "FAILED: " + "; ".join(fails)))
+    console.print("verification: " + ("passed" if check.ok else "FAILED: " + "; ".join(check.failures)))
     if az_res is not None:
         console.print(f"Armstrong-Zhou: largest deviation gain (epsilon) {fmt(az_res.deviation_gain)} "
                       f"after {az_res.refinements} constraint-generation rounds")

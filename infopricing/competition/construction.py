@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..model._validate import frozen
+from ..verify import Checker, Verification
 from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
                           check_equilibrium, evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame, producer_surplus_bounds
@@ -124,7 +125,7 @@ class AlignmentConstruction:
         """Deviation check of the strategies (see :func:`check_equilibrium`)."""
         return check_equilibrium(self.game, self.info, self.strategy, grid=grid, atol=atol)
 
-    def verify(self, atol: float = tol.FEAS, grid: int = 201):
+    def verify(self, atol: float = tol.FEAS, grid: int = 201) -> Verification:
         """Re-check the construction independently of how it was built.
 
         Checks: the states' marginal on profiles is the prior; each producer's signal
@@ -136,16 +137,17 @@ class AlignmentConstruction:
 
         Returns
         -------
-        (ok, failures) : (bool, list of str)
+        Verification
+            ``max_violation`` is the largest of the numeric checks' violations (prior
+            and averaging errors, profit shortfalls, surplus gaps, deviation gain).
         """
         g = self.game
-        fails = []
+        ck = Checker()
         marg = self.info.marginal(g.n_profiles)
-        if np.max(np.abs(marg - g.probabilities)) > atol:
-            fails.append("states do not average to the prior")
+        ck.check("prior", np.max(np.abs(marg - g.probabilities)), atol,
+                 "states do not average to the prior")
         pub = self.info.signals // 2
-        if np.any(pub != pub[:, :1]):
-            fails.append("the segment is not public")
+        ck.require("public segment", not np.any(pub != pub[:, :1]), "the segment is not public")
         for k in range(g.n_producers):
             for cr in g.conditional_residuals(k, unique=True):
                 segs = [s for s in self.segments
@@ -155,26 +157,25 @@ class AlignmentConstruction:
                     idx = np.searchsorted(cr.values, s.values)
                     avg[idx] += s.mass / cr.mass * s.probabilities
                     prof = (s.values - s.cost) * np.cumsum(s.probabilities[::-1])[::-1]
-                    if prof[0] < prof.max() - atol:
-                        fails.append(f"segment of producer {k}: bottom price not optimal")
+                    ck.check("bottom price optimal", prof.max() - prof[0], atol,
+                             f"segment of producer {k}: bottom price not optimal")
                     pstar = g.optimal_price(k, cr.cost)
                     at = np.flatnonzero(np.abs(s.values - pstar) <= tol.TIE)
                     p_prof = prof[at[0]] if at.size else (pstar - s.cost) * float(
                         s.probabilities[s.values >= pstar].sum())
-                    if p_prof < prof.max() - atol:
-                        fails.append(f"segment of producer {k}: p*(c) not optimal")
-                if np.max(np.abs(avg - cr.probabilities)) > atol:
-                    fails.append(f"segments of producer {k} at cost {cr.cost} do not average "
-                                 "to the conditional residual distribution")
+                    ck.check("p*(c) optimal", prof.max() - p_prof, atol,
+                             f"segment of producer {k}: p*(c) not optimal")
+                ck.check("segments average", np.max(np.abs(avg - cr.probabilities)), atol,
+                         f"segments of producer {k} at cost {cr.cost} do not average "
+                         "to the conditional residual distribution")
         out = evaluate_outcome(g, self.info, self.strategy, "check")
-        if np.max(np.abs(out.producer_surplus - self.bounds)) > atol:
-            fails.append("producer surplus differs from the bounds")
-        if abs(out.total_surplus - g.efficient_surplus) > atol:
-            fails.append("outcome is not efficient")
+        ck.check("bounds attained", np.max(np.abs(out.producer_surplus - self.bounds)), atol,
+                 "producer surplus differs from the bounds")
+        ck.check("efficiency", abs(out.total_surplus - g.efficient_surplus), atol,
+                 "outcome is not efficient")
         eq = self.check_equilibrium(grid=grid, atol=atol)
-        if not eq.ok:
-            fails.append(f"profitable deviation: gain {eq.max_gain:.3g} at {eq.worst}")
-        return (not fails, fails)
+        ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}")
+        return ck.report()
 
     def summary(self) -> list[list]:
         """Rows ``[segment, kind, producer, cost, mass, price, support]`` for display."""

@@ -170,6 +170,19 @@ class EquilibriumCheck:
         key = max(self.gains, key=lambda k: self.gains[k][0])
         return key, self.gains[key]
 
+    @property
+    def failures(self) -> tuple[str, ...]:
+        """One line for the largest gain when it exceeds ``atol`` (empty when ``ok``),
+        as in :class:`infopricing.verify.Verification`."""
+        if self.ok:
+            return ()
+        return (f"no profitable deviation: gain {self.max_gain:.3g} > {self.atol:.3g} at {self.worst}",)
+
+    @property
+    def max_violation(self) -> float:
+        """The largest gain, clamped below at 0 (a gain is the violation of equilibrium)."""
+        return max(float(self.max_gain), 0.0)
+
 
 def _share(values_row, i, price, rivals, own_value):
     """Expected share of producer ``i`` at prices ``price`` (vector) given rivals' laws."""

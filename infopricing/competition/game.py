@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..model._validate import frozen, labels, probability_vector, real_array
+from ..verify import Checker, Verification
 
 __all__ = [
     "PricingGame",
@@ -479,7 +480,7 @@ class CompleteInformationOutcome(CompetitionOutcome):
 
     game: PricingGame | None = None
 
-    def verify(self, atol: float = tol.FEAS):
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check the outcome from the prices, independently of how they were set.
 
         Checks, per profile: prices are at least costs; the consumer (weakly) prefers
@@ -489,13 +490,12 @@ class CompleteInformationOutcome(CompetitionOutcome):
 
         Returns
         -------
-        (ok, failures) : (bool, list of str)
+        Verification
         """
         g = self.game
-        fails = []
+        ck = Checker()
         p = np.asarray(self.prices)
-        if np.any(p < g.costs - atol):
-            fails.append("a price is below cost")
+        ck.check("prices at least cost", np.max(g.costs - p), atol, "a price is below cost")
         seller = g.uniquely_efficient
         for i in range(g.n_producers):
             rows = np.flatnonzero(seller[:, i])
@@ -505,20 +505,19 @@ class CompleteInformationOutcome(CompetitionOutcome):
             rival[:, i] = 0.0                               # outside option
             best_alt = np.maximum(0.0, rival.max(axis=1))
             u = g.values[rows, i] - p[rows, i]
-            if np.any(u < best_alt - atol):
-                fails.append(f"producer {i}: the consumer would not buy at its price")
+            ck.check("consumer buys", np.max(best_alt - u), atol,
+                     f"producer {i}: the consumer would not buy at its price")
             u_up = u - tol.PRICE_STEP
-            if np.any(u_up >= best_alt + tol.TIE):
-                fails.append(f"producer {i}: a higher price would keep the sale")
+            ck.require("higher price loses the sale", not np.any(u_up >= best_alt + tol.TIE),
+                       f"producer {i}: a higher price would keep the sale")
         ps = np.array([g.probabilities @ np.where(seller[:, i], p[:, i] - g.costs[:, i], 0.0)
                        for i in range(g.n_producers)])
-        if np.max(np.abs(ps - self.producer_surplus)) > atol:
-            fails.append("producer surplus does not match the prices")
-        if abs(self.consumer_surplus + ps.sum() - self.total_surplus) > atol:
-            fails.append("PS + CS != TS")
-        if abs(self.total_surplus - g.efficient_surplus) > atol:
-            fails.append("outcome is not efficient")
-        return (not fails, fails)
+        ck.check("producer surplus", np.max(np.abs(ps - self.producer_surplus)), atol,
+                 "producer surplus does not match the prices")
+        ck.check("PS + CS = TS", abs(self.consumer_surplus + ps.sum() - self.total_surplus), atol)
+        ck.check("efficiency", abs(self.total_surplus - g.efficient_surplus), atol,
+                 "outcome is not efficient")
+        return ck.report()
 
 
 def complete_information_outcome(game: PricingGame) -> CompleteInformationOutcome:

@@ -25,6 +25,7 @@ from ..lp import Status, solve_lp
 from ..information.mpc import integrated_cdf
 from ..information.prior import Prior
 from ..model._validate import frozen, probability_vector, real_array
+from ..verify import Checker, Verification
 
 __all__ = ["TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_optimum",
            "hotelling_lp", "HotellingLP", "armstrong_zhou", "ArmstrongZhou"]
@@ -269,42 +270,45 @@ class HotellingOptimum:
     def distribution(self) -> TwoSidedPareto:
         return TwoSidedPareto(self.b, self.B)
 
-    def verify(self, atol: float = tol.FEAS):
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check: contraction (stop-loss), welfare by numerical integration of the
         density and atoms (not the closed forms), the efficient producer's indifference
         on ``[b, B]`` and optimality of ``b``, and local optimality in ``b``.
 
         Returns
         -------
-        (ok, failures)
+        Verification
+            The integration-based checks use ``1e3 * atol`` (quadrature error); their
+            violations are pooled into ``max_violation`` with the others.
         """
         from scipy.integrate import quad
         g = self.distribution
-        fails = []
-        if _max_violation(self.prior, g) > atol:
-            fails.append("G_b^B is not a mean-preserving contraction of the prior")
+        ck = Checker()
+        ck.check("contraction", _max_violation(self.prior, g), atol,
+                 "G_b^B is not a mean-preserving contraction of the prior")
         cont = quad(lambda r: r * g.density(r), self.b, self.B, limit=200)[0]
         mean_abs = 2 * (cont + self.B * g.atom)
         ts = 0.5 * self.vbar + 0.5 * mean_abs
-        if abs(ts - self.total_surplus) > 1e3 * atol:
-            fails.append(f"total surplus {self.total_surplus} != integrated {ts}")
+        ck.check("total surplus", abs(ts - self.total_surplus), 1e3 * atol,
+                 f"total surplus {self.total_surplus} != integrated {ts}")
         p = np.linspace(1e-9, self.vbar, 4001)
         p = np.unique(np.r_[p, self.b, self.B])
         demand = 1.0 - g.cdf(p - 1e-15)          # P(r >= p), with G's atoms counted
         rev = p * demand
-        if rev.max() > self.b / 2 + atol:
-            fails.append("a price beats b for the efficient producer")
+        ck.check("b optimal", rev.max() - self.b / 2, atol,
+                 "a price beats b for the efficient producer")
         on = (p >= self.b) & (p <= self.B)
-        if np.any(np.abs(rev[on] - self.b / 2) > 1e3 * atol):
-            fails.append("efficient producer not indifferent on [b, B]")
-        if abs(self.consumer_surplus - (ts - self.b)) > 1e3 * atol:
-            fails.append("CS != TS - PS")
+        ck.check("indifference on [b, B]", np.max(np.abs(rev[on] - self.b / 2), initial=0.0),
+                 1e3 * atol, "efficient producer not indifferent on [b, B]")
+        ck.check("CS = TS - PS", abs(self.consumer_surplus - (ts - self.b)), 1e3 * atol)
         for db in (-1e-3, 1e-3):
             bb = self.b * (1 + db)
             BB = _best_B(self.prior, bb)
-            if BB is not None and TwoSidedPareto(bb, BB).consumer_surplus(self.vbar) > self.consumer_surplus + atol:
-                fails.append(f"perturbing b to {bb:.6g} raises consumer surplus")
-        return (not fails, fails)
+            if BB is not None:
+                ck.check("local optimality in b",
+                         TwoSidedPareto(bb, BB).consumer_surplus(self.vbar) - self.consumer_surplus,
+                         atol, f"perturbing b to {bb:.6g} raises consumer surplus")
+        return ck.report()
 
     def as_dict(self) -> dict:
         return {"b": self.b, "B": self.B, "consumer_surplus": self.consumer_surplus,
@@ -418,23 +422,21 @@ class HotellingLP:
     status: Status
     prior: SymmetricPrior
 
-    def verify(self, atol: float = tol.FEAS):
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check the grid distribution: contraction, producer surplus, welfare."""
-        fails = []
+        ck = Checker()
         y, h = self.support, self.masses
-        if abs(h.sum() - 1) > atol or np.any(h < -atol):
-            fails.append("masses are not a distribution")
+        ck.check("distribution", max(abs(h.sum() - 1), -h.min()), atol, "masses are not a distribution")
         t = np.unique(np.r_[y, self.prior.kinks()])
-        if np.max(_stop_loss_rows(y, t) @ h - self.prior.stop_loss(t)) > atol:
-            fails.append("not a contraction of the prior")
+        ck.check("contraction", np.max(_stop_loss_rows(y, t) @ h - self.prior.stop_loss(t)), atol,
+                 "not a contraction of the prior")
         surv = 0.5 * np.cumsum(h[::-1])[::-1]
         ps = 2 * float(np.max(y * surv))
-        if abs(ps - self.producer_surplus) > atol:
-            fails.append("producer surplus mismatch")
+        ck.check("producer surplus", abs(ps - self.producer_surplus), atol)
         ts = 0.5 * self.prior.vbar + 0.5 * float(y @ h)
-        if abs(ts - self.total_surplus) > atol or abs(ts - ps - self.consumer_surplus) > atol:
-            fails.append("welfare mismatch")
-        return (not fails, fails)
+        ck.check("welfare", max(abs(ts - self.total_surplus), abs(ts - ps - self.consumer_surplus)),
+                 atol)
+        return ck.report()
 
 
 def hotelling_lp(prior, vbar=None, size: int = 201, cells: int = 200) -> HotellingLP:
@@ -529,7 +531,7 @@ class ArmstrongZhou:
         inside = (r > self.edges[0]) & (r <= self.edges[-1])
         return np.where(inside, 0.5 * self.masses[j] / width, 0.0)
 
-    def verify(self, atol: float = tol.FEAS, points: int = 20001):
+    def verify(self, atol: float = tol.FEAS, points: int = 20001) -> Verification:
         """Re-check: no deviation gains more than ``atol``, contraction at every cell
         edge and prior kink, and welfare accounting.
 
@@ -548,24 +550,24 @@ class ArmstrongZhou:
 
         Returns
         -------
-        (ok, failures)
+        Verification
         """
-        fails = []
+        ck = Checker()
         e, h, p, vb = self.edges, self.masses, self.price, self.prior.vbar
         dev = np.linspace(0.0, vb, points)
         prof = dev * (_az_demand_rows(e, dev, p, vb) @ h)
-        if prof.max() > 0.5 * p + atol:
-            fails.append(f"deviation to {dev[np.argmax(prof)]:.6g} gains {prof.max() - p / 2:.3g}")
+        ck.check("no profitable deviation (grid)", prof.max() - 0.5 * p, atol,
+                 f"deviation to {dev[np.argmax(prof)]:.6g} gains {prof.max() - p / 2:.3g}")
         gain, where, _ = _az_gain(e, h, p, vb)
-        if gain > atol:
-            fails.append(f"deviation to {where:.6g} gains {gain:.3g} (exact piecewise maximum)")
+        ck.check("no profitable deviation (exact)", gain, atol,
+                 f"deviation to {where:.6g} gains {gain:.3g} (exact piecewise maximum)")
         t = np.unique(np.r_[e, self.prior.kinks()])
-        if np.max(_cell_stop_loss_rows(e, t) @ h - self.prior.stop_loss(t)) > atol:
-            fails.append("not a contraction of the prior")
+        ck.check("contraction", np.max(_cell_stop_loss_rows(e, t) @ h - self.prior.stop_loss(t)),
+                 atol, "not a contraction of the prior")
         ts = 0.5 * vb + 0.5 * float(0.5 * (e[1:] + e[:-1]) @ h)
-        if abs(ts - self.total_surplus) > atol or abs(ts - p - self.consumer_surplus) > atol:
-            fails.append("welfare mismatch")
-        return (not fails, fails)
+        ck.check("welfare", max(abs(ts - self.total_surplus), abs(ts - p - self.consumer_surplus)),
+                 atol)
+        return ck.report()
 
 
 def _cell_stop_loss_rows(e: np.ndarray, t: np.ndarray):

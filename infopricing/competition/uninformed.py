@@ -39,6 +39,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..errors import SolverError
 from ..model._validate import frozen
+from ..verify import Checker, Verification
 from ._lemke import bayesian_bimatrix_equilibrium
 from .equilibrium import (EquilibriumCheck, InformationStructure, check_equilibrium,
                           evaluate_outcome)
@@ -132,7 +133,7 @@ class NoInformationOutcome(CompetitionOutcome):
         return InformationStructure(np.arange(g.n_profiles), g.probabilities,
                                     np.zeros((g.n_profiles, g.n_producers), dtype=int))
 
-    def verify(self, atol: float = tol.FEAS, grid: int = 401):
+    def verify(self, atol: float = tol.FEAS, grid: int = 401) -> Verification:
         """Re-check: price laws are distributions at or above cost, the welfare is what the
         strategies give, and no deviation gains more than ``atol``.
 
@@ -149,24 +150,24 @@ class NoInformationOutcome(CompetitionOutcome):
 
         Returns
         -------
-        (ok, failures) : (bool, list of str)
+        Verification
         """
         g = self.game
-        fails = []
+        ck = Checker()
         for i, laws in enumerate(self.strategies):
             for c, law in laws.items():
-                if abs(law.probabilities.sum() - 1) > tol.FEAS or np.any(law.probabilities < -tol.FEAS):
-                    fails.append(f"producer {i} at cost {c}: not a distribution")
-                if np.any(law.prices < c - tol.TIE):
-                    fails.append(f"producer {i} at cost {c}: a price below cost")
+                ck.check("price law is a distribution",
+                         max(abs(law.probabilities.sum() - 1), -law.probabilities.min()), tol.FEAS,
+                         f"producer {i} at cost {c}: not a distribution")
+                ck.check("prices at least cost", np.max(c - law.prices), tol.TIE,
+                         f"producer {i} at cost {c}: a price below cost")
         out = evaluate_outcome(g, self.info, self.strategy)
-        if np.max(np.abs(out.producer_surplus - self.producer_surplus)) > max(atol, tol.FEAS) or \
-                abs(out.consumer_surplus - self.consumer_surplus) > max(atol, tol.FEAS):
-            fails.append("welfare does not match the strategies")
+        ck.check("welfare matches the strategies",
+                 max(np.max(np.abs(out.producer_surplus - self.producer_surplus)),
+                     abs(out.consumer_surplus - self.consumer_surplus)), max(atol, tol.FEAS))
         eq = check_equilibrium(g, self.info, self.strategy, grid=grid, atol=atol)
-        if not eq.ok:
-            fails.append(f"profitable deviation: gain {eq.max_gain:.3g} > {atol:.3g} at {eq.worst}")
-        return (not fails, fails)
+        ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}")
+        return ck.report()
 
     def as_dict(self) -> dict:
         d = super().as_dict()

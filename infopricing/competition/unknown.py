@@ -14,6 +14,7 @@ from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import Status, solve_lp
 from ..model._validate import frozen, probability_vector, real_array
+from ..verify import Checker, Verification
 from .game import PricingGame, producer_surplus_bounds
 
 __all__ = ["ValueGarbling", "value_garbling", "is_homogeneous", "has_common_knowledge_of_gains",
@@ -45,22 +46,23 @@ class ValueGarbling:
     interim: PricingGame
     kernel: np.ndarray
 
-    def verify(self, atol: float = tol.FEAS):
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """``mu = mu' eta``, costs preserved, and ``E[v | v', c] = v'``."""
-        fails = []
+        ck = Checker()
         K, P, I = self.kernel, self.prior, self.interim
-        if np.any(K < -atol) or np.max(np.abs(K.sum(axis=1) - 1)) > atol:
-            fails.append("kernel rows are not distributions")
-        if np.max(np.abs(I.probabilities @ K - P.probabilities)) > atol:
-            fails.append("mu is not mu' averaged through the kernel")
-        if np.max(np.abs(K @ P.values - I.values)) > atol:
-            fails.append("noise does not have mean zero (E[v | v', c] != v')")
+        ck.check("kernel rows are distributions", max(-K.min(), np.max(np.abs(K.sum(axis=1) - 1))),
+                 atol)
+        ck.check("prior recovered", np.max(np.abs(I.probabilities @ K - P.probabilities)), atol,
+                 "mu is not mu' averaged through the kernel")
+        ck.check("mean-zero noise", np.max(np.abs(K @ P.values - I.values)), atol,
+                 "E[v | v', c] != v'")
         on = K > atol
-        for a in range(K.shape[0]):
-            if np.any(np.abs(P.costs[on[a]] - I.costs[a]) > atol):
-                fails.append(f"interim profile {a} mixes different costs")
-                break
-        return (not fails, fails)
+        mixed = np.array([np.max(np.abs(P.costs[on[a]] - I.costs[a]), initial=0.0)
+                          for a in range(K.shape[0])])
+        worst = int(np.argmax(mixed)) if mixed.size else 0
+        ck.check("costs preserved", mixed.max(initial=0.0), atol,
+                 f"interim profile {worst} mixes different costs")
+        return ck.report()
 
 
 def value_garbling(game: PricingGame, signal) -> ValueGarbling:
@@ -158,26 +160,26 @@ class HomogeneousOptimum:
     prior_values: np.ndarray
     prior_probabilities: np.ndarray
 
-    def verify(self, atol: float = tol.FEAS):
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check with the information package's convex-order test, the lowest-cost
         producer's best price against the capped residual, and the accounting."""
         from ..information.mpc import is_mean_preserving_contraction
-        fails = []
+        ck = Checker()
         y, g = self.grid, self.distribution
-        ok, viol = is_mean_preserving_contraction(y, g, self.prior_values, self.prior_probabilities, atol)
-        if not ok:
-            fails.append(f"not a mean-preserving contraction (violation {viol:.3g})")
+        _, viol = is_mean_preserving_contraction(y, g, self.prior_values, self.prior_probabilities, atol)
+        ck.check("mean-preserving contraction", viol, atol)
         c = np.sort(self.costs)
         cap = c[1] if c.size > 1 else np.inf
         r = np.minimum(y, cap)
         p = np.unique(r[r > c[0]])
         rev = np.array([(q - c[0]) * g[r >= q - tol.TIE].sum() for q in p]) if p.size else np.zeros(1)
-        if abs(rev.max() - self.producer_surplus) > atol:
-            fails.append(f"producer surplus {self.producer_surplus} != best revenue {rev.max()}")
+        ck.check("producer surplus", abs(rev.max() - self.producer_surplus), atol,
+                 f"producer surplus {self.producer_surplus} != best revenue {rev.max()}")
         ts = float(self.prior_values @ self.prior_probabilities) - c[0]
-        if abs(ts - self.total_surplus) > atol or abs(ts - self.producer_surplus - self.consumer_surplus) > atol:
-            fails.append("welfare accounting")
-        return (not fails, fails)
+        ck.check("welfare accounting",
+                 max(abs(ts - self.total_surplus), abs(ts - self.producer_surplus - self.consumer_surplus)),
+                 atol)
+        return ck.report()
 
 
 def consumer_optimal_homogeneous(values, probabilities, costs, grid=None, size: int = 201
@@ -279,7 +281,7 @@ class UnknownValuesOptimum:
         return PricingGame(v, self.cost_profiles[k_idx], w / w.sum(),
                            producers=self.game.producers)
 
-    def verify(self, atol: float = tol.FEAS):
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check without the LP: for every cost vector the interim values are a
         mean-preserving contraction of the prior's conditional values (so ``mu'`` is a
         value garbling of ``mu``); ``PS_i(mu')`` recomputed by
@@ -288,34 +290,31 @@ class UnknownValuesOptimum:
 
         Returns
         -------
-        (ok, failures)
+        Verification
         """
         from ..information.mpc import is_mean_preserving_contraction
         g = self.game
-        fails = []
-        if np.any(self.masses < -atol):
-            fails.append("negative interim mass")
+        ck = Checker()
+        ck.check("interim masses non-negative", -self.masses.min(), atol, "negative interim mass")
         for k, kappa in enumerate(self.cost_profiles):
             rows = np.all(g.costs == kappa, axis=1)
             mass = g.probabilities[rows].sum()
-            if abs(self.masses[k].sum() - mass) > atol:
-                fails.append(f"cost vector {kappa.tolist()}: interim mass {self.masses[k].sum()} "
-                             f"!= prior mass {mass}")
+            if not ck.check("interim mass per cost vector", abs(self.masses[k].sum() - mass), atol,
+                            f"cost vector {kappa.tolist()}: interim mass {self.masses[k].sum()} "
+                            f"!= prior mass {mass}"):
                 continue
-            ok, viol = is_mean_preserving_contraction(
+            _, viol = is_mean_preserving_contraction(
                 self.grid, self.masses[k] / mass, g.values[rows, 0], g.probabilities[rows] / mass,
                 atol)
-            if not ok:
-                fails.append(f"cost vector {kappa.tolist()}: not a contraction (violation {viol:.3g})")
+            ck.check("contraction per cost vector", viol, atol, f"cost vector {kappa.tolist()}")
         interim = self.interim_game()
         ps = producer_surplus_bounds(interim)
-        if np.max(np.abs(ps - self.producer_surplus)) > atol:
-            fails.append(f"PS_i(mu') recomputed {ps.tolist()} != {self.producer_surplus.tolist()}")
-        if abs(interim.efficient_surplus - self.total_surplus) > atol:
-            fails.append("TS-bar(mu') != TS-bar")
-        if abs(self.total_surplus - self.producer_surplus.sum() - self.consumer_surplus) > atol:
-            fails.append("CS != TS - sum PS")
-        return (not fails, fails)
+        ck.check("PS_i(mu') recomputed", np.max(np.abs(ps - self.producer_surplus)), atol,
+                 f"{ps.tolist()} != {self.producer_surplus.tolist()}")
+        ck.check("TS-bar(mu') = TS-bar", abs(interim.efficient_surplus - self.total_surplus), atol)
+        ck.check("CS = TS - sum PS",
+                 abs(self.total_surplus - self.producer_surplus.sum() - self.consumer_surplus), atol)
+        return ck.report()
 
 
 def consumer_optimal_unknown_values(game: PricingGame, grid=None, size: int = 201
