@@ -64,9 +64,9 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
                         ["producer", "PS_i"], [[p, b] for p, b in zip(game.producers, cons.bounds)]))
     console.print(f"efficient total surplus TS-bar = {fmt(game.efficient_surplus)}; maximal consumer "
                   f"surplus TS-bar - sum PS_i = {fmt(game.efficient_surplus - cons.bounds.sum())}")
-    console.print(table("Theorem 1 construction: public segments",
+    console.print(table("Theorem 1 construction: public segments (segments of zero mass omitted)",
                         ["segment", "kind", "efficient", "cost", "mass", "price", "residuals:prob"],
-                        cons.summary()))
+                        [row for row in cons.summary() if row[4] > 0]))
     console.print(f"equilibrium check: {'passed' if eq.ok else 'FAILED'}; largest deviation gain "
                   f"{fmt(eq.max_gain)} over {eq.n_deviations} (signal, price) pairs")
     if none is None:
