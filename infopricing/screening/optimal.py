@@ -57,6 +57,17 @@ def _check_inputs(env, market):
     return Market(env, market)
 
 
+def _fix_at_nearer_bound(lo, hi, idx, value):
+    """In place: collapse ``[lo[j], hi[j]]`` to the finite bound nearer ``value[j]``, for j
+    in ``idx`` (the lower bound on ties or when the upper one is infinite)."""
+    for j in idx:
+        v = value[j]
+        if np.isfinite(lo[j]) and (not np.isfinite(hi[j]) or abs(v - lo[j]) <= abs(hi[j] - v)):
+            hi[j] = lo[j]
+        else:
+            lo[j] = hi[j]
+
+
 def _face_fix(lp: LinearProgram, res, lo_c, hi_c, lo_r, hi_r, dual_tol):
     """Restrict the LP to the optimal face of its current objective.
 
@@ -64,19 +75,9 @@ def _face_fix(lp: LinearProgram, res, lo_c, hi_c, lo_r, hi_r, dual_tol):
     bound arrays."""
     lo_c, hi_c, lo_r, hi_r = lo_c.copy(), hi_c.copy(), lo_r.copy(), hi_r.copy()
     cols = np.flatnonzero(np.abs(res.col_dual) > dual_tol)
-    for j in cols:
-        xj = res.x[j]
-        if np.isfinite(lo_c[j]) and (not np.isfinite(hi_c[j]) or abs(xj - lo_c[j]) <= abs(hi_c[j] - xj)):
-            hi_c[j] = lo_c[j]
-        else:
-            lo_c[j] = hi_c[j]
+    _fix_at_nearer_bound(lo_c, hi_c, cols, res.x)
     rows = np.flatnonzero(np.abs(res.row_dual) > dual_tol)
-    for i in rows:
-        ai = res.row_activity[i]
-        if np.isfinite(lo_r[i]) and (not np.isfinite(hi_r[i]) or abs(ai - lo_r[i]) <= abs(hi_r[i] - ai)):
-            hi_r[i] = lo_r[i]
-        else:
-            lo_r[i] = hi_r[i]
+    _fix_at_nearer_bound(lo_r, hi_r, rows, res.row_activity)
     lp.set_col_bounds(cols, lo_c[cols], hi_c[cols])
     lp.set_row_bounds(rows, lo_r[rows], hi_r[rows])
     return lo_c, hi_c, lo_r, hi_r

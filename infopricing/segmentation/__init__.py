@@ -3,25 +3,10 @@
 __all__: list[str] = []
 
 # --- BBM 2015 single-product segmentation (information issue) -------------------
-from .bbm15 import (  # noqa: E402
-    SingleProductSegmentation,
-    SurplusTriangle,
-    greedy_segmentation,
-    perfect_discrimination,
-    plot_surplus_triangle,
-    segmentation_for_point,
-    surplus_triangle,
-)
+from .bbm15 import *  # noqa: E402,F401,F403
+from .bbm15 import __all__ as _bbm15_all  # noqa: E402
 
-__all__ += [
-    "SingleProductSegmentation",
-    "SurplusTriangle",
-    "surplus_triangle",
-    "greedy_segmentation",
-    "perfect_discrimination",
-    "segmentation_for_point",
-    "plot_surplus_triangle",
-]
+__all__ += _bbm15_all
 # --- end BBM 2015 block ------------------------------------------------------------
 
 # --- HS Pareto-improving segmentation (issue 3, part A) -------------------------------
