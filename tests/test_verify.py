@@ -142,3 +142,24 @@ def test_equilibrium_check_has_report_fields():
     rep = a.verify(grid=101)
     assert rep.ok and "no profitable deviation" in rep.checks
     assert rep.max_violation <= 1e-7
+
+
+def test_fail_without_detail_is_the_name():
+    ck = Checker()
+    ck.fail("segments average (exact)")
+    assert not ck.require("x (exact)", False)
+    assert ck.report().failures == ("segments average (exact)", "x (exact)")
+
+
+def test_bbm15_exact_check_says_exact():
+    """BBM15 Theorem 1 on BBM25 Example 1's residuals (1, 3, 4 w.p. 1/2, 1/4, 1/4): the
+    greedy segmentation passes the rational re-check, reported as exact; a float check is
+    not."""
+    from infopricing import greedy_segmentation
+
+    seg = greedy_segmentation([1.0, 3.0, 4.0], [0.5, 0.25, 0.25])
+    ex = seg.verify(exact=True)
+    assert ex.ok and ex.exact and ex.max_violation == 0.0
+    assert all(name.endswith("(exact)") for name in ex.checks) and len(ex.checks) >= 6
+    fl = seg.verify()
+    assert fl.ok and not fl.exact

@@ -30,7 +30,7 @@ from scipy.optimize import brentq
 from .. import tolerances as tol
 from ..lp import Status
 from ..model._validate import frozen
-from ._check import CheckReport, _Checker
+from ..verify import Checker, Verification
 from .monopoly import _cost, profit_curve
 from .mpc import (MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize,
                   price_optimality_constraints)
@@ -83,10 +83,10 @@ class LearningResult:
     def is_efficient(self) -> bool:
         return self.efficient_surplus - self.total_surplus <= tol.FEAS * max(1.0, self.efficient_surplus)
 
-    def verify(self, atol: float = tol.FEAS) -> CheckReport:
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check: G is a mean-preserving contraction of the prior, the price is at
         least the cost and optimal for the seller under G, and the surpluses follow."""
-        ck = _Checker()
+        ck = Checker()
         g, y, p, c = self.distribution, self.grid, self.price, self.cost
         ck.check("distribution is a pmf", max(-g.min(), abs(g.sum() - 1)), atol)
         _, viol = is_mean_preserving_contraction(y, g, self.prior.values, self.prior.probabilities, atol)

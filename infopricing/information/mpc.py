@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from .. import tolerances as tol
 from ..lp import Status, solve_lp
 from ..model._validate import frozen, real_array
-from ._check import CheckReport, _Checker
+from ..verify import Checker, Verification
 from .prior import Prior, as_prior, strictly_increasing
 
 __all__ = ["MPCResult", "mpc_optimize", "is_mean_preserving_contraction",
@@ -139,11 +139,11 @@ class MPCResult:
     def mean(self) -> float:
         return float(self.grid @ self.distribution)
 
-    def verify(self, atol: float = tol.FEAS) -> CheckReport:
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check: ``g`` is a pmf, a mean-preserving contraction of the prior, the
         extra constraints hold, the value is the objective at ``g``; for a transport
         plan also its marginals and the martingale condition."""
-        ck = _Checker()
+        ck = Checker()
         g, y = self.distribution, self.grid
         ck.check("distribution non-negative", -g.min(), atol)
         ck.check("distribution sums to one", abs(g.sum() - 1.0), atol)

@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from .. import tolerances as tol
 from ..lp import Status, solve_lp
 from ..model._validate import frozen, labels, probability_vector, real_array
-from ._check import CheckReport, _Checker
+from ..verify import Checker, Verification
 
 __all__ = ["PersuasionResult", "persuade", "concavified_value"]
 
@@ -101,7 +101,7 @@ class PersuasionResult:
                 "upper_bound": self.upper_bound,
                 "concavification_value": self.concavification_value}
 
-    def verify(self, atol: float = tol.FEAS) -> CheckReport:
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check obedience, Bayes plausibility, the value and its bounds.
 
         Checks: the signal's rows are probability vectors; Bayes plausibility (the
@@ -111,7 +111,7 @@ class PersuasionResult:
         the signal; ``no-information value <= value <= upper bound``; and for two states
         agreement with the concavification.
         """
-        ck = _Checker()
+        ck = Checker()
         s, mu = self.signal, self.prior
         ck.check("signal non-negative", -s.min(), atol)
         ck.check("signal rows sum to one", np.abs(s.sum(axis=1) - 1.0).max(), atol)

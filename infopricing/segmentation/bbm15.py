@@ -31,7 +31,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import tolerances as tol
-from ..information._check import CheckReport, _Checker
+from ..verify import Checker, Verification
 from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
 
@@ -230,7 +230,7 @@ class SingleProductSegmentation:
                 "total_surplus": self.total_surplus}
 
     # -- certificate ----------------------------------------------------------------------
-    def verify(self, atol: float = tol.FEAS, exact: bool = False) -> CheckReport:
+    def verify(self, atol: float = tol.FEAS, exact: bool = False) -> Verification:
         """Re-check the segmentation without trusting how it was built.
 
         Always checked: weights and segments are probability vectors; the segments
@@ -254,7 +254,7 @@ class SingleProductSegmentation:
         """
         if exact:
             return _verify_exact(self)
-        ck = _Checker()
+        ck = Checker()
         v, c, w, x, p = self.values, self.cost, self.weights, self.markets, self.prices
         ck.check("weights non-negative", -w.min(initial=0.0), atol)
         ck.check("weights sum to one", abs(w.sum() - 1.0), atol)
@@ -575,8 +575,8 @@ def _greedy_exact(v, f, c) -> SingleProductSegmentation:
         "greedy (exact)", ex)
 
 
-def _verify_exact(seg: SingleProductSegmentation) -> CheckReport:
-    ck = _Checker()
+def _verify_exact(seg: SingleProductSegmentation) -> Verification:
+    ck = Checker()
     if seg.exact is not None:
         e = seg.exact
         v, f, c = list(e["values"]), list(e["prior"]), e["cost"]
@@ -591,9 +591,7 @@ def _verify_exact(seg: SingleProductSegmentation) -> CheckReport:
     K = len(v)
 
     def need(name, ok, detail=""):
-        ck.names.append(name + " (exact)")
-        if not ok:
-            ck.failures.append(f"{name} (exact)" + (f": {detail}" if detail else ""))
+        ck.require(name + " (exact)", ok, detail)
 
     need("weights non-negative", all(w >= 0 for w in W))
     need("weights sum to one", sum(W) == 1, f"sum {sum(W)}")
@@ -630,7 +628,7 @@ def _verify_exact(seg: SingleProductSegmentation) -> CheckReport:
         if stars:
             need("uniform: a uniform monopoly price is in every segment's support",
                  all(not buyers[j] or any(k in buyers[j] for k in stars) for j in active))
-    return ck.report()
+    return ck.report(exact=True)
 
 
 # ----------------------------------------------------------------------------------

@@ -116,12 +116,12 @@ class Checker:
             return False
         return True
 
-    def fail(self, name: str, detail: str) -> None:
+    def fail(self, name: str, detail: str = "") -> None:
         """Record check ``name`` as failed, for a condition that has no numeric size."""
         self.names.append(name)
-        self.failures.append(f"{name}: {detail}")
+        self.failures.append(f"{name}: {detail}" if detail else name)
 
-    def require(self, name: str, condition: bool, detail: str) -> bool:
+    def require(self, name: str, condition: bool, detail: str = "") -> bool:
         """Record check ``name``; fail it with ``detail`` unless ``condition`` holds."""
         if condition:
             self.names.append(name)
