@@ -41,6 +41,7 @@ from ..lp import LinearProgram, Status, exact_basic_solution
 from ..model import Environment
 from ..screening import Mechanism, optimal_mechanism
 from ..screening.lp_build import build_menu_lp, exact_matrix, revenue_objective
+from ..verify import Verification
 
 __all__ = ["Cell", "CellDecomposition", "cell_decomposition"]
 
@@ -125,7 +126,7 @@ class CellDecomposition:
                 return i
         raise ValueError("market not found in any cell (numerical trouble)")
 
-    def verify(self, atol: float = tol.EQUAL) -> "object":
+    def verify(self, atol: float = tol.EQUAL) -> Verification:
         """Re-check the facets: every facet inequality holds on all of P.
 
         For each facet ``a . p <= b`` the revenue of the market ``a / sum(a)`` is bounded by
@@ -133,7 +134,6 @@ class CellDecomposition:
         independent of the oracle LPs) and compared with ``b / sum(a)``; every vertex must
         satisfy every facet. Together these show D is exactly the downward closure of P.
         """
-        from ..screening import Verification
         from .result import revenue_upper_bound
 
         failures = []
