@@ -181,6 +181,15 @@ def binding_pairs(values: np.ndarray, x: np.ndarray, u: np.ndarray,
     return np.concatenate(Ts), np.concatenate(Ss)
 
 
+def _type_dimension(values: np.ndarray) -> int:
+    """Rank of the centred value matrix (1 for one-dimensional, vertically ordered types)."""
+    V = np.asarray(values, dtype=float)
+    if V.shape[0] < 2:
+        return 0
+    sv = np.linalg.svd(V - V.mean(axis=0), compute_uv=False)
+    return int(np.sum(sv > tol.EQUAL * max(1.0, sv[0])))
+
+
 def full_row_index(n: int, T: np.ndarray, S: np.ndarray) -> np.ndarray:
     """Row of IC pair (t, s) in the full LP of :func:`.lp_build.build_menu_lp`."""
     return n + T * (n - 1) + np.where(S < T, S, S - 1)
@@ -306,7 +315,7 @@ class LazyMenuResult:
 
 
 def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
-                    dual_tol: float = tol.DUAL, neighbours: int = 4, per_type: int = 8,
+                    dual_tol: float = tol.DUAL, neighbours: int | None = None, per_type: int = 8,
                     max_add: int | None = None, cut: float = tol.LAZY_CUT,
                     lp_method: str = "simplex", warm_start=None, progress=None) -> LazyMenuResult:
     """Optimal menu by lazy IC constraint generation (same answer as the full LP).
@@ -319,11 +328,11 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         As in :func:`.optimal_mechanism`.
     dual_tol : float
         Duals larger than this identify the optimal face between selection stages.
-    neighbours : int
+    neighbours : int, optional
         Starting set: each type's IC rows against its ``neighbours`` nearest types (both
-        directions), plus the value-order chain. The defaults (4 neighbours, 8 rows per
-        type and round) were the best overall of those tried on uniform, two-factor and
-        one-dimensional values (benchmarks/bench_menu_large.py).
+        directions), plus the value-order chain. Default: 4 when the types are
+        one-dimensional (centred values of rank 1: the chain already holds the local IC
+        rows), else 8 — the best of those tried (benchmarks/bench_menu_large.py).
     per_type : int
         Each round adds, for every type, up to this many of its most violated IC rows.
     max_add : int, optional
@@ -355,6 +364,8 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    if neighbours is None:
+        neighbours = 4 if _type_dimension(env.values) <= 1 else 8
     if not isinstance(neighbours, (int, np.integer)) or neighbours < 0:
         raise ValueError(f"neighbours must be a non-negative integer, got {neighbours!r}")
     if not isinstance(per_type, (int, np.integer)) or per_type < 1:
