@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import math
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np

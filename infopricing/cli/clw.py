@@ -48,7 +48,8 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
     with model_errors():
         dist = load_distribution(model)
         rep = disclosure_report(dist, method=method, time_limit=time_limit, opt_rev=opt_rev)
-    ok, failures = rep.verify()
+    check = rep.verify()
+    ok, failures = check.ok, list(check.failures)
     hd = rep.horizontal
     if json_out:
         out = {

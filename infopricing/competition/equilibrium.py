@@ -12,7 +12,7 @@ BBM25, Section I (payoffs ``PS_i``, ``CS``, ``TS``; Bayes Nash equilibrium).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np

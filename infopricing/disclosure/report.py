@@ -15,6 +15,7 @@ from .lottery import JointDesign, exogenous_baseline, optimal_design
 from .pricing import PricingResult, TwoProductMechanisms, UniformPricing, optimal_pricing, two_product_mechanisms, \
     uniform_pricing
 from .signals import HorizontalDisclosure, horizontal_disclosure
+from ..verify import Verification
 
 
 def distribution_from_dict(data: dict, path="<dict>") -> ValueDistribution:
@@ -90,14 +91,18 @@ class DisclosureReport:
     design: JointDesign | None
     exogenous: DesignEvaluation | None
 
-    def verify(self):
-        """All parts verify (each result's own ``verify``)."""
+    def verify(self) -> Verification:
+        """All parts verify (each result's own ``verify``), combined into one report."""
         parts = [self.conditions, self.uniform, self.pricing]
         parts += [p for p in (self.two_product, self.design) if p is not None]
         checks = [p.verify() for p in parts]
         if self.exogenous is not None:
             checks.append(self.exogenous.verify())
-        return all(c.ok for c in checks), [f for c in checks for f in c.failures]
+        return Verification(ok=all(c.ok for c in checks),
+                            failures=tuple(f for c in checks for f in c.failures),
+                            max_violation=max((c.max_violation for c in checks), default=0.0),
+                            checks=tuple(type(p).__name__ for p in parts)
+                            + (("exogenous",) if self.exogenous is not None else ()))
 
 
 def disclosure_report(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 30.0,

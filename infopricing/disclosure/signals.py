@@ -10,6 +10,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..model._validate import frozen, real_array
 from .distribution import ValueDistribution, _check_dist
+from ..verify import Verification
 
 
 class Signal:
@@ -134,18 +135,25 @@ class HorizontalDisclosure:
     posterior_means: np.ndarray
     top_product: np.ndarray
 
-    def verify(self, atol: float = tol.FEAS) -> bool:
+    def verify(self, atol: float = tol.FEAS) -> Verification:
         """Re-check from the distribution: classes partition the profiles, each profile's
         class is a maximiser of its values, and the posteriors average to the prior."""
+        from ..verify import Checker
+
         d = self.signal.dist
-        ok = np.all(d.values[np.arange(d.n_profiles), self.top_product] >= d.max_value - atol)
+        ck = Checker()
+        ck.check("disclosed product is a top product",
+                 float(np.max(d.max_value - d.values[np.arange(d.n_profiles), self.top_product])), atol)
         mat = self.signal.matrix
-        ok &= bool(np.all((mat <= atol) | (d.values >= d.max_value[:, None] - atol)))
+        ck.check("signal only names top products",
+                 float(np.max(np.where(d.values >= d.max_value[:, None] - atol, 0.0, mat))), atol)
         r = d.probabilities @ mat
-        ok &= np.allclose(r, self.probabilities, atol=atol)
+        ck.check("signal probabilities", float(np.max(np.abs(r - self.probabilities))), atol)
         pos = r > 0
-        ok &= np.allclose(r[pos] @ self.posterior_means[pos], d.mean, atol=atol * max(1.0, float(d.values.max())))
-        return bool(ok)
+        ck.check("posterior means average to the prior mean (Bayes plausibility)",
+                 float(np.max(np.abs(r[pos] @ self.posterior_means[pos] - d.mean))),
+                 atol * max(1.0, float(d.values.max())))
+        return ck.report()
 
 
 def horizontal_disclosure(dist: ValueDistribution, ties: str = "lowest") -> HorizontalDisclosure:

@@ -32,8 +32,7 @@ from ..lp import Status
 from ..model._validate import frozen
 from ..verify import Checker, Verification
 from .monopoly import _cost, profit_curve
-from .mpc import (MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize,
-                  price_optimality_constraints)
+from .mpc import MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize
 from .prior import Prior, as_prior
 
 __all__ = ["LearningResult", "buyer_optimal_learning", "TruncatedPareto",

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..model._validate import real_array
-from .prior import Prior, as_prior
+from .prior import as_prior
 
 __all__ = ["MonopolyOutcome", "monopoly_outcome", "optimal_prices"]
 

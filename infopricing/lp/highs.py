@@ -13,7 +13,7 @@ the row's active bound (same convention for column reduced costs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp

@@ -57,7 +57,6 @@ def build_menu_lp(values: np.ndarray, pairs=None):
     n, k = values.shape
     T, S = ic_pairs(n, pairs)
     A = sp.vstack([feasibility_rows(n, k), ic_rows(values, T, S)], format="csc")
-    m = A.shape[0]
     row_lower = np.concatenate([np.full(n, -np.inf), np.zeros(T.size)])
     row_upper = np.concatenate([np.ones(n), np.full(T.size, np.inf)])
     col_lower = np.zeros(n * k + n)
