@@ -29,6 +29,10 @@ What is certified, per market f:
 Markets that no stored basis certifies are solved by the LP (warm-started from the last
 basis) and the new basis joins the store.
 
+Sweeps are meant for small type spaces (a few to a few dozen types): each stored basis
+keeps dense ``Y`` and ``D`` matrices of size (n + n(n-1)) x n and (n(k+1)) x n, found
+with a dense solve of the basis system.
+
 References
 ----------
 HS, section 4 (the menu LP; consistent selection); the sweep serves HS's maps of where
