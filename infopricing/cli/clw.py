@@ -128,16 +128,41 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
                lottery_max_support: int = typer.Option(3, help="OPT-Rev only up to this many profiles."),
                csv_out: Optional[Path] = typer.Option(None, "--csv", help="Write one row per instance."),
                plot: Optional[Path] = typer.Option(None, "--plot", help="Write a scatter plot (PNG/PDF/SVG)."),
-               json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
+               json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+               out: Optional[Path] = typer.Option(None, "--out", help="Run on Dask, one Parquet file per "
+                                                  "chunk in this directory (resumable: rerun to finish)."),
+               scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of an existing "
+                                                       "Dask scheduler (default: embedded local cluster); "
+                                                       "needs --out."),
+               workers: Optional[int] = typer.Option(None, "--workers", help="Local cluster worker processes."),
+               chunk_size: int = typer.Option(10, "--chunk-size", help="Instances per chunk (with --out).")):
     """Ratios uniform/OPT-Wel, pricing/OPT-Wel, pricing/OPT-Rev on random instances (CLW)."""
-    from ..disclosure.experiments import plot_experiment, run_experiment
+    from ..disclosure.experiments import (experiment_result_from_frame, experiment_to_parquet,
+                                          plot_experiment, run_experiment)
 
     with model_errors():
+        if out is None and (scheduler is not None or workers is not None):
+            raise ValueError("--scheduler and --workers need --out DIR (the Dask run writes Parquet)")
+        if workers is not None and workers < 1:
+            raise ValueError(f"--workers must be a positive integer, got {workers}")
         with Progress(console=err_console, transient=True, disable=json_out) as prog:
-            task = prog.add_task(f"{family} instances", total=instances)
-            res = run_experiment(family, products=products, support=support, instances=instances, seed=seed,
-                                 lottery_max_support=lottery_max_support, method=method, time_limit=time_limit,
-                                 progress=lambda i, n: prog.update(task, completed=i))
+            if out is None:
+                task = prog.add_task(f"{family} instances", total=instances)
+                res = run_experiment(family, products=products, support=support, instances=instances, seed=seed,
+                                     lottery_max_support=lottery_max_support, method=method,
+                                     time_limit=time_limit, progress=lambda i, n: prog.update(task, completed=i))
+            else:
+                task = prog.add_task(f"{family} chunks", total=-(-instances // max(chunk_size, 1)))
+                run = experiment_to_parquet(family, out, products=products, support=support,
+                                            instances=instances, seed=seed,
+                                            lottery_max_support=lottery_max_support, method=method,
+                                            time_limit=time_limit, chunk_size=chunk_size, scheduler=scheduler,
+                                            n_workers=workers,
+                                            progress=lambda i, n: prog.update(task, completed=i))
+                res = experiment_result_from_frame(run.read(), family, products, support, seed, method)
+        if out is not None and not json_out:
+            err_console.print(f"{len(run.computed)} chunk(s) computed, {len(run.skipped)} already on disk "
+                              f"in {out} (scheduler {run.scheduler})")
     if csv_out is not None:
         res.write_csv(csv_out)
     if plot is not None:

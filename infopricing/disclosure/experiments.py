@@ -187,6 +187,40 @@ def evaluate_instance(dist: ValueDistribution, lottery: bool = True, method: str
     return row
 
 
+def _check_seed(seed):
+    if not (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+
+
+def experiment_instance(family: str, products: int, support: int, seed: int, index: int) -> ValueDistribution:
+    """Instance ``index`` of the experiment with this ``seed``, drawn on its own.
+
+    Each instance has its own random stream, ``SeedSequence(seed, spawn_key=(index,))``
+    (the ``index``-th child of ``SeedSequence(seed)``), so instance ``k`` is the same
+    whether the instances are drawn in one process, in chunks on other machines, or
+    re-drawn alone to inspect one row of a stored run.
+
+    Parameters
+    ----------
+    family, products, support : see :func:`random_distribution`
+    seed : int (>= 0)
+    index : int (>= 0)
+
+    Returns
+    -------
+    ValueDistribution
+
+    References
+    ----------
+    CLW, section 6 (the random families of the experiments).
+    """
+    _check_seed(seed)
+    if not (isinstance(index, (int, np.integer)) and not isinstance(index, bool) and index >= 0):
+        raise ValueError(f"index must be a non-negative integer, got {index!r}")
+    ss = np.random.SeedSequence(int(seed), spawn_key=(int(index),))
+    return random_distribution(family, products, support, np.random.default_rng(ss))
+
+
 def run_experiment(family: str, products: int = 2, support: int = 3, instances: int = 10, seed: int = 0,
                    lottery_max_support: int = 3, method: str = "auto", time_limit: float | None = 20.0,
                    progress=None) -> ExperimentResult:
@@ -197,6 +231,7 @@ def run_experiment(family: str, products: int = 2, support: int = 3, instances: 
     family, products, support : see :func:`random_distribution`
     instances : int
     seed : int
+        Instance ``k`` is :func:`experiment_instance` ``(family, products, support, seed, k)``.
     lottery_max_support : int
         OPT-Rev (bilinear, global) and the exogenous baseline only for instances with at
         most this many profiles.
@@ -213,10 +248,10 @@ def run_experiment(family: str, products: int = 2, support: int = 3, instances: 
     """
     if not (isinstance(instances, (int, np.integer)) and instances >= 1):
         raise ValueError(f"instances must be a positive integer, got {instances!r}")
-    rng = np.random.default_rng(seed)
+    _check_seed(seed)
     rows, dists = [], []
     for k in range(instances):
-        d = random_distribution(family, products, support, rng)
+        d = experiment_instance(family, products, support, seed, k)
         row = evaluate_instance(d, lottery=d.n_profiles <= lottery_max_support, method=method,
                                 time_limit=time_limit)
         row = {"instance": k, **row}
@@ -343,3 +378,145 @@ def search_worst_pricing_ratio(products: int = 3, support: int = 3, iterations: 
     wel = float(d.probabilities @ d.max_value)
     return WorstRatioSearch(dist=d, ratio=final.revenue / wel, ratio_upper=final.upper_bound / wel,
                             proven=final.proven_optimal, history=tuple(hist))
+
+
+_ROW_BOOL = ("pricing_proven", "opt_rev_proven", "lemma1", "neg_affiliated", "exchangeable", "verified")
+_ROW_FLOAT = ("welfare", "uniform", "p_star", "pricing", "pricing_bound", "uniform_ratio", "p_star_ratio",
+              "pricing_ratio", "m123_ratio", "opt_rev", "opt_rev_bound", "pricing_over_optrev",
+              "lottery_gap", "exogenous")
+
+
+def experiment_frame(rows):
+    """Experiment rows as a pandas DataFrame with fixed column types.
+
+    Floats that may be absent (``m123_ratio``, the OPT-Rev columns) are ``float64`` with
+    NaN; flags that may be absent (``opt_rev_proven``) are pandas' nullable ``boolean``.
+    The same conversion is applied to in-process rows and to chunks written by
+    :func:`experiment_to_parquet`, so the two compare equal.
+    """
+    import pandas as pd
+
+    df = pd.DataFrame(list(rows))
+    for c in df.columns:
+        if c in _ROW_FLOAT:
+            df[c] = pd.to_numeric(df[c].astype(object).where(df[c].notna(), np.nan), errors="raise").astype("float64")
+        elif c in _ROW_BOOL:
+            df[c] = df[c].astype("boolean")
+        elif c in ("instance", "n_profiles", "n_products"):
+            df[c] = df[c].astype("int64")
+    return df
+
+
+class ExperimentChunkTask:
+    """Picklable Dask task: evaluate instances ``payload = (start, stop)`` of one experiment.
+
+    Instances are redrawn on the worker with :func:`experiment_instance`, so a chunk's
+    rows equal rows ``start..stop-1`` of :func:`run_experiment` with the same settings.
+    """
+
+    def __init__(self, family, products, support, seed, lottery_max_support, method, time_limit):
+        self.family, self.products, self.support, self.seed = family, int(products), int(support), int(seed)
+        self.lottery_max_support, self.method, self.time_limit = int(lottery_max_support), method, time_limit
+
+    def __call__(self, payload):
+        start, stop = payload
+        rows = []
+        for k in range(start, stop):
+            d = experiment_instance(self.family, self.products, self.support, self.seed, k)
+            row = evaluate_instance(d, lottery=d.n_profiles <= self.lottery_max_support,
+                                    method=self.method, time_limit=self.time_limit)
+            rows.append({"instance": k, **row})
+        return experiment_frame(rows)
+
+
+def experiment_to_parquet(family: str, out_dir, products: int = 2, support: int = 3, instances: int = 10,
+                          seed: int = 0, lottery_max_support: int = 3, method: str = "auto",
+                          time_limit: float | None = 20.0, chunk_size: int = 10,
+                          scheduler: str | None = None, n_workers: int | None = None, progress=None):
+    """:func:`run_experiment` chunked on Dask, one Parquet file per chunk, resumable.
+
+    Chunk ``j`` evaluates instances ``j*chunk_size`` to ``(j+1)*chunk_size - 1``, each
+    redrawn on the worker from ``(family, products, support, seed, index)``; its rows are
+    those of :func:`run_experiment` (as :func:`experiment_frame`) plus a ``chunk`` column.
+    The settings, an input hash and the library version are recorded in the manifest and
+    in every file's metadata (see :func:`infopricing.scale.distributed.run_chunked`);
+    running again into the same directory computes only missing chunks.
+
+    Parameters
+    ----------
+    family, products, support, instances, seed, lottery_max_support, method, time_limit :
+        as in :func:`run_experiment`
+    out_dir : path
+    chunk_size : int (>= 1)
+        Instances per chunk (per Parquet file).
+    scheduler : str, optional
+        Address of an existing Dask scheduler (default: an embedded local cluster).
+    n_workers : int, optional
+        Worker processes of the local cluster.
+    progress : callable(done_chunks, total_chunks), optional
+
+    Returns
+    -------
+    infopricing.scale.distributed.ChunkedRun
+        ``.read()`` gives all rows; ``.verify()`` checks every chunk is present, belongs
+        to this run and has every row's certificates passing.
+
+    References
+    ----------
+    CLW, Theorems 1-2, Proposition 1, section 6.
+    """
+    from ..scale.distributed import input_hash, run_chunked
+
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+    for name, v, lo in (("products", products, 1), ("support", support, 1), ("instances", instances, 1),
+                        ("chunk_size", chunk_size, 1), ("lottery_max_support", lottery_max_support, 0)):
+        if not (isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= lo):
+            raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
+    _check_seed(seed)
+    if method not in ("auto", "global", "heuristic"):
+        raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
+    settings = {"kind": "clw-experiment", "family": family, "products": int(products),
+                "support": int(support), "instances": int(instances), "seed": int(seed),
+                "lottery_max_support": int(lottery_max_support), "method": method,
+                "time_limit": time_limit, "chunk_size": int(chunk_size)}
+    params = {**settings, "input_hash": input_hash(**settings)}
+    payloads = [(a, min(a + int(chunk_size), int(instances))) for a in range(0, int(instances), int(chunk_size))]
+    task = ExperimentChunkTask(family, products, support, seed, lottery_max_support, method, time_limit)
+    return run_chunked(task, payloads, out_dir, params, scheduler=scheduler, n_workers=n_workers,
+                       progress=progress)
+
+
+def experiment_result_from_frame(df, family: str, products: int, support: int, seed: int,
+                                 method: str = "auto") -> ExperimentResult:
+    """An :class:`ExperimentResult` from stored rows (e.g. ``ChunkedRun.read()``).
+
+    Missing values (NaN, pandas NA) become ``None`` as in :func:`run_experiment`'s rows,
+    the ``chunk`` column is dropped, and the instances are redrawn with
+    :func:`experiment_instance` (so they must be the settings the rows were made with).
+    """
+    import pandas as pd
+
+    df = df.drop(columns=[c for c in ("chunk",) if c in df.columns]).sort_values("instance")
+    rows = []
+    for rec in df.to_dict(orient="records"):
+        row = {}
+        for k, v in rec.items():
+            if v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                row[k] = None
+            elif isinstance(v, (np.bool_, bool)):
+                row[k] = bool(v)
+            elif isinstance(v, np.integer):
+                row[k] = int(v)
+            elif isinstance(v, np.floating):
+                row[k] = float(v)
+            else:
+                row[k] = v
+        rows.append(row)
+    if not rows:
+        raise ValueError("df has no rows")
+    dists = [experiment_instance(family, products, support, seed, int(r["instance"])) for r in rows]
+    worst = int(np.argmin([r["pricing_ratio"] for r in rows]))
+    return ExperimentResult(rows=tuple(rows), instances=tuple(dists), worst=worst,
+                            settings={"family": family, "products": products, "support": support,
+                                      "instances": len(rows), "seed": seed, "method": method})
