@@ -78,7 +78,32 @@ def _plane_segment_3(b):
     return pts if len(pts) >= 2 else None
 
 
-def plot_genericity(genericity, profile=None, resolution: int = 24, ax=None, progress=None):
+def simplex_grid(resolution: int) -> np.ndarray:
+    """The markets ``(i, j, r - i - j) / r`` of the 3-type simplex, ``r = resolution``.
+
+    Returns an array of shape ((r + 1)(r + 2) / 2, 3), one probability vector per row.
+    """
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) \
+            or resolution < 1:
+        raise ValueError(f"resolution must be a positive integer, got {resolution!r}")
+    r = int(resolution)
+    i, j = np.triu_indices(r + 1)  # j >= i; remap to all (a, b) with a + b <= r
+    a, b = i, j - i
+    pts = np.column_stack([a, b, r - a - b]).astype(float) / r
+    order = np.lexsort((pts[:, 1], pts[:, 0]))
+    return pts[order]
+
+
+def _grid_efficiency(env, markets, selection: str = "efficient", progress=None) -> np.ndarray:
+    """Whether the selected optimal menu of each market is efficient, via one certified
+    market sweep (:func:`infopricing.scale.sweep`) instead of one LP per market."""
+    from ..scale import sweep
+
+    res = sweep(env, markets, selection=selection, progress=progress)
+    return np.asarray(res.efficient, dtype=bool)
+
+
+def plot_genericity(genericity, profile=None, resolution: int = 60, ax=None, progress=None):
     """HS Figure 2: markets with multiple optimal payment rules lie on finitely many
     hyperplanes H(b).
 
@@ -87,17 +112,16 @@ def plot_genericity(genericity, profile=None, resolution: int = 24, ax=None, pro
     (a :class:`~infopricing.segmentation.two_type.TwoTypeProfile`) are marked.
     Three types: the market triangle shaded by whether the selected optimal menu is
     efficient (efficient markets are not Pareto improvable, HS Observation 1) on a grid of
-    ``resolution``, with the segments of every H(b): off them Theorem 1 yields a
+    ``resolution`` (classified by one certified market sweep,
+    :func:`infopricing.scale.sweep`, so fine grids are cheap), with the segments of every H(b): off them Theorem 1 yields a
     Pareto-improving segmentation of every inefficient market, so improvements can fail only
-    on the efficient region and on the hyperplanes. ``progress(i, total)`` is called per
-    grid market.
+    on the efficient region and on the hyperplanes. ``progress(done, total)`` is called as
+    grid markets get classified.
 
     References
     ----------
     HS, section 6.2, Definition 1, Proposition 4, Theorem 1, Figure 2.
     """
-    from ..screening import optimal_mechanism
-
     env = genericity.env
     n = env.n_types
     if ax is None:
@@ -134,21 +158,13 @@ def plot_genericity(genericity, profile=None, resolution: int = 24, ax=None, pro
         return fig
     if n != 3:
         raise ValueError(f"plot_genericity draws 2 or 3 types, got {n}")
-    pts = []
-    r = int(resolution)
-    for i in range(r + 1):
-        for j in range(r + 1 - i):
-            pts.append((i / r, j / r, (r - i - j) / r))
-    pts = np.array(pts)
-    eff = np.zeros(len(pts), dtype=bool)
-    for idx, f in enumerate(pts):
-        eff[idx] = optimal_mechanism(env, f).is_efficient
-        if progress is not None:
-            progress(idx + 1, len(pts))
+    pts = simplex_grid(resolution)
+    eff = _grid_efficiency(env, pts, progress=progress)
+    size = 14.0 * min(1.0, (24.0 / max(int(resolution), 1)) ** 2)
     x, y = _bary(pts)
-    ax.scatter(x[eff], y[eff], s=14, color="tab:green", alpha=0.6,
+    ax.scatter(x[eff], y[eff], s=size, color="tab:green", alpha=0.6,
                label="efficient (not improvable, Obs. 1)")
-    ax.scatter(x[~eff], y[~eff], s=14, color="tab:blue", alpha=0.35,
+    ax.scatter(x[~eff], y[~eff], s=size, color="tab:blue", alpha=0.35,
                label="inefficient (Theorem 1 applies off H(b))")
     for b in genericity.hyperplanes:
         seg = _plane_segment_3(b)
