@@ -10,6 +10,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .._json import to_jsonable
+
 _REGISTRY: dict[str, "Claim"] = {}
 _MODULES = ("core", "hs", "information", "bbm25", "clw")
 
@@ -71,19 +73,9 @@ class ClaimRecord:
 
 
 def _jsonable(v):
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, (np.floating, np.integer)):
-        return v.item()
-    if isinstance(v, np.bool_):
-        return bool(v)
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (int, float, str, bool)) or v is None:
-        return v
-    return str(v)
+    """JSON-ready copy of ``v``; anything else becomes its ``str`` (catalogue values may be
+    arbitrary objects)."""
+    return to_jsonable(v, fallback=str)
 
 
 def register(claim: Claim) -> Claim:

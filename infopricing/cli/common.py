@@ -11,24 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._json import to_jsonable  # noqa: F401  (re-exported for the area CLIs)
 from ..errors import ModelFileError
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def to_jsonable(obj):
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, (np.floating, np.integer)):
-        return obj.item()
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    return obj
 
 
 def print_json(obj) -> None:
