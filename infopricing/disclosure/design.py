@@ -277,6 +277,20 @@ class DesignEvaluation:
                             details={"revenue": revenue})
 
 
+def as_menu(menu, dist: ValueDistribution) -> "Menu":
+    """A :class:`Menu` for ``dist``: a Menu is checked, a price vector becomes a pricing menu.
+
+    Raises ValueError when the number of products does not match ``dist``."""
+    if not isinstance(menu, Menu):
+        pr = np.array(menu, dtype=float).ravel()
+        if pr.size != dist.n_products:
+            raise ValueError(f"menu: a price vector needs {dist.n_products} prices (one per product), got {pr.size}")
+        menu = Menu.pricing(pr, products=dist.products)
+    if menu.n_products != dist.n_products:
+        raise ValueError(f"menu has {menu.n_products} products, the distribution {dist.n_products}")
+    return menu
+
+
 def evaluate_design(dist: ValueDistribution, signal, menu, atol: float = tol.EQUAL) -> DesignEvaluation:
     """Evaluate an information structure together with a menu.
 
@@ -307,13 +321,7 @@ def evaluate_design(dist: ValueDistribution, signal, menu, atol: float = tol.EQU
                 np.array_equal(signal.dist.values, dist.values)
                 and np.array_equal(signal.dist.probabilities, dist.probabilities)):
             raise ValueError("signal was built for a different distribution")
-    if not isinstance(menu, Menu):
-        pr = np.array(menu, dtype=float).ravel()
-        if pr.size != dist.n_products:
-            raise ValueError(f"menu: a price vector needs {dist.n_products} prices (one per product), got {pr.size}")
-        menu = Menu.pricing(pr, products=dist.products)
-    if menu.n_products != dist.n_products:
-        raise ValueError(f"menu has {menu.n_products} products, the distribution {dist.n_products}")
+    menu = as_menu(menu, dist)
     r = signal.probabilities
     nu = signal.posterior_means
     choice = np.full(signal.n_signals, -1, dtype=int)

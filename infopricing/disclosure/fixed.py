@@ -18,7 +18,7 @@ from .. import tolerances as tol
 from ..errors import SolverError
 from ..information import persuade
 from ..lp import Status, solve_lp
-from .design import DesignEvaluation, Menu, evaluate_design
+from .design import DesignEvaluation, Menu, as_menu, evaluate_design
 from .distribution import ValueDistribution, _check_dist
 from .signals import Signal
 
@@ -48,13 +48,7 @@ def optimal_information(dist: ValueDistribution, menu) -> DesignEvaluation:
     structure solves a Bayesian persuasion problem"); Kamenica and Gentzkow (2011).
     """
     _check_dist(dist)
-    if not isinstance(menu, Menu):
-        pr = np.array(menu, dtype=float).ravel()
-        if pr.size != dist.n_products:
-            raise ValueError(f"menu: a price vector needs {dist.n_products} prices (one per product), got {pr.size}")
-        menu = Menu.pricing(pr, products=dist.products)
-    if menu.n_products != dist.n_products:
-        raise ValueError(f"menu has {menu.n_products} products, the distribution {dist.n_products}")
+    menu = as_menu(menu, dist)
     offered = np.flatnonzero(np.isfinite(menu.prices))
     alloc = menu.allocations[offered]
     price = menu.prices[offered]
