@@ -42,3 +42,22 @@ def test_warm_resolve_after_objective_change_and_added_rows():
     r = lp.solve()
     assert r.objective == pytest.approx(0.75 + 0.5)
     assert lp.num_rows == 2
+
+
+def test_delete_slack_rows_keeps_the_warm_basis():
+    """max x + y, x <= 1, y <= 2, x + y <= 10 (slack at the optimum (1, 2)). Deleting the
+    slack row keeps the same vertex and basis: the re-solve needs no iteration. Deleting
+    a binding row changes the answer (y <= 2 gone: y is then capped by x + y <= 10 only
+    if that row is still there)."""
+    A = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    lp = LinearProgram([1.0, 1.0], A, [-np.inf] * 3, [1.0, 2.0, 10.0], sense="max")
+    r = lp.solve()
+    assert r.objective == pytest.approx(3.0) and r.row_basis[2] == 0  # slack row is basic
+    lp.delete_rows([2])
+    assert lp.num_rows == 2
+    r2 = lp.solve()
+    assert r2.objective == pytest.approx(3.0) and r2.iterations == 0
+    lp.add_rows(sp.csr_matrix([[1.0, 1.0]]), [-np.inf], [2.5])
+    assert lp.solve().objective == pytest.approx(2.5)
+    with pytest.raises(IndexError):
+        lp.delete_rows([7])

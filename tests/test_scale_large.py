@@ -156,3 +156,22 @@ def test_binding_pairs_match_the_dense_binding_graph():
     T, S = large.binding_pairs(env.values, m.allocation, m.utilities)
     dense = set(zip(*np.nonzero(m.binding.ic)))
     assert set(zip(T.tolist(), S.tolist())) == {(int(t), int(s)) for t, s in dense}
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_dropping_slack_rows_changes_nothing_but_the_row_count(seed):
+    """Generic k = 6 types: deleting slack IC rows between rounds (the default) gives the
+    same menu as keeping every row, deletes rows, and the smaller final LP is still
+    certified against all n(n-1) IC rows."""
+    env, f = _instance(seed, 120, 6)
+    keep = solve_menu_lazy(env, f, drop_slack=False)
+    drop = solve_menu_lazy(env, f)
+    assert keep.stats.dropped_rows == 0 and drop.stats.dropped_rows > 0
+    assert drop.stats.final_ic_rows < keep.stats.final_ic_rows
+    assert drop.mechanism.revenue == pytest.approx(keep.mechanism.revenue, abs=1e-9)
+    np.testing.assert_allclose(drop.mechanism.allocation, keep.mechanism.allocation, atol=1e-7)
+    np.testing.assert_allclose(drop.mechanism.payments, keep.mechanism.payments, atol=1e-7)
+    assert drop.max_ic_violation <= tol.LAZY_CUT and drop.verify().ok
+    # and both equal the full LP's selected mechanism
+    full = optimal_mechanism(env, f, method="full")
+    np.testing.assert_allclose(drop.mechanism.allocation, full.allocation, atol=1e-7)

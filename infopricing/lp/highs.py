@@ -207,6 +207,19 @@ class LinearProgram:
         self._h.addRows(r, lo, hi, A_rows.nnz, A_rows.indptr[:-1].astype(np.int32),
                         A_rows.indices.astype(np.int32), A_rows.data)
 
+    def delete_rows(self, rows) -> None:
+        """Delete rows (indices into the current rows; later rows move up, order kept).
+
+        HiGHS keeps the basis valid when every deleted row is basic (its slack in the
+        basis): the remaining rows and columns then still form a basis, so a later solve
+        starts warm from it."""
+        rows = np.unique(np.asarray(rows, dtype=np.int32).ravel())
+        if rows.size == 0:
+            return
+        if rows[0] < 0 or rows[-1] >= self.num_rows:
+            raise IndexError(f"row index out of range 0..{self.num_rows - 1}")
+        self._h.deleteRows(rows.size, rows)
+
     def bounds(self):
         """Current (col_lower, col_upper, row_lower, row_upper) with inf as numpy.inf."""
         lp = self._h.getLp()

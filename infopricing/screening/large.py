@@ -68,6 +68,8 @@ class LazyStats:
     #: selection-stage solves HiGHS finished with unscaled infeasibilities above
     #: tolerances.FEAS (the revenue stage never is; the final menu is re-checked)
     inaccurate_solves: int = 0
+    #: IC rows deleted again during the revenue stage (slack rows, see ``drop_slack``)
+    dropped_rows: int = 0
 
 
 def starting_pairs(values: np.ndarray, neighbours: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -221,6 +223,7 @@ class _LazyMenuLP:
         self.method = method
         self.inaccurate = 0
         self.rounds = 0
+        self.dropped = 0
 
     @property
     def n_ic(self) -> int:
@@ -228,6 +231,32 @@ class _LazyMenuLP:
 
     def pairs(self):
         return np.concatenate(self.T), np.concatenate(self.S)
+
+    def drop_slack_rows(self, res, slack_tol: float) -> int:
+        """Delete IC rows that are slack at ``res`` (basic, slack above ``slack_tol``).
+
+        Such a row has a zero dual and its slack is basic, so the current basis stays an
+        optimal basis of the smaller LP (same vertex, same duals) and the next solve is
+        warm. Only unfixed IC rows (bounds [0, inf)) are considered; the rows of the full
+        problem are all re-checked at every round, so a deleted row that becomes violated
+        again is added back. Returns the number deleted."""
+        n = self.n
+        if res.row_basis is None:
+            return 0
+        T, S = self.pairs()
+        slack = res.row_activity[n:]
+        drop = ((np.asarray(res.row_basis)[n:] == 0) & (slack > slack_tol)
+                & (self.lo_r[n:] == 0.0) & np.isposinf(self.hi_r[n:]))
+        if not drop.any():
+            return 0
+        self.lp.delete_rows(n + np.flatnonzero(drop))
+        keep = ~drop
+        self.in_lp[T[drop], S[drop]] = False
+        self.T, self.S = [T[keep]], [S[keep]]
+        self.lo_r = np.concatenate([self.lo_r[:n], self.lo_r[n:][keep]])
+        self.hi_r = np.concatenate([self.hi_r[:n], self.hi_r[n:][keep]])
+        self.dropped += int(drop.sum())
+        return int(drop.sum())
 
     def add(self, T, S):
         self.lp.add_rows(ic_rows(self.V, T, S), 0.0, np.inf)
@@ -237,7 +266,8 @@ class _LazyMenuLP:
         self.lo_r = np.concatenate([self.lo_r, np.zeros(T.size)])
         self.hi_r = np.concatenate([self.hi_r, np.full(T.size, np.inf)])
 
-    def solve_lazily(self, per_type, max_add, cut, what, accept_inaccurate=False):
+    def solve_lazily(self, per_type, max_add, cut, what, accept_inaccurate=False,
+                     drop_slack=False):
         """Solve, add violated IC rows, re-solve warm, until no full-problem IC row is
         violated by more than ``cut``. Returns (result, rounds).
 
@@ -246,9 +276,16 @@ class _LazyMenuLP:
         a degenerate face-fixed stage can then look infeasible), then by interior point.
         With ``accept_inaccurate`` (selection stages only) an answer HiGHS calls optimal
         but whose unscaled infeasibilities exceed ``tolerances.FEAS`` is used and counted
-        in ``self.inaccurate``; the final menu is certified independently either way."""
+        in ``self.inaccurate``; the final menu is certified independently either way.
+
+        With ``drop_slack``, IC rows that are slack at a round's optimum are deleted before
+        the violated rows are added (keeping the LP near the size of the binding set), but
+        only after a round that lowered the optimal value: the values then strictly
+        decrease over the rounds that delete, each value belongs to one of finitely many
+        row subsets, so deleting cannot make the loop cycle."""
         n, k = self.n, self.k
         rounds = 0
+        last = np.inf
         while True:
             res = self.lp.solve()
             rounds += 1
@@ -277,6 +314,10 @@ class _LazyMenuLP:
             if T.size > max_add:
                 top = np.argpartition(-w, max_add - 1)[:max_add]
                 T, S = T[top], S[top]
+            obj = float(res.objective) * (1.0 if self.lp.sense == "max" else -1.0)
+            if drop_slack and obj < last - 1e-12 * max(1.0, abs(obj)):
+                self.drop_slack_rows(res, tol.BINDING)
+            last = min(last, obj)
             self.add(T, S)
 
 
@@ -317,7 +358,8 @@ class LazyMenuResult:
 def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                     dual_tol: float = tol.DUAL, neighbours: int | None = None, per_type: int = 8,
                     max_add: int | None = None, cut: float = tol.LAZY_CUT,
-                    lp_method: str = "simplex", warm_start=None, progress=None) -> LazyMenuResult:
+                    lp_method: str = "simplex", warm_start=None, drop_slack: bool = True,
+                    progress=None) -> LazyMenuResult:
     """Optimal menu by lazy IC constraint generation (same answer as the full LP).
 
     Parameters
@@ -348,6 +390,12 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         A mechanism of the same environment (typically the optimal menu of a neighbouring
         market): its binding IC pairs join the starting set. Only the starting rows
         change, never the answer.
+    drop_slack : bool
+        During the revenue stage, delete IC rows that are slack at a round's optimum (they
+        come back if they are violated later). On generic high-dimensional types most
+        rows added early turn out slack: deleting them keeps the LP near the size of the
+        binding set and made the revenue stage 1.7x faster at n=600 and 2.8x at n=1000
+        (uniform values, k=10; benchmarks/README.md). Never changes the answer.
     progress : callable, optional
         Called as ``progress(stage_name, rounds, ic_rows)`` after each stage.
 
@@ -384,7 +432,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         extra = binding_pairs(env.values, warm_start.allocation, warm_start.utilities)
     t0 = time.perf_counter()
     L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method, extra)
-    res, r = L.solve_lazily(per_type, max_add, cut, "menu LP")
+    res, r = L.solve_lazily(per_type, max_add, cut, "menu LP", drop_slack=bool(drop_slack))
     if lp_method != "simplex":
         L.lp.set_method("simplex")
         L.method = "simplex"
@@ -410,7 +458,8 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                      selection=selection, certificate=cert)
     stats = LazyStats(rounds=L.rounds, initial_ic_rows=L.initial_rows, final_ic_rows=L.n_ic,
                       full_ic_rows=n * (n - 1), seconds=time.perf_counter() - t0,
-                      stage_rounds=tuple(stage_rounds), inaccurate_solves=L.inaccurate)
+                      stage_rounds=tuple(stage_rounds), inaccurate_solves=L.inaccurate,
+                      dropped_rows=L.dropped)
     out = LazyMenuResult(mechanism=mech, max_ic_violation=worst, stats=stats)
     check = out.verify()
     if not check.ok:
