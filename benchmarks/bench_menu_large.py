@@ -5,11 +5,17 @@ Usage::
     python benchmarks/bench_menu_large.py compare [--family F] [--k K] [--sizes 100,200,...]
                                                    [--full-limit SECONDS]
     python benchmarks/bench_menu_large.py lazy [--family F] [--k K] [--sizes 1000,2000,5000]
+    python benchmarks/bench_menu_large.py drop [--family F] [--k K] [--sizes 600,1000]
+    python benchmarks/bench_menu_large.py floor [--family F] [--k K] [--sizes 1000,2000]
 
 ``compare`` times both methods on the same instances in one run and prints the ratio
 full/lazy and the largest difference of the answers; the full LP runs in a subprocess
 killed after ``--full-limit`` seconds (reported as "> limit"). ``lazy`` times the lazy
-method alone and checks the result against all n(n-1) IC rows.
+method alone and checks the result against all n(n-1) IC rows. ``drop`` times the lazy
+method with and without deleting slack IC rows between rounds (``drop_slack``). ``floor``
+solves lazily, then re-solves from scratch the LP restricted to the IC rows that bind at
+the optimum (an oracle that knows the binding set in advance; no lazy method can beat one
+such solve) by dual simplex and by interior point.
 
 Instance families (seeded): ``uniform`` (values i.i.d. U[0,1], the hard generic case),
 ``vertical`` (one-dimensional types theta ~ U[0,1], qualities q_a, values
@@ -96,19 +102,66 @@ def lazy_only(args):
     from infopricing.screening.large import solve_menu_lazy
 
     print(f"# machine: {platform.node()}, {mp.cpu_count()} cores; family={args.family} k={args.k}")
-    print(f"{'n':>6} {'seconds':>8} {'rounds':>7} {'IC rows used':>13} {'of':>10} {'max IC viol':>12} {'verified':>9}")
+    print(f"{'n':>6} {'seconds':>8} {'rounds':>7} {'IC rows used':>13} {'dropped':>8} {'of':>10} "
+          f"{'max IC viol':>12} {'verified':>9}")
     for n in args.sizes:
         V, f = instance(args.family, n, args.k, n)
         r = solve_menu_lazy(Environment(V), f)
         ok = r.verify()
         s = r.stats
-        print(f"{n:>6} {s.seconds:>8.2f} {s.rounds:>7} {s.final_ic_rows:>13} {s.full_ic_rows:>10} "
+        print(f"{n:>6} {s.seconds:>8.2f} {s.rounds:>7} {s.final_ic_rows:>13} {s.dropped_rows:>8} {s.full_ic_rows:>10} "
               f"{r.max_ic_violation:>12.1e} {str(ok.ok):>9}", flush=True)
+
+
+def drop_compare(args):
+    from infopricing import Environment
+    from infopricing.screening.large import solve_menu_lazy
+
+    print(f"# machine: {platform.node()}, {mp.cpu_count()} cores; family={args.family} k={args.k}")
+    print(f"{'n':>6} {'keep rows s':>12} {'drop rows s':>12} {'keep/drop':>10} {'rows kept':>10} "
+          f"{'rows drop':>10} {'dropped':>8} {'|rev diff|':>11}")
+    for n in args.sizes:
+        V, f = instance(args.family, n, args.k, n)
+        a = solve_menu_lazy(Environment(V), f, drop_slack=False)
+        b = solve_menu_lazy(Environment(V), f, drop_slack=True)
+        assert a.verify().ok and b.verify().ok
+        print(f"{n:>6} {a.stats.seconds:>12.2f} {b.stats.seconds:>12.2f} "
+              f"{a.stats.seconds / b.stats.seconds:>10.2f} {a.stats.final_ic_rows:>10} "
+              f"{b.stats.final_ic_rows:>10} {b.stats.dropped_rows:>8} "
+              f"{abs(a.mechanism.revenue - b.mechanism.revenue):>11.1e}", flush=True)
+
+
+def floor(args):
+    from infopricing import Environment
+    from infopricing.lp import solve_lp
+    from infopricing.screening.large import binding_pairs, solve_menu_lazy
+    from infopricing.screening.lp_build import build_menu_lp, revenue_objective
+
+    print(f"# machine: {platform.node()}, {mp.cpu_count()} cores; family={args.family} k={args.k}")
+    print(f"{'n':>6} {'lazy s':>8} {'binding IC':>11} {'per type':>9} {'oracle simplex s':>17} "
+          f"{'oracle ipm s':>13} {'lazy/best oracle':>17}")
+    for n in args.sizes:
+        V, f = instance(args.family, n, args.k, n)
+        r = solve_menu_lazy(Environment(V), f)
+        m = r.mechanism
+        T, S = binding_pairs(V, m.allocation, m.utilities)
+        A, rl, ru, cl, cu = build_menu_lp(V, (T, S))
+        c = revenue_objective(V, f)
+        times = []
+        for method, opts in (("simplex", {"simplex_scale_strategy": 0,
+                                          "dual_feasibility_tolerance": 1e-9,
+                                          "primal_feasibility_tolerance": 1e-9}), ("ipm", {})):
+            t = time.perf_counter()
+            res = solve_lp(c, A, rl, ru, cl, cu, sense="max", method=method, options=opts)
+            times.append(time.perf_counter() - t)
+            assert abs(res.objective - m.revenue) <= 1e-7, (method, res.objective, m.revenue)
+        print(f"{n:>6} {r.stats.seconds:>8.2f} {T.size:>11} {T.size / n:>9.1f} {times[0]:>17.2f} "
+              f"{times[1]:>13.2f} {r.stats.seconds / min(times):>17.1f}", flush=True)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["compare", "lazy"])
+    ap.add_argument("mode", choices=["compare", "lazy", "drop", "floor"])
     ap.add_argument("--family", default="uniform")
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
@@ -116,7 +169,7 @@ def main():
     args = ap.parse_args()
     if args.sizes is None:
         args.sizes = [100, 200, 400, 800] if args.mode == "compare" else [1000, 2000, 5000]
-    (compare if args.mode == "compare" else lazy_only)(args)
+    {"compare": compare, "lazy": lazy_only, "drop": drop_compare, "floor": floor}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -378,3 +378,21 @@ def test_proposition2_fails_with_three_products():
     if global_solver_available():
         pr = optimal_pricing(d, method="global")
         assert pr.proven_optimal and pr.upper_bound < 5.09 - 0.1
+
+
+@pytest.mark.skipif(not global_solver_available(), reason="needs the global solver")
+def test_scip_native_messages_do_not_reach_the_terminal(capfd):
+    """The Lemma 2 claim makes SCIP retry unstable LPs with a tighter tolerance, and SoPlex
+    then wrote "Cannot set feasibility tolerance ... without GMP" straight to stderr (fd 2)
+    once per retry. solve_bilinear now silences fds 1 and 2 around SCIP only: the claim
+    still checks, nothing of SoPlex's comes out, and Python output after it still does."""
+    import sys
+
+    claim = next(c for c in CLW_CLAIMS if c.id.startswith("CLW-lemma2"))
+    rec = check_claim(claim)
+    print("after-scip-out")
+    print("after-scip-err", file=sys.stderr)
+    out, err = capfd.readouterr()
+    assert rec.ok
+    assert "GMP" not in out + err
+    assert "after-scip-out" in out and "after-scip-err" in err

@@ -16,6 +16,9 @@ dual bound. ``pyscipopt`` is an optional dependency (extra ``global``); without 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +26,55 @@ import scipy.sparse as sp
 
 from ..errors import SolverError
 from .status import Status
+
+
+def _flush_c_stdio() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError, TypeError):  # pragma: no cover - platform without libc
+        pass
+
+
+@contextlib.contextmanager
+def _silence_native_output():
+    """Send file descriptors 1 and 2 to /dev/null while SCIP runs.
+
+    ``hideOutput()`` silences SCIP's own messages, but its LP solver SoPlex writes to the
+    C++ streams directly: when SCIP tightens the LP feasibility tolerance to retry an
+    unstable LP (1e-9 x 1e-3), SoPlex prints "Cannot set feasibility tolerance to small
+    value 1e-12 without GMP - using 1e-10" on stderr and carries on. The message is
+    harmless (the callers re-check every answer of this module with exact LPs) but it
+    cluttered CLI tables and test logs. Python-level streams are flushed first; a
+    descriptor that cannot be duplicated is left alone."""
+    saved = []
+    try:
+        for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+            try:
+                saved.append((fd, os.dup(fd)))
+            except OSError:
+                continue
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # pragma: no cover - no /dev/null
+        for _, dup in saved:
+            os.close(dup)
+        yield
+        return
+    try:
+        for fd, _ in saved:
+            os.dup2(devnull, fd)
+        yield
+    finally:
+        _flush_c_stdio()  # buffered C/C++ output goes to /dev/null, not to the restored fds
+        for fd, dup in saved:
+            os.dup2(dup, fd)
+            os.close(dup)
+        os.close(devnull)
 
 
 def global_solver_available() -> bool:
@@ -158,7 +210,8 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
             ii, jj, cc = (np.asarray(a) for a in obj_quad)
             model.setSolVal(sol, zvar, float(c @ x0 + np.sum(cc * x0[ii.astype(int)] * x0[jj.astype(int)])))
         model.addSol(sol, free=True)
-    model.optimize()
+    with _silence_native_output():
+        model.optimize()
     st = model.getStatus()
     nsol = model.getNSols()
     if nsol > 0:
