@@ -112,3 +112,26 @@ def test_claims_registry_flags_wrong_and_discrepant_values():
     assert r.status == "text-discrepancy" and r.ok
     r = check_claim(Claim("x4", "T", "l", "s", 1.0, lambda: 1 / 0))
     assert r.status == "error" and not r.ok
+
+
+def test_cli_menu_large_lazy_with_row_limit(tmp_path):
+    """60 types (CSV valuations): `menu --method lazy --rows 5` solves by lazy IC rows,
+    shows the 5 heaviest types and says so; its revenue equals the full LP's (solved here
+    separately), and --method is validated."""
+    from infopricing import Environment, optimal_mechanism
+
+    rng = np.random.default_rng(5)
+    V = rng.uniform(0, 1, (60, 3))
+    f = rng.dirichlet(np.ones(60))
+    (tmp_path / "vals.csv").write_text("\n".join(",".join(repr(float(v)) for v in row) for row in V))
+    p = tmp_path / "big.json"
+    p.write_text(json.dumps({"environment": {"valuations_csv": "vals.csv"},
+                             "market": {"probabilities": f.tolist()}}))
+    full = optimal_mechanism(Environment(V), f, method="full")
+    res = runner.invoke(app, ["menu", str(p), "--method", "lazy", "--rows", "5"])
+    assert res.exit_code == 0, res.output
+    assert "5 of 60 types shown" in res.output and "passed" in res.output
+    res = runner.invoke(app, ["menu", str(p), "--method", "lazy", "--json"])
+    assert json.loads(res.stdout)["revenue"] == pytest.approx(full.revenue, abs=1e-9)
+    res = runner.invoke(app, ["menu", str(p), "--method", "simplex"])
+    assert res.exit_code == 2 and "method" in res.output

@@ -175,3 +175,17 @@ def test_dropping_slack_rows_changes_nothing_but_the_row_count(seed):
     # and both equal the full LP's selected mechanism
     full = optimal_mechanism(env, f, method="full")
     np.testing.assert_allclose(drop.mechanism.allocation, full.allocation, atol=1e-7)
+
+
+def test_progress_is_called_once_per_round():
+    """progress(stage, rounds, ic_rows) after every round: as many calls as rounds, the
+    revenue stage first, and each stage's last call carries its round count."""
+    env, f = _instance(8, 80, 5)
+    calls = []
+    r = solve_menu_lazy(env, f, progress=lambda *a: calls.append(a))
+    assert len(calls) == r.stats.rounds
+    stages = [c[0] for c in calls]
+    assert stages[0] == "revenue" and set(stages) <= {"revenue", "selection"}
+    n_rev = r.stats.stage_rounds[0]
+    assert stages[:n_rev] == ["revenue"] * n_rev and [c[1] for c in calls[:n_rev]] == list(range(1, n_rev + 1))
+    assert calls[-1][2] == r.stats.final_ic_rows

@@ -19,23 +19,39 @@ def register(app: typer.Typer) -> None:
 def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[environment] and \\[market] tables."),
          selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
-         exact: bool = typer.Option(False, help="Also re-check IC/IR in exact rational arithmetic.")):
+         exact: bool = typer.Option(False, help="Also re-check IC/IR in exact rational arithmetic."),
+         method: str = typer.Option("auto", help="auto, full (all n(n-1) IC rows) or lazy "
+                                                  "(IC rows generated; for large type spaces)."),
+         rows: int = typer.Option(40, help="Show at most this many types in the table "
+                                            "(those of largest mass).")):
     """Revenue-optimal lottery menu (HS section 4) of the model's market."""
     from ..io import load_environment
     from ..screening import optimal_mechanism
+    from ..screening.optimal import LAZY_THRESHOLD
 
     with model_errors():
         env, market = load_environment(model)
         if market is None:
             raise ValueError(f"{model}: field 'market': missing table [market]")
-        mech = optimal_mechanism(env, market, selection=selection)
+        if rows < 1:
+            raise ValueError(f"--rows must be at least 1, got {rows}")
+        lazy = method == "lazy" or (method == "auto" and env.n_types > LAZY_THRESHOLD)
+        if lazy and not json_out:
+            with err_console.status(f"menu LP, {env.n_types} types: starting") as status:
+                def progress(stage, rounds, ic_rows):
+                    status.update(f"menu LP, {env.n_types} types: {stage} stage, round {rounds}, "
+                                  f"{ic_rows} of {env.n_types * (env.n_types - 1)} IC rows in the LP")
+                mech = optimal_mechanism(env, market, selection=selection, method=method,
+                                         progress=progress)
+        else:
+            mech = optimal_mechanism(env, market, selection=selection, method=method)
     check = mech.verify(exact=exact)
     if json_out:
         d = mech.as_dict()
         d["verification"] = check.as_dict()
         print_json(d)
         return
-    console.print(mech.menu_table())
+    console.print(mech.menu_table(max_rows=rows))
     console.print(f"revenue {fmt(mech.revenue)}   total surplus {fmt(mech.total_surplus)}   "
                   f"efficient: {mech.is_efficient}   status: {mech.status}")
     console.print(f"verification ({'exact' if exact else 'float'}): "

@@ -267,7 +267,7 @@ class _LazyMenuLP:
         self.hi_r = np.concatenate([self.hi_r, np.full(T.size, np.inf)])
 
     def solve_lazily(self, per_type, max_add, cut, what, accept_inaccurate=False,
-                     drop_slack=False):
+                     drop_slack=False, on_round=None):
         """Solve, add violated IC rows, re-solve warm, until no full-problem IC row is
         violated by more than ``cut``. Returns (result, rounds).
 
@@ -307,7 +307,9 @@ class _LazyMenuLP:
                                   f"dual inf {res.dual_infeasibility:.2g})")
             x = np.clip(res.x[: n * k].reshape(n, k), 0.0, None)
             u = res.x[n * k:]
-            T, S, w, _ = ic_violations(self.V, x, u, per_type=per_type, skip=self.in_lp, atol=cut)
+            T, S, w, worst = ic_violations(self.V, x, u, per_type=per_type, skip=self.in_lp, atol=cut)
+            if on_round is not None:
+                on_round(rounds, self.n_ic, int(T.size), float(worst))
             if T.size == 0:
                 self.rounds += rounds
                 return res, rounds
@@ -397,7 +399,10 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         binding set and made the revenue stage 1.7x faster at n=600 and 2.8x at n=1000
         (uniform values, k=10; benchmarks/README.md). Never changes the answer.
     progress : callable, optional
-        Called as ``progress(stage_name, rounds, ic_rows)`` after each stage.
+        Called as ``progress(stage_name, rounds, ic_rows)`` after every round (``rounds``
+        counts the rounds of the current stage, ``ic_rows`` the IC rows now in the LP);
+        the last call of a stage reports its totals. ``stage_name`` is ``"revenue"`` or
+        ``"selection"``.
 
     Returns
     -------
@@ -432,22 +437,26 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         extra = binding_pairs(env.values, warm_start.allocation, warm_start.utilities)
     t0 = time.perf_counter()
     L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method, extra)
-    res, r = L.solve_lazily(per_type, max_add, cut, "menu LP", drop_slack=bool(drop_slack))
+
+    def _rounds(stage):
+        if progress is None:
+            return None
+        return lambda r_, rows, _viol, _worst: progress(stage, r_, rows)
+
+    res, r = L.solve_lazily(per_type, max_add, cut, "menu LP", drop_slack=bool(drop_slack),
+                            on_round=_rounds("revenue"))
     if lp_method != "simplex":
         L.lp.set_method("simplex")
         L.method = "simplex"
     rev_obj = res.objective
     rev_duals = res.row_dual.copy()  # rows present at the revenue stage; zero on all others
     stage_rounds = [r]
-    if progress is not None:
-        progress("revenue", r, L.n_ic)
     for c, sense in _secondary_objectives(env.values, selection):
         L.lo_c, L.hi_c, L.lo_r, L.hi_r = _face_fix(L.lp, res, L.lo_c, L.hi_c, L.lo_r, L.hi_r, dual_tol)
         L.lp.set_objective(c, sense)
-        res, r = L.solve_lazily(per_type, max_add, cut, "selection stage", accept_inaccurate=True)
+        res, r = L.solve_lazily(per_type, max_add, cut, "selection stage", accept_inaccurate=True,
+                                on_round=_rounds("selection"))
         stage_rounds.append(r)
-        if progress is not None:
-            progress("selection", r, L.n_ic)
     z = _refine_vertex(L, res)
     x = np.clip(z[: n * k].reshape(n, k), 0.0, None)
     u = z[n * k:]

@@ -206,11 +206,20 @@ class Mechanism:
                      expected_consumer_surplus=self.expected_consumer_surplus)
         return d
 
-    def menu_table(self):
+    def menu_table(self, max_rows: int | None = None):
+        """A rich table of the menu, one row per type; with ``max_rows`` only the types of
+        largest mass (in type order) are shown and the caption says how many were left out."""
         from rich.table import Table
 
         env = self.env
+        shown = np.arange(env.n_types)
+        if max_rows is not None and env.n_types > max_rows:
+            w = self.market.probabilities if self.market is not None else np.ones(env.n_types)
+            shown = np.sort(np.argsort(-w, kind="stable")[:max(int(max_rows), 0)])
         t = Table(title="Optimal menu" + (f" (selection: {self.selection})" if self.selection else ""))
+        if shown.size < env.n_types:
+            t.caption = (f"{shown.size} of {env.n_types} types shown (largest mass); "
+                         f"--json prints all")
         t.add_column("type")
         if self.market is not None:
             t.add_column("mass", justify="right")
@@ -219,7 +228,7 @@ class Mechanism:
         t.add_column("surplus", justify="right")
         t.add_column("efficient")
         eff = self.efficient_types()
-        for i in range(env.n_types):
+        for i in shown.tolist():
             lot = ", ".join(f"{env.alternatives[a]}:{self.allocation[i, a]:.4g}"
                             for a in range(env.n_alternatives) if self.allocation[i, a] > 1e-9) or "outside option"
             row = [env.types[i]]

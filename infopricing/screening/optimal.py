@@ -120,7 +120,8 @@ def _solve_revenue(env: Environment, market: Market):
 
 
 def optimal_mechanism(env: Environment, market, selection: str = "efficient",
-                      dual_tol: float = tol.DUAL, method: str = "auto") -> Mechanism:
+                      dual_tol: float = tol.DUAL, method: str = "auto",
+                      progress=None) -> Mechanism:
     """Revenue-optimal IC-IR lottery menu for ``market``, selected consistently.
 
     Parameters
@@ -137,6 +138,9 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         ``"full"`` solves the LP with all n(n-1) IC rows; ``"lazy"`` generates IC rows
         lazily and certifies every stage against all of them (:mod:`.large`; same answer);
         ``"auto"`` uses ``"lazy"`` above :data:`LAZY_THRESHOLD` types, ``"full"`` otherwise.
+    progress : callable, optional
+        Lazy path only: called as ``progress(stage, rounds, ic_rows)`` after every round
+        of constraint generation (see :func:`.large.solve_menu_lazy`); the CLI shows it.
 
     Returns
     -------
@@ -155,7 +159,8 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         raise ValueError(f"method must be 'auto', 'full' or 'lazy', got {method!r}")
     if method == "lazy" or (method == "auto" and env.n_types > LAZY_THRESHOLD):
         from .large import solve_menu_lazy
-        return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol).mechanism
+        return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
+                               progress=progress).mechanism
     lp, res, bounds = _solve_revenue(env, market)
     rev_obj = res.objective
     rev_duals = res.row_dual.copy()
