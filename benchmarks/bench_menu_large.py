@@ -80,9 +80,13 @@ def full_with_limit(V, f, limit):
     return out
 
 
-def compare(args):
+def _machine(args):
     print(f"# machine: {platform.node()} {platform.processor() or platform.machine()}, "
           f"{mp.cpu_count()} cores; family={args.family} k={args.k}")
+
+
+def compare(args):
+    _machine(args)
     print(f"{'n':>6} {'full s':>10} {'lazy s':>8} {'full/lazy':>10} {'max |diff|':>11}")
     for n in args.sizes:
         V, f = instance(args.family, n, args.k, n)
@@ -101,7 +105,7 @@ def lazy_only(args):
     from infopricing import Environment
     from infopricing.screening.large import solve_menu_lazy
 
-    print(f"# machine: {platform.node()}, {mp.cpu_count()} cores; family={args.family} k={args.k}")
+    _machine(args)
     print(f"{'n':>6} {'seconds':>8} {'rounds':>7} {'IC rows used':>13} {'dropped':>8} {'of':>10} "
           f"{'max IC viol':>12} {'verified':>9}")
     for n in args.sizes:
@@ -117,7 +121,7 @@ def drop_compare(args):
     from infopricing import Environment
     from infopricing.screening.large import solve_menu_lazy
 
-    print(f"# machine: {platform.node()}, {mp.cpu_count()} cores; family={args.family} k={args.k}")
+    _machine(args)
     print(f"{'n':>6} {'keep rows s':>12} {'drop rows s':>12} {'keep/drop':>10} {'rows kept':>10} "
           f"{'rows drop':>10} {'dropped':>8} {'|rev diff|':>11}")
     for n in args.sizes:
@@ -137,7 +141,7 @@ def floor(args):
     from infopricing.screening.large import binding_pairs, solve_menu_lazy
     from infopricing.screening.lp_build import build_menu_lp, revenue_objective
 
-    print(f"# machine: {platform.node()}, {mp.cpu_count()} cores; family={args.family} k={args.k}")
+    _machine(args)
     print(f"{'n':>6} {'lazy s':>8} {'binding IC':>11} {'per type':>9} {'oracle simplex s':>17} "
           f"{'oracle ipm s':>13} {'lazy/best oracle':>17}")
     for n in args.sizes:

@@ -22,10 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .. import tolerances as tol
-from ..lp.bilinear import global_solver_available, solve_bilinear
+from ..lp.bilinear import BilinearRows, global_solver_available, solve_bilinear
 from ..model import Environment
 from ..screening import Verification, optimal_mechanism
 from .design import DesignEvaluation, Menu, evaluate_design
@@ -153,6 +152,40 @@ def _alternate_lottery(dist, ev: DesignEvaluation, max_iter: int = 30) -> Design
     return best
 
 
+def _lottery_decoder(n, K, m, ix, it, vmax):
+    """Read (pi, per-signal lotteries, per-signal prices) off a solution vector of either
+    global formulation (both put pi first and x, tau at offsets ix, it)."""
+
+    def decode(xv):
+        pi = np.maximum(xv[: n * K].reshape(n, K), 0.0)
+        xk = np.clip(xv[ix: ix + K * m].reshape(K, m), 0.0, 1.0)
+        tk = np.clip(xv[it: it + K], 0.0, vmax)
+        return pi, xk, tk
+
+    return decode
+
+
+def _ic_ir_rows(B: BilinearRows, K, m, imean, ix, it, k, ir_linear, ic_linear):
+    """IR and IC rows of signal k's group: ``mean_k . x_k - tau_k ... >= 0`` against the
+    outside option and every other item l, where ``mean_k`` are the columns at ``imean``
+    (the group's value sums N_k or posterior means nu_k). ``ir_linear`` / ``ic_linear(l)``
+    give the rows' linear entries; the price terms that are bilinear in one formulation
+    are added by the caller through the returned row indices."""
+    row_ir = B.add(ir_linear, 0.0, np.inf)
+    for i in range(m):
+        B.quad(row_ir, imean + k * m + i, ix + k * m + i, 1.0)
+    rows_ic = {}
+    for l in range(K):
+        if l == k:
+            continue
+        row = B.add(ic_linear(l), 0.0, np.inf)
+        for i in range(m):
+            B.quad(row, imean + k * m + i, ix + k * m + i, 1.0)
+            B.quad(row, imean + k * m + i, ix + l * m + i, -1.0)
+        rows_ic[l] = row
+    return row_ir, rows_ic
+
+
 def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap):
     n, m = dist.values.shape
     f = dist.probabilities
@@ -166,48 +199,29 @@ def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap):
     it = ix + K * m
     Nv = it + K
     P = lambda t, k: ipi + t * K + k
-    rows, cols, data, lo, hi = [], [], [], [], []
-    qr, qi, qj, qc = [], [], [], []
-    r = 0
-
-    def add(entries, l, h):
-        nonlocal r
-        for c, v in entries:
-            rows.append(r); cols.append(c); data.append(v)
-        lo.append(l); hi.append(h)
-        r += 1
-        return r - 1
-
+    B = BilinearRows(Nv)
     for t in range(n):
-        add([(P(t, k), 1.0) for k in range(K)], f[t], f[t])
+        B.add([(P(t, k), 1.0) for k in range(K)], f[t], f[t])
     for k in range(K):
-        add([(iM + k, 1.0)] + [(P(t, k), -1.0) for t in range(n)], 0.0, 0.0)
+        B.add([(iM + k, 1.0)] + [(P(t, k), -1.0) for t in range(n)], 0.0, 0.0)
         for i in range(m):
-            add([(iN + k * m + i, 1.0)] + [(P(t, k), -V[t, i]) for t in range(n) if V[t, i] != 0], 0.0, 0.0)
-        add([(ix + k * m + i, 1.0) for i in range(m)], -np.inf, 1.0)
-        # IR
-        row = add([], 0.0, np.inf)
-        for i in range(m):
-            qr.append(row); qi.append(iN + k * m + i); qj.append(ix + k * m + i); qc.append(1.0)
-        qr.append(row); qi.append(it + k); qj.append(iM + k); qc.append(-1.0)
-        for l in range(K):
-            if l == k:
-                continue
-            row = add([], 0.0, np.inf)
-            for i in range(m):
-                qr += [row, row]; qi += [iN + k * m + i, iN + k * m + i]
-                qj += [ix + k * m + i, ix + l * m + i]; qc += [1.0, -1.0]
-            qr += [row, row]; qi += [it + k, it + l]; qj += [iM + k, iM + k]; qc += [-1.0, 1.0]
+            B.add([(iN + k * m + i, 1.0)] + [(P(t, k), -V[t, i]) for t in range(n) if V[t, i] != 0], 0.0, 0.0)
+        B.add([(ix + k * m + i, 1.0) for i in range(m)], -np.inf, 1.0)
+        # IR and IC on group sums: N_k . x - tau M_k (prices enter bilinearly)
+        row_ir, rows_ic = _ic_ir_rows(B, K, m, iN, ix, it, k, [], lambda l: [])
+        B.quad(row_ir, it + k, iM + k, -1.0)
+        for l, row in rows_ic.items():
+            B.quad(row, it + k, iM + k, -1.0)
+            B.quad(row, it + l, iM + k, 1.0)
         # valid linear cuts: m_i M_k <= N_ki <= M_k max_t v_ti (posterior means in range);
         # revenue of the group <= its welfare bound sum_t pi(t,k) max_i v_ti
         for i in range(m):
-            add([(iN + k * m + i, 1.0), (iM + k, -float(V[:, i].max()))], -np.inf, 0.0)
-            add([(iN + k * m + i, 1.0), (iM + k, -float(V[:, i].min()))], 0.0, np.inf)
-        row = add([(P(t, k), float(V[t].max())) for t in range(n)], 0.0, np.inf)
-        qr.append(row); qi.append(it + k); qj.append(iM + k); qc.append(-1.0)
+            B.add([(iN + k * m + i, 1.0), (iM + k, -float(V[:, i].max()))], -np.inf, 0.0)
+            B.add([(iN + k * m + i, 1.0), (iM + k, -float(V[:, i].min()))], 0.0, np.inf)
+        row = B.add([(P(t, k), float(V[t].max())) for t in range(n)], 0.0, np.inf)
+        B.quad(row, it + k, iM + k, -1.0)
         if k + 1 < K:  # symmetry breaking
-            add([(iM + k, 1.0), (iM + k + 1, -1.0)], 0.0, np.inf)
-    A = sp.csr_matrix((data, (rows, cols)), shape=(r, Nv))
+            B.add([(iM + k, 1.0), (iM + k + 1, -1.0)], 0.0, np.inf)
     cl = np.zeros(Nv)
     cu = np.concatenate([np.repeat(f, K), np.ones(K), np.tile(np.maximum(V.max(axis=0), 0.0), K) + 0.0,
                          np.ones(K * m), np.full(K, vmax)])
@@ -220,17 +234,10 @@ def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap):
             pi0, xk, tk = dec
             Mk = pi0.sum(axis=0)
             x0 = np.concatenate([pi0.ravel(), Mk, (pi0.T @ V).ravel(), xk.ravel(), np.minimum(tk, vmax)])
-    res = solve_bilinear(np.zeros(Nv), A, np.array(lo), np.array(hi), cl, cu, obj_quad=obj,
-                         row_quad=(qr, qi, qj, qc), sense="max", time_limit=time_limit, gap=gap,
+    res = solve_bilinear(np.zeros(Nv), B.matrix(), B.lower, B.upper, cl, cu, obj_quad=obj,
+                         row_quad=B.row_quad, sense="max", time_limit=time_limit, gap=gap,
                          start=x0, feastol=tol.GLOBAL_FEAS)
-
-    def decode(xv):
-        pi = np.maximum(xv[: n * K].reshape(n, K), 0.0)
-        xk = np.clip(xv[ix: ix + K * m].reshape(K, m), 0.0, 1.0)
-        tk = np.clip(xv[it: it + K], 0.0, vmax)
-        return pi, xk, tk
-
-    return res, decode
+    return res, _lottery_decoder(n, K, m, ix, it, vmax)
 
 
 def _global_lottery_posterior(dist, K, start: DesignEvaluation | None, time_limit, gap):
@@ -251,49 +258,29 @@ def _global_lottery_posterior(dist, K, start: DesignEvaluation | None, time_limi
     it = ix + K * m
     iR = it + K
     Nv = iR + K
-    rows, cols, data, lo, hi = [], [], [], [], []
-    qr, qi, qj, qc = [], [], [], []
-    r = 0
-
-    def add(entries, l, h):
-        nonlocal r
-        for c, v in entries:
-            rows.append(r); cols.append(c); data.append(v)
-        lo.append(l); hi.append(h)
-        r += 1
-        return r - 1
-
+    B = BilinearRows(Nv)
     for t in range(n):
-        add([(ipi + t * K + k, 1.0) for k in range(K)], f[t], f[t])
-    add([(iM + k, 1.0) for k in range(K)], 1.0, 1.0)
+        B.add([(ipi + t * K + k, 1.0) for k in range(K)], f[t], f[t])
+    B.add([(iM + k, 1.0) for k in range(K)], 1.0, 1.0)
     obj_c = np.zeros(Nv)
     for k in range(K):
-        add([(iM + k, 1.0)] + [(ipi + t * K + k, -1.0) for t in range(n)], 0.0, 0.0)
-        add([(iq + t * K + k, 1.0) for t in range(n)], 1.0, 1.0)
+        B.add([(iM + k, 1.0)] + [(ipi + t * K + k, -1.0) for t in range(n)], 0.0, 0.0)
+        B.add([(iq + t * K + k, 1.0) for t in range(n)], 1.0, 1.0)
         for t in range(n):  # pi(t,k) - M_k q(t,k) = 0
-            row = add([(ipi + t * K + k, 1.0)], 0.0, 0.0)
-            qr.append(row); qi.append(iM + k); qj.append(iq + t * K + k); qc.append(-1.0)
+            row = B.add([(ipi + t * K + k, 1.0)], 0.0, 0.0)
+            B.quad(row, iM + k, iq + t * K + k, -1.0)
         for i in range(m):
-            add([(inu + k * m + i, 1.0)] + [(iq + t * K + k, -V[t, i]) for t in range(n) if V[t, i] != 0],
-                0.0, 0.0)
-        add([(ix + k * m + i, 1.0) for i in range(m)], -np.inf, 1.0)
-        row = add([(it + k, -1.0)], 0.0, np.inf)  # IR
-        for i in range(m):
-            qr.append(row); qi.append(inu + k * m + i); qj.append(ix + k * m + i); qc.append(1.0)
-        for l in range(K):
-            if l == k:
-                continue
-            row = add([(it + k, -1.0), (it + l, 1.0)], 0.0, np.inf)
-            for i in range(m):
-                qr += [row, row]; qi += [inu + k * m + i, inu + k * m + i]
-                qj += [ix + k * m + i, ix + l * m + i]; qc += [1.0, -1.0]
-        row = add([(iR + k, 1.0)], 0.0, 0.0)  # R_k = tau_k M_k
-        qr.append(row); qi.append(it + k); qj.append(iM + k); qc.append(-1.0)
-        add([(iR + k, -1.0)] + [(ipi + t * K + k, float(V[t].max())) for t in range(n)], 0.0, np.inf)
+            B.add([(inu + k * m + i, 1.0)] + [(iq + t * K + k, -V[t, i]) for t in range(n) if V[t, i] != 0],
+                  0.0, 0.0)
+        B.add([(ix + k * m + i, 1.0) for i in range(m)], -np.inf, 1.0)
+        # IR and IC on posterior means: nu_k . x - tau (prices linear here)
+        _ic_ir_rows(B, K, m, inu, ix, it, k, [(it + k, -1.0)], lambda l: [(it + k, -1.0), (it + l, 1.0)])
+        row = B.add([(iR + k, 1.0)], 0.0, 0.0)  # R_k = tau_k M_k
+        B.quad(row, it + k, iM + k, -1.0)
+        B.add([(iR + k, -1.0)] + [(ipi + t * K + k, float(V[t].max())) for t in range(n)], 0.0, np.inf)
         obj_c[iR + k] = 1.0
         if k + 1 < K:
-            add([(iM + k, 1.0), (iM + k + 1, -1.0)], 0.0, np.inf)
-    A = sp.csr_matrix((data, (rows, cols)), shape=(r, Nv))
+            B.add([(iM + k, 1.0), (iM + k + 1, -1.0)], 0.0, np.inf)
     cl = np.zeros(Nv)
     cl[inu:inu + K * m] = np.tile(V.min(axis=0), K)
     cu = np.concatenate([np.repeat(f, K), np.ones(K), np.ones(n * K), np.tile(V.max(axis=0), K),
@@ -308,17 +295,10 @@ def _global_lottery_posterior(dist, K, start: DesignEvaluation | None, time_limi
             nu0 = (q0.T @ V)
             x0 = np.concatenate([pi0.ravel(), Mk, q0.ravel(), nu0.ravel(), xk.ravel(), np.minimum(tk, vmax),
                                  np.minimum(tk, vmax) * Mk])
-    res = solve_bilinear(obj_c, A, np.array(lo), np.array(hi), cl, cu,
-                         row_quad=(qr, qi, qj, qc), sense="max", time_limit=time_limit, gap=gap,
+    res = solve_bilinear(obj_c, B.matrix(), B.lower, B.upper, cl, cu,
+                         row_quad=B.row_quad, sense="max", time_limit=time_limit, gap=gap,
                          start=x0, feastol=tol.GLOBAL_FEAS)
-
-    def decode(xv):
-        pi = np.maximum(xv[: n * K].reshape(n, K), 0.0)
-        xk = np.clip(xv[ix: ix + K * m].reshape(K, m), 0.0, 1.0)
-        tk = np.clip(xv[it: it + K], 0.0, vmax)
-        return pi, xk, tk
-
-    return res, decode
+    return res, _lottery_decoder(n, K, m, ix, it, vmax)
 
 
 def _start_items(dist, start, K):

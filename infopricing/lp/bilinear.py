@@ -77,6 +77,54 @@ def _silence_native_output():
         os.close(devnull)
 
 
+class BilinearRows:
+    """Row-by-row builder of the constraints of :func:`solve_bilinear`.
+
+    ``add(entries, lower, upper)`` appends a row with linear ``(column, coefficient)``
+    entries and returns its index; ``quad(row, i, j, coef)`` adds ``coef * x[i] * x[j]``
+    to that row. ``matrix()``, ``lower``, ``upper`` and ``row_quad`` are the arguments
+    :func:`solve_bilinear` takes."""
+
+    def __init__(self, num_cols: int):
+        self.num_cols = int(num_cols)
+        self._rows, self._cols, self._data = [], [], []
+        self._lo, self._hi = [], []
+        self._q = ([], [], [], [])
+
+    @property
+    def num_rows(self) -> int:
+        return len(self._lo)
+
+    def add(self, entries, lower: float, upper: float) -> int:
+        r = self.num_rows
+        for c, v in entries:
+            self._rows.append(r)
+            self._cols.append(int(c))
+            self._data.append(float(v))
+        self._lo.append(float(lower))
+        self._hi.append(float(upper))
+        return r
+
+    def quad(self, row: int, i: int, j: int, coef: float) -> None:
+        for lst, val in zip(self._q, (row, i, j, coef)):
+            lst.append(val)
+
+    def matrix(self) -> sp.csr_matrix:
+        return sp.csr_matrix((self._data, (self._rows, self._cols)), shape=(self.num_rows, self.num_cols))
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array(self._lo, dtype=float)
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array(self._hi, dtype=float)
+
+    @property
+    def row_quad(self) -> tuple:
+        return tuple(list(a) for a in self._q)
+
+
 def global_solver_available() -> bool:
     """True when the optional global solver (SCIP via pyscipopt) can be imported."""
     try:
