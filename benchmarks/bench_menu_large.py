@@ -101,16 +101,23 @@ def compare(args):
         print(f"{n:>6} {tf:>10.2f} {tl:>8.2f} {tf / tl:>10.1f} {diff:>11.2e}", flush=True)
 
 
-def lazy_only(args):
+def _instances(args, header):
+    """Print the machine line and the table header, then yield (n, values, masses, env)."""
     from infopricing import Environment
-    from infopricing.screening.large import solve_menu_lazy
 
     _machine(args)
-    print(f"{'n':>6} {'seconds':>8} {'rounds':>7} {'IC rows used':>13} {'dropped':>8} {'of':>10} "
-          f"{'max IC viol':>12} {'verified':>9}")
+    print(header)
     for n in args.sizes:
         V, f = instance(args.family, n, args.k, n)
-        r = solve_menu_lazy(Environment(V), f)
+        yield n, V, f, Environment(V)
+
+
+def lazy_only(args):
+    from infopricing.screening.large import solve_menu_lazy
+
+    for n, V, f, env in _instances(args, f"{'n':>6} {'seconds':>8} {'rounds':>7} {'IC rows used':>13} "
+                                         f"{'dropped':>8} {'of':>10} {'max IC viol':>12} {'verified':>9}"):
+        r = solve_menu_lazy(env, f)
         ok = r.verify()
         s = r.stats
         print(f"{n:>6} {s.seconds:>8.2f} {s.rounds:>7} {s.final_ic_rows:>13} {s.dropped_rows:>8} {s.full_ic_rows:>10} "
@@ -118,16 +125,12 @@ def lazy_only(args):
 
 
 def drop_compare(args):
-    from infopricing import Environment
     from infopricing.screening.large import solve_menu_lazy
 
-    _machine(args)
-    print(f"{'n':>6} {'keep rows s':>12} {'drop rows s':>12} {'keep/drop':>10} {'rows kept':>10} "
-          f"{'rows drop':>10} {'dropped':>8} {'|rev diff|':>11}")
-    for n in args.sizes:
-        V, f = instance(args.family, n, args.k, n)
-        a = solve_menu_lazy(Environment(V), f, drop_slack=False)
-        b = solve_menu_lazy(Environment(V), f, drop_slack=True)
+    for n, V, f, env in _instances(args, f"{'n':>6} {'keep rows s':>12} {'drop rows s':>12} {'keep/drop':>10} "
+                                         f"{'rows kept':>10} {'rows drop':>10} {'dropped':>8} {'|rev diff|':>11}"):
+        a = solve_menu_lazy(env, f, drop_slack=False)
+        b = solve_menu_lazy(env, f, drop_slack=True)
         assert a.verify().ok and b.verify().ok
         print(f"{n:>6} {a.stats.seconds:>12.2f} {b.stats.seconds:>12.2f} "
               f"{a.stats.seconds / b.stats.seconds:>10.2f} {a.stats.final_ic_rows:>10} "
@@ -136,17 +139,13 @@ def drop_compare(args):
 
 
 def floor(args):
-    from infopricing import Environment
     from infopricing.lp import solve_lp
     from infopricing.screening.large import binding_pairs, solve_menu_lazy
     from infopricing.screening.lp_build import build_menu_lp, revenue_objective
 
-    _machine(args)
-    print(f"{'n':>6} {'lazy s':>8} {'binding IC':>11} {'per type':>9} {'oracle simplex s':>17} "
-          f"{'oracle ipm s':>13} {'lazy/best oracle':>17}")
-    for n in args.sizes:
-        V, f = instance(args.family, n, args.k, n)
-        r = solve_menu_lazy(Environment(V), f)
+    for n, V, f, env in _instances(args, f"{'n':>6} {'lazy s':>8} {'binding IC':>11} {'per type':>9} "
+                                         f"{'oracle simplex s':>17} {'oracle ipm s':>13} {'lazy/best oracle':>17}"):
+        r = solve_menu_lazy(env, f)
         m = r.mechanism
         T, S = binding_pairs(V, m.allocation, m.utilities)
         A, rl, ru, cl, cu = build_menu_lp(V, (T, S))
