@@ -234,3 +234,109 @@ def test_bertrand_example_file_no_information():
     assert o.producer_surplus[0] >= 0.75 - o.deviation_gain - 1e-7
     assert o.total_surplus <= 2.0 + 1e-9
     assert o.verify(atol=o.deviation_gain + 1e-9).ok
+
+
+# --- N >= 3: mixed equilibria by fictitious play ------------------------------------------
+VARIAN_A, VARIAN_B = 0.2, 0.4          # 3a + b = 1
+
+
+def _varian_game(a=VARIAN_A, b=VARIAN_B):
+    """Varian's (1980) model of sales as a BBM25 game: zero costs; the consumer is a
+    captive of producer i (value 1 for good i, 0 for the others) with probability a each,
+    a shopper (value 1 for every good) with probability b."""
+    return PricingGame([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]], [0, 0, 0], [a, a, a, b])
+
+
+@pytest.fixture(scope="module")
+def varian_outcome():
+    return no_information_outcome(_varian_game())      # grid=81, mixed_tol=1e-3 (defaults)
+
+
+def test_varian_sales_n3_mixed_equilibrium_profits(varian_outcome):
+    """Varian (1980) with N = 3 (BBM25, Section I model; zero costs).
+
+    Closed form, derived here: a producer's price p <= 1 sells to its captives (mass a)
+    and to the shoppers (mass b) when both rivals price above p, so with rivals drawing
+    from a continuous F its profit is p (a + b (1 - F(p))^(N-1)). At p = 1 it only gets
+    its captives: profit a. Indifference on the support [p0, 1] gives
+    p (a + b (1 - F(p))^(N-1)) = a, i.e. F(p) = 1 - (a (1 - p) / (b p))^(1/(N-1)), and
+    F(p0) = 0 gives p0 = a / (a + b). Hence each producer's equilibrium profit is a; every
+    consumer buys (all prices <= 1 = every value), so TS = 1 and CS = 1 - 3a. With any
+    atom there a rival could undercut it, so there is no pure equilibrium.
+
+    Bounds asserted: PS_i >= a - grid_gain exactly (price 1 is on the grid and earns at
+    least a against any rival laws, as no rival ever prices at 0 in equilibrium); the upper
+    side PS_i <= a + deviation_gain (an epsilon-equilibrium of the continuous game whose
+    exact equilibrium profit is a; deviation_gain already includes the grid rounding term
+    h (a + b), see test_varian_sales_n3_verifies). CS matches TS - 3a within 3 times the
+    same margin (CS = TS - sum PS)."""
+    o, a, b = varian_outcome, VARIAN_A, VARIAN_B
+    assert o.method == "fictitious play"
+    assert 0 <= o.grid_gain <= 1e-3                 # the mixed_tol target (max value 1)
+    # no atom at price 0 (else a captive could be shared at price 1): the lower bound holds
+    assert min(o.strategies[i][0.0].prices.min() for i in range(3)) > 0
+    assert np.all(o.producer_surplus >= a - o.grid_gain - 1e-12)
+    assert np.all(o.producer_surplus <= a + o.deviation_gain)
+    assert o.total_surplus == pytest.approx(1.0, abs=1e-12)
+    assert o.consumer_surplus == pytest.approx(o.total_surplus - 3 * a, abs=3 * o.deviation_gain)
+    # shape of the mixture (a loose sanity check, not a certificate: fictitious play's
+    # empirical CDF on an 81-point grid): within 0.05 of Varian's F, and almost no mass
+    # below p0 = a / (a + b) minus a grid step
+    h = 1 / 80
+    for law in (o.strategies[i][0.0] for i in range(3)):
+        for p in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+            F = 1 - np.sqrt(a * (1 - p) / (b * p))
+            assert law.probabilities[law.prices <= p].sum() == pytest.approx(F, abs=0.05)
+        assert law.probabilities[law.prices < a / (a + b) - h].sum() <= 1e-2
+
+
+def test_varian_sales_n3_has_no_pure_grid_equilibrium():
+    """The pure attempt must fail on Varian's game (every grid price is undercut or
+    raised to 1: an Edgeworth cycle), so the mixed path is used."""
+    from infopricing.competition.uninformed import OFFSET, _pure_best_response
+    from infopricing.errors import SolverError
+    with pytest.raises(SolverError, match="no pure equilibrium"):
+        _pure_best_response(_varian_game(), 81, OFFSET, 200)
+
+
+def test_varian_sales_n3_verifies(varian_outcome):
+    """The N = 3 equilibrium passes the independent continuous checker within its
+    reported epsilon, and that epsilon is at most grid_gain + h (a + b): for a continuous
+    deviation p, rounding down to the grid point g >= p - h (h = 1/80, the even grid on
+    [0, 1]) gives a sale probability S(g) >= S(p) (S is non-increasing), and S(p) <= a + b,
+    so profit falls by at most h S(p) <= h (a + b). Here that bound is about 0.0085; without segmentation the default-tolerance
+    verification must fail honestly."""
+    o = varian_outcome
+    assert 0 < o.deviation_gain <= o.grid_gain + (VARIAN_A + VARIAN_B) / 80 + 1e-12
+    v = o.verify(atol=o.deviation_gain + 1e-9)
+    assert v.ok, v.failures
+    assert not o.verify().ok
+    assert o.as_dict()["method"] == "fictitious play"
+
+
+def test_three_producers_pure_still_pure():
+    """A 3-producer game with a pure equilibrium keeps the pure path (values (3, 2, 1)
+    known, costs 0: see test_three_producers_differentiated_known_values)."""
+    o = no_information_outcome(PricingGame([[3.0, 2.0, 1.0]], [0.0, 0.0, 0.0], [1.0]))
+    assert o.method == "pure" and o.grid_gain == 0.0
+
+
+def test_three_producers_mixed_budget_exhausted_raises():
+    """Honest failure: a fictitious-play budget far too small for the 1e-3 target raises
+    SolverError naming the epsilon reached, instead of returning an unconverged answer."""
+    from infopricing.errors import SolverError
+    with pytest.raises(SolverError, match=r"fictitious play reached grid epsilon .* budget of 10 steps"):
+        no_information_outcome(_varian_game(), mixed_iterations=10)
+    with pytest.raises(ValueError, match="mixed_tol"):
+        no_information_outcome(_varian_game(), mixed_tol=0.0)
+    with pytest.raises(ValueError, match="mixed_iterations"):
+        no_information_outcome(_varian_game(), mixed_iterations=-1)
+
+
+def test_three_producers_mixed_progress_reported():
+    """progress(done, total) is called during fictitious play and ends at (total, total)."""
+    calls = []
+    o = no_information_outcome(_varian_game(), mixed_iterations=5000,
+                               progress=lambda d, t: calls.append((d, t)))
+    assert o.method == "fictitious play"
+    assert calls[-1] == (5000, 5000) and all(t == 5000 for _, t in calls) and len(calls) > 2

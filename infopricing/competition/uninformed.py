@@ -16,18 +16,45 @@ then re-checked against *continuous* deviations by the independent checker of
 that ``epsilon``). Optional refinement rounds add each agent's most profitable deviation
 price found by the checker to its grid and solve again.
 
-With three or more producers only pure equilibria of the grid game are sought
-(round-robin best responses); when none is reached the function says so.
+With three or more producers the grid game (same grid, one agent per producer and
+cost) is first searched for a *pure* equilibrium by round-robin best responses (cheap,
+and exact on the grid when it stops). When that cycles -- as in Varian's (1980) model of
+sales, where every equilibrium mixes -- a mixed equilibrium is computed by
+*fictitious play* (Brown 1951) on the whole grid, in
+:mod:`infopricing.competition._nplayer`: every step, each agent best-responds on its
+full grid to the rivals' empirical mixtures (so the support of its mixture grows only by
+best responses, as in a double oracle, but without restricted games to re-solve); every
+250 steps the regret of the empirical profile -- the largest gain of any agent's best
+grid price over its mixed payoff, the grid game's ``epsilon`` -- is computed, and the
+loop stops when it is at most ``mixed_tol`` (relative to ``max(1, max value)``). The
+payoff of an agent against independent rival mixtures is computed exactly per profile
+row (probability that every rival offers less surplus, times the Poisson-binomial tie
+split), vectorised over prices.
+
+Why fictitious play and not the alternatives: Lemke-Howson has no N-player
+counterpart of comparable simplicity; homotopies (logit tracing) need path following
+through folds; replicator / multiplicative-weights dynamics converge (on average) only
+to coarse correlated equilibria, and their last iterates cycle in price-dispersion games.
+Fictitious play is not guaranteed to converge in N-player games either (Shapley's
+example), but on the Bertrand grid games tried (Varian's sales model included) its
+empirical mixtures' regret falls roughly like ``1/steps``; and since its answer is
+*certified afterwards* (grid regret and the continuous checker), non-convergence cannot
+pass silently. Honest failure: when the regret target is not reached in
+``mixed_iterations`` steps a :class:`SolverError` reports the regret reached; nothing
+is returned. The reported equilibrium is an ``epsilon``-equilibrium, never an exact one:
+``grid_gain`` is its grid regret, ``deviation_gain`` the continuous one.
 
 Selection rule: the equilibrium reported is the first one found from the starting
 profile in which every producer charges just below its optimal price against rivals
-at cost (``p_i^*(c_i)``); the finite game can have others.
+at cost (``p_i^*(c_i)``); the finite game can have others. Fictitious play starts from
+the same profile and breaks best-response ties towards the lowest price.
 
 References
 ----------
 BBM25, Introduction and Section II (the comparison of no segmentation, complete
 information and consumer-optimal information); Section I (model, uniform
-tie-breaking).
+tie-breaking). Brown (1951), "Iterative solution of games by fictitious play".
+Varian (1980), "A model of sales" (the test instance for N = 3).
 """
 
 from __future__ import annotations
@@ -41,6 +68,7 @@ from ..errors import SolverError
 from ..model._validate import frozen
 from ..verify import Checker, Verification
 from ._lemke import bayesian_bimatrix_equilibrium
+from ._nplayer import AgentGame, fictitious_play
 from .equilibrium import (EquilibriumCheck, InformationStructure, check_equilibrium,
                           evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame
@@ -103,15 +131,23 @@ class NoInformationOutcome(CompetitionOutcome):
     check : EquilibriumCheck
     method : str
         ``"monopoly"`` (N = 1), ``"pure"`` (pure equilibrium of the grid game found by
-        best-response iteration) or ``"lemke"`` (a mixed one by Lemke's algorithm);
+        best-response iteration), ``"lemke"`` (a mixed one by Lemke's algorithm, N = 2)
+        or ``"fictitious play"`` (an approximate mixed one, N >= 3, with regret
+        ``grid_gain`` on the grid);
         ``" (oracle stopped)"`` is appended when the double oracle ran out of iterations
         before the grid game's equilibrium was reached.
     grid_sizes : tuple of int
         Number of grid prices per (producer, cost) agent in the last round.
     rounds : int
         Index (1-based) of the reported solve among all solves performed (levels and
-        refinement rounds); it is the one with the smallest ``deviation_gain``.
+        refinement rounds); it is the one with the smallest ``deviation_gain``. For
+        fictitious play (N >= 3): the number of fictitious-play steps.
     game : PricingGame
+    grid_gain : float
+        Largest gain of any agent from a price *on the solver's grid* over its mixed
+        payoff (the grid game's ``epsilon``, per unit of the cost's probability). Zero for
+        the exact grid equilibria ("pure", "lemke", "monopoly"); for "fictitious play"
+        the regret reached, at most ``mixed_tol`` times ``max(1, max value)``.
     """
 
     strategies: tuple = ()
@@ -121,6 +157,7 @@ class NoInformationOutcome(CompetitionOutcome):
     grid_sizes: tuple = ()
     rounds: int = 1
     game: PricingGame | None = None
+    grid_gain: float = 0.0
 
     def strategy(self, i: int, signal: int, cost: float):
         """Price law of producer ``i`` at own cost ``cost`` (the signal is uninformative)."""
@@ -172,7 +209,7 @@ class NoInformationOutcome(CompetitionOutcome):
     def as_dict(self) -> dict:
         d = super().as_dict()
         d.update({"deviation_gain": self.deviation_gain, "method": self.method,
-                  "rounds": self.rounds,
+                  "rounds": self.rounds, "grid_gain": self.grid_gain,
                   "strategies": [{str(c): law.describe() for c, law in laws.items()}
                                  for laws in self.strategies]})
         return d
@@ -336,14 +373,24 @@ def _solve_on_grid(game, even, offset, oracle, max_pivots, extra):
     return strategies, method, tuple(g.size for g in grids[0] + grids[1])
 
 
-def _pure_best_response(game: PricingGame, grid: int, offset: float, sweeps: int):
-    """Pure equilibrium of the N-producer grid game by round-robin best responses."""
+def _nplayer_grids(game: PricingGame, grid: int, offset: float):
+    """Agents (producer, cost), their price grids (the base grid from the cost up) and
+    starting prices (just below ``p_i^*(c_i)``) of the N-producer grid game."""
     n = game.n_producers
     base = _base_grid(game, grid, offset)
     agents = [(i, float(a)) for i in range(n) for a in _agents(game, i)[0]]
-    grids = {ag: np.unique(np.r_[ag[1], base[base >= ag[1] - tol.TIE]]) for ag in agents}
-    price = {ag: float(grids[ag][np.argmin(np.abs(grids[ag] - game.optimal_price(ag[0], ag[1])
-                                                  + offset))]) for ag in agents}
+    grids = [np.unique(np.r_[ag[1], base[base >= ag[1] - tol.TIE]]) for ag in agents]
+    start = [int(np.argmin(np.abs(gr - game.optimal_price(ag[0], ag[1]) + offset)))
+             for ag, gr in zip(agents, grids)]
+    return agents, grids, start
+
+
+def _pure_best_response(game: PricingGame, grid: int, offset: float, sweeps: int):
+    """Pure equilibrium of the N-producer grid game by round-robin best responses."""
+    n = game.n_producers
+    agents, glist, start = _nplayer_grids(game, grid, offset)
+    grids = dict(zip(agents, glist))
+    price = {ag: float(gr[k]) for ag, gr, k in zip(agents, glist, start)}
     scale = max(1.0, float(game.values.max()))
     v, c, mu = game.values, game.costs, game.probabilities
     for _ in range(sweeps):
@@ -372,8 +419,26 @@ def _pure_best_response(game: PricingGame, grid: int, offset: float, sweeps: int
                                 for (j, a) in agents if j == i} for i in range(n))
             return strategies, tuple(grids[ag].size for ag in agents)
     raise SolverError(f"no-information benchmark: best-response iteration reached no pure "
-                      f"equilibrium of the {n}-producer grid game in {sweeps} sweeps (mixed "
-                      "equilibria are computed for two producers only)")
+                      f"equilibrium of the {n}-producer grid game in {sweeps} sweeps")
+
+
+def _mixed_fictitious_play(game: PricingGame, grid: int, offset: float, mixed_tol: float,
+                           iterations: int, progress=None):
+    """Mixed equilibrium of the N-producer grid game by fictitious play (see the module
+    docstring); raises :class:`SolverError` when the regret target is not reached."""
+    agents, grids, start = _nplayer_grids(game, grid, offset)
+    ag = AgentGame(game, agents, grids)
+    target = mixed_tol * max(1.0, float(game.values.max()))
+    laws, eps, steps = fictitious_play(ag, start, target, iterations, progress=progress)
+    if eps > target:
+        raise SolverError(
+            f"no-information benchmark: no pure equilibrium of the {game.n_producers}-producer "
+            f"grid game, and fictitious play reached grid epsilon {eps:.3g} (target {target:.3g}) "
+            f"in its budget of {iterations} steps; raise mixed_iterations or mixed_tol")
+    n = game.n_producers
+    strategies = tuple({a: DiscreteMix(frozen(q), frozen(w)) for (j, a), (q, w) in zip(agents, laws)
+                        if j == i} for i in range(n))
+    return strategies, tuple(g.size for g in grids), eps, steps
 
 
 def _monopoly(game: PricingGame):
@@ -386,20 +451,23 @@ def _monopoly(game: PricingGame):
 
 def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OFFSET,
                            refine: int = 1, check_grid: int = 401, oracle: int = 200,
-                           max_pivots: int | None = 5000, progress=None) -> NoInformationOutcome:
+                           max_pivots: int | None = 5000, progress=None,
+                           mixed_tol: float = 1e-3,
+                           mixed_iterations: int = 20000) -> NoInformationOutcome:
     """Equilibrium welfare without market segmentation (producers know only the prior).
 
     Parameters
     ----------
     game : PricingGame
-        One or two producers.
+        Any number of producers.
     grid : int
         Finest even grid (prices from the lowest cost to the highest value, added to
         the critical prices). The solver works coarse to fine: even grids of
         ``COARSE``, ``2 COARSE - 1``, ... points up to ``grid``; it stops at the first
         level whose restricted games exhaust Lemke's pivot budget (path lengths grow
         very fast on fine Bertrand grids) or whose equilibrium is exact, and reports
-        the level with the smallest deviation gain. Ignored for one producer.
+        the level with the smallest deviation gain. Ignored for one producer; with three
+        or more producers the one grid of ``grid`` even points is used.
     offset : float
         Distance of the points just below / above each critical price.
     refine : int
@@ -412,11 +480,20 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
         Even-grid deviations of the continuous checker.
     oracle : int
         Iterations of the double oracle (each adds every agent's best grid response
-        that beats its current payoff to its strategy subset).
+        that beats its current payoff to its strategy subset); with three or more
+        producers, sweeps of the pure best-response iteration.
     max_pivots : int, optional
         Pivot budget of Lemke's algorithm on each restricted game.
     progress : callable, optional
-        Called as ``progress(done, total)`` after each grid level (two producers).
+        Called as ``progress(done, total)`` after each grid level (two producers); with
+        three or more producers after each regret evaluation of fictitious play
+        (``done`` steps of ``total = mixed_iterations``) and ``(total, total)`` when an
+        equilibrium is returned.
+    mixed_tol : float
+        N >= 3 only: fictitious play stops when the grid regret of its profile is at most
+        ``mixed_tol * max(1, max value)`` (per unit of each cost's probability).
+    mixed_iterations : int
+        N >= 3 only: budget of fictitious-play steps.
 
     Returns
     -------
@@ -427,14 +504,23 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
     Raises
     ------
     SolverError
-        When Lemke's algorithm fails (ray or pivot budget) already on the coarsest grid.
+        When Lemke's algorithm fails (ray or pivot budget) already on the coarsest grid
+        (N = 2), or when fictitious play does not reach ``mixed_tol`` within
+        ``mixed_iterations`` steps (N >= 3; the message gives the regret reached).
 
     Notes
     -----
-    With three or more producers only *pure* equilibria of the grid game are sought,
-    by round-robin best-response iteration (at most ``oracle`` sweeps); a
-    :class:`SolverError` says when none was reached (mixed equilibria of games with more
-    than two players are not computed by this library).
+    With three or more producers a *pure* equilibrium of the grid game (even grid of
+    ``grid`` points plus the critical prices; no coarse-to-fine ladder or refinement)
+    is sought first by round-robin best-response iteration (at most ``oracle`` sweeps);
+    it is exact on the grid (``method="pure"``). When none is reached, a mixed
+    equilibrium is approximated by fictitious play on the whole grid (see the module
+    docstring; ``method="fictitious play"``): its grid regret is reported as
+    ``grid_gain`` (at most the ``mixed_tol`` target), its continuous one as
+    ``deviation_gain``, and ``rounds`` is the number of steps. If the grid's largest gap
+    is ``h``, any continuous deviation gains at most ``grid_gain + h * max share``
+    (profit ``(p - c) S(p)`` with ``S`` non-increasing: rounding a price down to the
+    grid loses at most ``h S(p)``).
 
     With one producer each cost type charges its lowest optimal uniform price
     ``argmax (p - c) P(v >= p | c)`` (consumer ties resolved by buying, as in the
@@ -451,10 +537,26 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
             raise ValueError(f"{name} must be an integer >= {least}, got {val!r}")
     if not (np.isfinite(offset) and offset > tol.TIE):
         raise ValueError(f"offset must be a finite number > {tol.TIE:g}, got {offset!r}")
+    if isinstance(mixed_iterations, bool) or not isinstance(mixed_iterations, (int, np.integer)) \
+            or mixed_iterations < 0:
+        raise ValueError(f"mixed_iterations must be an integer >= 0, got {mixed_iterations!r}")
+    if not (np.isfinite(mixed_tol) and mixed_tol > 0):
+        raise ValueError(f"mixed_tol must be a finite number > 0, got {mixed_tol!r}")
     n = game.n_producers
     if n > 2:
-        strategies, sizes = _pure_best_response(game, grid, offset, oracle)
-        return _finish(game, strategies, "pure", sizes, 1, check_grid)
+        try:
+            strategies, sizes = _pure_best_response(game, grid, offset, oracle)
+        except SolverError:
+            strategies = None
+        if strategies is not None:
+            if progress is not None:
+                progress(1, 1)
+            return _finish(game, strategies, "pure", sizes, 1, check_grid)
+        strategies, sizes, eps, steps = _mixed_fictitious_play(game, grid, offset, mixed_tol,
+                                                               int(mixed_iterations), progress)
+        if progress is not None:
+            progress(int(mixed_iterations), int(mixed_iterations))
+        return _finish(game, strategies, "fictitious play", sizes, steps, check_grid, eps)
     if n == 1:
         strategies = _monopoly(game)
         method, sizes, rounds = "monopoly", (1,) * len(strategies[0]), 1
@@ -507,7 +609,8 @@ def _laws(x, grids, offs, costs):
     return laws
 
 
-def _finish(game, strategies, method, sizes, rounds, check_grid) -> NoInformationOutcome:
+def _finish(game, strategies, method, sizes, rounds, check_grid,
+            grid_gain: float = 0.0) -> NoInformationOutcome:
     proto = NoInformationOutcome("no information", frozen(np.zeros(game.n_producers)), 0.0, 0.0,
                                  game.efficient_surplus, None, {}, strategies, 0.0, None, method,
                                  sizes, rounds, game)
@@ -515,4 +618,5 @@ def _finish(game, strategies, method, sizes, rounds, check_grid) -> NoInformatio
     eq = check_equilibrium(game, proto.info, proto.strategy, grid=check_grid)
     return NoInformationOutcome("no information", out.producer_surplus, out.consumer_surplus,
                                 out.total_surplus, game.efficient_surplus, None, {}, strategies,
-                                max(0.0, eq.max_gain), eq, method, sizes, rounds, game)
+                                max(0.0, eq.max_gain), eq, method, sizes, rounds, game,
+                                float(grid_gain))
