@@ -340,3 +340,31 @@ def test_three_producers_mixed_progress_reported():
                                progress=lambda d, t: calls.append((d, t)))
     assert o.method == "fictitious play"
     assert calls[-1] == (5000, 5000) and all(t == 5000 for _, t in calls) and len(calls) > 2
+
+
+def test_nplayer_payoffs_match_independent_checker():
+    """The vectorised agent-form payoffs (probability that every rival offers less
+    surplus, Poisson-binomial tie split) agree with the equilibrium checker's
+    profit curve, which builds the shares rival by rival, on a 3-producer game with
+    correlated values, two costs for two producers, and random mixtures with atoms that
+    tie (shared grid)."""
+    from infopricing.competition._nplayer import AgentGame
+    from infopricing.competition.equilibrium import InformationStructure, _profit_curve
+    from infopricing.competition.uninformed import DiscreteMix, _nplayer_grids
+    g = PricingGame([[1, 2, 1], [2, 2, 2], [0, 1, 2], [2, 0, 1]],
+                    [[0, 0.5, 0], [0.5, 0, 0], [0, 0.5, 0], [0.5, 0.5, 0]], [0.1, 0.4, 0.3, 0.2])
+    agents, grids, _ = _nplayer_grids(g, 9, 1e-8)
+    ag = AgentGame(g, agents, grids)
+    rng = np.random.default_rng(3)
+    laws = []
+    for gr in grids:
+        w = rng.random(gr.size) * (rng.random(gr.size) < 0.5)
+        w[rng.integers(gr.size)] += 0.1
+        laws.append((gr, w / w.sum()))
+    mixes = {ag_: DiscreteMix(q, w) for ag_, (q, w) in zip(agents, laws)}
+    info = InformationStructure(np.arange(g.n_profiles), g.probabilities,
+                                np.zeros((g.n_profiles, 3), dtype=int))   # no information
+    for k, (i, c) in enumerate(agents):
+        states = np.flatnonzero(g.costs[:, i] == c)
+        want = _profit_curve(g, info, lambda j, s, cj: mixes[(j, cj)], i, states, grids[k])
+        assert ag.profits(k, grids[k], laws) * ag.mass[k] == pytest.approx(want, abs=1e-12)
