@@ -189,3 +189,30 @@ def test_progress_is_called_once_per_round():
     n_rev = r.stats.stage_rounds[0]
     assert stages[:n_rev] == ["revenue"] * n_rev and [c[1] for c in calls[:n_rev]] == list(range(1, n_rev + 1))
     assert calls[-1][2] == r.stats.final_ic_rows
+
+
+def test_stalled_solve_is_retried_with_highs_settings(monkeypatch):
+    """A warm re-solve that hits the per-solve iteration cap (here forced to 1 iteration)
+    counts as stalled and is redone with HiGHS's own settings and no cap: the answer is
+    still the full LP's, and the retries are counted."""
+    monkeypatch.setattr(large, "_iteration_cap", lambda rows, cols: 1)
+    env, f = _instance(21, 40, 3)
+    r = solve_menu_lazy(env, f)
+    assert r.stats.retried_solves >= 1
+    full = optimal_mechanism(env, f, method="full")
+    assert r.mechanism.revenue == pytest.approx(full.revenue, abs=1e-9)
+    np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
+    assert r.verify().ok
+
+
+def test_drop_slack_default_follows_type_dimension():
+    """Default: slack rows are deleted for types spanning more than two dimensions only
+    (two-factor values: rank 2, nothing deleted; i.i.d. values in 5 dimensions: deleted)."""
+    rng = np.random.default_rng(2)
+    th, Q = rng.uniform(0, 1, (90, 2)), rng.uniform(0, 1, (2, 6))
+    f = rng.dirichlet(np.ones(90))
+    low = solve_menu_lazy(Environment(th @ Q - 0.3 * Q.sum(0)), f)
+    assert low.stats.dropped_rows == 0
+    high = solve_menu_lazy(Environment(rng.uniform(0, 1, (90, 5))), f)
+    assert high.stats.dropped_rows > 0
+    assert low.verify().ok and high.verify().ok

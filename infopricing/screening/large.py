@@ -48,11 +48,31 @@ _CHUNK_ELEMENTS = 4_000_000  # entries of V @ X.T computed at a time
 # of one magnitude) HiGHS's default scaling made the dual simplex take 3x the iterations
 # (n=200, k=10: 5752 vs 1728 iterations, 3.5 s vs 0.9 s). Tighter internal tolerances:
 # long warm-started sequences of re-solves could end "optimal" with unscaled dual
-# infeasibilities above tolerances.FEAS (an inaccurate answer is an error here).
+# infeasibilities above tolerances.FEAS (an inaccurate answer is an error here). Dual
+# cost perturbation off: on two-factor types (n=2000, k=10, costs down to 1e-9) a warm
+# re-solve after slack rows were deleted ended its perturbed dual phase with 531 dual
+# infeasibilities, and HiGHS's primal clean-up then stalled for minutes (8000+ degenerate
+# iterations, objective unchanged); unperturbed, the whole solve took 60 s, and i.i.d.
+# uniform types ran as fast as before (n=600: 9.6 s vs 10.5 s; n=1000: 62.9 s vs 63.7 s).
+# The retry after a failed solve (HiGHS's own settings, perturbation on) and an iteration
+# cap per solve (a stall or cycle ends as a LIMIT status, which triggers that retry) keep
+# a degenerate LP from running forever.
 _HIGHS_DEFAULTS = {"simplex_scale_strategy": 2, "dual_feasibility_tolerance": 1e-7,
-                   "primal_feasibility_tolerance": 1e-7}  # HiGHS's own: the retry after a failure
+                   "primal_feasibility_tolerance": 1e-7,
+                   "dual_simplex_cost_perturbation_multiplier": 1.0}  # HiGHS's own: the retry
 _HIGHS_OPTIONS = {"simplex_scale_strategy": 0, "dual_feasibility_tolerance": tol.FEAS / 100,
-                  "primal_feasibility_tolerance": tol.FEAS / 100}
+                  "primal_feasibility_tolerance": tol.FEAS / 100,
+                  "dual_simplex_cost_perturbation_multiplier": 0.0}
+
+
+_NO_LIMIT = 2**31 - 1  # HiGHS's "no iteration limit"
+
+
+def _iteration_cap(rows: int, cols: int) -> int:
+    """Simplex iterations allowed to one warm re-solve before it counts as stalled: 20x
+    the LP's dimensions (a cold solve of the final restricted LP took 1-2x; measured
+    n=600..2000, k=10), at least 100 000."""
+    return int(max(100_000, 20 * (rows + cols)))
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,9 @@ class LazyStats:
     inaccurate_solves: int = 0
     #: IC rows deleted again during the revenue stage (slack rows, see ``drop_slack``)
     dropped_rows: int = 0
+    #: solves redone with HiGHS's own settings after a failure or the per-solve
+    #: iteration cap (a stalled warm re-solve)
+    retried_solves: int = 0
 
 
 def starting_pairs(values: np.ndarray, neighbours: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -224,6 +247,7 @@ class _LazyMenuLP:
         self.inaccurate = 0
         self.rounds = 0
         self.dropped = 0
+        self.retries = 0  # solves redone with HiGHS's own settings (failure or iteration cap)
 
     @property
     def n_ic(self) -> int:
@@ -287,11 +311,15 @@ class _LazyMenuLP:
         rounds = 0
         last = np.inf
         while True:
+            self.lp.set_option("simplex_iteration_limit",
+                               _iteration_cap(self.lp.num_rows, self.lp.num_cols))
             res = self.lp.solve()
             rounds += 1
             if res.status is not Status.OPTIMAL:
+                self.retries += 1
                 for name, value in _HIGHS_DEFAULTS.items():
                     self.lp.set_option(name, value)
+                self.lp.set_option("simplex_iteration_limit", _NO_LIMIT)
                 res = self.lp.solve()
                 if res.status not in (Status.OPTIMAL, Status.INACCURATE):
                     self.lp.set_method("ipm")
@@ -360,7 +388,7 @@ class LazyMenuResult:
 def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                     dual_tol: float = tol.DUAL, neighbours: int | None = None, per_type: int = 8,
                     max_add: int | None = None, cut: float = tol.LAZY_CUT,
-                    lp_method: str = "simplex", warm_start=None, drop_slack: bool = True,
+                    lp_method: str = "simplex", warm_start=None, drop_slack: bool | None = None,
                     progress=None) -> LazyMenuResult:
     """Optimal menu by lazy IC constraint generation (same answer as the full LP).
 
@@ -392,12 +420,14 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         A mechanism of the same environment (typically the optimal menu of a neighbouring
         market): its binding IC pairs join the starting set. Only the starting rows
         change, never the answer.
-    drop_slack : bool
+    drop_slack : bool, optional
         During the revenue stage, delete IC rows that are slack at a round's optimum (they
-        come back if they are violated later). On generic high-dimensional types most
-        rows added early turn out slack: deleting them keeps the LP near the size of the
-        binding set and made the revenue stage 1.7x faster at n=600 and 2.8x at n=1000
-        (uniform values, k=10; benchmarks/README.md). Never changes the answer.
+        come back if they are violated later). Never changes the answer. Default: on when
+        the types span more than two dimensions (rank of the centred values). Measured
+        (k=10, benchmarks/README.md): on i.i.d. uniform values most rows added early turn
+        out slack, and deleting them made the solve 1.9x faster at n=600 and 3.5x at
+        n=1000; on two-factor values the LP is small anyway and deleting cost 15-25%
+        (n=2000: 60-67 s vs 53 s), as rows were deleted and added back.
     progress : callable, optional
         Called as ``progress(stage_name, rounds, ic_rows)`` after every round (``rounds``
         counts the rounds of the current stage, ``ic_rows`` the IC rows now in the LP);
@@ -417,8 +447,11 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    dim = _type_dimension(env.values)
     if neighbours is None:
-        neighbours = 4 if _type_dimension(env.values) <= 1 else 8
+        neighbours = 4 if dim <= 1 else 8
+    if drop_slack is None:
+        drop_slack = dim > 2
     if not isinstance(neighbours, (int, np.integer)) or neighbours < 0:
         raise ValueError(f"neighbours must be a non-negative integer, got {neighbours!r}")
     if not isinstance(per_type, (int, np.integer)) or per_type < 1:
@@ -468,7 +501,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     stats = LazyStats(rounds=L.rounds, initial_ic_rows=L.initial_rows, final_ic_rows=L.n_ic,
                       full_ic_rows=n * (n - 1), seconds=time.perf_counter() - t0,
                       stage_rounds=tuple(stage_rounds), inaccurate_solves=L.inaccurate,
-                      dropped_rows=L.dropped)
+                      dropped_rows=L.dropped, retried_solves=L.retries)
     out = LazyMenuResult(mechanism=mech, max_ic_violation=worst, stats=stats)
     check = out.verify()
     if not check.ok:
