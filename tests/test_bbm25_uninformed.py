@@ -368,3 +368,28 @@ def test_nplayer_payoffs_match_independent_checker():
         states = np.flatnonzero(g.costs[:, i] == c)
         want = _profit_curve(g, info, lambda j, s, cj: mixes[(j, cj)], i, states, grids[k])
         assert ag.profits(k, grids[k], laws) * ag.mass[k] == pytest.approx(want, abs=1e-12)
+
+
+def test_cli_compete_three_producers_reports_fictitious_play(tmp_path):
+    """`compete` on Varian's sales model (three producers, captives a = 0.2 each, shoppers
+    b = 0.4, zero costs): the no-information row comes from fictitious play, the text
+    reports both epsilons, and each producer earns a = 0.2 up to the continuous epsilon
+    (Varian 1980: indifference with the captive-only price 1)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from infopricing.cli import app
+    f = tmp_path / "varian.toml"
+    f.write_text("[game]\nvalues = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]\n"
+                 "costs = [0, 0, 0]\nprobabilities = [0.2, 0.2, 0.2, 0.4]\n")
+    r = CliRunner().invoke(app, ["compete", str(f)])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())  # the console wraps long lines at 80 columns
+    assert "fictitious play equilibrium" in text and "largest gain on its grid" in text
+    r = CliRunner().invoke(app, ["compete", str(f), "--json"])
+    none = {o["label"]: o for o in json.loads(r.output)["outcomes"]}["no information"]
+    assert none["method"] == "fictitious play"
+    eps = none["deviation_gain"]
+    assert 0 < eps < 0.01
+    np.testing.assert_allclose(none["producer_surplus"], 0.2, atol=eps)

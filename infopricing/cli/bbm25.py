@@ -25,7 +25,8 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
             json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Bertrand competition (BBM25): bounds, the Theorem 1 construction, its equilibrium
     check, and the welfare of no segmentation, complete information and consumer-optimal
-    information (the no-information benchmark is computed for one or two producers)."""
+    information (the no-information benchmark: exact grid equilibria for one or two
+    producers, fictitious play for three or more, each with its epsilon reported)."""
     from ..competition import (alignment_construction, complete_information_outcome,
                                no_information_outcome)
     from ..competition.files import load_game
@@ -40,7 +41,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         full = complete_information_outcome(game)
         try:
             with Progress(console=err_console, transient=True) as prog:
-                task = prog.add_task("no-information benchmark (grid levels)", total=None)
+                task = prog.add_task("no-information benchmark", total=None)
                 none = no_information_outcome(
                     game, grid=no_info_grid, refine=refine,
                     progress=lambda i, n: prog.update(task, completed=i, total=n))
@@ -72,8 +73,9 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     if none is None:
         console.print(f"not computed: {none_reason}")
     else:
-        console.print(f"no information: {none.method} equilibrium of the grid game; largest gain "
-                      f"from a continuous deviation (epsilon) {fmt(none.deviation_gain)}")
+        grid_part = (f"; largest gain on its grid {fmt(none.grid_gain)}" if none.grid_gain > 0 else "")
+        console.print(f"no information: {none.method} equilibrium of the grid game{grid_part}; largest "
+                      f"gain from a continuous deviation (epsilon) {fmt(none.deviation_gain)}")
     console.print(table("Welfare", ["information", *[f"PS {p}" for p in game.producers], "CS", "TS",
                                      "deviation gain"], rows))
 
