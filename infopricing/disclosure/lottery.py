@@ -165,7 +165,7 @@ def _lottery_decoder(n, K, m, ix, it, vmax):
     return decode
 
 
-def _ic_ir_rows(B: BilinearRows, K, m, imean, ix, it, k, ir_linear, ic_linear):
+def _ic_ir_rows(B: BilinearRows, K, m, imean, ix, k, ir_linear, ic_linear):
     """IR and IC rows of signal k's group: ``mean_k . x_k - tau_k ... >= 0`` against the
     outside option and every other item l, where ``mean_k`` are the columns at ``imean``
     (the group's value sums N_k or posterior means nu_k). ``ir_linear`` / ``ic_linear(l)``
@@ -208,7 +208,7 @@ def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap):
             B.add([(iN + k * m + i, 1.0)] + [(P(t, k), -V[t, i]) for t in range(n) if V[t, i] != 0], 0.0, 0.0)
         B.add([(ix + k * m + i, 1.0) for i in range(m)], -np.inf, 1.0)
         # IR and IC on group sums: N_k . x - tau M_k (prices enter bilinearly)
-        row_ir, rows_ic = _ic_ir_rows(B, K, m, iN, ix, it, k, [], lambda l: [])
+        row_ir, rows_ic = _ic_ir_rows(B, K, m, iN, ix, k, [], lambda l: [])
         B.quad(row_ir, it + k, iM + k, -1.0)
         for l, row in rows_ic.items():
             B.quad(row, it + k, iM + k, -1.0)
@@ -274,7 +274,7 @@ def _global_lottery_posterior(dist, K, start: DesignEvaluation | None, time_limi
                   0.0, 0.0)
         B.add([(ix + k * m + i, 1.0) for i in range(m)], -np.inf, 1.0)
         # IR and IC on posterior means: nu_k . x - tau (prices linear here)
-        _ic_ir_rows(B, K, m, inu, ix, it, k, [(it + k, -1.0)], lambda l: [(it + k, -1.0), (it + l, 1.0)])
+        _ic_ir_rows(B, K, m, inu, ix, k, [(it + k, -1.0)], lambda l: [(it + k, -1.0), (it + l, 1.0)])
         row = B.add([(iR + k, 1.0)], 0.0, 0.0)  # R_k = tau_k M_k
         B.quad(row, it + k, iM + k, -1.0)
         B.add([(iR + k, -1.0)] + [(ipi + t * K + k, float(V[t].max())) for t in range(n)], 0.0, np.inf)
