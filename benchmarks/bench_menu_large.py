@@ -7,6 +7,7 @@ Usage::
     python benchmarks/bench_menu_large.py lazy [--family F] [--k K] [--sizes 1000,2000,5000]
     python benchmarks/bench_menu_large.py drop [--family F] [--k K] [--sizes 600,1000]
     python benchmarks/bench_menu_large.py floor [--family F] [--k K] [--sizes 1000,2000]
+    python benchmarks/bench_menu_large.py nearest [--family factor2] [--k K] [--sizes 1000,2000]
 
 ``compare`` times both methods on the same instances in one run and prints the ratio
 full/lazy and the largest difference of the answers; the full LP runs in a subprocess
@@ -15,7 +16,11 @@ method alone and checks the result against all n(n-1) IC rows. ``drop`` times th
 method with and without deleting slack IC rows between rounds (``drop_slack``). ``floor``
 solves lazily, then re-solves from scratch the LP restricted to the IC rows that bind at
 the optimum (an oracle that knows the binding set in advance; no lazy method can beat one
-such solve) by dual simplex and by interior point.
+such solve) by dual simplex and by interior point. ``nearest`` times, on the same
+instances, the rows-by-violation setting (most violated rows first, 8 starting neighbours,
+8 rows per type and round: the default before nearest-first separation) against the
+current defaults (for two-dimensional types: nearest violated rows first, 2 neighbours,
+2 rows per type and round).
 
 Instance families (seeded): ``uniform`` (values i.i.d. U[0,1], the hard generic case),
 ``vertical`` (one-dimensional types theta ~ U[0,1], qualities q_a, values
@@ -162,9 +167,22 @@ def floor(args):
               f"{times[1]:>13.2f} {r.stats.seconds / min(times):>17.1f}", flush=True)
 
 
+def nearest(args):
+    from infopricing.screening.large import solve_menu_lazy
+
+    for n, V, f, env in _instances(args, f"{'n':>6} {'by violation s':>15} {'defaults s':>11} {'ratio':>6} "
+                                         f"{'rounds':>7} {'rounds':>7} {'|rev diff|':>11}"):
+        a = solve_menu_lazy(env, f, separation="violation", neighbours=8, per_type=8)
+        b = solve_menu_lazy(env, f)
+        assert a.verify().ok and b.verify().ok
+        print(f"{n:>6} {a.stats.seconds:>15.2f} {b.stats.seconds:>11.2f} "
+              f"{a.stats.seconds / b.stats.seconds:>6.2f} {a.stats.rounds:>7} {b.stats.rounds:>7} "
+              f"{abs(a.mechanism.revenue - b.mechanism.revenue):>11.1e}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["compare", "lazy", "drop", "floor"])
+    ap.add_argument("mode", choices=["compare", "lazy", "drop", "floor", "nearest"])
     ap.add_argument("--family", default="uniform")
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
@@ -172,7 +190,9 @@ def main():
     args = ap.parse_args()
     if args.sizes is None:
         args.sizes = [100, 200, 400, 800] if args.mode == "compare" else [1000, 2000, 5000]
-    {"compare": compare, "lazy": lazy_only, "drop": drop_compare, "floor": floor}[args.mode](args)
+    modes = {"compare": compare, "lazy": lazy_only, "drop": drop_compare, "floor": floor,
+             "nearest": nearest}
+    modes[args.mode](args)
 
 
 if __name__ == "__main__":

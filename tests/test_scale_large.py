@@ -121,7 +121,8 @@ def test_auto_uses_lazy_above_threshold(monkeypatch):
 
 @pytest.mark.parametrize("kw, word", [({"neighbours": -1}, "neighbours"), ({"per_type": 0}, "per_type"),
                                       ({"max_add": 0}, "max_add"), ({"selection": "x"}, "selection"),
-                                      ({"lp_method": "pdlp"}, "lp_method")])
+                                      ({"lp_method": "pdlp"}, "lp_method"),
+                                      ({"separation": "random"}, "separation")])
 def test_lazy_rejects_bad_arguments(kw, word):
     env, f = _instance(1, 4, 2)
     with pytest.raises(ValueError, match=word):
@@ -216,3 +217,42 @@ def test_drop_slack_default_follows_type_dimension():
     high = solve_menu_lazy(Environment(rng.uniform(0, 1, (90, 5))), f)
     assert high.stats.dropped_rows > 0
     assert low.verify().ok and high.verify().ok
+
+
+def test_ic_violations_nearest_order_keeps_the_nearest_violated_partner():
+    """Three one-good types with values 1, 1.1 and 3. Type 0 gets nothing; type 1 gets the
+    good at price 0.5 and type 2 at price 0.2 (hand-made, not IC). Type 0 would gain 0.5
+    from type 1's offer and 0.8 from type 2's: by violation type 2 comes first, by
+    distance type 1 (0.1 away against 2). With one pair per type the two orders differ;
+    both report the largest violation over all pairs (0.8) the same way."""
+    V = np.array([[1.0], [1.1], [3.0]])
+    x = np.array([[0.0], [1.0], [1.0]])
+    p = np.array([0.0, 0.5, 0.2])
+    u = (V * x).sum(axis=1) - p
+    T, S, w, worst = ic_violations(V, x, u, per_type=1)
+    assert (T[T == 0].tolist(), S[T == 0].tolist()) == ([0], [2])
+    assert w[T == 0][0] == pytest.approx(0.8)
+    Tn, Sn, wn, worst_n = ic_violations(V, x, u, per_type=1, order="nearest")
+    assert (Tn[Tn == 0].tolist(), Sn[Tn == 0].tolist()) == ([0], [1])
+    assert wn[Tn == 0][0] == pytest.approx(0.5)
+    assert worst == worst_n == pytest.approx(0.8)  # type 0 taking type 2's offer
+    # only violated pairs are ever returned, whatever the order
+    assert np.all(wn > tol.LAZY_CUT)
+    with pytest.raises(ValueError, match="order"):
+        ic_violations(V, x, u, order="far")
+
+
+@pytest.mark.parametrize("separation", ["violation", "nearest"])
+def test_both_separation_orders_give_the_full_lp_menu(separation):
+    """Two-factor values (the default there is "nearest") and i.i.d. values: either order
+    of adding violated rows ends at the full LP's selected mechanism."""
+    rng = np.random.default_rng(6)
+    th, Q = rng.uniform(0, 1, (70, 2)), rng.uniform(0, 1, (2, 5))
+    f = rng.dirichlet(np.ones(70))
+    for env in (Environment(th @ Q - 0.3 * Q.sum(0)), Environment(rng.uniform(0, 1, (70, 4)))):
+        r = solve_menu_lazy(env, f, separation=separation)
+        full = optimal_mechanism(env, f, method="full")
+        assert r.mechanism.revenue == pytest.approx(full.revenue, abs=1e-9)
+        np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
+        np.testing.assert_allclose(r.mechanism.payments, full.payments, atol=1e-7)
+        assert r.max_ic_violation <= tol.LAZY_CUT and r.verify().ok
