@@ -48,7 +48,7 @@ def main():
         times["simplex"] = float("nan")
         for meth in (("simplex", "ipm") if n <= args.simplex_max else ("ipm",)):
             t0 = time.perf_counter()
-            r = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method=meth).solve()
+            LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method=meth).solve()
             times[meth] = time.perf_counter() - t0
         t0 = time.perf_counter()
         m = optimal_mechanism(env, Market(env, f), method=args.method)

@@ -24,7 +24,8 @@ current defaults (for two-dimensional types: nearest violated rows first, 2 neig
 
 Instance families (seeded): ``uniform`` (values i.i.d. U[0,1], the hard generic case),
 ``vertical`` (one-dimensional types theta ~ U[0,1], qualities q_a, values
-theta*q_a - q_a^2/2: Mussa-Rosen-like), ``factor2`` (two-factor values), ``integer``
+theta*q_a - q_a^2/2: Mussa-Rosen-like), ``factor2`` and ``factor3`` (values theta @ Q with
+two or three factors), ``integer``
 (i.i.d. integers 0..19, highly degenerate). Masses are Dirichlet(1).
 """
 
@@ -48,9 +49,10 @@ def instance(family: str, n: int, k: int, seed: int):
         th = np.sort(rng.uniform(0, 1, n))
         q = np.sort(rng.uniform(0, 1, k))
         V = th[:, None] * q[None, :] - 0.5 * q[None, :] ** 2
-    elif family == "factor2":
-        th = rng.uniform(0, 1, (n, 2))
-        Q = rng.uniform(0, 1, (2, k))
+    elif family in ("factor2", "factor3"):
+        d = int(family[-1])
+        th = rng.uniform(0, 1, (n, d))
+        Q = rng.uniform(0, 1, (d, k))
         V = th @ Q - 0.3 * Q.sum(0)
     else:
         raise SystemExit(f"unknown family {family}")

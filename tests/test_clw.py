@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 
 import numpy as np
 import pytest
@@ -12,8 +11,7 @@ import pytest
 from infopricing import (Menu, Signal, ValueDistribution, coarse_horizontal_disclosure, evaluate_design,
                          exogenous_baseline, full_extraction, highest_full_sale_price, horizontal_disclosure,
                          is_exchangeable, is_generic, is_negatively_affiliated, optimal_information,
-                         optimal_prices_for_signal, optimal_pricing, optimal_welfare, two_product_mechanisms,
-                         uniform_pricing)
+                         optimal_prices_for_signal, optimal_pricing, optimal_welfare, two_product_mechanisms)
 from infopricing.claims import all_claims
 from infopricing.claims.registry import check_claim
 from infopricing.disclosure.alternative import evaluate_bundles

@@ -10,7 +10,6 @@ from scipy.optimize import linprog
 
 from infopricing import (Environment, Market, Mechanism, best_posted_price, optimal_mechanism,
                          payment_rule_is_unique)
-from infopricing.errors import SolverError
 
 FIG1A = Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"], alternatives=["L", "H"])
 

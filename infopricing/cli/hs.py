@@ -63,7 +63,7 @@ def _render(res, env):
     D = res.dominating
     if D is not None:
         if D.exists:
-            console.print(f"dominating market (HS Proposition 3): "
+            console.print("dominating market (HS Proposition 3): "
                           + ", ".join(f"{env.types[t]}={x}" for t, x in enumerate(D.exact_probabilities) if x)
                           + f"   chain {' -> '.join(env.types[t] for t in D.chain)}; "
                           f"LP confirms M* unique optimal: {D.confirmed}")

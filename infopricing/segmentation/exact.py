@@ -573,7 +573,6 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
         pass
     if best is None:
         Gi, owner_i = GO
-        pos = {c: i for i, c in enumerate(used)}
         lam_mix = mix * lam_in.copy()
         # place the closure optimum's coefficients onto the interior point's columns
         for j, c in enumerate(owner):

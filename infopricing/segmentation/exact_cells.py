@@ -262,7 +262,6 @@ def _faces(a: np.ndarray, b: np.ndarray, verts: np.ndarray, atol: float):
 
     Returns a list of (facet index set J, vertex index set) with J closed (all facets
     containing the face)."""
-    n = a.shape[1]
     slack = b[None, :] - verts @ a.T  # (V, J)
     scale = np.maximum(1.0, np.abs(b))[None, :]
     vin = slack <= atol * scale  # vertex v on facet j

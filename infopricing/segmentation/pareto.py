@@ -477,7 +477,6 @@ def pareto_dominating_market(env: Environment, market, selection: str = "efficie
         gains.sort(reverse=True)
         t_new, u2 = gains[0][2], gains[0][3]
         chain = [t_new] + path
-        a_new = env.efficient_alternative(t_new)
         # M*: chain types efficient; payments keep the surpluses of M (path) / M2 (t')
         Xs = [[Fraction(0)] * k for _ in range(n)]
         Ps = [Fraction(0)] * n

@@ -486,7 +486,7 @@ class Segmentation:
             details = {}
             if check_pareto and all(u is not None for u in exact_u):
                 u0 = exact_u[-1]
-                weak_all, strict_any = True, False
+                strict_any = False
                 changes = []
                 for i in range(self.n_segments):
                     ch = [exact_u[i][t] - u0[t] for t in range(n)]
@@ -495,7 +495,6 @@ class Segmentation:
                         continue
                     sup = [t for t in range(n) if Fe[i][t] > 0]
                     if any(ch[t] < 0 for t in sup):
-                        weak_all = False
                         failures.append(f"segment {i} does not weakly Pareto dominate the market (exact)")
                     if any(ch[t] > 0 for t in sup):
                         strict_any = True
