@@ -16,7 +16,8 @@ method alone and checks the result against all n(n-1) IC rows. ``drop`` times th
 method with and without deleting slack IC rows between rounds (``drop_slack``). ``floor``
 solves lazily, then re-solves from scratch the LP restricted to the IC rows that bind at
 the optimum (an oracle that knows the binding set in advance; no lazy method can beat one
-such solve) by dual simplex and by interior point. ``nearest`` times, on the same
+such solve) by dual simplex and by HiGHS's two interior-point solvers (IPX, and HiPO,
+new in HiGHS 1.12+). ``nearest`` times, on the same
 instances, the rows-by-violation setting (most violated rows first, 8 starting neighbours,
 8 rows per type and round: the default before nearest-first separation) against the
 current defaults (for two-dimensional types: nearest violated rows first, 2 neighbours,
@@ -151,7 +152,8 @@ def floor(args):
     from infopricing.screening.lp_build import build_menu_lp, revenue_objective
 
     for n, V, f, env in _instances(args, f"{'n':>6} {'lazy s':>8} {'binding IC':>11} {'per type':>9} "
-                                         f"{'oracle simplex s':>17} {'oracle ipm s':>13} {'lazy/best oracle':>17}"):
+                                         f"{'oracle simplex s':>17} {'oracle ipx s':>13} {'oracle hipo s':>14} "
+                                         f"{'lazy/best oracle':>17}"):
         r = solve_menu_lazy(env, f)
         m = r.mechanism
         T, S = binding_pairs(V, m.allocation, m.utilities)
@@ -160,13 +162,13 @@ def floor(args):
         times = []
         for method, opts in (("simplex", {"simplex_scale_strategy": 0,
                                           "dual_feasibility_tolerance": 1e-9,
-                                          "primal_feasibility_tolerance": 1e-9}), ("ipm", {})):
+                                          "primal_feasibility_tolerance": 1e-9}), ("ipx", {}), ("hipo", {})):
             t = time.perf_counter()
             res = solve_lp(c, A, rl, ru, cl, cu, sense="max", method=method, options=opts)
             times.append(time.perf_counter() - t)
             assert abs(res.objective - m.revenue) <= 1e-7, (method, res.objective, m.revenue)
         print(f"{n:>6} {r.stats.seconds:>8.2f} {T.size:>11} {T.size / n:>9.1f} {times[0]:>17.2f} "
-              f"{times[1]:>13.2f} {r.stats.seconds / min(times):>17.1f}", flush=True)
+              f"{times[1]:>13.2f} {times[2]:>14.2f} {r.stats.seconds / min(times):>17.1f}", flush=True)
 
 
 def nearest(args):

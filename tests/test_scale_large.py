@@ -256,3 +256,19 @@ def test_both_separation_orders_give_the_full_lp_menu(separation):
         np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
         np.testing.assert_allclose(r.mechanism.payments, full.payments, atol=1e-7)
         assert r.max_ic_violation <= tol.LAZY_CUT and r.verify().ok
+
+
+def test_separation_default_follows_type_dimension():
+    """Default: nearest-first rows for two-dimensional types only (two-factor values: rank
+    2; one-dimensional vertical types and i.i.d. values in 4 dimensions: by violation)."""
+    rng = np.random.default_rng(9)
+    th, Q = rng.uniform(0, 1, (60, 2)), rng.uniform(0, 1, (2, 4))
+    f = rng.dirichlet(np.ones(60))
+    two = solve_menu_lazy(Environment(th @ Q), f)
+    assert two.stats.separation == "nearest"
+    q = np.sort(rng.uniform(0, 1, 4))
+    one = solve_menu_lazy(Environment(np.outer(th[:, 0], q) - 0.5 * q ** 2), f)
+    assert one.stats.separation == "violation"
+    four = solve_menu_lazy(Environment(rng.uniform(0, 1, (60, 4))), f)
+    assert four.stats.separation == "violation"
+    assert two.verify().ok and one.verify().ok and four.verify().ok

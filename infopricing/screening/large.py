@@ -93,6 +93,8 @@ class LazyStats:
     #: solves redone with HiGHS's own settings after a failure or the per-solve
     #: iteration cap (a stalled warm re-solve)
     retried_solves: int = 0
+    #: which violated rows each round added ("violation" or "nearest", see ic_violations)
+    separation: str = "violation"
 
 
 def starting_pairs(values: np.ndarray, neighbours: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -536,7 +538,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     stats = LazyStats(rounds=L.rounds, initial_ic_rows=L.initial_rows, final_ic_rows=L.n_ic,
                       full_ic_rows=n * (n - 1), seconds=time.perf_counter() - t0,
                       stage_rounds=tuple(stage_rounds), inaccurate_solves=L.inaccurate,
-                      dropped_rows=L.dropped, retried_solves=L.retries)
+                      dropped_rows=L.dropped, retried_solves=L.retries, separation=separation)
     out = LazyMenuResult(mechanism=mech, max_ic_violation=worst, stats=stats)
     check = out.verify()
     if not check.ok:
