@@ -3,8 +3,9 @@
 The full menu LP (:mod:`.lp_build`) has ``n(n-1)`` IC rows, but at an optimal menu only a
 few IC constraints per type bind. This module solves the LP with a *subset* of IC rows
 (a starting set of nearest-neighbour pairs), computes every IC constraint of the full
-problem at the current solution in one vectorised pass (``V @ X.T``, chunked), adds the
-most violated rows to the same persistent HiGHS model and re-solves warm (dual simplex
+problem at the current solution in one vectorised pass (``V @ X.T``, chunked), adds
+violated rows (per type, the most violated or, for two-dimensional types, those against
+the nearest types) to the same persistent HiGHS model and re-solves warm (dual simplex
 from the previous basis), until no IC row of the full problem is violated.
 
 Correctness of the lexicographic selection with lazy rows. Each stage solves a
