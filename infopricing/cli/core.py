@@ -27,7 +27,7 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
     """Revenue-optimal lottery menu (HS section 4) of the model's market."""
     from ..io import load_environment
     from ..screening import optimal_mechanism
-    from ..screening.optimal import LAZY_THRESHOLD
+    from ..screening.optimal import uses_lazy_rows
 
     with model_errors():
         env, market = load_environment(model)
@@ -35,8 +35,7 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
             raise ValueError(f"{model}: field 'market': missing table [market]")
         if rows < 1:
             raise ValueError(f"--rows must be at least 1, got {rows}")
-        lazy = method == "lazy" or (method == "auto" and env.n_types > LAZY_THRESHOLD)
-        if lazy and not json_out:
+        if uses_lazy_rows(env, method) and not json_out:
             with err_console.status(f"menu LP, {env.n_types} types: starting") as status:
                 def progress(stage, rounds, ic_rows):
                     status.update(f"menu LP, {env.n_types} types: {stage} stage, round {rounds}, "

@@ -98,6 +98,11 @@ class LazyStats:
     separation: str = "violation"
 
 
+def _sq_distances(V: np.ndarray, sq: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Squared Euclidean distances of types ``a..b-1`` to all types (``sq``: row norms²)."""
+    return sq[a:b, None] + sq[None, :] - 2.0 * (V[a:b] @ V.T)
+
+
 def starting_pairs(values: np.ndarray, neighbours: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Starting IC pairs: each type against its ``neighbours`` nearest types, both ways,
     plus the chain of types adjacent in the order of their best value.
@@ -122,7 +127,7 @@ def starting_pairs(values: np.ndarray, neighbours: int = 4) -> tuple[np.ndarray,
     rows = max(1, _CHUNK_ELEMENTS // max(n, 1))
     for a in range(0, n, rows):
         b = min(n, a + rows)
-        d = sq[a:b, None] + sq[None, :] - 2.0 * (V[a:b] @ V.T)
+        d = _sq_distances(V, sq, a, b)
         d[np.arange(b - a), np.arange(a, b)] = np.inf
         nn = np.argpartition(d, m - 1, axis=1)[:, :m]
         Ts.append(np.repeat(np.arange(a, b), m))
@@ -187,7 +192,7 @@ def ic_violations(values: np.ndarray, x: np.ndarray, u: np.ndarray, per_type: in
             continue
         if order == "nearest":
             # score: minus the squared distance, for violated pairs only
-            score = sq[a:b, None] + sq[None, :] - 2.0 * (V[a:b] @ V.T)
+            score = _sq_distances(V, sq, a, b)
             np.negative(score, out=score)
             score[~(W > atol)] = -np.inf
         else:
@@ -355,10 +360,10 @@ class _LazyMenuLP:
                                   f"dual inf {res.dual_infeasibility:.2g})")
             x = np.clip(res.x[: n * k].reshape(n, k), 0.0, None)
             u = res.x[n * k:]
-            T, S, w, worst = ic_violations(self.V, x, u, per_type=per_type, skip=self.in_lp, atol=cut,
-                                           order=order)
+            T, S, w, _ = ic_violations(self.V, x, u, per_type=per_type, skip=self.in_lp, atol=cut,
+                                       order=order)
             if on_round is not None:
-                on_round(rounds, self.n_ic, int(T.size), float(worst))
+                on_round(rounds, self.n_ic)
             if T.size == 0:
                 self.rounds += rounds
                 return res, rounds
@@ -512,7 +517,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     def _rounds(stage):
         if progress is None:
             return None
-        return lambda r_, rows, _viol, _worst: progress(stage, r_, rows)
+        return lambda r_, rows: progress(stage, r_, rows)
 
     res, r = L.solve_lazily(per_type, max_add, cut, "menu LP", drop_slack=bool(drop_slack),
                             on_round=_rounds("revenue"), order=separation)

@@ -119,6 +119,13 @@ def _solve_revenue(env: Environment, market: Market):
     return lp, res, (lo_c, hi_c, lo_r, hi_r)
 
 
+def uses_lazy_rows(env: Environment, method: str) -> bool:
+    """Whether :func:`optimal_mechanism` with this ``method`` takes the lazy path."""
+    if method not in ("auto", "full", "lazy"):
+        raise ValueError(f"method must be 'auto', 'full' or 'lazy', got {method!r}")
+    return method == "lazy" or (method == "auto" and env.n_types > LAZY_THRESHOLD)
+
+
 def optimal_mechanism(env: Environment, market, selection: str = "efficient",
                       dual_tol: float = tol.DUAL, method: str = "auto",
                       progress=None) -> Mechanism:
@@ -155,9 +162,7 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
-    if method not in ("auto", "full", "lazy"):
-        raise ValueError(f"method must be 'auto', 'full' or 'lazy', got {method!r}")
-    if method == "lazy" or (method == "auto" and env.n_types > LAZY_THRESHOLD):
+    if uses_lazy_rows(env, method):
         from .large import solve_menu_lazy
         return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
                                progress=progress).mechanism
