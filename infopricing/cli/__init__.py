@@ -15,6 +15,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Markdown: a docstring's hard line breaks join into one paragraph ("rich" mode kept
+    # them, so command summaries broke mid-sentence); blank lines still separate paragraphs.
+    rich_markup_mode="markdown",
 )
 
 from . import bbm25, clw, core, hs, information, scale  # noqa: E402
