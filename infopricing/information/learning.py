@@ -122,9 +122,14 @@ def buyer_optimal_learning(prior, cost=0.0, grid=None, size: int = 200, prices=N
         The seller's marginal cost.
     grid : array_like, optional
         Support points allowed for the interim value distribution; must contain the
-        prior's support. Default: the prior's support points.
+        prior's support. Default: for a finite prior, its support points together with
+        ``size`` evenly spaced points from its lowest to its highest value (the buyer-optimal
+        interim distribution is spread over that interval: restricted to the prior's own
+        support points the answer can be far from the optimum); for a continuous prior,
+        its ``size`` cells.
     size : int
-        Cells for a continuous prior.
+        Cells for a continuous prior; evenly spaced points of the default grid for a
+        finite prior.
     prices : array_like, optional
         Candidate prices (default: grid points at or above the cost).
     formulation : {"cdf", "transport", "auto"}
@@ -143,7 +148,14 @@ def buyer_optimal_learning(prior, cost=0.0, grid=None, size: int = 200, prices=N
     """
     pr = as_prior(prior, size=size)
     c = _cost(cost)
-    y = pr.values if grid is None else np.asarray(grid, dtype=float)
+    if grid is not None:
+        y = np.asarray(grid, dtype=float)
+    elif pr.source == "finite" and pr.size > 1:
+        if not isinstance(size, (int, np.integer)) or size < 2:
+            raise ValueError(f"size must be an integer >= 2, got {size!r}")
+        y = np.union1d(pr.values, np.linspace(pr.values[0], pr.values[-1], int(size)))
+    else:
+        y = pr.values
     cand = y[y >= c] if prices is None else np.sort(np.asarray(prices, dtype=float))
     if cand.size == 0:
         raise ValueError(f"no candidate price at or above cost {c:g} on the grid")
