@@ -9,6 +9,8 @@ Usage::
     python benchmarks/bench_menu_large.py floor [--family F] [--k K] [--sizes 1000,2000]
     python benchmarks/bench_menu_large.py nearest [--family factor2] [--k K] [--sizes 1000,2000]
 
+(every mode also takes ``--noise SIGMA``)
+
 ``compare`` times both methods on the same instances in one run and prints the ratio
 full/lazy and the largest difference of the answers; the full LP runs in a subprocess
 killed after ``--full-limit`` seconds (reported as "> limit"). ``lazy`` times the lazy
@@ -19,15 +21,17 @@ the optimum (an oracle that knows the binding set in advance; no lazy method can
 such solve) by dual simplex and by HiGHS's two interior-point solvers (IPX, and HiPO,
 new in HiGHS 1.12+). ``nearest`` times, on the same
 instances, the rows-by-violation setting (most violated rows first, 8 starting neighbours,
-8 rows per type and round: the default before nearest-first separation) against the
-current defaults (for two-dimensional types: nearest violated rows first, 2 neighbours,
-2 rows per type and round).
+8 rows per type and round, slack rows deleted above two type dimensions: the default
+for generic types) against nearest-first separation (nearest violated rows first, 2
+neighbours, 2 rows per type and round, no deletion: the default for two-dimensional types).
 
 Instance families (seeded): ``uniform`` (values i.i.d. U[0,1], the hard generic case),
 ``vertical`` (one-dimensional types theta ~ U[0,1], qualities q_a, values
 theta*q_a - q_a^2/2: Mussa-Rosen-like), ``factor2`` and ``factor3`` (values theta @ Q with
 two or three factors), ``integer``
-(i.i.d. integers 0..19, highly degenerate). Masses are Dirichlet(1).
+(i.i.d. integers 0..19, highly degenerate). Masses are Dirichlet(1). ``--noise SIGMA``
+adds i.i.d. N(0, SIGMA^2) noise to the values of any family (e.g. nearly two-factor
+types: ``--family factor2 --noise 0.01``).
 """
 
 from __future__ import annotations
@@ -40,7 +44,9 @@ import time
 import numpy as np
 
 
-def instance(family: str, n: int, k: int, seed: int):
+def instance(family: str, n: int, k: int, seed: int, noise: float = 0.0):
+    """Values (n, k) and masses of a seeded instance; ``noise`` > 0 adds i.i.d. normal
+    noise of that standard deviation to the values (own stream, seed + 1)."""
     rng = np.random.default_rng(seed)
     if family == "uniform":
         V = rng.uniform(0, 1, size=(n, k))
@@ -57,7 +63,10 @@ def instance(family: str, n: int, k: int, seed: int):
         V = th @ Q - 0.3 * Q.sum(0)
     else:
         raise SystemExit(f"unknown family {family}")
-    return V, rng.dirichlet(np.ones(n))
+    f = rng.dirichlet(np.ones(n))
+    if noise > 0:
+        V = V + np.random.default_rng(seed + 1).normal(0.0, noise, V.shape)
+    return V, f
 
 
 def _solve(V, f, method):
@@ -90,14 +99,14 @@ def full_with_limit(V, f, limit):
 
 def _machine(args):
     print(f"# machine: {platform.node()} {platform.processor() or platform.machine()}, "
-          f"{mp.cpu_count()} cores; family={args.family} k={args.k}")
+          f"{mp.cpu_count()} cores; family={args.family} k={args.k} noise={args.noise}")
 
 
 def compare(args):
     _machine(args)
     print(f"{'n':>6} {'full s':>10} {'lazy s':>8} {'full/lazy':>10} {'max |diff|':>11}")
     for n in args.sizes:
-        V, f = instance(args.family, n, args.k, n)
+        V, f = instance(args.family, n, args.k, n, args.noise)
         tl, xl, pl, rl = _solve(V, f, "lazy")
         full = full_with_limit(V, f, args.full_limit)
         if full is None:
@@ -116,7 +125,7 @@ def _instances(args, header):
     _machine(args)
     print(header)
     for n in args.sizes:
-        V, f = instance(args.family, n, args.k, n)
+        V, f = instance(args.family, n, args.k, n, args.noise)
         yield n, V, f, Environment(V)
 
 
@@ -174,10 +183,10 @@ def floor(args):
 def nearest(args):
     from infopricing.screening.large import solve_menu_lazy
 
-    for n, V, f, env in _instances(args, f"{'n':>6} {'by violation s':>15} {'defaults s':>11} {'ratio':>6} "
+    for n, V, f, env in _instances(args, f"{'n':>6} {'by violation s':>15} {'nearest s':>11} {'ratio':>6} "
                                          f"{'rounds':>7} {'rounds':>7} {'|rev diff|':>11}"):
         a = solve_menu_lazy(env, f, separation="violation", neighbours=8, per_type=8)
-        b = solve_menu_lazy(env, f)
+        b = solve_menu_lazy(env, f, separation="nearest", neighbours=2, per_type=2, drop_slack=False)
         assert a.verify().ok and b.verify().ok
         print(f"{n:>6} {a.stats.seconds:>15.2f} {b.stats.seconds:>11.2f} "
               f"{a.stats.seconds / b.stats.seconds:>6.2f} {a.stats.rounds:>7} {b.stats.rounds:>7} "
@@ -191,6 +200,8 @@ def main():
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
     ap.add_argument("--full-limit", type=float, default=300.0)
+    ap.add_argument("--noise", type=float, default=0.0,
+                    help="standard deviation of normal noise added to the values")
     args = ap.parse_args()
     if args.sizes is None:
         args.sizes = [100, 200, 400, 800] if args.mode == "compare" else [1000, 2000, 5000]
