@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ModelFileError
-from ..io import read_model_file
+from ..io import check_keys, check_numbers, describe_value, file_reason, read_flag, read_model_file
 from .catalog import CATALOG
 from .conditions import FullExtraction, full_extraction
 from .design import DesignEvaluation
@@ -16,6 +16,12 @@ from .pricing import PricingResult, TwoProductMechanisms, UniformPricing, optima
     uniform_pricing
 from .signals import HorizontalDisclosure, horizontal_disclosure
 from ..verify import Verification
+
+
+DISTRIBUTION_KEYS = ("products", "values", "probabilities", "normalize")
+CATALOG_DISTRIBUTION_KEYS = ("catalog",)
+INDEPENDENT_DISTRIBUTION_KEYS = ("products", "independent")
+INDEPENDENT_KEYS = ("values", "probabilities")
 
 
 def distribution_from_dict(data: dict, path="<dict>") -> ValueDistribution:
@@ -29,33 +35,54 @@ def distribution_from_dict(data: dict, path="<dict>") -> ValueDistribution:
         probabilities = [0.5, 0.5]         [distribution.independent]
         normalize = false       # optional  values = [[1, 2], [0, 3]]   # per product
                                             probabilities = [[0.5, 0.5], [0.2, 0.8]]
+
+    ``normalize`` must be a boolean; the independent form (``products`` optional) has no
+    ``normalize`` (each product's probabilities must sum to one) and the catalog form
+    takes only ``catalog``. Any other key, a quoted number or a boolean in a numeric field
+    is rejected with a :class:`~infopricing.errors.ModelFileError` naming table and key.
     """
     if "distribution" not in data:
         raise ModelFileError(path, "distribution", "missing table [distribution]")
     d = data["distribution"]
     if not isinstance(d, dict):
         raise ModelFileError(path, "distribution", "must be a table")
+    if "catalog" in d:
+        check_keys(d, CATALOG_DISTRIBUTION_KEYS, path, "distribution", form="with 'catalog'")
+        name = d["catalog"]
+        if not isinstance(name, str) or name not in CATALOG:
+            shown = repr(name) if isinstance(name, str) else describe_value(name)
+            raise ModelFileError(path, "distribution.catalog",
+                                 f"unknown instance {shown}; known: {', '.join(sorted(CATALOG))}")
+        return CATALOG[name]()
+    if "independent" in d:
+        check_keys(d, INDEPENDENT_DISTRIBUTION_KEYS, path, "distribution",
+                   form="with [distribution.independent]")
+        ind = d["independent"]
+        if not isinstance(ind, dict):
+            raise ModelFileError(path, "distribution.independent",
+                                 "must be a table with 'values' and 'probabilities' (one list per product)")
+        check_keys(ind, INDEPENDENT_KEYS, path, "distribution.independent")
+        for key in INDEPENDENT_KEYS:
+            if key not in ind:
+                raise ModelFileError(path, f"distribution.independent.{key}",
+                                     "missing (give one list per product)")
+            check_numbers(ind[key], path, f"distribution.independent.{key}")
+        try:
+            return ValueDistribution.independent(ind["values"], ind["probabilities"],
+                                                 products=d.get("products"))
+        except (ValueError, TypeError) as exc:
+            raise ModelFileError(path, "distribution.independent", file_reason(exc)) from None
+    check_keys(d, DISTRIBUTION_KEYS, path, "distribution")
+    for key in ("values", "probabilities"):
+        if key not in d:
+            raise ModelFileError(path, f"distribution.{key}", "missing")
+        check_numbers(d[key], path, f"distribution.{key}")
+    normalize = read_flag(d, "normalize", path, "distribution")
     try:
-        if "catalog" in d:
-            name = d["catalog"]
-            if name not in CATALOG:
-                raise ModelFileError(path, "distribution.catalog",
-                                     f"unknown instance {name!r}; known: {sorted(CATALOG)}")
-            return CATALOG[name]()
-        if "independent" in d:
-            ind = d["independent"]
-            if not isinstance(ind, dict) or "values" not in ind or "probabilities" not in ind:
-                raise ModelFileError(path, "distribution.independent", "needs 'values' and 'probabilities' (one list per product)")
-            return ValueDistribution.independent(ind["values"], ind["probabilities"], products=d.get("products"))
-        for key in ("values", "probabilities"):
-            if key not in d:
-                raise ModelFileError(path, f"distribution.{key}", "missing")
         return ValueDistribution(d["values"], d["probabilities"], products=d.get("products"),
-                                 normalize=bool(d.get("normalize", False)))
-    except ModelFileError:
-        raise
+                                 normalize=normalize)
     except (ValueError, TypeError) as exc:
-        raise ModelFileError(path, "distribution", str(exc)) from None
+        raise ModelFileError(path, "distribution", file_reason(exc, "distribution")) from None
 
 
 def load_distribution(path) -> ValueDistribution:

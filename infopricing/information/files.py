@@ -5,7 +5,7 @@ Format (TOML shown; JSON has the same keys)::
     [prior]                       # a finite prior ...
     values = [1, 3, 4]
     probabilities = [0.5, 0.25, 0.25]
-    normalize = false             # optional: rescale probabilities
+    normalize = false             # optional (a boolean): rescale probabilities
     # ... or a named continuous scipy.stats distribution with bounded support
     # distribution = "beta"
     # parameters = { a = 2, b = 3, loc = 0, scale = 1 }
@@ -23,14 +23,22 @@ Format (TOML shown; JSON has the same keys)::
     sender_utility = [[0, 1], [0, 1]]
 
 Nothing in a file is executed: the distribution name is looked up among
-``scipy.stats``'s continuous distributions only.
+``scipy.stats``'s continuous distributions only. A key these tables do not define is an
+error naming the accepted keys (the finite and the distribution form of ``[prior]`` do not
+mix); numeric fields must hold numbers, not quoted numbers or booleans.
 """
 
 from __future__ import annotations
 
 from ..errors import ModelFileError
-from ..io import read_model_file
+from ..io import check_keys, check_numbers, describe_value, file_reason, read_flag, read_model_file
+from ..model._validate import probability_vector
 from .prior import Prior
+
+FINITE_PRIOR_KEYS = ("values", "probabilities", "normalize")
+DISTRIBUTION_PRIOR_KEYS = ("distribution", "parameters", "size")
+SEGMENTATION_KEYS = ("cost", "point")
+PERSUASION_KEYS = ("states", "actions", "prior", "receiver_utility", "sender_utility")
 
 
 def _table(data: dict, path, name: str) -> dict:
@@ -44,7 +52,7 @@ def _table(data: dict, path, name: str) -> dict:
 
 def _number(x, path, field):
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ModelFileError(path, field, f"must be a number, got {x!r}")
+        raise ModelFileError(path, field, f"must be a number, got {describe_value(x)}")
     return float(x)
 
 
@@ -54,6 +62,7 @@ def parse_prior(data: dict, path) -> Prior:
     if "distribution" in t:
         import scipy.stats as st
 
+        check_keys(t, DISTRIBUTION_PRIOR_KEYS, path, "prior", form="with 'distribution'")
         name = t["distribution"]
         if not isinstance(name, str):
             raise ModelFileError(path, "prior.distribution", "must be a string")
@@ -67,19 +76,23 @@ def parse_prior(data: dict, path) -> Prior:
         kw = {str(k): _number(v, path, f"prior.parameters.{k}") for k, v in params.items()}
         size = t.get("size", 200)
         if isinstance(size, bool) or not isinstance(size, int):
-            raise ModelFileError(path, "prior.size", f"must be an integer, got {size!r}")
+            raise ModelFileError(path, "prior.size", f"must be an integer, got {describe_value(size)}")
         try:
             frozen = dist(**kw)
             return Prior.from_distribution(frozen, size=size)
         except (TypeError, ValueError) as exc:
-            raise ModelFileError(path, "prior", str(exc)) from None
+            raise ModelFileError(path, "prior", file_reason(exc)) from None
+    check_keys(t, FINITE_PRIOR_KEYS, path, "prior",
+               form="(finite form; a continuous prior is given by 'distribution')")
     for key in ("values", "probabilities"):
         if key not in t:
             raise ModelFileError(path, f"prior.{key}", "missing (or give 'distribution')")
+        check_numbers(t[key], path, f"prior.{key}")
+    normalize = read_flag(t, "normalize", path, "prior")
     try:
-        return Prior.finite(t["values"], t["probabilities"], normalize=bool(t.get("normalize", False)))
+        return Prior.finite(t["values"], t["probabilities"], normalize=normalize)
     except (TypeError, ValueError) as exc:
-        raise ModelFileError(path, "prior", str(exc)) from None
+        raise ModelFileError(path, "prior", file_reason(exc, "prior")) from None
 
 
 def load_segmentation_model(path):
@@ -90,13 +103,14 @@ def load_segmentation_model(path):
     seg = data.get("segmentation", {})
     if not isinstance(seg, dict):
         raise ModelFileError(path, "segmentation", "must be a table")
+    check_keys(seg, SEGMENTATION_KEYS, path, "segmentation")
     cost = _number(seg.get("cost", 0.0), path, "segmentation.cost")
     point = seg.get("point")
     if point is not None:
         if not (isinstance(point, list) and len(point) == 2):
             raise ModelFileError(path, "segmentation.point",
                                  "must be [consumer_surplus, producer_surplus]")
-        point = tuple(_number(x, path, "segmentation.point") for x in point)
+        point = tuple(_number(x, path, f"segmentation.point[{i}]") for i, x in enumerate(point))
     return prior, cost, point
 
 
@@ -104,11 +118,16 @@ def load_persuasion_model(path) -> dict:
     """Keyword arguments for :func:`~infopricing.information.persuade` from ``[persuasion]``."""
     data = read_model_file(path)
     t = _table(data, path, "persuasion")
+    check_keys(t, PERSUASION_KEYS, path, "persuasion")
     out = {}
     for key in ("prior", "receiver_utility", "sender_utility"):
         if key not in t:
             raise ModelFileError(path, f"persuasion.{key}", "missing")
-        out[key] = t[key]
+        out[key] = check_numbers(t[key], path, f"persuasion.{key}")
+    try:                                  # persuade() has no normalize: say so for a file
+        probability_vector(out["prior"], "prior")
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(path, "persuasion.prior", file_reason(exc)) from None
     for key in ("states", "actions"):
         if key in t:
             if not isinstance(t[key], list):

@@ -6,6 +6,11 @@ import numpy as np
 
 from .. import tolerances as tol
 
+#: How to rescale probabilities that do not sum to one, in both places a user can be.
+#: The model-file parsers (:mod:`infopricing.io` and the areas' ``files`` modules) replace
+#: this text with the exact table to edit.
+NORMALIZE_HINT = "pass normalize=True (Python) or set normalize = true (model file) to rescale"
+
 
 def real_array(x, name: str, ndim: int | None = None) -> np.ndarray:
     """Convert to a float array, rejecting non-numeric input, NaN and inf."""
@@ -31,15 +36,15 @@ def probability_vector(p, name: str, size: int | None = None, normalize: bool = 
     if a.size == 0:
         raise ValueError(f"{name} must not be empty")
     if np.any(a < 0):
-        raise ValueError(f"{name} must be non-negative; smallest entry is {a.min()!r}")
+        raise ValueError(f"{name} must be non-negative; smallest entry is {float(a.min()):g}")
     s = a.sum()
     if normalize:
         if s <= 0:
             raise ValueError(f"{name} has zero total mass and cannot be normalised")
         a = a / s
     elif abs(s - 1.0) > atol:
-        raise ValueError(f"{name} must sum to 1 (within {atol:g}), sums to {s!r}; "
-                         "pass normalize=True to rescale")
+        raise ValueError(f"{name} must sum to 1 (within {atol:g}), sums to {float(s):.12g}; "
+                         + NORMALIZE_HINT)
     a = a.copy()
     a.setflags(write=False)
     return a
