@@ -30,6 +30,14 @@ literal tolerance.
                ``GLOBAL_FEAS`` lets its bound exceed the exact optimum by about
                sqrt(GLOBAL_FEAS) (relative); the gap must exceed that.
 ``GLOBAL_FEAS`` feasibility tolerance handed to the global (SCIP) solver.
+``VALUE_LOW``, ``VALUE_HIGH``  values whose largest magnitude lies in
+               ``[VALUE_LOW, VALUE_HIGH]`` are used as given; outside it the menu LPs are solved on values divided by
+               a power of two (exact in floating point) and the tolerances above that
+               apply to values, payments and surpluses are taken in those units (see
+               :func:`value_scale`).
+``PLAIN_LOW``, ``PLAIN_HIGH``  the HS segmentation routines (which decide many
+               equalities with the absolute tolerances above) accept environments whose
+               largest absolute value lies in this range (see :func:`require_plain_units`).
 ``PIVOT``      complementary pivoting (Lemke's algorithm, BBM25 no-information
                benchmark): tableau entries at most this are not pivots, and ratios this
                close are ties for the lexicographic rule.
@@ -48,3 +56,51 @@ PRICE_STEP = 1e-8
 GLOBAL_GAP = 1e-4
 GLOBAL_FEAS = 1e-9
 PIVOT = 1e-9
+VALUE_LOW = 1.0 / 16.0    # below: absolute tolerances become loose relative to the values
+VALUE_HIGH = 1024.0       # above: still far from rounding trouble (1e-16 * 1e3 << 1e-9)
+
+
+def value_scale(values) -> float:
+    """Unit in which value-denominated tolerances apply, for a value matrix.
+
+    ``1.0`` when the largest absolute value lies in ``[VALUE_LOW, VALUE_HIGH]`` (or
+    all values are zero); otherwise the power of two nearest to it. The LP solver's own
+    tolerances are absolute, so values of 1e-9 (a constraint violated by 1e-10 passes)
+    or 1e9 (rounding alone exceeds 1e-7) would otherwise change answers and checks;
+    dividing by a power of two changes no digit of the data."""
+    import numpy as np
+
+    m = float(np.max(np.abs(values), initial=0.0))
+    if m == 0.0 or not np.isfinite(m) or VALUE_LOW <= m <= VALUE_HIGH:
+        return 1.0
+    return float(2.0 ** round(np.log2(m)))
+
+
+PLAIN_LOW = 2.0 ** -10
+PLAIN_HIGH = 2.0 ** 20
+
+
+def require_plain_units(env, what: str) -> None:
+    """Raise ValueError when ``env``'s values are too small or too large for routines
+    whose equality decisions use the absolute tolerances of this module.
+
+    The menu LP itself works in any unit (:func:`value_scale`); the HS segmentation
+    constructions compare surpluses, payments and reduced costs in many places, and
+    outside ``[PLAIN_LOW, PLAIN_HIGH]`` they would decide those comparisons wrongly (at
+    values near 1e-9 every market looked efficient). The message says by which power of
+    two to divide: that rounds nothing, leaves allocations and segment weights unchanged
+    and scales payments, revenue and surplus by the same factor."""
+    import numpy as np
+
+    values = getattr(env, "values", None)
+    if values is None:
+        return
+    m = float(np.max(np.abs(values), initial=0.0))
+    if m == 0.0 or PLAIN_LOW <= m <= PLAIN_HIGH:
+        return
+    k = int(round(np.log2(m)))
+    raise ValueError(
+        f"{what} needs values of ordinary size (largest absolute value between {PLAIN_LOW:g} "
+        f"and {PLAIN_HIGH:g}); the largest here is {m:g}. Divide the valuations (and costs) by "
+        f"2^{k} = {2.0 ** k:g}: that rounds nothing, leaves allocations and segment weights "
+        f"unchanged, and scales payments, revenue and surplus by the same factor")

@@ -192,18 +192,23 @@ class SweepResult:
         bound 0 and no upper bound), and the market's revenue equals the dual objective
         ``sum_t y_feas[t]`` (strong duality). Every distinct mechanism is checked for
         feasibility, IC and IR. Sign errors and the duality gap are allowed ``atol``
-        times the largest absolute net value. Returns a Verification.
+        times max(1, largest absolute net value), all in the unit of
+        ``tolerances.value_scale`` (1 for values of ordinary size). Returns a Verification.
         """
         from ..screening.mechanism import Verification
 
         env = self.env
         n = env.n_types
-        A, *_ = build_menu_lp(env.values)
-        M = objective_map(env.values)
+        # the cones were computed in units of `unit` (BasisStore); re-check in those units,
+        # where reduced costs of allocation and utility columns share one tolerance
+        unit = tol.value_scale(env.values)
+        V = env.values / unit
+        A, *_ = build_menu_lp(V)
+        M = objective_map(V)
         AT = A.T.tocsr()
         failures = []
         worst = 0.0
-        scale = np.maximum(1.0, np.abs(env.values).max())
+        scale = max(1.0, float(np.abs(V).max()))
         for b, cone in enumerate(self.cones):
             idx = np.flatnonzero(self.basis == b)
             if idx.size == 0:
@@ -215,7 +220,7 @@ class SweepResult:
             v_ic = float(max(0.0, Yf[:, n:].max())) if Yf.shape[1] > n else 0.0
             v_fe = float(max(0.0, -Yf[:, :n].min()))
             dual_obj = Yf[:, :n].sum(axis=1)
-            gap = float(np.abs(dual_obj - self.revenue[idx]).max())
+            gap = float(np.abs(dual_obj - self.revenue[idx] / unit).max())
             for name, val, lim in (("reduced cost of wrong sign", v_d, atol * scale),
                                    ("IC dual of wrong sign", v_ic, atol * scale),
                                    ("feasibility dual of wrong sign", v_fe, atol * scale),
@@ -233,7 +238,7 @@ class SweepResult:
                 failures.append(f"mechanism {q}: " + "; ".join(v.failures))
         rev = np.einsum("mn,mn->m", self.markets, self.payments[self.mechanism])
         rgap = float(np.abs(rev - self.revenue).max()) if rev.size else 0.0
-        if rgap > atol:
+        if rgap > atol * unit:
             failures.append(f"reported revenue differs from the mechanism's by {rgap:.3g}")
         return Verification(ok=not failures, failures=tuple(failures[:20]), max_violation=worst)
 
@@ -283,9 +288,14 @@ class BasisStore:
         #: selected mechanisms of boundary groups: (selection, basis, zero pattern) -> (x, p)
         self.faces: dict = {}
         self._lp = None
-        A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
+        #: the LPs, and so every cone's duals, reduced costs and payments, are in units of
+        #: ``unit`` (tolerances.value_scale: 1 for values of ordinary size); cone payments
+        #: and allocation-row duals are multiplied by it where they leave the store
+        self.unit = tol.value_scale(env.values)
+        self._values = env.values / self.unit
+        A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(self._values)
         self._data = (A, lo_r, hi_r, lo_c, hi_c)
-        self.M = objective_map(env.values)
+        self.M = objective_map(self._values)
         self._dense = None  # dense (A, M) for small environments, built on first solve
 
     def __getstate__(self):
@@ -298,7 +308,7 @@ class BasisStore:
         """Solve the revenue LP for market f (warm from the last basis) and store its basis."""
         A, lo_r, hi_r, lo_c, hi_c = self._data
         n, k = self.env.n_types, self.env.n_alternatives
-        c = revenue_objective(self.env.values, f)
+        c = revenue_objective(self._values, f)
         if self._lp is None:
             self._lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="simplex")
         else:
@@ -437,7 +447,7 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     discover(certify_rows(everything, order))
     # mechanisms: one per cone vertex, plus one per (basis, zero pattern) face group
     allocs = [c.allocation for c in store.cones]
-    pays = [c.payments for c in store.cones]
+    pays = [c.payments * store.unit for c in store.cones]
     mech = basis.copy()
     kind = np.where(face, KIND_FACE, KIND_CONE).astype(np.int8)
     fi = np.flatnonzero(face)
@@ -467,7 +477,7 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     V = env.values
     vr = np.einsum("qtk,tk->qt", allocations, V)
     util = vr - payments
-    eff_q = np.all(vr >= env.efficient_value[None, :] - tol.FEAS, axis=1)
+    eff_q = np.all(vr >= env.efficient_value[None, :] - tol.FEAS * store.unit, axis=1)
     P = payments[mech]
     revenue = np.einsum("mn,mn->m", F, P)
     surplus = util[mech]

@@ -138,8 +138,9 @@ class Mechanism:
         return float(self._weights() @ self.utilities)
 
     def efficient_types(self, atol: float = tol.FEAS) -> np.ndarray:
-        """Boolean (n,): the type's allocation attains its efficient value."""
-        return self.values_received >= self.env.efficient_value - atol
+        """Boolean (n,): the type's allocation attains its efficient value (``atol`` in
+        units of ``tolerances.value_scale(values)``)."""
+        return self.values_received >= self.env.efficient_value - atol * tol.value_scale(self.env.values)
 
     @property
     def is_efficient(self) -> bool:
@@ -148,8 +149,11 @@ class Mechanism:
         return bool(np.all(self.efficient_types()))
 
     def binding_with(self, atol: float = tol.BINDING) -> BindingGraph:
+        """IC and IR constraints with slack at most ``atol`` (in units of
+        ``tolerances.value_scale(values)``)."""
         U = self.env.values @ self.allocation.T - self.payments[None, :]  # U[t, s]
         own = np.diag(U)
+        atol = atol * tol.value_scale(self.env.values)
         ic = (own[:, None] - U) <= atol
         np.fill_diagonal(ic, False)
         ir = own <= atol
@@ -165,7 +169,9 @@ class Mechanism:
     def verify(self, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check feasibility, IC and IR without the solver.
 
-        ``exact=False``: vectorised floating check with tolerance ``atol``.
+        ``exact=False``: vectorised floating check with tolerance ``atol`` (for IC, IR,
+        payments and the duality gap in units of ``tolerances.value_scale(values)``: 1 for
+        values of ordinary size, a power of two near the largest value otherwise).
         ``exact=True``: re-solve the vertex exactly from the LP basis (when the mechanism
         came from :func:`optimal_mechanism`; otherwise the floating allocation and payments
         are read as exact rationals) and check every constraint in ``Fraction``
@@ -177,11 +183,12 @@ class Mechanism:
     # -- presentation helpers ------------------------------------------------------
     def menu_items(self, atol: float = tol.EQUAL):
         """Distinct (lottery, price) pairs with the types choosing each."""
+        unit = tol.value_scale(self.env.values)
         items = []
         for t in range(self.env.n_types):
             for it in items:
                 if (np.allclose(it["allocation"], self.allocation[t], atol=atol)
-                        and abs(it["payment"] - self.payments[t]) <= atol):
+                        and abs(it["payment"] - self.payments[t]) <= atol * unit):
                     it["types"].append(self.env.types[t])
                     break
             else:
@@ -250,12 +257,20 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
     p = mech.payments
     failures: list[str] = []
     details = {}
+    # value-denominated checks (IC, IR, payments, duality gap) in the units the LP was
+    # solved in; allocation checks are unit-free (tolerances.value_scale)
+    unit = tol.value_scale(v)
     cert = mech.certificate
     if cert is not None and cert.revenue_duals is not None and mech.market is not None:
-        bound, dual_inf = revenue_dual_bound(env, mech.market, cert.revenue_duals)
+        # in the solver's units: the allocation columns' reduced costs carry the value unit,
+        # the utility columns' do not, so one tolerance fits both only there
+        y = np.array(cert.revenue_duals, dtype=float)
+        y[: env.n_types] /= unit
+        b_u, dual_inf = revenue_dual_bound(v / unit, mech.market, y)
+        bound = b_u * unit
         gap = bound - mech.revenue
         details.update(dual_bound=bound, duality_gap=gap, dual_infeasibility=dual_inf)
-        if gap > atol * max(1.0, abs(bound)) or dual_inf > atol:
+        if gap / unit > atol * max(1.0, abs(b_u)) or dual_inf > atol:
             failures.append(f"optimality certificate fails: dual bound {bound:.10g} vs revenue "
                             f"{mech.revenue:.10g}, dual infeasibility {dual_inf:.3g}")
     if not exact:
@@ -266,10 +281,11 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
         own = np.diag(U)
         ir = float(max(0.0, -own.min()))
         icv = float(max(0.0, (U - own[:, None]).max()))
-        for name, val in (("negative allocation probability", neg), ("allocation sums above 1", over),
-                          ("IR violated", ir), ("IC violated", icv)):
+        for name, val, u_ in (("negative allocation probability", neg, 1.0),
+                              ("allocation sums above 1", over, 1.0),
+                              ("IR violated", ir, unit), ("IC violated", icv, unit)):
             viol = max(viol, val)
-            if val > atol:
+            if val > atol * u_:
                 failures.append(f"{name} by {val:.3g}")
         return Verification(ok=not failures, failures=tuple(failures), max_violation=viol,
                             exact=False, details=details)
@@ -296,9 +312,10 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
             if U[t][s] > U[t][t]:
                 failures.append(f"IC {env.types[t]} -> {env.types[s]} violated by {U[t][s] - U[t][t]}")
                 worst = max(worst, U[t][s] - U[t][t])
-    dev = max(max(abs(float(xe[t][a]) - x[t, a]) for t in range(n) for a in range(k)),
-              max(abs(float(pe[t]) - p[t]) for t in range(n)))
-    if dev > atol:
+    dev_x = max(abs(float(xe[t][a]) - x[t, a]) for t in range(n) for a in range(k))
+    dev_p = max(abs(float(pe[t]) - p[t]) for t in range(n))
+    dev = max(dev_x, dev_p)
+    if dev_x > atol or dev_p > atol * unit:
         failures.append(f"exact vertex differs from the floating answer by {dev:.3g}")
     return Verification(ok=not failures, failures=tuple(failures[:20]), max_violation=float(worst),
                         exact=True, details={**details, "allocation": xe, "payments": pe, "deviation": dev})
@@ -312,14 +329,18 @@ def revenue_dual_bound(env, market, row_duals):
     + sum_j sup d_j [lo_c, hi_c]``. Parts that would be infinite (a multiplier of the wrong
     sign on an unbounded side) are dropped and their size is returned as the dual
     infeasibility. Computed with numpy only: it does not trust the solver's optimality claim.
+    ``env`` may be an Environment or its net value matrix, ``market`` a Market or its
+    probability vector.
 
     Returns (bound, dual_infeasibility).
     """
     from .lp_build import build_menu_lp, revenue_objective
 
-    A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
+    values = env if isinstance(env, np.ndarray) else env.values
+    f = market if isinstance(market, np.ndarray) else market.probabilities
+    A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(values)
     y = np.asarray(row_duals, dtype=float)
-    c = revenue_objective(env.values, market.probabilities)
+    c = revenue_objective(values, f)
     d = c - A.T @ y
 
     def side(w, lo, hi):

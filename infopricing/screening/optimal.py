@@ -154,6 +154,13 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     Mechanism
         With ``status``, ``certificate`` (the final basis, for exact re-checks) and
         ``verify()``.
+
+    Units: when the largest absolute value lies outside ``[tolerances.VALUE_LOW,
+    tolerances.VALUE_HIGH]`` the LPs are solved on the values divided by
+    :func:`..tolerances.value_scale` (a power of two, so exactly) and the payments scaled
+    back; the solver's absolute tolerances would otherwise accept IC violations of the
+    size of the values themselves (values near 1e-9) or fail on rounding (near 1e9).
+    The last tie-break then weighs utilities in those units.
     """ + _SELECTION_DOC + """
     References
     ----------
@@ -162,6 +169,13 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    scale = tol.value_scale(env.values)
+    if scale != 1.0:
+        uses_lazy_rows(env, method)  # validates method before the scaled solve
+        m = optimal_mechanism(Environment(env.values / scale), market.probabilities,
+                              selection=selection, dual_tol=dual_tol, method=method,
+                              progress=progress)
+        return _rescaled(m, env, market, scale)
     if uses_lazy_rows(env, method):
         from .large import solve_menu_lazy
         return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
@@ -177,6 +191,26 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         if res.status is not Status.OPTIMAL:
             raise SolverError(f"selection stage not solved: {res.status} ({res.message})")
     return _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals)
+
+
+def _rescaled(m: Mechanism, env: Environment, market: Market, scale: float) -> Mechanism:
+    """The mechanism ``m`` solved on ``env.values / scale``, in ``env``'s units.
+
+    Allocations are unit-free; payments scale by ``scale``. The LP's basis and bounds are
+    unit-free too (bounds are 0, 1 or infinite); of the revenue-stage duals, those of the
+    IC rows (right-hand side 0, coefficient 1 on the utilities) are unchanged and those
+    of the n allocation rows (sum of probabilities at most 1) scale by ``scale``."""
+    cert = m.certificate
+    if cert is not None:
+        y = None
+        if cert.revenue_duals is not None:
+            y = np.array(cert.revenue_duals, dtype=float)
+            y[: env.n_types] *= scale
+        cert = LPCertificate(cert.col_basis, cert.row_basis, cert.col_lower, cert.col_upper,
+                             cert.row_lower, cert.row_upper,
+                             float(cert.revenue_stage_objective) * scale, y)
+    return Mechanism(env=env, market=market, allocation=m.allocation, payments=m.payments * scale,
+                     status=m.status, selection=m.selection, certificate=cert)
 
 
 def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals=None):
@@ -223,13 +257,21 @@ def payment_rule_is_unique(env: Environment, market, atol: float = tol.EQUAL,
 
     Solves the revenue LP, restricts to its optimal face (complementary slackness with the
     optimal duals) and minimises and maximises each type's payment ``v[t] @ x[t] - u[t]``
-    over the face (2n warm-started LPs).
+    over the face (2n warm-started LPs). Values far from order one are solved in units of
+    :func:`..tolerances.value_scale` (a power of two), and ``atol`` applies in those units.
 
     References
     ----------
     HS, Theorem 1 (the condition "the optimal payment rule is unique") and section 6.2.
     """
     market = _check_inputs(env, market)
+    scale = tol.value_scale(env.values)
+    if scale != 1.0:  # solve in units where the solver's absolute tolerances fit the values
+        r = payment_rule_is_unique(Environment(env.values / scale), market.probabilities,
+                                   atol=atol, dual_tol=dual_tol)
+        return PaymentUniqueness(unique=r.unique, unique_on_support=r.unique_on_support,
+                                 payment_min=r.payment_min * scale, payment_max=r.payment_max * scale,
+                                 revenue=r.revenue * scale)
     lp, res, bounds = _solve_revenue(env, market)
     _face_fix(lp, res, *bounds, dual_tol)
     n, k = env.n_types, env.n_alternatives

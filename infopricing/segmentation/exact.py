@@ -376,6 +376,7 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
     ----------
     HS, section 4.1 (definitions), Observation 1, section 6.2 (cells of the market simplex).
     """
+    tol.require_plain_units(env, "exact_pareto_improvement")
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -539,6 +540,7 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
     HS, section 4.1; BBM15 (the consumer-optimal point of the surplus triangle, to which
     this reduces with one alternative and ``pareto=False``).
     """
+    tol.require_plain_units(env, "max_consumer_surplus_segmentation")
     market = _check_inputs(env, market)
     st = _setup(env, market, selection, atol)
     if pareto:
@@ -683,6 +685,7 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     BBM15 (surplus triangle, single product); HS footnote 8 (with several alternatives
     some pairs of the triangle are not achievable).
     """
+    tol.require_plain_units(env, "surplus_set")
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")

@@ -188,14 +188,20 @@ def _hull(points: list, n: int):
     """Facets (a, b) with ``a . p <= b`` of conv(points) - R^n_+, and the minimal vertices
     with their facet incidence."""
     cdd = _cdd()
-    rows = [[1.0] + [float(x) for x in p] for p in points]
+    # cdd's floating arithmetic works in absolute terms: hand it the points in units where
+    # they are of order one (payments scale with the values), and scale the offsets back
+    unit = tol.value_scale(np.array([[float(x) for x in p] for p in points]))
+    rows = [[1.0] + [float(x) / unit for x in p] for p in points]
     rows += [[0.0] + [(-1.0 if s == t else 0.0) for s in range(n)] for t in range(n)]
-    P1 = cdd.polyhedron_from_matrix(cdd.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR))
-    H = cdd.copy_inequalities(P1)
+    try:
+        P1 = cdd.polyhedron_from_matrix(cdd.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR))
+        H = cdd.copy_inequalities(P1)
+    except RuntimeError as exc:  # cdd reports numerical inconsistency this way
+        raise SolverError(f"convex hull of the payment rules failed in floating point ({exc})") from None
     arr = np.array(H.array, dtype=float)
     if len(H.lin_set):
         raise SolverError("the downward closure of P is not full-dimensional (unexpected)")
-    b = arr[:, 0]
+    b = arr[:, 0] * unit
     a = -arr[:, 1:]
     keep = np.abs(a).sum(axis=1) > 1e-12
     a, b = a[keep], b[keep]
@@ -323,6 +329,7 @@ def cell_decomposition(env: Environment, selection: str = "efficient", support=N
     HS, section 6.2 (Lemma 2: P has finitely many vertices; markets orthogonal to a face
     of P have several optimal payment rules).
     """
+    tol.require_plain_units(env, "cell_decomposition")
     if not isinstance(env, Environment):
         raise TypeError(f"env must be an Environment, got {type(env).__name__}")
     n = env.n_types

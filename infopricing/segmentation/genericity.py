@@ -194,6 +194,7 @@ def genericity_hyperplanes(env: Environment, max_lp_solves: int = 2000,
     ----------
     HS, section 6.2, Lemma 2, Lemma 4, Proposition 4, Definition 1, Figure 2.
     """
+    tol.require_plain_units(env, "genericity_hyperplanes")
     if not isinstance(env, Environment):
         raise TypeError(f"env must be an Environment, got {env.__class__.__name__}")
     n = env.n_types

@@ -182,6 +182,7 @@ def information_rent_path(mechanism: Mechanism, type, exact: bool = True,
     ----------
     HS, section 6.1.2 (proof of Proposition 3).
     """
+    tol.require_plain_units(getattr(mechanism, "env", None), "information_rent_path")
     if not isinstance(mechanism, Mechanism):
         raise TypeError(f"mechanism must be a Mechanism, got {mechanism.__class__.__name__}")
     env = mechanism.env
@@ -426,6 +427,7 @@ def pareto_dominating_market(env: Environment, market, selection: str = "efficie
     ----------
     HS, Proposition 3 (section 6.1.2), Lemma 5 (Appendix A.2), Observation 1, footnote 15.
     """
+    tol.require_plain_units(env, "pareto_dominating_market")
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -581,6 +583,7 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
     ----------
     HS, Theorem 1 and its proof (Appendix A.3), Lemma 3, Proposition 3, Observation 1.
     """
+    tol.require_plain_units(env, "pareto_improving_segmentation")
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -665,6 +668,7 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     ----------
     HS, Proposition 1 and footnote 7; Bergemann, Brooks and Morris (2015), Theorem 1.
     """
+    tol.require_plain_units(env, "single_product_pareto_segmentation")
     from .bbm15 import greedy_segmentation
 
     market = _check_inputs(env, market)
@@ -760,6 +764,7 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     ----------
     HS, sections 5 and 6 (Proposition 1, Proposition 3, Theorem 1, Lemma 1).
     """
+    tol.require_plain_units(env, "pareto_analysis")
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")

@@ -190,6 +190,7 @@ def two_type_profile(env: Environment, selection: str = "efficient") -> TwoTypeP
     HS, section 5: Lemma 1, Proposition 2, Figure 1; Appendix A.1 (proof of Lemma 1,
     expression (1)).
     """
+    tol.require_plain_units(env, "two_type_profile")
     if not isinstance(env, Environment):
         raise TypeError(f"env must be an Environment, got {env.__class__.__name__}")
     if env.n_types != 2:
