@@ -176,3 +176,17 @@ def test_single_product_every_inefficient_market_improvable(vals, w):
     assert r.improvable is (not m.is_efficient)
     if r.improvable:
         assert r.verify().ok
+
+
+def test_zero_mass_inefficiency_verifies():
+    """A market whose only inefficiently served type has zero mass (values (2, 3) and
+    (1, 5), all mass on t2): every segment of a one-type market is that market, so
+    nothing can be Pareto improved; the answer says so and its verification passes (it
+    used to fail, counting the zero-mass type as inefficiency)."""
+    from infopricing.segmentation import pareto_analysis
+
+    env = Environment([[2.0, 3.0], [1.0, 5.0]])
+    a = pareto_analysis(env, [0.0, 1.0])
+    assert not a.mechanism.is_efficient          # t1 (mass 0) gets a lottery
+    assert a.improvement.improvable is False and not a.dominating.exists
+    assert a.verify().ok and a.improvement.verify().ok and a.dominating.verify().ok

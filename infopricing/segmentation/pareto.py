@@ -25,8 +25,8 @@ from .. import tolerances as tol
 from ..model import Environment, Market
 from ..screening import Mechanism, Verification, optimal_mechanism, payment_rule_is_unique
 from ..screening.optimal import SELECTIONS, _check_inputs
-from .result import (ParetoImprovement, Segmentation, _exact_values, rational_vector,
-                     revenue_upper_bound)
+from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
+                     rational_vector, revenue_upper_bound)
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
            "pareto_dominating_market", "pareto_improving_segmentation",
@@ -301,7 +301,8 @@ class DominatingMarket:
         duality bound (optimality, certified exactly); CS(t, M*) >= CS(t, M) on the chain,
         strictly for t'; the solved mechanism of f' gives the same surplus on the chain."""
         if not self.exists:
-            fails = [] if self.mechanism.is_efficient else ["no dominating market claimed for an inefficient market"]
+            fails = ([] if efficient_on_support(self.mechanism, self.market)
+                     else ["no dominating market claimed for a market inefficient on its support"])
             return Verification(ok=not fails, failures=tuple(fails), exact=exact)
         env = self.env
         V = _exact_values(env)
