@@ -393,3 +393,17 @@ def test_cli_compete_three_producers_reports_fictitious_play(tmp_path):
     eps = none["deviation_gain"]
     assert 0 < eps < 0.01
     np.testing.assert_allclose(none["producer_surplus"], 0.2, atol=eps)
+
+
+def test_ladder_reports_the_level_it_solved():
+    """BBM25 Example 1 without information: the 161-point level exhausts Lemke's pivot
+    budget, so the 81-point equilibrium is reported, and the outcome says so (a user who
+    asked for grid=161 used to get the 81-point answer without a word)."""
+    g = PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
+    o81 = no_information_outcome(g, grid=81)
+    assert o81.grid_level == 81 and o81.ladder_note == ""
+    o = no_information_outcome(g, grid=161)
+    assert o.grid_level == 81
+    assert "161-point" in o.ladder_note and "max_pivots" in o.ladder_note
+    assert o.deviation_gain == pytest.approx(o81.deviation_gain, abs=1e-12)
+    assert o.as_dict()["grid_level"] == 81

@@ -62,7 +62,7 @@ Varian (1980), "A model of sales" (the test instance for N = 3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -151,6 +151,13 @@ class NoInformationOutcome(CompetitionOutcome):
         payoff (the grid game's ``epsilon``, per unit of the cost's probability). Zero for
         the exact grid equilibria ("pure", "lemke", "monopoly"); for "fictitious play"
         the regret reached, at most ``mixed_tol`` times ``max(1, max value)``.
+    grid_level : int or None
+        Points of the even grid (before the critical prices are added) on which the
+        reported equilibrium was solved; with two producers it can be coarser than the
+        ``grid`` asked for (see ``ladder_note``). None for a monopoly.
+    ladder_note : str
+        Why the two-producer coarse-to-fine ladder stopped below the ``grid`` asked for
+        (Lemke's pivot budget exhausted on a finer level), or "" when it did not.
     """
 
     strategies: tuple = ()
@@ -161,6 +168,8 @@ class NoInformationOutcome(CompetitionOutcome):
     rounds: int = 1
     game: PricingGame | None = None
     grid_gain: float = 0.0
+    grid_level: int | None = None
+    ladder_note: str = ""
 
     def strategy(self, i: int, signal: int, cost: float):
         """Price law of producer ``i`` at own cost ``cost`` (the signal is uninformative)."""
@@ -213,6 +222,7 @@ class NoInformationOutcome(CompetitionOutcome):
         d = super().as_dict()
         d.update({"deviation_gain": self.deviation_gain, "method": self.method,
                   "rounds": self.rounds, "grid_gain": self.grid_gain,
+                  "grid_level": self.grid_level, "ladder_note": self.ladder_note,
                   "strategies": [{str(c): law.describe() for c, law in laws.items()}
                                  for laws in self.strategies]})
         return d
@@ -554,12 +564,13 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
         if strategies is not None:
             if progress is not None:
                 progress(1, 1)
-            return _finish(game, strategies, "pure", sizes, 1, check_grid)
+            return replace(_finish(game, strategies, "pure", sizes, 1, check_grid), grid_level=int(grid))
         strategies, sizes, eps, steps = _mixed_fictitious_play(game, grid, offset, mixed_tol,
                                                                int(mixed_iterations), progress)
         if progress is not None:
             progress(int(mixed_iterations), int(mixed_iterations))
-        return _finish(game, strategies, "fictitious play", sizes, steps, check_grid, eps)
+        return replace(_finish(game, strategies, "fictitious play", sizes, steps, check_grid, eps),
+                       grid_level=int(grid))
     if n == 1:
         strategies = _monopoly(game)
         method, sizes, rounds = "monopoly", (1,) * len(strategies[0]), 1
@@ -570,7 +581,7 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
         levels = [min(int(grid), COARSE)]
         while levels[-1] < grid:
             levels.append(min(2 * levels[-1] - 1, int(grid)))
-        best, rounds, failure = None, 0, None
+        best, rounds, failure, best_level, failed_level = None, 0, None, None, None
         for done, level in enumerate(levels, start=1):
             extra = ({}, {})
             for _ in range(refine + 1):
@@ -578,12 +589,12 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
                     strategies, method, sizes = _solve_on_grid(game, level, offset, oracle,
                                                                 max_pivots, extra)
                 except SolverError as exc:
-                    failure = exc
+                    failure, failed_level = exc, level
                     break
                 rounds += 1
                 out = _finish(game, strategies, method, sizes, rounds, check_grid)
                 if best is None or out.deviation_gain < best.deviation_gain:
-                    best = out
+                    best, best_level = out, level
                 if out.deviation_gain <= tol.FEAS:
                     break
                 # add each agent's most profitable deviation price (and its neighbours)
@@ -597,8 +608,12 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
                 break
         if best is None:
             raise failure
-        strategies, method, sizes = best.strategies, best.method, best.grid_sizes
-        rounds = best.rounds
+        note = ""
+        if failed_level is not None and failed_level > best_level:
+            note = (f"the {failed_level}-point grid level exhausted Lemke's pivot budget "
+                    f"({failure}); the {best_level}-point level is reported (raise max_pivots "
+                    f"to go finer)")
+        return replace(best, grid_level=best_level, ladder_note=note)
     return _finish(game, strategies, method, sizes, rounds, check_grid)
 
 
