@@ -191,9 +191,9 @@ class PricingGame:
             raise ValueError(f"costs must have shape {(m, n)} (or ({n},) for costs common "
                              f"to all profiles), got {np.shape(costs)}")
         if np.any(v < 0):
-            raise ValueError(f"values must be non-negative; smallest is {v.min()!r}")
+            raise ValueError(f"values must be non-negative; smallest is {float(v.min()):g}")
         if np.any(c < 0):
-            raise ValueError(f"costs must be non-negative; smallest is {c.min()!r}")
+            raise ValueError(f"costs must be non-negative; smallest is {float(c.min()):g}")
         p = probability_vector(probabilities, "probabilities", size=m, normalize=normalize)
         self._values = frozen(v)
         self._costs = frozen(c)

@@ -50,7 +50,7 @@ class Menu:
         if np.any(np.isnan(p)) or np.any(p == -np.inf):
             raise ValueError("prices must be numbers or +inf (item not offered)")
         if np.any(p < 0):
-            raise ValueError(f"prices must be non-negative; smallest is {p.min()!r}")
+            raise ValueError(f"prices must be non-negative; smallest is {float(p.min()):g}")
         if np.any(x < -tol.FEAS) or np.any(x > 1 + tol.FEAS):
             raise ValueError("allocations must lie in [0, 1]")
         if x.size and np.any(x.sum(axis=1) > 1 + tol.FEAS):

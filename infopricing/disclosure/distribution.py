@@ -45,7 +45,7 @@ class ValueDistribution:
         if n == 0 or m == 0:
             raise ValueError(f"values must have at least one profile and one product, got shape {v.shape}")
         if np.any(v < 0):
-            raise ValueError(f"values must be non-negative (v in R_+^m); smallest entry is {v.min()!r}")
+            raise ValueError(f"values must be non-negative (v in R_+^m); smallest entry is {float(v.min()):g}")
         self._values = frozen(v)
         self._probs = probability_vector(probabilities, "probabilities", size=n, normalize=normalize)
         self.products = labels(products, m, "p", "products")

@@ -45,12 +45,12 @@ class Signal:
         if a.shape[1] == 0:
             raise ValueError("matrix must have at least one signal column")
         if np.any(a < -tol.FEAS):
-            raise ValueError(f"matrix must be non-negative; smallest entry is {a.min()!r}")
+            raise ValueError(f"matrix must be non-negative; smallest entry is {float(a.min()):g}")
         a = np.maximum(a, 0.0)
         rows = a.sum(axis=1)
         bad = np.flatnonzero(np.abs(rows - 1.0) > tol.PROB_SUM * max(1, a.shape[1]) + tol.FEAS)
         if bad.size:
-            raise ValueError(f"matrix rows must sum to 1 (row {int(bad[0])} sums to {rows[bad[0]]!r})")
+            raise ValueError(f"matrix rows must sum to 1 (row {int(bad[0])} sums to {float(rows[bad[0]]):.12g})")
         a = a / rows[:, None]
         self.dist = dist
         self.matrix = frozen(a)

@@ -266,13 +266,13 @@ def _validate_markets(env, markets):
     if F.shape[0] == 0:
         raise ValueError("markets must contain at least one market")
     if np.any(F < 0):
-        raise ValueError(f"markets must be non-negative; smallest entry is {F.min()!r}")
+        raise ValueError(f"markets must be non-negative; smallest entry is {float(F.min()):g}")
     s = F.sum(axis=1)
     bad = np.abs(s - 1.0) > tol.PROB_SUM
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(f"markets must be probability vectors (rows summing to 1 within "
-                         f"{tol.PROB_SUM:g}); row {i} sums to {float(s[i])!r}")
+                         f"{tol.PROB_SUM:g}); row {i} sums to {float(s[i]):.12g}")
     return np.ascontiguousarray(F)
 
 
