@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 from rich.progress import Progress
 
-from .common import console, err_console, fmt, model_errors, print_json, table
+from .common import (check_int, check_plot_path, console, err_console, fail_if, fmt, model_errors,
+                     output_errors, print_json, table)
 
 
 def register(app) -> None:
@@ -20,22 +21,32 @@ def register(app) -> None:
 def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[game] table."),
             grid: int = typer.Option(401, help="Grid prices per signal in the equilibrium check."),
             no_info_grid: int = typer.Option(81, "--no-info-grid",
-                                             help="Even-grid prices of the no-information benchmark's finite game."),
-            refine: int = typer.Option(1, help="Refinement rounds per grid level of the no-information benchmark."),
+                                             help="Even-grid prices (>= 2) of the no-information benchmark's "
+                                                  "finite game: the finest level. With two producers the exact "
+                                                  "path climbs a coarse-to-fine ladder of even grids up to this "
+                                                  "size and may stop at a coarser level when Lemke's pivot "
+                                                  "budget runs out; the text output shows the price counts "
+                                                  "per (producer, cost) of the grid it reports."),
+            refine: int = typer.Option(1, help="Refinement rounds (>= 0) per grid level of the no-information benchmark."),
             json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Bertrand competition (BBM25): bounds, the Theorem 1 construction, its equilibrium
     check, and the welfare of no segmentation, complete information and consumer-optimal
     information (the no-information benchmark: exact grid equilibria for one or two
-    producers, fictitious play for three or more, each with its epsilon reported)."""
+    producers, fictitious play for three or more, each with its epsilon reported).
+
+    Exit status: 0 when the Theorem 1 construction passes its equilibrium check, 1 when
+    the check failed (the tables are still printed), 2 for bad input (one-line message).
+    A no-information benchmark that could not be computed is reported, not a failure."""
     from ..competition import (alignment_construction, complete_information_outcome,
                                no_information_outcome)
     from ..competition.files import load_game
     from ..errors import SolverError
 
     with model_errors():
+        check_int(grid, "--grid", 3)
+        check_int(no_info_grid, "--no-info-grid", 2)
+        check_int(refine, "--refine", 0)
         game = load_game(model)
-        if grid < 3:
-            raise ValueError(f"grid must be at least 3, got {grid}")
         cons = alignment_construction(game)
         eq = cons.check_equilibrium(grid=grid)
         full = complete_information_outcome(game)
@@ -59,6 +70,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
                     "equilibrium_check": {"ok": eq.ok, "max_gain": eq.max_gain,
                                           "deviations_evaluated": eq.n_deviations},
                     "segments": cons.summary()})
+        fail_if(not eq.ok)
         return
     console.print(f"{game!r}")
     console.print(table("Producer-surplus lower bounds (eq. (1), Proposition 1)",
@@ -75,9 +87,29 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     else:
         grid_part = (f"; largest gain on its grid {fmt(none.grid_gain)}" if none.grid_gain > 0 else "")
         console.print(f"no information: {none.method} equilibrium of the grid game{grid_part}; largest "
-                      f"gain from a continuous deviation (epsilon) {fmt(none.deviation_gain)}")
+                      f"gain from a continuous deviation (epsilon) {fmt(none.deviation_gain)}"
+                      f"{_grid_sizes_part(none, no_info_grid)}")
     console.print(table("Welfare", ["information", *[f"PS {p}" for p in game.producers], "CS", "TS",
                                      "deviation gain"], rows))
+    fail_if(not eq.ok)
+
+
+def _grid_sizes_part(none, requested: int) -> str:
+    """Which grid the no-information benchmark solved: its price count per (producer, cost)
+    agent (the even-grid points from the agent's cost up, plus the critical prices and any
+    refinement points), from the outcome's ``grid_sizes``."""
+    sizes = [int(x) for x in (getattr(none, "grid_sizes", ()) or ())]
+    if not sizes or none.method == "monopoly":
+        return ""
+    game = none.game
+    labels = [f"{game.producers[i]}@cost {fmt(float(c))}"
+              for i, strat in enumerate(none.strategies or ()) for c in strat]
+    if len(labels) == len(sizes):
+        shown = ", ".join(f"{lab}: {n}" for lab, n in zip(labels, sizes))
+    else:
+        shown = ", ".join(str(n) for n in sizes)
+    return (f"; solved grid (--no-info-grid {requested}): prices per (producer, cost) agent {shown} "
+            "(even-grid points from the agent's cost up, plus critical and refinement prices)")
 
 
 def hotelling(prior: str = typer.Option(..., "--prior",
@@ -87,11 +119,16 @@ def hotelling(prior: str = typer.Option(..., "--prior",
               az: bool = typer.Option(False, "--az", help="Also compute the Armstrong-Zhou benchmark."),
               plot: Optional[Path] = typer.Option(None, "--plot", help="Write the density figure (Figure 2) here."),
               json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
-    """Hotelling duopoly (BBM25 Theorem 3): optimal G_b^B, welfare, density plot."""
+    """Hotelling duopoly (BBM25 Theorem 3): optimal G_b^B, welfare, density plot.
+
+    Exit status: 0 when the optimum verifies, 1 when the verification failed (the output
+    is still printed), 2 for bad input (prior, a --plot path whose directory does not exist
+    or whose format is not supported)."""
     from ..competition import armstrong_zhou, hotelling_lp, hotelling_optimum
     from ..competition.files import parse_prior_spec
 
     with model_errors():
+        plot = check_plot_path(plot)
         spec = parse_prior_spec(prior)
         opt = hotelling_optimum(spec, vbar)
         lp_res = hotelling_lp(spec, vbar) if lp else None
@@ -99,7 +136,9 @@ def hotelling(prior: str = typer.Option(..., "--prior",
     check = opt.verify()
     if plot is not None:
         from ..competition.plots import plot_interim_density
-        plot_interim_density(opt, az_res).savefig(plot, dpi=120, bbox_inches="tight")
+        fig = plot_interim_density(opt, az_res)
+        with output_errors(plot):
+            fig.savefig(plot, dpi=120, bbox_inches="tight")
     if json_out:
         out = {"optimum": opt.as_dict(), "verification": check.as_dict()}
         if lp_res is not None:
@@ -111,6 +150,7 @@ def hotelling(prior: str = typer.Option(..., "--prior",
                                      "deviation_gain": az_res.deviation_gain,
                                      "refinements": az_res.refinements}
         print_json(out)
+        fail_if(not check.ok)
         return
     rows = [["BBM25 optimum G_b^B", opt.b, opt.B, opt.producer_surplus, opt.consumer_surplus,
              opt.total_surplus]]
@@ -129,3 +169,4 @@ def hotelling(prior: str = typer.Option(..., "--prior",
                       f"after {az_res.refinements} constraint-generation rounds")
     if plot is not None:
         console.print(f"figure written to {plot}")
+    fail_if(not check.ok)

@@ -9,7 +9,9 @@ import numpy as np
 import typer
 from rich.progress import Progress
 
-from .common import console, err_console, fmt, model_errors, print_json, table
+from .common import (check_int, check_number, check_output_dir, check_output_file, check_plot_path,
+                     console, err_console, fail_if, fmt, model_errors, output_errors, print_json,
+                     table)
 
 
 def register(app) -> None:
@@ -42,10 +44,14 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
              opt_rev: Optional[bool] = typer.Option(None, "--opt-rev/--no-opt-rev",
                                                     help="Compute OPT-Rev (default: at most 4 profiles)."),
              json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
-    """Joint design of information and prices/menus for a multi-product seller (CLW)."""
+    """Joint design of information and prices/menus for a multi-product seller (CLW).
+
+    Exit status: 0 when every design verifies, 1 when a verification failed (the output is
+    still printed), 2 for bad input (one-line message)."""
     from ..disclosure.report import disclosure_report, load_distribution
 
     with model_errors():
+        check_number(time_limit, "--time-limit", positive=True)
         dist = load_distribution(model)
         rep = disclosure_report(dist, method=method, time_limit=time_limit, opt_rev=opt_rev)
     check = rep.verify()
@@ -80,6 +86,7 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
                               "menu_prices": rep.design.menu.prices, "signal": rep.design.signal.matrix}
             out["exogenous_information_revenue"] = rep.exogenous.revenue
         print_json(out)
+        fail_if(not ok)
         return
     console.print(f"{dist.n_profiles} profiles, {dist.n_products} products; OPT-Wel = E(max_i v_i) = {fmt(rep.welfare)}")
     rows = [[dist.products[i], float(hd.probabilities[i])] + [fmt(float(x)) for x in hd.posterior_means[i]]
@@ -115,6 +122,7 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
                  for k in range(jd.menu.n_items)]
         console.print(table("OPT-Rev menu", ["item"] + list(dist.products) + ["price"], mrows))
     console.print(f"verification: {'passed' if ok else 'FAILED: ' + '; '.join(failures)}")
+    fail_if(not ok)
 
 
 def experiment(family: str = typer.Argument(..., help="independent, negatively-affiliated, exchangeable, "
@@ -134,17 +142,33 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
                scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of an existing "
                                                        "Dask scheduler (default: embedded local cluster); "
                                                        "needs --out."),
-               workers: Optional[int] = typer.Option(None, "--workers", help="Local cluster worker processes."),
+               workers: Optional[int] = typer.Option(None, "--workers", help="Local cluster worker processes (>= 1; default min(4, CPUs))."),
                chunk_size: int = typer.Option(10, "--chunk-size", help="Instances per chunk (with --out).")):
-    """Ratios uniform/OPT-Wel, pricing/OPT-Wel, pricing/OPT-Rev on random instances (CLW)."""
+    """Ratios uniform/OPT-Wel, pricing/OPT-Wel, pricing/OPT-Rev on random instances (CLW).
+
+    Exit status: 0 when every instance's results verify (and, with --out, every chunk is
+    present and belongs to this run), 1 when a verification failed (the summary, CSV and
+    plot are still written), 2 for bad input (options, output paths, unreachable
+    --scheduler; one-line message)."""
     from ..disclosure.experiments import (experiment_result_from_frame, experiment_to_parquet,
                                           plot_experiment, run_experiment)
 
     with model_errors():
         if out is None and (scheduler is not None or workers is not None):
             raise ValueError("--scheduler and --workers need --out DIR (the Dask run writes Parquet)")
-        if workers is not None and workers < 1:
-            raise ValueError(f"--workers must be a positive integer, got {workers}")
+        if workers is not None and scheduler is not None:
+            raise ValueError("--workers sizes the embedded local cluster; it has no effect with "
+                             "--scheduler (start workers on the cluster instead)")
+        check_int(workers, "--workers", 1)
+        check_int(products, "--products", 1)
+        check_int(support, "--support", 1)
+        check_int(instances, "--instances", 1)
+        check_int(lottery_max_support, "--lottery-max-support", 0)
+        check_int(chunk_size, "--chunk-size", 1)
+        check_number(time_limit, "--time-limit", positive=True)
+        check_output_file(csv_out, "--csv")
+        plot = check_plot_path(plot)
+        check_output_dir(out, "--out")
         with Progress(console=err_console, transient=True, disable=json_out) as prog:
             if out is None:
                 task = prog.add_task(f"{family} instances", total=instances)
@@ -159,19 +183,29 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
                                             time_limit=time_limit, chunk_size=chunk_size, scheduler=scheduler,
                                             n_workers=workers,
                                             progress=lambda i, n: prog.update(task, completed=i))
+                run_check = run.verify()
                 res = experiment_result_from_frame(run.read(), family, products, support, seed, method)
         if out is not None and not json_out:
             err_console.print(f"{len(run.computed)} chunk(s) computed, {len(run.skipped)} already on disk "
                               f"in {out} (scheduler {run.scheduler})")
     if csv_out is not None:
-        res.write_csv(csv_out)
+        with output_errors(csv_out):
+            res.write_csv(csv_out)
     if plot is not None:
-        plot_experiment(res).savefig(plot, dpi=150)
+        fig = plot_experiment(res)
+        with output_errors(plot):
+            fig.savefig(plot, dpi=150)
     summ = res.summary()
+    failures = [] if summ["all_verified"] else [
+        f"instances not verified: {', '.join(str(r['instance']) for r in res.rows if not r['verified'])}"]
+    if out is not None and not run_check.ok:
+        failures += list(run_check.failures)
     w = res.rows[res.worst]
     wd = res.instances[res.worst]
     if json_out:
-        print_json({"summary": summ, "worst": {**w, "values": wd.values, "probabilities": wd.probabilities}})
+        print_json({"summary": summ, "worst": {**w, "values": wd.values, "probabilities": wd.probabilities},
+                    "verification": {"ok": not failures, "failures": failures}})
+        fail_if(bool(failures))
         return
     console.print(table(f"{family}: {instances} instances, m={products}, support {support}, seed {seed}",
                         ["statistic", "value"], [[k, v] for k, v in summ.items()]))
@@ -184,3 +218,5 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
         console.print(f"rows written to {csv_out}")
     if plot is not None:
         console.print(f"plot written to {plot}")
+    console.print(f"verification: {'passed' if not failures else 'FAILED: ' + '; '.join(failures)}")
+    fail_if(bool(failures))

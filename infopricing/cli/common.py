@@ -1,10 +1,20 @@
-"""Shared CLI helpers: console, JSON output, model-file errors with exit status 2."""
+"""Shared CLI helpers: console, JSON output, model-file errors with exit status 2, checks
+of output paths made before any computation.
+
+Exit status of every command: 0 when it ran and its verification passed, 1 when its
+output was printed but the verification failed (or, for ``reproduce``, a claim was not
+reproduced), 2 for bad input (model file, option value, output path, unreachable
+scheduler), reported as one line on stderr.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import typer
@@ -28,11 +38,122 @@ def model_errors():
     try:
         yield
     except ModelFileError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+        error(str(exc))
         raise typer.Exit(2)
-    except (ValueError, TypeError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+    except (ValueError, TypeError, ConnectionError) as exc:
+        # ConnectionError: a Dask scheduler that cannot be reached (an input mistake:
+        # the address, or a scheduler not started)
+        error(str(exc))
         raise typer.Exit(2)
+
+
+def error(message: str) -> None:
+    """Print ``error: message`` on stderr as one line (no wrapping, no markup in it)."""
+    err_console.print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def fail_if(failed: bool) -> None:
+    """Exit with status 1 (after the output was printed) when a verification failed."""
+    if failed:
+        raise typer.Exit(1)
+
+
+def _plot_suffixes() -> tuple[str, ...]:
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return tuple(sorted(FigureCanvasBase.get_supported_filetypes()))
+
+
+def check_output_file(path: Path | None, option: str) -> Path | None:
+    """Check, before computing, that ``path`` can be written: its directory exists and is
+    writable and the path is not a directory. Returns ``path``; raises ``ValueError``
+    naming ``option`` otherwise."""
+    if path is None:
+        return None
+    path = Path(path)
+    parent = path.parent
+    if path.is_dir():
+        raise ValueError(f"{option} {path}: is a directory; give a file name")
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "does not exist"
+        raise ValueError(f"{option} {path}: directory {parent} {what}; create it first "
+                         "or choose another path")
+    if not os.access(parent, os.W_OK):
+        raise ValueError(f"{option} {path}: directory {parent} is not writable")
+    return path
+
+
+def check_plot_path(path: Path | None, option: str = "--plot") -> Path | None:
+    """Check a figure path before computing: as :func:`check_output_file`, and its suffix
+    is a format matplotlib writes. A path without a suffix gets ``.png`` (returned)."""
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.suffix:
+        path = path.with_suffix(".png")
+    check_output_file(path, option)
+    kinds = _plot_suffixes()
+    if path.suffix[1:].lower() not in kinds:
+        raise ValueError(f"{option} {path}: unsupported figure format {path.suffix!r}; use one of "
+                         + ", ".join("." + k for k in kinds))
+    return path
+
+
+def check_output_dir(path: Path | None, option: str = "--out") -> Path | None:
+    """Check, before computing, that ``path`` is or can become a writable directory: it is
+    not an existing file, and its nearest existing ancestor is a writable directory
+    (missing parents are created by the run)."""
+    if path is None:
+        return None
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{option} {path}: exists and is not a directory; give a directory")
+    anc = path
+    while not anc.exists():
+        if anc.parent == anc:
+            break
+        anc = anc.parent
+    if not anc.is_dir():
+        raise ValueError(f"{option} {path}: {anc} is not a directory, so the output "
+                         "directory cannot be created there")
+    if not os.access(anc, os.W_OK):
+        raise ValueError(f"{option} {path}: directory {anc} is not writable")
+    return path
+
+
+@contextmanager
+def output_errors(path):
+    """Writing an output file after the computation: an OS error (disk full, permission
+    changed meanwhile) becomes a one-line message and exit status 2."""
+    try:
+        yield
+    except OSError as exc:
+        error(f"cannot write {path}: {exc.strerror or exc}")
+        raise typer.Exit(2)
+
+
+def check_int(value, option: str, least: int) -> None:
+    """A CLI integer option must be at least ``least`` (message names the option)."""
+    if value is not None and value < least:
+        raise ValueError(f"{option} must be an integer >= {least}, got {value}")
+
+
+def check_number(value, option: str, least: float | None = None, positive: bool = False) -> None:
+    """A CLI float option must be finite (and >= ``least`` / > 0 where asked)."""
+    if value is None:
+        return
+    if not math.isfinite(value):
+        raise ValueError(f"{option} must be a finite number, got {value:g}")
+    if least is not None and value < least:
+        raise ValueError(f"{option} must be >= {least:g}, got {value:g}")
+    if positive and value <= 0:
+        raise ValueError(f"{option} must be > 0, got {value:g}")
 
 
 def table(title: str, columns: list[str], rows: list[list]) -> Table:

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 from rich.progress import Progress
 
-from .common import console, err_console, fmt, model_errors, print_json
+from .common import (check_output_file, console, err_console, error, fail_if, fmt, model_errors,
+                     output_errors, print_json)
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +25,10 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
                                                   "(IC rows generated; for large type spaces)."),
          rows: int = typer.Option(40, help="Show at most this many types in the table "
                                             "(those of largest mass).")):
-    """Revenue-optimal lottery menu (HS section 4) of the model's market."""
+    """Revenue-optimal lottery menu (HS section 4) of the model's market.
+
+    Exit status: 0 when the menu verifies (IC, IR, optimality certificate), 1 when the
+    verification failed (the menu is still printed), 2 for bad input (one-line message)."""
     from ..io import load_environment
     from ..screening import optimal_mechanism
     from ..screening.optimal import uses_lazy_rows
@@ -49,24 +53,31 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
         d = mech.as_dict()
         d["verification"] = check.as_dict()
         print_json(d)
-        return
-    console.print(mech.menu_table(max_rows=rows))
-    console.print(f"revenue {fmt(mech.revenue)}   total surplus {fmt(mech.total_surplus)}   "
-                  f"efficient: {mech.is_efficient}   status: {mech.status}")
-    console.print(f"verification ({'exact' if exact else 'float'}): "
-                  f"{'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
+    else:
+        console.print(mech.menu_table(max_rows=rows))
+        console.print(f"revenue {fmt(mech.revenue)}   total surplus {fmt(mech.total_surplus)}   "
+                      f"efficient: {mech.is_efficient}   status: {mech.status}")
+        console.print(f"verification ({'exact' if exact else 'float'}): "
+                      f"{'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
+    fail_if(not check.ok)
 
 
 def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: HS, BBM15, BBM25 or CLW."),
               report: Path = typer.Option(Path("reproduction.md"), help="Markdown report to write."),
               json_out: bool = typer.Option(False, "--json", help="Print the records as JSON.")):
-    """Recompute every numbered claim of the papers and compare with the printed values."""
+    """Recompute every numbered claim of the papers and compare with the printed values.
+
+    Exit status: 0 when every claim is reproduced, 1 when some claim is not (the table
+    and the report are still written), 2 for bad input (unknown paper, a --report path
+    whose directory does not exist)."""
     from ..claims import all_claims, markdown_report
     from ..claims.registry import check_claim
 
+    with model_errors():
+        check_output_file(report, "--report")
     claims = all_claims(paper)
     if not claims:
-        err_console.print(f"[bold red]error:[/] no claims for paper {paper!r}")
+        error(f"no claims for paper {paper!r} (give HS, BBM15, BBM25 or CLW)")
         raise typer.Exit(2)
     records = []
     with Progress(console=err_console, transient=True, disable=json_out) as prog:
@@ -75,7 +86,8 @@ def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: H
             prog.update(task, description=f"{c.id}")
             records.append(check_claim(c))
             prog.advance(task)
-    report.write_text(markdown_report(records))
+    with output_errors(report):
+        report.write_text(markdown_report(records))
     if json_out:
         print_json([r.as_dict() for r in records])
     else:
@@ -97,8 +109,7 @@ def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: H
                 console.print(f"[yellow]{r.id}[/]: {r.note}")
             elif not r.ok:
                 console.print(f"[red]{r.id}[/]: {r.note}")
-    if not all(r.ok for r in records):
-        raise typer.Exit(1)
+    fail_if(not all(r.ok for r in records))
 
 
 def _short(v) -> str:

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 from rich.progress import Progress
 
-from .common import console, err_console, fmt, model_errors, print_json, table
+from .common import (check_plot_path, console, err_console, fail_if, fmt, model_errors,
+                     output_errors, print_json, table)
 
 
 def register(app: typer.Typer) -> None:
@@ -31,11 +32,16 @@ def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [en
            json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Pareto-improving segmentation of the model's market (HS sections 5-6): efficiency,
     information-rent paths, the Proposition 3 dominating market, the Theorem 1 two-segment
-    segmentation (or why none), per-type surplus."""
+    segmentation (or why none), per-type surplus.
+
+    Exit status: 0 when every part of the analysis verifies, 1 when a verification failed
+    (the output and figures are still written), 2 for bad input (model file, options, a
+    --plot path whose directory does not exist or whose format is not supported)."""
     from ..io import load_environment
     from ..segmentation.pareto import pareto_analysis
 
     with model_errors():
+        plot = check_plot_path(plot)  # the _fig1/_fig2 files share its directory and format
         env, market = load_environment(model)
         if market is None:
             raise ValueError(f"{model}: field 'market': missing table [market]")
@@ -43,17 +49,28 @@ def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [en
             res = pareto_analysis(env, market, selection=selection, exact=exact)
         except ImportError as exc:
             raise ValueError(f"--exact needs the exact module: {exc}") from None
+    check = res.verify()
+    # the improving segmentation is also re-checked in exact arithmetic (shown in the table)
+    seg_check = (res.improvement.verify(exact=True)
+                 if res.improvement.segmentation is not None else None)
+    failures = list(check.failures) + ([] if seg_check is None or seg_check.ok else
+                                       ["exact: " + f for f in seg_check.failures])
     if json_out:
         d = res.as_dict()
-        d["verification"] = res.verify().as_dict()
+        d["verification"] = check.as_dict()
+        if seg_check is not None:
+            d["segmentation_exact_verification"] = seg_check.as_dict()
         print_json(d)
     else:
-        _render(res, env)
+        _render(res, env, seg_check)
+        console.print("verification: " + ("passed" if not failures else "FAILED: " + "; ".join(failures)))
     if plot is not None:
-        _write_plots(res, env, plot)
+        with output_errors(plot):
+            _write_plots(res, env, plot)
+    fail_if(bool(failures))
 
 
-def _render(res, env):
+def _render(res, env, seg_check):
     m = res.mechanism
     console.print(m.menu_table())
     console.print(f"revenue {fmt(m.revenue)}   efficient: {m.is_efficient}")
@@ -90,7 +107,7 @@ def _render(res, env):
     if seg is not None:
         console.print(f"revenue change {fmt(seg.revenue_change)}   consumer surplus change "
                       f"{fmt(seg.consumer_surplus_change)}   exact verification: "
-                      f"{'passed' if imp.verify(exact=True).ok else 'FAILED'}")
+                      f"{'passed' if seg_check.ok else 'FAILED'}")
     ex = res.exact_improvement
     if ex is not None:
         console.print(f"[bold]exact:[/] improvable {ex.improvable} — {ex.reason}")

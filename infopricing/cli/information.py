@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from .common import console, fmt, model_errors, print_json, table
+from .common import (check_number, check_plot_path, console, fail_if, fmt, model_errors,
+                     output_errors, print_json, table)
 
 
 def register(app) -> None:
@@ -21,18 +22,27 @@ def _verification_line(rep) -> str:
 
 
 def segment(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[prior] table and optionally \\[segmentation]."),
-            cost: Optional[float] = typer.Option(None, help="Marginal cost (overrides cost in \\[segmentation])."),
+            cost: Optional[float] = typer.Option(None, help="Marginal cost, >= 0 (overrides cost in \\[segmentation])."),
             plot: Optional[Path] = typer.Option(None, "--plot", help="Write the surplus-triangle figure here."),
             json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
-    """Single-product segmentation (BBM 2015): surplus triangle and the greedy segmentation."""
+    """Single-product segmentation (BBM 2015): surplus triangle and the greedy segmentation.
+
+    Exit status: 0 when the segmentations verify, 1 when a verification failed (the output
+    is still printed), 2 for bad input (model file, a negative --cost, a --plot path whose
+    directory does not exist or whose format is not supported)."""
     from ..information.files import load_segmentation_model
     from ..segmentation.bbm15 import (greedy_segmentation, plot_surplus_triangle,
                                       segmentation_for_point, surplus_triangle)
 
     with model_errors():
+        check_number(cost, "--cost", least=0.0)
+        plot = check_plot_path(plot)
         prior, c, point = load_segmentation_model(model)
         if cost is not None:
             c = cost
+        elif c < 0:
+            from ..errors import ModelFileError
+            raise ModelFileError(model, "segmentation.cost", f"must be >= 0 (a marginal cost), got {c:g}")
         tri = surplus_triangle(prior.values, prior.probabilities, c)
         greedy = greedy_segmentation(prior.values, prior.probabilities, c)
         at_point = (segmentation_for_point(prior.values, prior.probabilities, point[0], point[1], c)
@@ -45,7 +55,8 @@ def segment(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         if at_point is not None:
             pts["target"] = at_point
         fig = plot_surplus_triangle(tri, pts)
-        fig.savefig(plot, dpi=120, bbox_inches="tight")
+        with output_errors(plot):
+            fig.savefig(plot, dpi=120, bbox_inches="tight")
     if json_out:
         out = {"triangle": tri.as_dict(), "greedy": greedy.as_dict(),
                "verification": {k: v.as_dict() for k, v in checks.items()}}
@@ -67,8 +78,7 @@ def segment(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
             console.print(_verification_line(checks["point"]))
         if plot is not None:
             console.print(f"figure written to {plot}")
-    if not all(r.ok for r in checks.values()):
-        raise typer.Exit(1)
+    fail_if(not all(r.ok for r in checks.values()))
 
 
 _WIDE = 12  # above this many values, segments are summarised instead of listed in full
@@ -94,7 +104,10 @@ def _print_segmentation(title, seg) -> None:
 
 def persuade_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[persuasion] table."),
                  json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
-    """Sender-optimal signal (Bayesian persuasion LP, sender-preferred tie-breaking)."""
+    """Sender-optimal signal (Bayesian persuasion LP, sender-preferred tie-breaking).
+
+    Exit status: 0 when the signal verifies, 1 when the verification failed (the output is
+    still printed), 2 for bad input (one-line message)."""
     from ..information import persuade
     from ..information.files import load_persuasion_model
 
@@ -122,5 +135,4 @@ def persuade_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file wi
         console.print(table("Sender's expected utility", ["", "value"], rows))
         console.print(f"tie-breaking: {res.tie_breaking}   status: {res.status.value}")
         console.print(_verification_line(rep))
-    if not rep.ok:
-        raise typer.Exit(1)
+    fail_if(not rep.ok)

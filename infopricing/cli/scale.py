@@ -10,7 +10,10 @@ import numpy as np
 import typer
 from rich.progress import Progress
 
-from .common import console, err_console, fmt, model_errors, print_json, table
+from ..scale.distributed import CONNECT_TIMEOUT
+
+from .common import (check_int, check_number, check_output_dir, console, err_console,
+                     fail_if, fmt, model_errors, print_json, table)
 
 
 def register(app) -> None:
@@ -18,23 +21,111 @@ def register(app) -> None:
     app.command("sweep")(sweep_cmd)
 
 
-def _markets(env, markets_csv, random, grid, alpha, seed, model):
-    from ..io import read_csv_matrix
+def _markets(env, markets_csv, random, grid, alpha, seed, normalize=False):
     from ..scale import random_markets, simplex_grid
 
     given = [x is not None for x in (markets_csv, random, grid)]
     if sum(given) != 1:
         raise ValueError("give exactly one of --markets CSV, --random N or --grid STEPS")
+    if normalize and markets_csv is None:
+        raise ValueError("--normalize applies to --markets CSV only (--random and --grid markets "
+                         "already sum to 1)")
     if markets_csv is not None:
-        F, _ = read_csv_matrix(markets_csv, field="markets")
-        return np.asarray(F, dtype=float)
+        return _csv_markets(env, markets_csv, normalize)
     if random is not None:
+        check_int(random, "--random", 1)
+        check_number(alpha, "--alpha", positive=True)
         return random_markets(env.n_types, random, alpha=alpha, seed=seed)
+    check_int(grid, "--grid", 1)
     return simplex_grid(env.n_types, grid)
 
 
+def _first_row(path):
+    """The first non-empty row of a CSV file, as stripped strings (None if unreadable)."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            for row in csv.reader(fh):
+                if row and any(c.strip() for c in row):
+                    return [c.strip() for c in row]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
+
+
+def _csv_markets(env, path, normalize):
+    """Markets from a CSV: one row per market, one column per type. A header row names
+    the types (any order; it must name each of the environment's types once); without a
+    header the columns are the types in the model's order."""
+    from .. import tolerances as tol
+    from ..errors import ModelFileError
+    from ..io import read_csv_matrix
+
+    F, header = read_csv_matrix(path, field="markets")
+    F = np.asarray(F, dtype=float)
+    types = [str(t) for t in env.types]
+    if header is not None:
+        header = [h.lstrip("\ufeff").strip() for h in header]  # a spreadsheet's byte-order mark
+    elif sorted(_first_row(path) or []) == sorted(types):
+        # type labels that read as numbers ("1", "2"): the first row is still their header
+        header, F = _first_row(path), F[1:]
+        if F.shape[0] == 0:
+            raise ModelFileError(path, None, "(--markets) CSV has a header but no market rows")
+
+    def bad(reason):
+        return ModelFileError(path, None, f"(--markets) {reason}")
+
+    if header is not None:
+        if len(header) != F.shape[1]:
+            raise bad(f"header has {len(header)} names but the rows have "
+                                 f"{F.shape[1]} columns")
+        dup = sorted({h for h in header if header.count(h) > 1})
+        unknown = [h for h in header if h not in types]
+        missing = [t for t in types if t not in header]
+        if dup or unknown or missing:
+            parts = []
+            if unknown:
+                parts.append("unknown type(s) " + ", ".join(repr(h) for h in unknown))
+            if missing:
+                parts.append("missing type(s) " + ", ".join(repr(t) for t in missing))
+            if dup:
+                parts.append("repeated name(s) " + ", ".join(repr(h) for h in dup))
+            raise bad("header must name each of the model's types once "
+                                 f"({', '.join(types)}; any order): " + "; ".join(parts)
+                                 + ". Fix the header, or remove it to match columns to types by position")
+        F = F[:, [header.index(t) for t in types]]
+    elif F.shape[1] != env.n_types:
+        raise bad(f"rows have {F.shape[1]} columns but the model has "
+                             f"{env.n_types} types ({', '.join(types)}); give one column per type, "
+                             "optionally with a header row of type names")
+    if not np.all(np.isfinite(F)):
+        i, j = np.argwhere(~np.isfinite(F))[0]
+        raise bad(f"market row {i + 1}, type {types[j]!r}: entry "
+                             f"{F[i, j]:g} is not a finite number")
+    if np.any(F < 0):
+        i, j = np.argwhere(F < 0)[0]
+        raise bad(f"market row {i + 1}, type {types[j]!r}: mass "
+                             f"{F[i, j]:g} is negative; masses must be >= 0")
+    s = F.sum(axis=1)
+    if normalize:
+        if np.any(s <= 0):
+            i = int(np.flatnonzero(s <= 0)[0])
+            raise bad(f"market row {i + 1} is all zeros and cannot be "
+                                 "normalized; remove it")
+        return F / s[:, None]
+    off = np.abs(s - 1.0) > tol.PROB_SUM
+    if np.any(off):
+        i = int(np.flatnonzero(off)[0])
+        raise bad(f"market row {i + 1} sums to {s[i]:.12g}, not 1 (within "
+                             f"{tol.PROB_SUM:g}; {int(off.sum())} such row(s)); pass --normalize to "
+                             "rescale each row to sum 1")
+    return F
+
+
 def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with an \\[environment] table."),
-              markets: Optional[Path] = typer.Option(None, "--markets", help="CSV of markets, one row per market (columns = types)."),
+              markets: Optional[Path] = typer.Option(None, "--markets", help="CSV of markets, one row per market, one column per type; a header row of type names matches columns to types in any order (without one, columns are the types in model order)."),
+              normalize: bool = typer.Option(False, "--normalize", help="Rescale each --markets row to sum 1 (rows must be non-negative and not all zero)."),
               random: Optional[int] = typer.Option(None, help="Sweep N random Dirichlet markets."),
               grid: Optional[int] = typer.Option(None, help="Sweep the simplex grid with masses in multiples of 1/STEPS."),
               alpha: float = typer.Option(1.0, help="Dirichlet parameter for --random."),
@@ -43,24 +134,39 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
               backend: str = typer.Option("auto", help="Certification products on: auto, numpy, torch, cupy."),
               out: Optional[Path] = typer.Option(None, help="Write per-market results as Parquet chunks into this directory (runs on Dask; resumable)."),
               scheduler: Optional[str] = typer.Option(None, help="Address of an existing Dask scheduler (default: an embedded local cluster). Needs --out."),
-              workers: Optional[int] = typer.Option(None, help="Worker processes of the local cluster."),
+              workers: Optional[int] = typer.Option(None, help="Worker processes of the local cluster (>= 1; default min(4, CPUs)). Needs --out."),
+              connect_timeout: float = typer.Option(CONNECT_TIMEOUT, "--connect-timeout", help="Seconds to wait for --scheduler to answer before giving up (nothing is written then)."),
               chunk_size: int = typer.Option(100_000, help="Markets per chunk / Parquet file."),
               json_out: bool = typer.Option(False, "--json", help="Print a JSON summary.")):
     """Optimal menus of many markets of one environment (HS section 4), each certified by a
-    stored optimal basis; LPs only where no stored basis certifies."""
+    stored optimal basis; LPs only where no stored basis certifies.
+
+    Exit status: 0 when every market's certificate verified, 1 when the verification
+    failed (the summary is still printed), 2 for bad input (model, markets CSV, options,
+    output directory, unreachable --scheduler; one-line message, nothing written)."""
     from ..io import load_environment
     from ..scale import sweep, sweep_to_parquet
 
     with model_errors():
-        env, _ = load_environment(model)
-        F = _markets(env, markets, random, grid, alpha, seed, model)
         if scheduler is not None and out is None:
             raise ValueError("--scheduler needs --out (a directory for the Parquet chunks)")
+        if workers is not None and out is None:
+            raise ValueError("--workers needs --out (it sizes the Dask cluster of a Parquet run)")
+        if workers is not None and scheduler is not None:
+            raise ValueError("--workers sizes the embedded local cluster; it has no effect with "
+                             "--scheduler (start workers on the cluster instead)")
+        check_int(workers, "--workers", 1)
+        check_int(chunk_size, "--chunk-size", 1)
+        check_number(connect_timeout, "--connect-timeout", positive=True)
+        check_output_dir(out, "--out")
+        env, _ = load_environment(model)
+        F = _markets(env, markets, random, grid, alpha, seed, normalize)
         if out is not None:
             with Progress(console=err_console, transient=True, disable=json_out) as prog:
                 task = prog.add_task("chunks", total=None)
                 run = sweep_to_parquet(env, F, out, selection=selection, chunk_size=chunk_size,
                                        scheduler=scheduler, n_workers=workers,
+                                       connect_timeout=connect_timeout,
                                        backend="numpy" if backend == "auto" else backend,
                                        progress=lambda d, t: prog.update(task, completed=d, total=t))
             check = run.verify()
@@ -75,8 +181,7 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
                 console.print(table("Distributed sweep", ["field", "value"],
                                     [[k, v] for k, v in summary.items() if k != "verification"]))
                 console.print(f"verification: {'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
-            if not check.ok:
-                raise typer.Exit(1)
+            fail_if(not check.ok)
             return
         with Progress(console=err_console, transient=True, disable=json_out) as prog:
             task = prog.add_task("certifying markets", total=F.shape[0])
@@ -98,5 +203,4 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
                             [[k, fmt(v) if isinstance(v, float) else v] for k, v in summary.items()
                              if k != "verification"]))
         console.print(f"verification: {'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
-    if not check.ok:
-        raise typer.Exit(1)
+    fail_if(not check.ok)
