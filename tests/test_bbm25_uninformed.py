@@ -407,3 +407,21 @@ def test_ladder_reports_the_level_it_solved():
     assert "161-point" in o.ladder_note and "max_pivots" in o.ladder_note
     assert o.deviation_gain == pytest.approx(o81.deviation_gain, abs=1e-12)
     assert o.as_dict()["grid_level"] == 81
+
+
+def test_cli_names_the_solved_level():
+    """`compete` text: when the ladder stopped below --no-info-grid, the line names the
+    level solved and carries the outcome's note (fake outcome: the formatting only)."""
+    from types import SimpleNamespace
+
+    from infopricing.cli.bbm25 import _grid_sizes_part
+    g = PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
+    fake = SimpleNamespace(grid_sizes=(90, 68, 90, 68), method="lemke", game=g,
+                           strategies=({0.0: None, 1.0: None}, {0.0: None, 1.0: None}),
+                           grid_level=81, ladder_note="the 161-point grid level exhausted ...")
+    text = _grid_sizes_part(fake, 161)
+    assert "--no-info-grid 161, solved on the 81-point level" in text
+    assert "Note: the 161-point grid level exhausted" in text
+    fake.grid_level, fake.ladder_note = 161, ""
+    text = _grid_sizes_part(fake, 161)
+    assert "(--no-info-grid 161)" in text and "Note" not in text

@@ -260,6 +260,20 @@ def test_unreachable_scheduler_is_one_line_and_writes_nothing(model, tmp_path):
     assert not out.exists()
 
 
+def test_experiment_unreachable_scheduler_honours_connect_timeout(tmp_path):
+    """`experiment --out --scheduler` takes --connect-timeout like `sweep` (it used to
+    wait the 10 s default whatever was asked)."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "E"
+    r = runner.invoke(app, ["experiment", "general", "--products", "2", "--support", "2",
+                            "--instances", "2", "--out", str(out),
+                            "--scheduler", "tcp://127.0.0.1:1", "--connect-timeout", "1"])
+    assert r.exit_code == 2
+    msg = one_line_error(r)
+    assert "tcp://127.0.0.1:1" in msg and "within 1 s" in msg
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("workers", ["-1", "0"])
 def test_workers_below_one_refused_before_writing(model, tmp_path, workers):
     out = tmp_path / "D"

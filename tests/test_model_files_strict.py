@@ -297,3 +297,18 @@ def test_cli_rejects_string_flag_with_exit_2(tmp_path):
     out = " ".join(r.output.split())
     assert "market.normalize" in out and "the string 'false'" in out
     assert "in [market]" in out            # the table name survives the console's markup
+
+
+def test_segmentation_cost_must_be_non_negative(tmp_path):
+    """The loader itself refuses a negative [segmentation] cost (not only the CLI)."""
+    from infopricing.errors import ModelFileError
+    from infopricing.information.files import load_segmentation_model
+
+    f = tmp_path / "s.toml"
+    f.write_text("[prior]\nvalues = [1, 3, 4]\nprobabilities = [0.5, 0.25, 0.25]\n"
+                 "[segmentation]\ncost = -5\n")
+    with pytest.raises(ModelFileError, match=r"segmentation\.cost.*>= 0, got -5"):
+        load_segmentation_model(f)
+    f.write_text("[prior]\nvalues = [1, 3, 4]\nprobabilities = [0.5, 0.25, 0.25]\n"
+                 "[segmentation]\ncost = 0.5\n")
+    assert load_segmentation_model(f)[1] == 0.5

@@ -108,8 +108,13 @@ def _grid_sizes_part(none, requested: int) -> str:
         shown = ", ".join(f"{lab}: {n}" for lab, n in zip(labels, sizes))
     else:
         shown = ", ".join(str(n) for n in sizes)
-    return (f"; solved grid (--no-info-grid {requested}): prices per (producer, cost) agent {shown} "
-            "(even-grid points from the agent's cost up, plus critical and refinement prices)")
+    level = getattr(none, "grid_level", None)
+    asked = (f"--no-info-grid {requested}" if level in (None, requested)
+             else f"--no-info-grid {requested}, solved on the {level}-point level")
+    out = (f"; solved grid ({asked}): prices per (producer, cost) agent {shown} "
+           "(even-grid points from the agent's cost up, plus critical and refinement prices)")
+    note = getattr(none, "ladder_note", "")
+    return out + (f". Note: {note}" if note else "")
 
 
 def hotelling(prior: str = typer.Option(..., "--prior",

@@ -12,6 +12,7 @@ from rich.progress import Progress
 from .common import (check_int, check_number, check_output_dir, check_output_file, check_plot_path,
                      console, err_console, fail_if, fmt, model_errors, output_errors, print_json,
                      table)
+from ..scale.distributed import CONNECT_TIMEOUT
 
 
 def register(app) -> None:
@@ -143,7 +144,8 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
                                                        "Dask scheduler (default: embedded local cluster); "
                                                        "needs --out."),
                workers: Optional[int] = typer.Option(None, "--workers", help="Local cluster worker processes (>= 1; default min(4, CPUs))."),
-               chunk_size: int = typer.Option(10, "--chunk-size", help="Instances per chunk (with --out).")):
+               chunk_size: int = typer.Option(10, "--chunk-size", help="Instances per chunk (with --out)."),
+               connect_timeout: float = typer.Option(CONNECT_TIMEOUT, "--connect-timeout", help="Seconds to wait for --scheduler to answer before giving up (nothing is written then).")):
     """Ratios uniform/OPT-Wel, pricing/OPT-Wel, pricing/OPT-Rev on random instances (CLW).
 
     Exit status: 0 when every instance's results verify (and, with --out, every chunk is
@@ -166,6 +168,7 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
         check_int(lottery_max_support, "--lottery-max-support", 0)
         check_int(chunk_size, "--chunk-size", 1)
         check_number(time_limit, "--time-limit", positive=True)
+        check_number(connect_timeout, "--connect-timeout", positive=True)
         check_output_file(csv_out, "--csv")
         plot = check_plot_path(plot)
         check_output_dir(out, "--out")
@@ -181,7 +184,7 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
                                             instances=instances, seed=seed,
                                             lottery_max_support=lottery_max_support, method=method,
                                             time_limit=time_limit, chunk_size=chunk_size, scheduler=scheduler,
-                                            n_workers=workers,
+                                            n_workers=workers, connect_timeout=connect_timeout,
                                             progress=lambda i, n: prog.update(task, completed=i))
                 run_check = run.verify()
                 res = experiment_result_from_frame(run.read(), family, products, support, seed, method)

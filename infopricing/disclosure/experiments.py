@@ -432,7 +432,8 @@ class ExperimentChunkTask:
 def experiment_to_parquet(family: str, out_dir, products: int = 2, support: int = 3, instances: int = 10,
                           seed: int = 0, lottery_max_support: int = 3, method: str = "auto",
                           time_limit: float | None = 20.0, chunk_size: int = 10,
-                          scheduler: str | None = None, n_workers: int | None = None, progress=None):
+                          scheduler: str | None = None, n_workers: int | None = None, progress=None,
+                          connect_timeout: float | None = None):
     """:func:`run_experiment` chunked on Dask, one Parquet file per chunk, resumable.
 
     Chunk ``j`` evaluates instances ``j*chunk_size`` to ``(j+1)*chunk_size - 1``, each
@@ -453,6 +454,9 @@ def experiment_to_parquet(family: str, out_dir, products: int = 2, support: int 
         Address of an existing Dask scheduler (default: an embedded local cluster).
     n_workers : int, optional
         Worker processes of the local cluster.
+    connect_timeout : float, optional
+        Seconds to wait for ``scheduler`` to answer (default: that of
+        :func:`infopricing.scale.distributed.run_chunked`); nothing is written if it does not.
     progress : callable(done_chunks, total_chunks), optional
 
     Returns
@@ -483,8 +487,9 @@ def experiment_to_parquet(family: str, out_dir, products: int = 2, support: int 
     params = {**settings, "input_hash": input_hash(**settings)}
     payloads = [(a, min(a + int(chunk_size), int(instances))) for a in range(0, int(instances), int(chunk_size))]
     task = ExperimentChunkTask(family, products, support, seed, lottery_max_support, method, time_limit)
+    extra = {} if connect_timeout is None else {"connect_timeout": connect_timeout}
     return run_chunked(task, payloads, out_dir, params, scheduler=scheduler, n_workers=n_workers,
-                       progress=progress)
+                       progress=progress, **extra)
 
 
 def experiment_result_from_frame(df, family: str, products: int, support: int, seed: int,

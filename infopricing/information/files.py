@@ -105,6 +105,8 @@ def load_segmentation_model(path):
         raise ModelFileError(path, "segmentation", "must be a table")
     check_keys(seg, SEGMENTATION_KEYS, path, "segmentation")
     cost = _number(seg.get("cost", 0.0), path, "segmentation.cost")
+    if not (cost >= 0.0 and cost < float("inf")):
+        raise ModelFileError(path, "segmentation.cost", f"must be a finite number >= 0, got {cost:g}")
     point = seg.get("point")
     if point is not None:
         if not (isinstance(point, list) and len(point) == 2):
