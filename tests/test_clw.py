@@ -409,3 +409,23 @@ def test_both_global_lottery_formulations_prove_example2():
     assert a.revenue == pytest.approx(b.revenue, abs=1e-7)
     assert a.revenue >= 12.25 - 1e-9  # the paper's lottery design (Example 2) is feasible
     assert a.verify().ok and b.verify().ok
+
+
+def test_full_extraction_tries_both_tie_rules():
+    """Lemma 1 needs one tie rule that works. Values (4,2), (0,0), (9,4) with masses
+    0.25, 0.15, 0.6: ties to the lowest index put every profile in product 1's class
+    (posterior (6.4, 2.9)), so pricing product 1 at 6.4 extracts OPT-Wel = 0.25*4 + 0.6*9
+    = 6.4; the uniform rule splits the worthless (0,0) into a class of product 2 priced at
+    0, which every buyer takes (revenue 0). The default tries both."""
+    from infopricing.disclosure.conditions import full_extraction
+
+    d = ValueDistribution([[4, 2], [0, 0], [9, 4]], [0.25, 0.15, 0.6])
+    fe = full_extraction(d)
+    assert fe.condition and fe.ties == "lowest"
+    assert fe.evaluation.revenue == pytest.approx(6.4) and fe.welfare == pytest.approx(6.4)
+    u = full_extraction(d, ties="uniform")
+    assert not u.condition and u.evaluation.revenue == pytest.approx(0.0)
+    # and the other way round: (7,6), (6,7), (0,0) needs the symmetric (uniform) rule
+    d = ValueDistribution([[7, 6], [6, 7], [0, 0]], [1 / 3] * 3)
+    fe = full_extraction(d)
+    assert fe.condition and fe.ties == "uniform" and not full_extraction(d, ties="lowest").condition

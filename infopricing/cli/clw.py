@@ -63,7 +63,8 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
             "products": list(dist.products), "welfare": rep.welfare,
             "horizontal": {"probabilities": hd.probabilities,
                            "posterior_means": np.where(np.isnan(hd.posterior_means), None, hd.posterior_means).tolist()},
-            "conditions": {"lemma1": rep.conditions.condition, "generic": rep.conditions.generic,
+            "conditions": {"lemma1": rep.conditions.condition, "lemma1_ties": rep.conditions.ties,
+                           "generic": rep.conditions.generic,
                            "negatively_affiliated": rep.conditions.negatively_affiliated,
                            "exchangeable": rep.conditions.exchangeable,
                            "full_extraction_prices": [None if not np.isfinite(x) else x for x in rep.conditions.prices],
@@ -97,7 +98,7 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
     c = rep.conditions
     console.print(f"Lemma 1 condition: {c.condition}  (generic: {c.generic}, negatively affiliated: "
                   f"{c.negatively_affiliated}, exchangeable: {c.exchangeable}); prices E(v_i | i*=i) = "
-                  f"{_prices(c.prices)} earn {fmt(c.evaluation.revenue)}")
+                  f"{_prices(c.prices)} earn {fmt(c.evaluation.revenue)} (ties in i* broken: {c.ties})")
     u = rep.uniform
     console.print(f"Uniform pricing: p* = {fmt(u.p_star)} (coarse horizontal disclosure, sells for sure; "
                   f">= OPT-Wel/2: {u.half_welfare_guarantee}); best uniform price {fmt(u.price)} earns "

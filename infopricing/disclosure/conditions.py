@@ -161,17 +161,24 @@ class FullExtraction:
         return Verification(ok=not fails, failures=tuple(fails), max_violation=v.max_violation)
 
 
-def full_extraction(dist: ValueDistribution, ties: str = "uniform", atol: float = tol.FEAS) -> FullExtraction:
+def full_extraction(dist: ValueDistribution, ties: str = "any", atol: float = tol.FEAS) -> FullExtraction:
     """Check Lemma 1's condition and evaluate the full-extraction pricing mechanism.
 
     Parameters
     ----------
     dist : ValueDistribution
-    ties : {"uniform", "lowest"}
+    ties : {"any", "uniform", "lowest"}
         Tie-breaking of ``i*(v)`` in the horizontal disclosure (see
-        :func:`horizontal_disclosure`). It matters: for exchangeable distributions with
-        ties, breaking ties to the lowest index can make the condition fail (e.g. (7,6),
-        (6,7) and (0,0)); Lemma 4's symmetry argument needs symmetric tie-breaking.
+        :func:`horizontal_disclosure`). It matters both ways: for exchangeable
+        distributions with ties, breaking ties to the lowest index can make the condition
+        fail (e.g. (7,6), (6,7) and (0,0); Lemma 4's symmetry argument needs symmetric
+        tie-breaking), while splitting a worthless tied profile uniformly can create a
+        class of its own priced at 0 (e.g. (4,2), (0,0), (9,4)) where the lowest index
+        satisfies it. CLW break ties arbitrarily and Lemma 1 needs one rule that works,
+        so ``"any"`` (default) tries ``"uniform"`` then ``"lowest"`` and reports the first
+        rule satisfying the condition (``ties`` of the result says which); when neither
+        does, the uniform rule's result is returned. Without ties in the distribution
+        the rules coincide.
 
     References
     ----------
@@ -179,6 +186,12 @@ def full_extraction(dist: ValueDistribution, ties: str = "uniform", atol: float 
     disclosure), Propositions 2-3.
     """
     _check_dist(dist)
+    if ties == "any":
+        first = full_extraction(dist, "uniform", atol)
+        if first.condition:
+            return first
+        second = full_extraction(dist, "lowest", atol)
+        return second if second.condition else first
     hd = horizontal_disclosure(dist, ties=ties)
     r = hd.probabilities
     nu = hd.posterior_means
