@@ -429,3 +429,50 @@ def test_full_extraction_tries_both_tie_rules():
     d = ValueDistribution([[7, 6], [6, 7], [0, 0]], [1 / 3] * 3)
     fe = full_extraction(d)
     assert fe.condition and fe.ties == "uniform" and not full_extraction(d, ties="lowest").condition
+
+
+def _independent_p_star(values, probs):
+    """p* by bisection on the class-level feasibility LP, written here with scipy's
+    linprog (classes = top product, lowest index on ties; garbling x_ij >= 0 with row
+    sums r_i and sum_i x_ij (nu_ij - p) >= 0 for every j)."""
+    from scipy.optimize import linprog
+
+    V = np.asarray(values, float)
+    f = np.asarray(probs, float)
+    top = V.argmax(axis=1)
+    m = V.shape[1]
+    cls = [i for i in range(m) if f[top == i].sum() > 0]
+    r = np.array([f[top == i].sum() for i in cls])
+    nu = np.array([(f[top == i] @ V[top == i]) / f[top == i].sum() for i in cls])
+    k = len(cls)
+
+    def feasible(p):
+        A_eq = np.kron(np.eye(k), np.ones(m))
+        A_ub = np.zeros((m, k * m))
+        for j in range(m):
+            for i in range(k):
+                A_ub[j, i * m + j] = -(nu[i, j] - p)
+        res = linprog(np.zeros(k * m), A_ub=A_ub, b_ub=np.zeros(m), A_eq=A_eq, b_eq=r,
+                      bounds=[(0, None)] * (k * m), method="highs")
+        return res.status == 0
+
+    lo, hi = float((f @ V).max()), float(nu.max())
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if feasible(mid) else (lo, mid)
+    return lo
+
+
+def test_p_star_read_off_is_accurate():
+    """p* is read off a garbling, not left at the bisection tolerance: (1,2), (2,1) sells
+    both goods at exactly 2 (each class recommended its own good); and a class of mass
+    8e-4 no longer pulls the read-off 1e-4 below the independent bisection (the LP's
+    absolute tolerance divided by that mass)."""
+    from infopricing.disclosure.pricing import highest_full_sale_price
+
+    assert highest_full_sale_price(ValueDistribution([[1, 2], [2, 1]], [0.5, 0.5]))[0] == pytest.approx(2.0, abs=1e-12)
+    V = [[3, 1, 5], [10, 4, 9], [4, 9, 2], [5, 3, 2], [9, 8, 1]]
+    f = [0.0327, 0.0905, 0.0008, 0.3436, 0.5324]
+    p_star, design, _ = highest_full_sale_price(ValueDistribution(V, f))
+    assert p_star == pytest.approx(_independent_p_star(V, f), abs=1e-6)
+    assert design.sale_probability == pytest.approx(1.0) and design.verify().ok

@@ -454,9 +454,13 @@ class UniformPricing:
         return Verification(ok=not fails, failures=tuple(fails), max_violation=worst)
 
 
-def _full_sale_feasible(r, nu, p):
+def _full_sale_feasible(r, nu, p, most_slack: bool = False):
     """Class-level LP: can a garbling of horizontal disclosure sell every class at price p?
-    Returns the joint (classes x recommended products) or None."""
+    Returns the joint (classes x recommended products) or None. With ``most_slack`` the
+    garbling maximises the total slack ``sum_ij x_ij (nu_ij - p)`` (it then avoids mixing
+    classes that need not be mixed). Tight primal tolerance: the posterior mean of a
+    recommendation is a ratio over its mass, so an absolute tolerance is divided by
+    masses that can be small (1e-7 / 8e-4 moved p* by 1e-4)."""
     k, m = nu.shape
     nv = k * m
     idx = np.arange(nv).reshape(k, m)
@@ -468,10 +472,23 @@ def _full_sale_feasible(r, nu, p):
     A = sp.vstack(rows).tocsc()
     lo = np.concatenate([r, np.zeros(m)])
     hi = np.concatenate([r, np.full(m, np.inf)])
-    res = solve_lp(np.zeros(nv), A, lo, hi, sense="max")
+    c = (nu - p).ravel() if most_slack else np.zeros(nv)
+    res = solve_lp(c, A, lo, hi, sense="max", options=_TIGHT)
     if res.status is not Status.OPTIMAL:
         return None
     return np.maximum(res.x.reshape(k, m), 0.0)
+
+
+_TIGHT = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+
+
+def _smallest_recommended_mean(best, r, nu):
+    """The smallest posterior mean of a recommended product under the class garbling
+    ``best`` (rows rescaled to the exact class masses), and the products used."""
+    best = best * (r / best.sum(axis=1))[:, None]
+    mass = best.sum(axis=0)
+    used = np.flatnonzero(mass > tol.MASS)
+    return float(((best[:, used] * nu[:, used]).sum(axis=0) / mass[used]).min()), best, used
 
 
 def highest_full_sale_price(dist: ValueDistribution, rtol: float = tol.EQUAL):
@@ -514,11 +531,17 @@ def highest_full_sale_price(dist: ValueDistribution, rtol: float = tol.EQUAL):
         else:
             lo, best = mid, sol
         it += 1
-    best = best * (r / best.sum(axis=1))[:, None]  # exact row sums (LP tolerance)
-    mass = best.sum(axis=0)
-    used = np.flatnonzero(mass > tol.MASS)
-    ratio = (best[:, used] * nu[:, used]).sum(axis=0) / mass[used]
-    p_star = float(min(ratio.min(), hi))
+    # read p* off a garbling feasible at `lo`: the smallest recommended posterior mean is
+    # a price that garbling sells at for sure, so the larger read-off of two feasible
+    # garblings (the last bisection point, and the most-slack one, which does not mix
+    # classes needlessly) is the better; neither can exceed the true p*
+    val, best, used = _smallest_recommended_mean(best, r, nu)
+    alt = _full_sale_feasible(r, nu, lo, most_slack=True)
+    if alt is not None:
+        val2, best2, used2 = _smallest_recommended_mean(alt, r, nu)
+        if val2 > val:
+            val, best, used = val2, best2, used2
+    p_star = float(min(val, hi))
     # signal sets: recommended product plus the classes feeding it
     sets = []
     for j in used:
