@@ -108,6 +108,36 @@ register(Claim("CLW-ex2-pricing-at-most-12", P, "Example 2 / Appendix A.6",
                lambda: _proven(optimal_pricing(clw_example2(), method="global")).revenue,
                compare=lambda e, c: c <= e + 1e-6 * e))
 
+register(Claim("CLW-ex2-pricing-less-than-12", P, "Section 3, Example 2 (main text)",
+               "Whatever the information structure, the expected revenue of a pricing mechanism is "
+               "less than 12", True,
+               lambda: bool(_proven(optimal_pricing(clw_example2(), method="global")).revenue < 12.0 - 1e-6),
+               discrepancy=("The best pricing mechanism earns exactly 12 (full revelation, product 1 at 4 "
+                            "and product 2 at 20; proven optimal by SCIP), which Appendix A.6's 'at most "
+                            "12' allows but 'less than 12' does not; lotteries (12.25) still beat pricing "
+                            "strictly"),
+               corrected_value=False))
+
+
+def _pstar_coarse_suffices():
+    """Whether, on Example 1, the highest uniform price selling for sure under ANY
+    information equals p* (the highest under coarse horizontal disclosure): False when the
+    best uniform-price design (proven optimal) sells for sure at a price above p*."""
+    u = _proven(uniform_pricing(clw_example1(), method="global"))
+    return not (u.evaluation.sale_probability >= 1 - tol.EQUAL and u.price > u.p_star + 1e-6)
+
+
+register(Claim("CLW-4.2-pstar-coarse-suffices", P, "Section 4.2 (before Theorem 1)",
+               "p* is the highest uniform price at which some information structure sells with "
+               "probability one, and coarse horizontal disclosure suffices to attain it", True,
+               _pstar_coarse_suffices,
+               discrepancy=("On Example 1 coarse horizontal disclosure sells for sure only up to 4.4, but "
+                            "splitting profiles inside one top-product class sells for sure at 4.4524 (the "
+                            "best uniform price, found and proven optimal by SCIP, earns exactly its price). "
+                            "Theorem 1's proof (Appendix A.2) defines p* over coarse horizontal disclosures, "
+                            "which is what the library computes, so the theorem is unaffected"),
+               corrected_value=False))
+
 register(Claim("CLW-ex2-opt-rev", P, "Section 3, Example 2",
                "Lotteries strictly beat pricing: OPT-Rev (computed, proven by SCIP) equals the lottery's 12.25",
                12.25, lambda: _proven(optimal_design(clw_example2(), method="global")).revenue, tol=1e-6))
