@@ -9,9 +9,9 @@ import numpy as np
 import typer
 from rich.progress import Progress
 
-from .common import (check_int, check_number, check_output_dir, check_output_file, check_plot_path,
-                     console, err_console, fail_if, fmt, model_errors, output_errors, print_json,
-                     table)
+from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
+                     check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
+                     print_json, table)
 from ..scale.distributed import CONNECT_TIMEOUT
 
 
@@ -157,19 +157,12 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
                                           plot_experiment, run_experiment)
 
     with model_errors():
-        if out is None and (scheduler is not None or workers is not None):
-            raise ValueError("--scheduler and --workers need --out DIR (the Dask run writes Parquet)")
-        if workers is not None and scheduler is not None:
-            raise ValueError("--workers sizes the embedded local cluster; it has no effect with "
-                             "--scheduler (start workers on the cluster instead)")
-        check_int(workers, "--workers", 1)
+        check_dask_options(out, scheduler, workers, chunk_size, connect_timeout)
         check_int(products, "--products", 1)
         check_int(support, "--support", 1)
         check_int(instances, "--instances", 1)
         check_int(lottery_max_support, "--lottery-max-support", 0)
-        check_int(chunk_size, "--chunk-size", 1)
         check_number(time_limit, "--time-limit", positive=True)
-        check_number(connect_timeout, "--connect-timeout", positive=True)
         check_output_file(csv_out, "--csv")
         plot = check_plot_path(plot)
         check_output_dir(out, "--out")

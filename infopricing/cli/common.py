@@ -138,6 +138,21 @@ def output_errors(path):
         raise typer.Exit(2)
 
 
+def check_dask_options(out, scheduler, workers, chunk_size, connect_timeout) -> None:
+    """The Dask options shared by ``sweep`` and ``experiment``: --scheduler and --workers
+    need --out, --workers only sizes the embedded local cluster, and the numbers are in
+    range. Raises ValueError (a one-line message, exit 2, nothing written)."""
+    if out is None and (scheduler is not None or workers is not None):
+        raise ValueError("--scheduler and --workers need --out DIR (the Dask run writes "
+                         "Parquet chunks there)")
+    if workers is not None and scheduler is not None:
+        raise ValueError("--workers sizes the embedded local cluster; it has no effect with "
+                         "--scheduler (start workers on the cluster instead)")
+    check_int(workers, "--workers", 1)
+    check_int(chunk_size, "--chunk-size", 1)
+    check_number(connect_timeout, "--connect-timeout", positive=True)
+
+
 def check_int(value, option: str, least: int) -> None:
     """A CLI integer option must be at least ``least`` (message names the option)."""
     if value is not None and value < least:

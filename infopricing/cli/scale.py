@@ -12,7 +12,7 @@ from rich.progress import Progress
 
 from ..scale.distributed import CONNECT_TIMEOUT
 
-from .common import (check_int, check_number, check_output_dir, console, err_console,
+from .common import (check_dask_options, check_int, check_number, check_output_dir, console, err_console,
                      fail_if, fmt, model_errors, print_json, table)
 
 
@@ -148,16 +148,7 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
     from ..scale import sweep, sweep_to_parquet
 
     with model_errors():
-        if scheduler is not None and out is None:
-            raise ValueError("--scheduler needs --out (a directory for the Parquet chunks)")
-        if workers is not None and out is None:
-            raise ValueError("--workers needs --out (it sizes the Dask cluster of a Parquet run)")
-        if workers is not None and scheduler is not None:
-            raise ValueError("--workers sizes the embedded local cluster; it has no effect with "
-                             "--scheduler (start workers on the cluster instead)")
-        check_int(workers, "--workers", 1)
-        check_int(chunk_size, "--chunk-size", 1)
-        check_number(connect_timeout, "--connect-timeout", positive=True)
+        check_dask_options(out, scheduler, workers, chunk_size, connect_timeout)
         check_output_dir(out, "--out")
         env, _ = load_environment(model)
         F = _markets(env, markets, random, grid, alpha, seed, normalize)
