@@ -118,3 +118,22 @@ def test_segmentation_outside_plain_units_says_how_to_rescale(c):
     for fn in (pareto_analysis, pareto_improving_segmentation):
         with pytest.raises(ValueError, match=rf"Divide the valuations \(and costs\) by 2\^{k}"):
             fn(env, [0.5, 0.1, 0.4])
+
+
+@pytest.mark.parametrize("method", ["full", "lazy"])
+@pytest.mark.parametrize("V, f, want_u2, want_rev", [
+    # t1 buys a1 at 1; t2 gets a2 at 2.5 (IC binds against t1's option: 3 - 2.5 = 1.5 - 1)
+    ([[1, 0.5], [1.5, 3]], [1 - 1e-7, 1e-7], 0.5, (1 - 1e-7) * 1 + 1e-7 * 2.5),
+    ([[0.2, 0.1], [1, 3]], [1 - 1e-8, 1e-8], 0.8, (1 - 1e-8) * 0.2 + 1e-8 * 2.2),
+    # t1 values nothing: t2 pays its full value 3
+    ([[0, 0], [1, 3]], [1 - 1e-7, 1e-7], 0.0, 3e-7),
+])
+def test_tiny_masses_get_the_optimal_menu(method, V, f, want_u2, want_rev):
+    """A type of mass 1e-7 or 1e-8 still gets its optimal menu item (hand-derived: with
+    a negligible mass, serving the high type efficiently costs nothing; its rent is what
+    the low type's item leaves it). The full LP used to stop at a vertex 1e-7 short
+    under HiGHS's default tolerances (t2 surplus 2.5, 2.9, 3), found by a user review."""
+    m = ip.optimal_mechanism(ip.Environment(V), f, method=method)
+    assert m.utilities[1] == pytest.approx(want_u2, abs=1e-9)
+    assert m.revenue == pytest.approx(want_rev, rel=1e-12, abs=1e-15)
+    assert m.verify().ok

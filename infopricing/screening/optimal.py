@@ -104,13 +104,23 @@ def _secondary_objectives(values: np.ndarray, selection: str):
     return stages
 
 
+#: HiGHS tolerances of the menu LP, tighter than its defaults (1e-7): a type's objective
+#: coefficients are its mass times its values, so with a mass of 1e-7 a reduced cost that
+#: matters is 1e-7 and the default dual tolerance stopped at a wrong vertex (HS section
+#: 6.1.1-like values [[1, .5], [1.5, 3]] at masses (1 - 1e-7, 1e-7): t2 left a surplus of
+#: 2.5 instead of 0.5). The lazy path (large.py) uses the same values.
+_MENU_LP_OPTIONS = {"dual_feasibility_tolerance": tol.FEAS / 100,
+                    "primal_feasibility_tolerance": tol.FEAS / 100}
+
+
 def _solve_revenue(env: Environment, market: Market):
     A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
     c = revenue_objective(env.values, market.probabilities)
     # Interior point (with crossover to a vertex basis) is far faster than simplex on the
     # dense IC block once n grows (benchmarks/README.md); later stages re-solve warm with simplex.
     big = env.n_types >= IPM_THRESHOLD
-    lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="ipm" if big else "simplex")
+    lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="ipm" if big else "simplex",
+                       options=_MENU_LP_OPTIONS)
     res = lp.solve()
     if big:
         lp.set_method("simplex")
