@@ -171,3 +171,13 @@ def test_figure6_plot_and_bad_inputs():
         LinearEnvironment([1.0, 2.0], [0.5, 1.0], [0.1])
     with pytest.raises(ValueError):
         appc().optimal_mechanism([0.5, 0.6])
+
+
+def test_tied_efficient_quality_is_refused():
+    """HS Appendix C.1 assumes a unique efficient quality. With v = (1, 2), qualities 1 and
+    3 at costs 1 and 3, type t1 nets 0 from every quality (outside option included), so
+    t1 can never be served inefficiently; the Corollary 2 construction used to call the
+    market (1/2, 1/2) improvable anyway (exact_pareto_improvement on the same finite
+    environment: not improvable). Such an environment is now refused."""
+    with pytest.raises(ValueError, match="t1's efficient quality is not unique: qualities 0, 1, 3"):
+        LinearEnvironment([1.0, 2.0], [1.0, 3.0], [1.0, 3.0])

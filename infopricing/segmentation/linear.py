@@ -132,6 +132,19 @@ class LinearEnvironment:
             self.interval = None
             self.qualities = a
             self.costs = c
+            # HS Appendix C.1 (as HS throughout) assumes each type's efficient alternative is
+            # unique; with a tie the "inefficient" type may be served efficiently, and the
+            # Corollary 2 construction then claims improvements that do not exist
+            for t, vt in enumerate(v):
+                s = vt * a - c
+                best = s.max()
+                tied = np.flatnonzero(s >= best - tol.EQUAL * max(1.0, abs(best)))
+                if tied.size > 1:
+                    name = self.types[t]
+                    raise ValueError(
+                        f"type {name}'s efficient quality is not unique: qualities "
+                        f"{', '.join(f'{a[i]:g}' for i in tied)} all give net value {best:g} "
+                        "(HS Appendix C.1 assumes a unique efficient quality per type)")
 
     # -- costs and virtual-surplus maximisation ---------------------------------------
     def C(self, a: float) -> float:
