@@ -127,3 +127,28 @@ def test_genericity_three_types_covers_nonunique_markets():
     assert hits >= 1
     with pytest.raises(ValueError, match="between 2 and"):
         genericity_hyperplanes(Environment(np.ones((5, 2)) + np.eye(5, 2)))
+
+
+def test_genericity_covers_markets_with_several_payment_rules_on_their_support():
+    """Every grid market whose optimal payment rule is not unique on its support lies on a
+    listed H(b); markets that differ only in a zero-mass type's payment (on a face of the
+    simplex) need not (documented). Environment and market from a user review."""
+    import itertools
+
+    from infopricing.screening import payment_rule_is_unique
+
+    env = Environment([[2, 3], [0.75, 2.5], [2, 0.75]])
+    g = genericity_hyperplanes(env)
+    assert g.complete
+    u = payment_rule_is_unique(env, [0, 0.25, 0.75])
+    assert u.unique_on_support and not u.unique
+    steps = 12
+    checked = 0
+    for a, b in itertools.product(range(steps + 1), repeat=2):
+        if a + b > steps:
+            continue
+        f = np.array([a, b, steps - a - b]) / steps
+        if not payment_rule_is_unique(env, f).unique_on_support:
+            checked += 1
+            assert g.on_hyperplanes(f), f
+    assert checked > 0

@@ -12,6 +12,11 @@ maximum revenue is convex in f and equals f.p at every vertex of C_p, hence on a
 the regions cover the simplex and every market with two optimal payment rules lies on
 H(p - q) for two members of W with a common market. Vertex enumeration of the regions
 is brute force, practical for n <= 4 types.
+
+"Multiple optimal payment rules" is meant on the market's support throughout: on a face
+of the simplex (some f_t = 0) optimal payment rules may also differ in the payments of the
+zero-mass types; such markets lie on the coordinate hyperplanes ``f_t = 0``, which are not
+listed (Theorem 1 needs uniqueness only on the support).
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ class Genericity:
     hyperplanes : tuple of tuple of int
         Primitive integer normals b (first non-zero entry positive) with b = p - q up to
         scale, for pairs p, q of ``payment_rules`` that are both optimal on some market:
-        every market with multiple optimal payment rules lies on some H(b).
+        every market with multiple optimal payment rules on its support lies on some H(b)
+        (see the module docstring for zero-mass types).
     complete : bool       the search ended because no region vertex improved (not by the cap)
     lp_solves : int
 
@@ -187,8 +193,9 @@ def genericity_hyperplanes(env: Environment, max_lp_solves: int = 2000,
     -------
     Genericity
         ``payment_rules`` covering the simplex and the primitive integer normals
-        ``hyperplanes``; every market with multiple optimal payment rules lies on one of
-        them (HS Lemma 4), and Theorem 1 applies to every inefficient market off them.
+        ``hyperplanes``; every market with multiple optimal payment rules on its support
+        lies on one of them (HS Lemma 4), and Theorem 1 applies to every inefficient market
+        off them.
 
     References
     ----------
