@@ -213,3 +213,40 @@ def test_consumer_optimal_supremum_not_attained_under_adverse_selection():
     assert r.original_consumer_surplus < cs < r.supremum
     assert r.supremum - cs < 1e-3
     assert r.verify(exact=True).ok
+
+
+def test_interior_certificate_decides_a_market_the_closure_lp_left_open():
+    """Values (2.25, .75), (2.75, 1.5), (1, .5) at the uniform market: the closure LP
+    credits a gaining cell's gains to a generator that a segment can only use as a ray
+    cell where nobody gains, so the answer used to be "undecided". No segment can lie
+    strictly inside a gaining cell (exact dual certificate), so the market is not
+    improvable; a brute-force search over two-segment splits on a grid agrees (found by a
+    user review, which also searched 1,164 splits)."""
+    from infopricing.screening import optimal_mechanism
+    from infopricing.segmentation.exact import InteriorCertificate
+
+    env = Environment([[2.25, 0.75], [2.75, 1.5], [1.0, 0.5]])
+    f = np.array([1, 1, 1]) / 3
+    r = exact_pareto_improvement(env, f)
+    assert r.improvable is False
+    assert isinstance(r.certificate, InteriorCertificate)
+    assert r.certificate.verify(exact=True).ok and r.verify(exact=True).ok
+    u0 = optimal_mechanism(env, f).utilities
+    steps = 12
+    for a1 in range(steps + 1):
+        for a2 in range(steps + 1 - a1):
+            a = np.array([a1, a2, steps - a1 - a2]) / steps
+            for w in (0.1, 0.25, 0.5, 0.75, 0.9):
+                b = (f - w * a) / (1 - w)
+                if b.min() < -1e-12:
+                    continue
+                b = np.clip(b, 0, None)
+                b /= b.sum()
+                ua = optimal_mechanism(env, a).utilities
+                ub = optimal_mechanism(env, b).utilities
+                # a Pareto improvement: no type of either segment's support loses, some gains
+                ok_a = all(ua[t] >= u0[t] - 1e-9 for t in range(3) if a[t] > 0)
+                ok_b = all(ub[t] >= u0[t] - 1e-9 for t in range(3) if b[t] > 0)
+                gain = any(ua[t] > u0[t] + 1e-9 for t in range(3) if a[t] > 0) or \
+                    any(ub[t] > u0[t] + 1e-9 for t in range(3) if b[t] > 0)
+                assert not (ok_a and ok_b and gain), (a, w)

@@ -37,6 +37,7 @@ __all__ += [n for n in ("Segmentation", "ParetoImprovement", "DominatingMarket",
 # --- HS exact segmentations and linear valuations (issue 3, part B) ---------------------
 from .exact import (  # noqa: E402
     ConsumerOptimalSegmentation,
+    InteriorCertificate,
     NoImprovementCertificate,
     SurplusSet,
     exact_pareto_improvement,
@@ -58,5 +59,5 @@ __all__ += ["LinearEnvironment", "LinearMechanism", "LinearImprovement", "pertur
             "plot_hs_figure6", "plot_revenue_curve"]
 __all__ += ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
             "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate",
-            "plot_surplus_set", "Cell", "CellDecomposition", "cell_decomposition"]
+            "InteriorCertificate", "plot_surplus_set", "Cell", "CellDecomposition", "cell_decomposition"]
 # --- end HS part B block ----------------------------------------------------------------

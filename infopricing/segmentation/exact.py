@@ -30,10 +30,15 @@ gets, since boundary cells are cells of their own with their own selected mechan
   coefficients to satisfy ``s_F <= lam_Fj <= C s_F`` (so a used segment is strictly inside
   its cell and gets the cell's mechanism); the returned segmentation is rebuilt in exact
   rationals and verified by :class:`~infopricing.segmentation.result.Segmentation`.
-* If the closure LP admits strict mass but the shrunk LP (for C up to 1e6) finds none, the
-  answer is ``None`` (undecided) with that reason. The set of true segmentations is convex
-  and its closure is the closure LP restricted to the *usable* cells, so this happens only
-  when an improvement needs mass on a cell boundary that the selection rule does not give.
+* If the closure LP admits strict mass but the shrunk LP (for C up to 1e6) finds none, a
+  second relaxation decides most such markets: a segment strictly inside a cell is a
+  combination of *all* the cell's generators with positive weights, so if no segmentation
+  over the allowed closures gives every generator of some gaining cell a positive weight,
+  nothing is improvable (:class:`InteriorCertificate`, re-checked in rational arithmetic).
+  The closure LP can over-count because it credits a gaining cell's gains to each of its
+  generators, which a segment may also use as a boundary cell of its own where nobody gains.
+* Otherwise the answer is ``None`` (undecided) with that reason: an improvement would need
+  mass on a cell boundary that the selection rule does not give.
 
 Sizes (``benchmarks/bench_hs_exact.py``, 2-core development machine, random half-integer
 valuations, two environments per size; one decision includes its own cell decomposition):
@@ -79,7 +84,7 @@ from .exact_cells import CellDecomposition, cell_decomposition
 from .result import ParetoImprovement, Segmentation, rational_vector
 
 __all__ = ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
-           "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate",
+           "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate", "InteriorCertificate",
            "plot_surplus_set"]
 
 _SHRINK = (1e2, 1e4, 1e6)
@@ -346,6 +351,117 @@ def _certificate(st: _Setup) -> NoImprovementCertificate | None:
     return make(tuple(Fraction(float(v)) for v in res.x))
 
 
+@dataclass(frozen=True, eq=False)
+class InteriorCertificate:
+    """LP-duality certificate that no segment can lie strictly inside a cell where some type
+    gains, hence that no segmentation is Pareto improving.
+
+    A segment strictly inside a cell F is a combination of *all* of F's generators with
+    positive weights. With ``A`` the generators of the allowed cells, ``y`` and ``z >= 0``
+    satisfy ``y . a >= z_a`` for every generator, ``sum of z_a over F's generators >= 1``
+    for every cell F where some type gains, and ``y . f <= 0``. If f = sum lam_a a with all
+    of F's weights at least s > 0, then ``0 >= y . f >= sum lam_a z_a >= s``: impossible.
+    This decides markets that the gain-weighted certificate (:class:`NoImprovementCertificate`)
+    leaves open because a strict cell's generator is also reachable as a boundary cell
+    where nobody gains.
+
+    Attributes
+    ----------
+    y : tuple of Fraction
+    z : tuple of Fraction          one per generator (0 off the strict cells)
+    groups : tuple of tuple of int the generator indices of each strict cell
+    generators : ndarray (N, n);  exact_generators : tuple;  market : tuple of Fraction
+    """
+
+    y: tuple
+    z: tuple
+    groups: tuple
+    generators: np.ndarray = field(repr=False)
+    market: tuple = field(repr=False)
+    exact_generators: tuple = field(default=(), repr=False)
+
+    def verify(self, exact: bool = True, atol: float = tol.FEAS) -> Verification:
+        """Check ``y . a >= z_a``, ``z >= 0`` and the group sums in ``Fraction`` arithmetic
+        (``exact``) or floating point, and ``y . f <= 0`` up to ``atol * max|y|`` (the market
+        is the rationalised floating input)."""
+        fails = []
+        if exact:
+            gens = self.exact_generators or [tuple(Fraction(float(x)) for x in a) for a in self.generators]
+            for j, a in enumerate(gens):
+                if self.z[j] < 0:
+                    fails.append(f"z[{j}] = {float(self.z[j]):.3g} < 0")
+                val = sum((x * yi for x, yi in zip(a, self.y) if x), Fraction(0))
+                if val < self.z[j]:
+                    fails.append(f"generator {j}: y.a = {float(val):.3g} < z = {float(self.z[j]):.3g}")
+            for k, grp in enumerate(self.groups):
+                if sum((self.z[j] for j in grp), Fraction(0)) < 1:
+                    fails.append(f"strict cell {k}: its generators' z sum below 1")
+            yf = sum((fi * yi for fi, yi in zip(self.market, self.y)), Fraction(0))
+            if yf > 0 and float(yf) > atol * max(1.0, max(abs(float(v)) for v in self.y)):
+                fails.append(f"y.f = {float(yf):.3g} > 0")
+            return Verification(ok=not fails, failures=tuple(fails[:20]), exact=True,
+                                details={"y_dot_f": yf})
+        y = np.array([float(v) for v in self.y])
+        z = np.array([float(v) for v in self.z])
+        worst = max(0.0, float((z - self.generators @ y).max(initial=0.0)), float(-z.min(initial=0.0)),
+                    float(np.array([float(v) for v in self.market]) @ y),
+                    max((1.0 - z[list(g)].sum() for g in self.groups), default=0.0))
+        if worst > atol:
+            fails.append(f"dual inequalities violated by {worst:.3g}")
+        return Verification(ok=not fails, failures=tuple(fails), max_violation=worst, exact=False)
+
+
+def _interior_certificate(st: _Setup) -> InteriorCertificate | None:
+    """Solve max sum_F s_F over segmentations f = G lam (closures of the allowed cells) with
+    lam_a >= s_F on every generator of each strict cell F; at optimum 0 its duals are an
+    :class:`InteriorCertificate` (returned only when it verifies exactly), else None."""
+    G, owner = _columns(st.dec, st.allowed)
+    n, N = G.shape
+    strict = [c for c in st.strict if c in st.allowed]
+    groups = [np.flatnonzero(owner == c) for c in strict]
+    K = len(groups)
+    if K == 0:
+        return None
+    # variables (lam (N), s (K)); rows: G lam = f (n), lam_a - s_F >= 0 (one per strict column)
+    pairs = [(int(j), k) for k, grp in enumerate(groups) for j in grp]
+    P = len(pairs)
+    rows = [sp.hstack([sp.csc_matrix(G), sp.csc_matrix((n, K))])]
+    if P:
+        r = np.arange(P)
+        B = sp.csc_matrix((np.concatenate([np.ones(P), -np.ones(P)]),
+                           (np.concatenate([r, r]),
+                            np.concatenate([[j for j, _ in pairs], [N + k for _, k in pairs]]))),
+                          shape=(P, N + K))
+        rows.append(B)
+    A = sp.vstack(rows).tocsc()
+    c = np.concatenate([np.zeros(N), np.ones(K)])
+    lo = np.concatenate([st.f, np.zeros(P)])
+    hi = np.concatenate([st.f, np.full(P, np.inf)])
+    # s_F <= 1 keeps the LP bounded when strict interiors are reachable (then its value > 0)
+    res = solve_lp(c, A, lo, hi, np.zeros(N + K), np.concatenate([np.full(N, np.inf), np.ones(K)]),
+                   sense="max")
+    if res.status is not Status.OPTIMAL or res.objective > tol.FEAS:
+        return None
+    # duals (the LP layer's sign convention for a max problem): y on the n equality rows,
+    # w = -(row dual) >= 0 on the pair rows; z_a = sum of w over a's rows
+    if res.row_dual is None:
+        return None
+    dual = np.concatenate([np.asarray(res.row_dual[:n]), -np.asarray(res.row_dual[n:])])
+    Ex = tuple(_exact_columns(st.dec, owner))
+    fe = rational_vector(st.f, total=1)
+    for den in (10**3, 10**4, 10**6, 10**9, None):
+        rat = (lambda v: Fraction(float(v)).limit_denominator(den)) if den else (lambda v: Fraction(float(v)))
+        y = tuple(rat(v) for v in dual[:n])
+        z = [Fraction(0)] * N
+        for (j, _), w in zip(pairs, dual[n:]):
+            z[j] += max(Fraction(0), rat(w))
+        cert = InteriorCertificate(y, tuple(z), tuple(tuple(int(j) for j in g) for g in groups),
+                                   G.T.copy(), fe, Ex)
+        if cert.verify(exact=True).ok:
+            return cert
+    return None
+
+
 # ---------------------------------------------------------------------------------------
 # public: decision
 # ---------------------------------------------------------------------------------------
@@ -437,6 +553,15 @@ def _decide(st: _Setup, selection: str) -> ParetoImprovement:
                     "lies on a cell boundary only up to rounding, so it cannot be rebuilt exactly; "
                     "give the market's probabilities as exact rationals (denominators up to "
                     f"{tol.RATIONAL_DENOMINATOR}) to decide exactly"))
+    icert = _interior_certificate(st)
+    if icert is not None:
+        return ParetoImprovement(market=market, improvable=False, segmentation=None, method="exact",
+                                 selection=selection, certificate=icert,
+                                 reason=("the closure LP credits gains only to generators that a "
+                                         "segment can use on a cell boundary, where nobody gains: "
+                                         "no segmentation puts a segment strictly inside any of the "
+                                         f"{len(st.strict)} cells where some type gains (dual "
+                                         "certificate over all their generators)"))
     return ParetoImprovement(market=market, improvable=None, segmentation=None, method="exact",
                              selection=selection,
                              reason=("the closure LP allows strict gains only by placing segments "
