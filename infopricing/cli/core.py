@@ -91,17 +91,25 @@ def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: H
     if json_out:
         print_json([r.as_dict() for r in records])
     else:
+        from rich.markup import escape
         from rich.table import Table
 
-        t = Table(title="Paper vs computed (locations and statements: see the report)")
-        t.add_column("claim", no_wrap=True)
-        t.add_column("paper", overflow="fold")
-        t.add_column("computed", overflow="fold")
-        t.add_column("status", no_wrap=True)
-        for r in records:
-            t.add_row(r.id, _short(r.paper_value), _short(r.computed_value),
-                      ("[green]" if r.ok else "[red]") + r.status + "[/]")
-        console.print(t)
+        if console.width >= _WIDE_TABLE:
+            t = Table(title="Paper vs computed (locations and statements: see the report)")
+            t.add_column("claim", no_wrap=True)
+            t.add_column("paper", overflow="fold")
+            t.add_column("computed", overflow="fold")
+            t.add_column("status", no_wrap=True)
+            for r in records:
+                t.add_row(r.id, escape(_short(r.paper_value)), escape(_short(r.computed_value)),
+                          ("[green]" if r.ok else "[red]") + r.status + "[/]")
+            console.print(t)
+        else:  # a narrow terminal folds table cells mid-number: one claim per block instead
+            console.print("Paper vs computed (locations and statements: see the report)")
+            for r in records:
+                console.print(("[green]" if r.ok else "[red]") + r.status + "[/] " + escape(r.id))
+                console.print(f"    paper    {escape(_short(r.paper_value))}")
+                console.print(f"    computed {escape(_short(r.computed_value))}")
         n_ok = sum(r.ok for r in records)
         console.print(f"{n_ok}/{len(records)} claims reproduced; report written to {report}")
         for r in records:
@@ -110,6 +118,10 @@ def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: H
             elif not r.ok:
                 console.print(f"[red]{r.id}[/]: {r.note}")
     fail_if(not all(r.ok for r in records))
+
+
+#: terminal width from which `reproduce` prints its table (narrower: one block per claim)
+_WIDE_TABLE = 110
 
 
 def _short(v) -> str:
