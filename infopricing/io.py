@@ -197,6 +197,17 @@ def read_flag(table: dict, key: str, path, where: str, default: bool = False) ->
                          f"write {key} = true or {key} = false in [{where}]")
 
 
+def check_numeric_table(table: dict, keys, path, where: str, missing: str) -> None:
+    """A table whose ``keys`` are all required and all numeric (e.g. one marginal's
+    ``pairs`` and ``probabilities``): unknown keys, a missing key (``missing`` says what
+    the table needs) and non-numbers are refused, naming ``[where].key``."""
+    check_keys(table, keys, path, where)
+    for key in keys:
+        if key not in table:
+            raise ModelFileError(path, f"{where}.{key}", f"missing ({missing})")
+        check_numbers(table[key], path, f"{where}.{key}")
+
+
 def check_numbers(x, path, field: str):
     """Check that ``x`` (a number or nested lists of numbers) holds only numbers.
 

@@ -152,58 +152,41 @@ def _failing(*_a, **_k):
     return Verification(ok=False, failures=("injected failure",))
 
 
-@pytest.mark.parametrize("json_flag", [[], ["--json"]])
-def test_menu_exits_1_when_verification_fails(tmp_path, monkeypatch, json_flag):
-    from infopricing.screening.mechanism import Mechanism
+def _verified_class(name):
+    if name == "menu":
+        from infopricing.screening.mechanism import Mechanism
+        return Mechanism
+    if name == "pareto":
+        from infopricing.segmentation.pareto import ParetoAnalysis
+        return ParetoAnalysis
+    if name == "hotelling":
+        from infopricing.competition.hotelling import HotellingOptimum
+        return HotellingOptimum
+    from infopricing.disclosure.report import DisclosureReport
+    return DisclosureReport
 
+
+DISCLOSE_MODEL = "[distribution]\nvalues = [[10, 5], [6, 5], [0, 3]]\nprobabilities = [0.2, 0.4, 0.4]\n"
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+@pytest.mark.parametrize("command", ["menu", "pareto", "hotelling", "disclose"])
+def test_command_exits_1_when_verification_fails(tmp_path, monkeypatch, command, json_flag):
+    """A failed verification (injected) still prints the output, then exits 1."""
     m = tmp_path / "m.toml"
-    m.write_text(MENU_MODEL)
-    r = runner.invoke(app, ["menu", str(m), *json_flag])
+    m.write_text(DISCLOSE_MODEL if command == "disclose" else MENU_MODEL)
+    args = {"menu": ["menu", str(m)], "pareto": ["pareto", str(m)],
+            "hotelling": ["hotelling", "--prior", "-1:0.5, 1:0.5"],
+            "disclose": ["disclose", str(m), "--no-opt-rev", "--method", "heuristic"]}[command]
+    args = [*args, *json_flag]
+    r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
-    monkeypatch.setattr(Mechanism, "verify", _failing)
-    r = runner.invoke(app, ["menu", str(m), *json_flag])
+    monkeypatch.setattr(_verified_class(command), "verify", _failing)
+    r = runner.invoke(app, args)
     assert r.exit_code == 1
     assert "injected failure" in r.stdout          # the output is still printed
-    if json_flag:
+    if command == "menu" and json_flag:
         assert json.loads(r.stdout)["verification"]["ok"] is False
-
-
-@pytest.mark.parametrize("json_flag", [[], ["--json"]])
-def test_pareto_exits_1_when_verification_fails(tmp_path, monkeypatch, json_flag):
-    from infopricing.segmentation.pareto import ParetoAnalysis
-
-    m = tmp_path / "m.toml"
-    m.write_text(MENU_MODEL)
-    r = runner.invoke(app, ["pareto", str(m), *json_flag])
-    assert r.exit_code == 0, r.output
-    monkeypatch.setattr(ParetoAnalysis, "verify", _failing)
-    r = runner.invoke(app, ["pareto", str(m), *json_flag])
-    assert r.exit_code == 1
-    assert "injected failure" in r.stdout
-
-
-@pytest.mark.parametrize("json_flag", [[], ["--json"]])
-def test_hotelling_exits_1_when_verification_fails(monkeypatch, json_flag):
-    from infopricing.competition.hotelling import HotellingOptimum
-
-    args = ["hotelling", "--prior", "-1:0.5, 1:0.5", *json_flag]
-    assert runner.invoke(app, args).exit_code == 0
-    monkeypatch.setattr(HotellingOptimum, "verify", _failing)
-    r = runner.invoke(app, args)
-    assert r.exit_code == 1 and "injected failure" in r.stdout
-
-
-@pytest.mark.parametrize("json_flag", [[], ["--json"]])
-def test_disclose_exits_1_when_verification_fails(tmp_path, monkeypatch, json_flag):
-    from infopricing.disclosure.report import DisclosureReport
-
-    m = tmp_path / "d.toml"
-    m.write_text("[distribution]\nvalues = [[10, 5], [6, 5], [0, 3]]\nprobabilities = [0.2, 0.4, 0.4]\n")
-    args = ["disclose", str(m), "--no-opt-rev", "--method", "heuristic", *json_flag]
-    assert runner.invoke(app, args).exit_code == 0
-    monkeypatch.setattr(DisclosureReport, "verify", _failing)
-    r = runner.invoke(app, args)
-    assert r.exit_code == 1 and "injected failure" in r.stdout
 
 
 @pytest.mark.parametrize("json_flag", [[], ["--json"]])

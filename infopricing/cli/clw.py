@@ -146,7 +146,9 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
                                                        "needs --out."),
                workers: Optional[int] = typer.Option(None, "--workers", help="Local cluster worker processes (>= 1; default min(4, CPUs))."),
                chunk_size: int = typer.Option(10, "--chunk-size", help="Instances per chunk (with --out)."),
-               connect_timeout: float = typer.Option(CONNECT_TIMEOUT, "--connect-timeout", help="Seconds to wait for --scheduler to answer before giving up (nothing is written then).")):
+               connect_timeout: float = typer.Option(
+                   CONNECT_TIMEOUT, "--connect-timeout",
+                   help="Seconds to wait for --scheduler to answer before giving up (nothing is written then).")):
     """Ratios uniform/OPT-Wel, pricing/OPT-Wel, pricing/OPT-Rev on random instances (CLW).
 
     Exit status: 0 when every instance's results verify (and, with --out, every chunk is

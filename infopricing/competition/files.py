@@ -24,7 +24,7 @@ import re
 import numpy as np
 
 from ..errors import ModelFileError
-from ..io import check_keys, check_numbers, file_reason, read_flag, read_model_file
+from ..io import check_keys, check_numbers, check_numeric_table, file_reason, read_flag, read_model_file
 from ..model._validate import probability_vector
 from .game import PricingGame
 
@@ -59,12 +59,8 @@ def load_game(path) -> PricingGame:
             where = f"game.marginal[{k}]"
             if not isinstance(m, dict):
                 raise ModelFileError(path, where, "must be a table with 'pairs' and 'probabilities'")
-            check_keys(m, MARGINAL_KEYS, path, where)
-            for key in MARGINAL_KEYS:
-                if key not in m:
-                    raise ModelFileError(path, f"{where}.{key}",
-                                         "missing (each [[game.marginal]] needs 'pairs' and 'probabilities')")
-                check_numbers(m[key], path, f"{where}.{key}")
+            check_numeric_table(m, MARGINAL_KEYS, path, where,
+                                "each [[game.marginal]] needs 'pairs' and 'probabilities'")
             try:
                 probability_vector(m["probabilities"], f"{where}.probabilities")
             except (TypeError, ValueError) as exc:

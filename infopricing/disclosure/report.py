@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ModelFileError
-from ..io import check_keys, check_numbers, describe_value, file_reason, read_flag, read_model_file
+from ..io import (check_keys, check_numbers, check_numeric_table, describe_value, file_reason, read_flag,
+                  read_model_file)
 from .catalog import CATALOG
 from .conditions import FullExtraction, full_extraction
 from .design import DesignEvaluation
@@ -61,12 +62,8 @@ def distribution_from_dict(data: dict, path="<dict>") -> ValueDistribution:
         if not isinstance(ind, dict):
             raise ModelFileError(path, "distribution.independent",
                                  "must be a table with 'values' and 'probabilities' (one list per product)")
-        check_keys(ind, INDEPENDENT_KEYS, path, "distribution.independent")
-        for key in INDEPENDENT_KEYS:
-            if key not in ind:
-                raise ModelFileError(path, f"distribution.independent.{key}",
-                                     "missing (give one list per product)")
-            check_numbers(ind[key], path, f"distribution.independent.{key}")
+        check_numeric_table(ind, INDEPENDENT_KEYS, path, "distribution.independent",
+                            "give one list per product")
         try:
             return ValueDistribution.independent(ind["values"], ind["probabilities"],
                                                  products=d.get("products"))
