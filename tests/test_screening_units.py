@@ -137,3 +137,18 @@ def test_tiny_masses_get_the_optimal_menu(method, V, f, want_u2, want_rev):
     assert m.utilities[1] == pytest.approx(want_u2, abs=1e-9)
     assert m.revenue == pytest.approx(want_rev, rel=1e-12, abs=1e-15)
     assert m.verify().ok
+
+
+@pytest.mark.parametrize("c", [1e-9, 1e9])
+def test_solve_menu_lazy_called_directly_in_any_unit(c):
+    """The public lazy solver scales like optimal_mechanism (a warm start included), and
+    its full-problem check is in the same units."""
+    from infopricing.screening.large import solve_menu_lazy
+
+    env = ip.Environment(HS3 * c)
+    r = solve_menu_lazy(env, [0.5, 0.5])
+    assert r.mechanism.revenue / c == pytest.approx(1.25, rel=1e-9)
+    assert r.verify().ok and r.mechanism.verify(exact=True).ok
+    w = solve_menu_lazy(env, [0.4, 0.6], warm_start=r.mechanism)
+    base = ip.optimal_mechanism(ip.Environment(HS3), [0.4, 0.6])
+    assert w.mechanism.revenue / c == pytest.approx(base.revenue, rel=1e-9)

@@ -401,14 +401,15 @@ class LazyMenuResult:
         u = m.utilities
         failures = []
         _, _, _, icv = ic_violations(v, x, u, per_type=0)
-        checks = (("negative allocation probability", float(max(0.0, -x.min()))),
-                  ("allocation sums above 1", float(max(0.0, (x.sum(axis=1) - 1).max()))),
-                  ("IR violated", float(max(0.0, -u.min()))), ("IC violated", icv))
-        for name, val in checks:
-            if val > atol:
+        unit = tol.value_scale(v)  # IR and IC in the units the LP was solved in
+        checks = (("negative allocation probability", float(max(0.0, -x.min())), 1.0),
+                  ("allocation sums above 1", float(max(0.0, (x.sum(axis=1) - 1).max())), 1.0),
+                  ("IR violated", float(max(0.0, -u.min())), unit), ("IC violated", icv, unit))
+        for name, val, u_ in checks:
+            if val > atol * u_:
                 failures.append(f"{name} by {val:.3g}")
         return Verification(ok=not failures, failures=tuple(failures),
-                            max_violation=max(v_ for _, v_ in checks), exact=False)
+                            max_violation=max(v_ for _, v_, _ in checks), exact=False)
 
 
 def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
@@ -475,15 +476,33 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     -------
     LazyMenuResult
 
+    Values far from order one are solved in units of ``tolerances.value_scale`` and the
+    answer scaled back, as in :func:`.optimal_mechanism`.
+
     References
     ----------
     HS, section 4 (IC-IR menu LP; consistent selection over the optimal face).
     """
-    from .optimal import SELECTIONS, _check_inputs, _face_fix, _secondary_objectives
+    from .optimal import SELECTIONS, _check_inputs, _face_fix, _rescaled, _secondary_objectives
 
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    scale = tol.value_scale(env.values)
+    if scale != 1.0:  # solve in units that fit the solver's absolute tolerances (as optimal_mechanism)
+        senv = Environment(env.values / scale)
+        ws = None
+        if warm_start is not None:
+            if not isinstance(warm_start, Mechanism) or warm_start.env != env:
+                raise ValueError("warm_start must be a Mechanism of the same environment")
+            ws = Mechanism(env=senv, market=None, allocation=warm_start.allocation,
+                           payments=warm_start.payments / scale)
+        r = solve_menu_lazy(senv, market.probabilities, selection=selection, dual_tol=dual_tol,
+                            neighbours=neighbours, per_type=per_type, max_add=max_add, cut=cut,
+                            lp_method=lp_method, warm_start=ws, drop_slack=drop_slack,
+                            separation=separation, progress=progress)
+        return LazyMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
+                              max_ic_violation=r.max_ic_violation * scale, stats=r.stats)
     dim = _type_dimension(env.values)
     if neighbours is None:
         neighbours = 4 if dim <= 1 else 2 if dim == 2 else 8
