@@ -458,3 +458,25 @@ def test_model_error_keeps_bracketed_table_names(tmp_path):
     r = runner.invoke(app, ["menu", str(m)])
     assert r.exit_code == 2
     assert "[market]" in one_line_error(r)
+
+
+def test_numeric_type_labels_with_a_market_like_first_row_are_refused(tmp_path):
+    """Types named "0" and "1": a first row "1,0" names them but is also a market; it used
+    to be taken as a header, dropping that market and permuting the others (code review).
+    Now refused; a first row that names them and is not a market ("1,2" style, summing to
+    3) is still read as a header."""
+    m = tmp_path / "m.toml"
+    m.write_text('[environment]\ntypes = ["0", "1"]\nvaluations = [[1.0], [2.0]]\n')
+    c = tmp_path / "mk.csv"
+    c.write_text("1,0\n0.5,0.5\n0.2,0.8\n")
+    r = runner.invoke(app, ["sweep", str(m), "--markets", str(c), "--json"])
+    assert r.exit_code == 2
+    assert "also a valid market" in one_line_error(r)
+    m2 = tmp_path / "m2.toml"
+    m2.write_text('[environment]\ntypes = ["1", "2"]\nvaluations = [[1.0], [2.0]]\n')
+    c2 = tmp_path / "mk2.csv"
+    c2.write_text("2,1\n0.25,0.75\n")
+    r = runner.invoke(app, ["sweep", str(m2), "--markets", str(c2), "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["markets"] == 1
