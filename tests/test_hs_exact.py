@@ -250,3 +250,20 @@ def test_interior_certificate_decides_a_market_the_closure_lp_left_open():
                 gain = any(ua[t] > u0[t] + 1e-9 for t in range(3) if a[t] > 0) or \
                     any(ub[t] > u0[t] + 1e-9 for t in range(3) if b[t] > 0)
                 assert not (ok_a and ok_b and gain), (a, w)
+
+
+def test_interior_certificate_never_rounds_the_market():
+    """Markets 1e-10 to 1e-7 away from the uniform market (along d = (-.2, -.8, 1)) are
+    improvable: mixing the uniform market with a little of an improvable market further
+    along d keeps every type's surplus and adds a gaining segment (code review, with the
+    segmentation shown). The interior certificate is built on the market exactly as given,
+    so it never answers "not improvable" there (it used to, snapping the market to 1/3)."""
+    env = Environment([[2.25, 0.75], [2.75, 1.5], [1.0, 0.5]])
+    f0 = np.ones(3) / 3
+    d = np.array([-0.2, -0.8, 1.0])
+    assert exact_pareto_improvement(env, f0).improvable is False
+    for delta in (1e-10, 1e-8):
+        r = exact_pareto_improvement(env, f0 + delta * d)
+        assert r.improvable is not False, delta
+        assert r.verify(exact=True).ok
+    assert exact_pareto_improvement(env, f0 + 1e-6 * d).improvable is True

@@ -381,9 +381,10 @@ class InteriorCertificate:
     exact_generators: tuple = field(default=(), repr=False)
 
     def verify(self, exact: bool = True, atol: float = tol.FEAS) -> Verification:
-        """Check ``y . a >= z_a``, ``z >= 0`` and the group sums in ``Fraction`` arithmetic
-        (``exact``) or floating point, and ``y . f <= 0`` up to ``atol * max|y|`` (the market
-        is the rationalised floating input)."""
+        """Check ``y . a >= z_a``, ``z >= 0``, the group sums and ``y . f <= 0`` in
+        ``Fraction`` arithmetic with no tolerance (``exact``; the market is the exact binary
+        value of the floating input: any positive ``y . f``, however small, leaves room for
+        an improvement of that size), or in floating point with ``atol``."""
         fails = []
         if exact:
             gens = self.exact_generators or [tuple(Fraction(float(x)) for x in a) for a in self.generators]
@@ -397,7 +398,7 @@ class InteriorCertificate:
                 if sum((self.z[j] for j in grp), Fraction(0)) < 1:
                     fails.append(f"strict cell {k}: its generators' z sum below 1")
             yf = sum((fi * yi for fi, yi in zip(self.market, self.y)), Fraction(0))
-            if yf > 0 and float(yf) > atol * max(1.0, max(abs(float(v)) for v in self.y)):
+            if yf > 0:
                 fails.append(f"y.f = {float(yf):.3g} > 0")
             return Verification(ok=not fails, failures=tuple(fails[:20]), exact=True,
                                 details={"y_dot_f": yf})
@@ -448,7 +449,11 @@ def _interior_certificate(st: _Setup) -> InteriorCertificate | None:
         return None
     dual = np.concatenate([np.asarray(res.row_dual[:n]), -np.asarray(res.row_dual[n:])])
     Ex = tuple(_exact_columns(st.dec, owner))
-    fe = rational_vector(st.f, total=1)
+    # the market exactly as given (binary floats), not snapped to a nearby simple rational
+    # as the closure-LP certificate does, and y.f <= 0 exactly: a market 1e-8 from a
+    # non-improvable one can be improvable (code review), so this certificate never
+    # rounds the question
+    fe = tuple(Fraction(float(x)) for x in st.f)
     for den in (10**3, 10**4, 10**6, 10**9, None):
         rat = (lambda v: Fraction(float(v)).limit_denominator(den)) if den else (lambda v: Fraction(float(v)))
         y = tuple(rat(v) for v in dual[:n])
