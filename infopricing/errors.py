@@ -18,3 +18,8 @@ class ModelFileError(InfopricingError, ValueError):
         self.reason = reason
         where = f"{self.path}" + (f": field '{field}'" if field else "")
         super().__init__(f"{where}: {reason}")
+
+
+class SchedulerUnreachable(InfopricingError, ConnectionError):
+    """A Dask scheduler given by address did not answer (raised before anything is written;
+    the command line reports it as an input mistake, unlike a connection lost mid-run)."""

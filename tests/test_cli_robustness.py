@@ -275,7 +275,9 @@ def test_run_chunked_validates_workers_and_scheduler_before_writing(tmp_path):
     for bad in (0, -1, 2.5, True):
         with pytest.raises(ValueError, match="n_workers"):
             run_chunked(len, [[1]], out, {"input_hash": "x"}, n_workers=bad)
-    with pytest.raises(ConnectionError, match="127.0.0.1:1"):
+    from infopricing.errors import SchedulerUnreachable
+
+    with pytest.raises(SchedulerUnreachable, match="127.0.0.1:1"):
         run_chunked(len, [[1]], out, {"input_hash": "x"}, scheduler="tcp://127.0.0.1:1",
                     connect_timeout=1)
     assert not out.exists()

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .._json import to_jsonable  # noqa: F401  (re-exported for the area CLIs)
-from ..errors import ModelFileError
+from ..errors import ModelFileError, SchedulerUnreachable
 
 console = Console()
 err_console = Console(stderr=True)
@@ -40,9 +40,10 @@ def model_errors():
     except ModelFileError as exc:
         error(str(exc))
         raise typer.Exit(2)
-    except (ValueError, TypeError, ConnectionError) as exc:
-        # ConnectionError: a Dask scheduler that cannot be reached (an input mistake:
-        # the address, or a scheduler not started)
+    except (ValueError, TypeError, SchedulerUnreachable) as exc:
+        # SchedulerUnreachable: a Dask scheduler that cannot be reached before the run
+        # starts (an input mistake: the address, or a scheduler not started); a connection
+        # lost during the run is not an input mistake and keeps its traceback
         error(str(exc))
         raise typer.Exit(2)
 

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import tolerances as tol
+from ..errors import SchedulerUnreachable
 
 MANIFEST = "_manifest.json"
 
@@ -158,7 +159,7 @@ def _check_run_options(scheduler, n_workers, connect_timeout) -> None:
 
 
 def _client(scheduler, n_workers, connect_timeout=CONNECT_TIMEOUT):
-    """A Dask client: connected to ``scheduler`` (``ConnectionError`` when it does not
+    """A Dask client: connected to ``scheduler`` (``SchedulerUnreachable`` when it does not
     answer within ``connect_timeout`` seconds), or to a new local cluster."""
     from distributed import Client, LocalCluster
 
@@ -167,7 +168,7 @@ def _client(scheduler, n_workers, connect_timeout=CONNECT_TIMEOUT):
             return Client(scheduler, timeout=float(connect_timeout)), None
         except (OSError, TimeoutError, ValueError) as exc:
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ConnectionError(f"cannot connect to the Dask scheduler {scheduler} within "
+            raise SchedulerUnreachable(f"cannot connect to the Dask scheduler {scheduler} within "
                                   f"{float(connect_timeout):g} s ({reason}); check the address "
                                   "and that the scheduler is running. Nothing was written.") from None
     cluster = LocalCluster(n_workers=int(n_workers or min(4, os.cpu_count() or 1)), threads_per_worker=1,
@@ -227,7 +228,7 @@ def run_chunked(task, payloads, out_dir, params: dict, scheduler: str | None = N
         settings that differ) or is a file, ``params`` lacks ``input_hash``, or
         ``n_workers`` / ``scheduler`` / ``connect_timeout`` is invalid. Nothing is
         written then.
-    ConnectionError
+    infopricing.errors.SchedulerUnreachable (a ConnectionError)
         ``scheduler`` did not answer within ``connect_timeout`` seconds; nothing is
         written.
     RuntimeError
