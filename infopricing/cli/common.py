@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .._json import to_jsonable  # noqa: F401  (re-exported for the area CLIs)
@@ -50,13 +51,7 @@ def model_errors():
 
 def error(message: str) -> None:
     """Print ``error: message`` on stderr as one line (no wrapping, no markup in it)."""
-    err_console.print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
 
 
 def fail_if(failed: bool) -> None:

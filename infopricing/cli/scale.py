@@ -67,7 +67,7 @@ def _csv_markets(env, path, normalize):
     types = [str(t) for t in env.types]
     if header is not None:
         header = [h.lstrip("\ufeff").strip() for h in header]  # a spreadsheet's byte-order mark
-    elif sorted(_first_row(path) or []) == sorted(types):
+    elif sorted(first := (_first_row(path) or [])) == sorted(types):
         # type labels that read as numbers ("1", "2"): the first row may be their header,
         # unless it is also a valid market, when guessing could drop and permute data
         row = F[0]
@@ -75,10 +75,10 @@ def _csv_markets(env, path, normalize):
                                            else abs(row.sum() - 1.0) <= tol.PROB_SUM))
         if valid:
             raise ModelFileError(path, None, "(--markets) the first row "
-                                 f"({', '.join(_first_row(path))}) names the model's types, which "
+                                 f"({', '.join(first)}) names the model's types, which "
                                  "are numbers, and is also a valid market: rename the types in the "
                                  "model (e.g. t1, t2, ...) so a header cannot be mistaken for data")
-        header, F = _first_row(path), F[1:]
+        header, F = first, F[1:]
         if F.shape[0] == 0:
             raise ModelFileError(path, None, "(--markets) CSV has a header but no market rows")
 
