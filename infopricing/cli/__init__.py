@@ -21,6 +21,9 @@ app = typer.Typer(
 )
 
 from . import bbm25, clw, core, hs, information, scale  # noqa: E402
+from .common import solver_log_option  # noqa: E402
+
+app.callback()(solver_log_option)
 
 for _mod in (core, hs, information, bbm25, clw, scale):
     _mod.register(app)

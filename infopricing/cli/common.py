@@ -49,6 +49,16 @@ def model_errors():
         raise typer.Exit(2)
 
 
+def solver_log_option(
+        verbose: bool = typer.Option(False, "--verbose", envvar="INFOPRICING_SOLVER_LOGS",
+                                     help="Show the LP/global solvers' logs on stderr "
+                                          "(before the command: infopricing --verbose menu ...).")):
+    """Options shared by every command (given before the command name)."""
+    from ..lp import set_solver_logs
+
+    set_solver_logs(bool(verbose))
+
+
 def error(message: str) -> None:
     """Print ``error: message`` on stderr as one line (no wrapping, no markup in it)."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)

@@ -2,10 +2,14 @@
 
 Nothing outside :mod:`infopricing.lp` imports ``highspy``. Callers build sparse
 constraint matrices with numpy/scipy and receive a solver-neutral :class:`LPResult`.
+Solvers are silent (file-descriptor level) unless logs are asked for
+(:mod:`.output`); a matrix entry the solver would drop is refused, never dropped
+(:func:`check_matrix_entries`).
 """
 
 from .status import Status
-from .highs import LPResult, LinearProgram, solve_lp
+from .highs import CoefficientRangeError, LPResult, LinearProgram, check_matrix_entries, solve_lp
+from .output import set_solver_logs, solver_logs
 from .exact import exact_basic_solution, solve_exact_square
 
 __all__ = [
@@ -13,6 +17,10 @@ __all__ = [
     "LPResult",
     "LinearProgram",
     "solve_lp",
+    "CoefficientRangeError",
+    "check_matrix_entries",
+    "solver_logs",
+    "set_solver_logs",
     "exact_basic_solution",
     "solve_exact_square",
 ]

@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import SolverError
+from .output import solver_logs_enabled
 from .status import Status
 
 
@@ -172,7 +173,7 @@ _STATUS = {
 
 def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, col_upper=None, *,
                    obj_quad=None, row_quad=None, sense="max", time_limit=None, gap=1e-6,
-                   start=None, feastol=None, options=None) -> BilinearResult:
+                   start=None, feastol=None, options=None, verbose=None) -> BilinearResult:
     """Solve a bilinear program to global optimality with SCIP.
 
     Parameters
@@ -193,6 +194,8 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
         SCIP's feasibility tolerance (default: SCIP's own, 1e-6).
     options : dict, optional
         Extra SCIP parameters (name -> value).
+    verbose : bool or None
+        Show SCIP's log; ``None``: the process default (:mod:`infopricing.lp.output`).
     """
     try:
         import pyscipopt
@@ -207,8 +210,10 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
     cl = np.zeros(n) if col_lower is None else np.asarray(col_lower, float)
     cu = np.full(n, np.inf) if col_upper is None else np.asarray(col_upper, float)
 
+    logs = solver_logs_enabled(verbose)
     model = pyscipopt.Model()
-    model.hideOutput()
+    if not logs:
+        model.hideOutput()
     if time_limit is not None:
         model.setParam("limits/time", float(time_limit))
     model.setParam("limits/gap", float(gap))
@@ -258,7 +263,7 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
             ii, jj, cc = (np.asarray(a) for a in obj_quad)
             model.setSolVal(sol, zvar, float(c @ x0 + np.sum(cc * x0[ii.astype(int)] * x0[jj.astype(int)])))
         model.addSol(sol, free=True)
-    with _silence_native_output():
+    with (contextlib.nullcontext() if logs else _silence_native_output()):
         model.optimize()
     st = model.getStatus()
     nsol = model.getNSols()

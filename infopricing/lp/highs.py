@@ -21,7 +21,47 @@ import scipy.sparse as sp
 import highspy
 
 from .. import tolerances as tol
+from .output import new_highs
 from .status import Status
+
+#: HiGHS's ``small_matrix_value``, set on every model: HiGHS drops constraint-matrix
+#: entries at or below it (its default, 1e-9, silently dropped the value differences of
+#: near-duplicate types from the menu LP's IC rows, and a menu of revenue 0.83 was
+#: reported optimal for an optimum of 0.999999999). 1e-12 is the smallest HiGHS accepts.
+SMALL_MATRIX_VALUE = 1e-12
+#: HiGHS's ``large_matrix_value``: entries at or above it make HiGHS reject the model.
+LARGE_MATRIX_VALUE = 1e15
+
+
+class CoefficientRangeError(ValueError):
+    """A constraint-matrix entry the LP solver cannot hold: non-zero with magnitude at
+    most :data:`SMALL_MATRIX_VALUE` (the solver would silently drop it) or at least
+    :data:`LARGE_MATRIX_VALUE`, or not finite. Raised before solving, so an LP is solved
+    as built or not at all."""
+
+
+def check_matrix_entries(data, what: str = "the LP") -> None:
+    """Raise :class:`CoefficientRangeError` when a non-zero entry of ``data`` lies outside
+    what HiGHS keeps, ``(SMALL_MATRIX_VALUE, LARGE_MATRIX_VALUE)`` in magnitude."""
+    a = np.abs(np.asarray(data, dtype=float))
+    if a.size == 0:
+        return
+    if not np.all(np.isfinite(a)):
+        raise CoefficientRangeError(f"{what}: the constraint matrix has a non-finite entry")
+    nz = a[a > 0]
+    if nz.size == 0:
+        return
+    lo, hi = float(nz.min()), float(nz.max())
+    if lo <= SMALL_MATRIX_VALUE:
+        raise CoefficientRangeError(
+            f"{what}: a constraint coefficient of magnitude {lo:.3g} is at or below what the "
+            f"LP solver resolves ({SMALL_MATRIX_VALUE:g}; it would drop it and solve a "
+            "different problem). The input has differences too small to compute with: "
+            "merge the (near-)identical entries or rescale the data")
+    if hi >= LARGE_MATRIX_VALUE:
+        raise CoefficientRangeError(
+            f"{what}: a constraint coefficient of magnitude {hi:.3g} is at or above what the "
+            f"LP solver accepts ({LARGE_MATRIX_VALUE:g}); rescale the data")
 
 _STATUS_MAP = {
     highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
@@ -119,23 +159,31 @@ class LinearProgram:
     method : {"simplex", "ipm", "choose"}
         Simplex gives a basis (needed for exact re-checks and warm starts).
     options : dict, extra HiGHS options
+    verbose : bool or None
+        Show the solver's log (on standard error); ``None``: the process default, off
+        unless :func:`~infopricing.lp.output.solver_logs` says otherwise.
+
+    Raises :class:`CoefficientRangeError` (a ``ValueError``) for a matrix entry the
+    solver would drop or reject (:func:`check_matrix_entries`).
     """
 
     def __init__(self, c, A=None, row_lower=None, row_upper=None, col_lower=None,
-                 col_upper=None, sense="max", method="simplex", options=None):
+                 col_upper=None, sense="max", method="simplex", options=None, verbose=None):
         c = np.asarray(c, dtype=float).ravel()
         n = c.size
         A = _as_csc(A, n)
         if A.shape[1] != n:
             raise ValueError(f"A has {A.shape[1]} columns, c has {n} entries")
         m = A.shape[0]
-        self._h = highspy.Highs()
+        check_matrix_entries(A.data)
+        self._h = new_highs(verbose)
         self._inf = self._h.getInfinity()
-        self._h.setOptionValue("output_flag", False)
+        self._h.setOptionValue("small_matrix_value", SMALL_MATRIX_VALUE)
+        self._h.setOptionValue("large_matrix_value", LARGE_MATRIX_VALUE)
         if method != "choose":
             self._h.setOptionValue("solver", method)
         for key, val in (options or {}).items():
-            self._h.setOptionValue(key, val)
+            self.set_option(key, val)
         lp = highspy.HighsLp()
         lp.num_col_ = n
         lp.num_row_ = m
@@ -169,6 +217,9 @@ class LinearProgram:
 
     def set_option(self, name: str, value) -> None:
         """Set one HiGHS option for later solves (a tolerance, a scaling strategy...)."""
+        if name in ("small_matrix_value", "large_matrix_value"):
+            raise ValueError(f"option {name!r} is fixed by infopricing.lp (entries outside "
+                             "the solver's range are refused, never dropped)")
         self._h.setOptionValue(name, value)
 
     def set_objective(self, c, sense=None):
@@ -202,6 +253,7 @@ class LinearProgram:
         r = A_rows.shape[0]
         if r == 0:
             return
+        check_matrix_entries(A_rows.data, "added rows")
         lo = _finite_or_inf(np.broadcast_to(lower, (r,)), self._inf)
         hi = _finite_or_inf(np.broadcast_to(upper, (r,)), self._inf)
         self._h.addRows(r, lo, hi, A_rows.nnz, A_rows.indptr[:-1].astype(np.int32),
@@ -268,8 +320,9 @@ class LinearProgram:
 
 
 def solve_lp(c, A=None, row_lower=None, row_upper=None, col_lower=None, col_upper=None,
-             sense="max", method="simplex", options=None, time_limit=None) -> LPResult:
+             sense="max", method="simplex", options=None, time_limit=None,
+             verbose=None) -> LPResult:
     """Solve one LP (see :class:`LinearProgram` for the arguments)."""
     lp = LinearProgram(c, A, row_lower, row_upper, col_lower, col_upper, sense=sense,
-                       method=method, options=options)
+                       method=method, options=options, verbose=verbose)
     return lp.solve(time_limit=time_limit)
