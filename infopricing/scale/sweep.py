@@ -41,6 +41,7 @@ segmentation helps (section 6, Figure 2).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 
@@ -80,6 +81,9 @@ class BasisCone:
     D : ndarray (N, n)          reduced costs as a linear function, ``d = D f``
     G : ndarray (r, n)          sign-adjusted non-basic rows of [D; Y]: certified iff G f <= tol
     allocation : ndarray (n, k), payments : ndarray (n,)   the basis's vertex (a mechanism)
+    key : str                   a hash of the basis (which columns are basic and at which
+                                bound every column and row sits): the same basis found in
+                                two processes has the same key
     """
 
     Y: np.ndarray
@@ -87,6 +91,7 @@ class BasisCone:
     G: np.ndarray
     allocation: np.ndarray
     payments: np.ndarray
+    key: str = ""
 
 
 #: Constraint matrices with at most this many entries are kept dense for the per-basis
@@ -123,7 +128,26 @@ def _cone_from_basis(A, M, res, n: int, k: int) -> BasisCone:
     z = res.x
     x = np.clip(z[: n * k].reshape(n, k), 0.0, None)
     # payments p[t] = v[t] @ x[t] - u[t] = (M.T @ z)[t] (M's column t is market e_t's objective)
-    return BasisCone(Y=Y, D=D, G=G, allocation=x, payments=np.asarray(M.T @ z).ravel())
+    h = hashlib.sha256(np.asarray(cb, dtype=np.int8).tobytes() + b"|"
+                       + np.asarray(rb, dtype=np.int8).tobytes())
+    return BasisCone(Y=Y, D=D, G=G, allocation=x, payments=np.asarray(M.T @ z).ravel(),
+                     key=h.hexdigest()[:16])
+
+
+#: decimals kept of allocations and of payments (in the value unit) when a menu is hashed
+MENU_ID_DECIMALS = 9
+
+
+def menu_id(allocation, payments, unit: float = 1.0) -> str:
+    """A content id of a menu (16 hex digits): the hash of its shape, its allocation
+    rounded to :data:`MENU_ID_DECIMALS` decimals and its payments divided by ``unit`` and
+    rounded the same way. Menus computed separately (other chunks, other processes) that
+    agree to that precision get the same id; a value straddling a rounding boundary can
+    split one menu into two ids (it never merges two different menus)."""
+    x = np.round(np.asarray(allocation, dtype=float), MENU_ID_DECIMALS) + 0.0  # no -0.0
+    p = np.round(np.asarray(payments, dtype=float) / float(unit), MENU_ID_DECIMALS) + 0.0
+    h = hashlib.sha256(repr((x.shape, p.shape)).encode() + x.tobytes() + p.tobytes())
+    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True, eq=False)
