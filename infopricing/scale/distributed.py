@@ -34,6 +34,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..errors import SchedulerUnreachable
+from ..verify.protocol import Result, no_exact
 
 MANIFEST = "_manifest.json"
 
@@ -80,8 +81,8 @@ def _run_chunk(task, payload, path: str, meta: dict, chunk: int) -> int:
     return len(df)
 
 
-@dataclass(frozen=True)
-class ChunkedRun:
+@dataclass(frozen=True, repr=False)
+class ChunkedRun(Result):
     """Outcome of :func:`run_chunked`: where the results are and what was (re)computed.
 
     Attributes
@@ -112,9 +113,10 @@ class ChunkedRun:
 
         return pd.concat([pd.read_parquet(p) for p in self.paths()], ignore_index=True)
 
-    def verify(self):
+    def verify(self, *, exact: bool = False) -> Verification:
         """Every chunk file exists, carries this run's parameters and input hash, and no
         chunk reports a failed certificate (column ``verified`` where present)."""
+        no_exact(self, exact)
         import pyarrow.parquet as pq
 
         from ..screening.mechanism import Verification
