@@ -271,3 +271,36 @@ def test_jsonable_handles_the_awkward_values():
                     "b": np.bool_(True), "n": np.int64(3), "nan": float("nan")})
     assert out == {"a": [1.0, None], "1,2": "1/3", "s": "limit", "b": True, "n": 3, "nan": None}
     json.dumps(out, allow_nan=False)
+
+
+# ---- the public surface -----------------------------------------------------------------
+def test_optimal_mechanism_has_a_real_docstring():
+    doc = ip.optimal_mechanism.__doc__
+    assert doc is not None and "Selection rules" in doc and "References" in doc
+
+
+def test_curated_all():
+    names = ip.__all__
+    assert len(names) == len(set(names))
+    assert all(hasattr(ip, n) for n in names)
+    # helpers stay in their subpackages
+    for private in ("jsonable", "no_exact", "coerce_status", "status_from_solver", "frozen"):
+        assert private not in names
+    for key in ("optimal_mechanism", "Result", "ResultStatus", "catalog", "plots"):
+        assert key in names
+
+
+def test_normalize_hint_only_where_the_argument_exists():
+    """The probability error advises normalize=True only in functions that accept it."""
+    env = ip.Environment([[1.0], [2.0]])
+    with pytest.raises(ValueError, match="normalize=True"):
+        ip.Market(env, [0.5, 0.6])
+    assert ip.Market(env, [1.0, 1.0], normalize=True).probabilities.tolist() == [0.5, 0.5]
+    for call in (lambda: ip.hotelling_optimum(([-1.0, 1.0], [0.5, 0.6])),
+                 lambda: ip.persuade([0.5, 0.6], [[0.0, 1.0], [1.0, 0.0]],
+                                     [[0.0, 1.0], [0.0, 1.0]])):
+        with pytest.raises(ValueError, match="sum to 1") as e:
+            call()
+        assert "normalize" not in str(e.value)
+        for fn in (ip.hotelling_optimum, ip.persuade):
+            assert "normalize" not in inspect.signature(fn).parameters

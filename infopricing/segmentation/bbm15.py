@@ -653,13 +653,10 @@ def plot_surplus_triangle(triangle: SurplusTriangle, points=None, ax=None):
     ----------
     BBM15, Figure 1.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots._figure import figure_and_axes
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 5))
+        fig, ax = figure_and_axes(figsize=(5.5, 5))
     else:
         fig = ax.figure
     V = triangle.vertices

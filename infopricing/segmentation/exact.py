@@ -893,13 +893,10 @@ def plot_surplus_set(sset: SurplusSet, ax=None, title: str | None = None):
     PS0 the unsegmented profit; with one alternative the set fills it (BBM15), with several
     it may not (HS footnote 8). Returns the Figure.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots._figure import figure_and_axes
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 4.5))
+        fig, ax = figure_and_axes(figsize=(5.5, 4.5))
     else:
         fig = ax.figure
     W = sset.efficient_surplus

@@ -497,10 +497,7 @@ def plot_hs_figure6(env: LinearEnvironment | None = None, grid: int = 401, ax=No
     example (two types with values a and 2a, quality in [0, 1], cost a^2/2) by default,
     with the inefficient markets that are not Pareto improvable shaded. Returns the Figure.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots._figure import figure_and_axes
 
     if env is None:
         env = LinearEnvironment([1.0, 2.0], (0.0, 1.0), lambda a: a * a / 2, marginal_cost=lambda a: a)
@@ -515,7 +512,7 @@ def plot_hs_figure6(env: LinearEnvironment | None = None, grid: int = 401, ax=No
         ineff = any(abs(M.allocation[t] - env.efficient_quality(t)) > tol.EQUAL for t in range(2) if f[t] > 0)
         bad.append(ineff and not env.improvable_types(f))
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 4))
+        fig, ax = figure_and_axes(figsize=(5.5, 4))
     else:
         fig = ax.figure
     ax.plot(qs, cs, color="C0", label=f"CS({env.types[1]}, q)")
@@ -534,16 +531,13 @@ def plot_revenue_curve(env: LinearEnvironment, f, ax=None):
     """HS Figures 8 and 9: the revenue curve R (points ``(Ftilde(t), v(t) Ftilde(t))``) and the
     ironed revenue curve (its concave envelope), each type's point labelled; the virtual
     values are the envelope's slopes. Returns the Figure."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots._figure import figure_and_axes
 
     x, R = env.revenue_curve(f)
     hx, hR = env.ironed_revenue_curve(f)
     phi = env.virtual_values(f)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 4))
+        fig, ax = figure_and_axes(figsize=(5.5, 4))
     else:
         fig = ax.figure
     ax.plot(hx, hR, "-", color="C0", label="ironed revenue curve R_IR")
