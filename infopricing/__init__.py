@@ -19,7 +19,7 @@ from .information import *  # noqa: F401,F403
 from .competition import *  # noqa: F401,F403
 from .disclosure import *  # noqa: F401,F403
 from .scale import *  # noqa: F401,F403
-from . import catalog, plots  # noqa: E402,F401
+from . import catalog, plots
 
 __all__ = [
     # the model a user builds

@@ -54,6 +54,7 @@ def run():
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_backend_unchanged_by_every_plot(run):
     assert len(run["figs"]) == 9
     for name, (backend, kind, open_figs) in run["figs"].items():
@@ -63,6 +64,7 @@ def test_backend_unchanged_by_every_plot(run):
     assert run["backend"] == "svg"
 
 
+@pytest.mark.slow
 def test_given_axes_is_used(run):
     assert run["ax_respected"] is True
 

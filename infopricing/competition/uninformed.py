@@ -75,7 +75,7 @@ from ._nplayer import AgentGame, fictitious_play
 from .equilibrium import (EquilibriumCheck, InformationStructure, check_equilibrium,
                           evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import no_exact
 
 __all__ = ["DiscreteMix", "NoInformationOutcome", "no_information_outcome"]
 

@@ -113,7 +113,7 @@ class ChunkedRun(Result):
 
         return pd.concat([pd.read_parquet(p) for p in self.paths()], ignore_index=True)
 
-    def verify(self, *, exact: bool = False) -> Verification:
+    def verify(self, *, exact: bool = False):
         """Every chunk file exists, carries this run's parameters and input hash, and no
         chunk reports a failed certificate (column ``verified`` where present)."""
         no_exact(self, exact)

@@ -184,7 +184,7 @@ class SweepResult(Result):
                          allocation=self.allocations[q], payments=self.payments[q],
                          selection=self.selection)
 
-    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS):
         """Re-check every market's certificate independently of the sweep's algebra.
 
         Rebuilds the LP matrix, and for each market f with certifying basis b: the duals

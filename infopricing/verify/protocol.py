@@ -52,7 +52,6 @@ from fractions import Fraction
 import numpy as np
 
 from ..lp.status import Status as SolverStatus
-from .report import Verification
 
 __all__ = ["ResultStatus", "STATUSES", "Result", "Tabular", "status_from_solver",
            "status_from_proof", "status_from_decision", "status_from_check", "coerce_status",
