@@ -177,8 +177,9 @@ class AlignmentConstruction(Result):
         ck.check("efficiency", abs(out.total_surplus - g.efficient_surplus), atol,
                  "outcome is not efficient")
         eq = self.check_equilibrium(grid=grid, atol=atol)
-        ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}")
-        return ck.report()
+        if ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}") and not eq.ok:
+            ck.fail("equilibrium check", "; ".join(eq.failures) or "failed")
+        return ck.report(details={"equilibrium": eq})
 
     def summary(self) -> list[list]:
         """Rows ``[segment, kind, producer, cost, mass, price, support]`` for display."""

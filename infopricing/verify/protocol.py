@@ -52,10 +52,11 @@ from fractions import Fraction
 import numpy as np
 
 from ..lp.status import Status as SolverStatus
+from .report import Verification
 
 __all__ = ["ResultStatus", "STATUSES", "Result", "Tabular", "status_from_solver",
            "status_from_proof", "status_from_decision", "status_from_check", "coerce_status",
-           "no_exact", "jsonable", "PARAM_FIELDS", "REPR_LIMIT"]
+           "no_exact", "jsonable", "combine", "PARAM_FIELDS", "REPR_LIMIT"]
 
 #: Longest ``repr`` a result gives (the summary is cut to fit).
 REPR_LIMIT = 299
@@ -178,6 +179,23 @@ def no_exact(result, exact: bool) -> None:
                                   "re-check; call it with exact=False")
 
 
+def combine(parts: dict) -> Verification:
+    """One :class:`Verification` of a composite from its parts' (``{name: Verification}``;
+    ``None`` values are parts not computed and are skipped).
+
+    ``ok`` when every part is; failures are prefixed with the part's name; ``max_violation``
+    is the largest; ``exact`` when every part was exact; ``checks`` are ``name: check``;
+    ``details`` maps each name to its part's verification."""
+    got = {k: v for k, v in parts.items() if v is not None}
+    return Verification(
+        ok=all(bool(v.ok) for v in got.values()),
+        failures=tuple(f"{k}: {f}" for k, v in got.items() for f in v.failures),
+        max_violation=max((float(v.max_violation) for v in got.values()), default=0.0),
+        exact=bool(got) and all(v.exact for v in got.values()),
+        checks=tuple(f"{k}: {c}" for k, v in got.items() for c in (v.checks or ("verify",))),
+        details=dict(got))
+
+
 def jsonable(obj, _depth: int = 0):
     """``obj`` as JSON-ready data (see the module docstring); used by :meth:`Result.as_dict`.
 
@@ -212,7 +230,24 @@ def jsonable(obj, _depth: int = 0):
         return jsonable(as_dict(), d)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: jsonable(getattr(obj, f.name), d) for f in dataclasses.fields(obj)}
+    data = {a: getattr(obj, a) for a in _MODEL_ATTRS if _has_data(obj, a)}
+    if data:  # a model object (environment, game, distribution, signal, menu): its data
+        return {"type": type(obj).__name__, **{k: jsonable(v, d) for k, v in data.items()}}
     return repr(obj)
+
+
+#: Attributes that carry a model object's data (labels, values, probabilities, ...), used by
+#: :func:`jsonable` for model objects that are not dataclasses and have no ``as_dict``.
+_MODEL_ATTRS = ("types", "alternatives", "producers", "products", "labels", "values", "costs",
+                "probabilities", "matrix", "allocations", "prices", "vbar", "source")
+
+
+def _has_data(obj, name: str) -> bool:
+    try:
+        v = getattr(obj, name)
+    except Exception:  # a property that cannot be computed for this object
+        return False
+    return v is not None and not callable(v)
 
 
 def _key(k) -> str:
