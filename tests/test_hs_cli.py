@@ -4,6 +4,7 @@ import json
 
 from typer.testing import CliRunner
 
+from infopricing import catalog
 from infopricing.cli import app
 
 runner = CliRunner()
@@ -72,9 +73,8 @@ def test_plot_functions_return_figures():
 def test_theorem_undecided_falls_back_to_exact():
     """At q = 3/4 (HS section 3) Theorem 1 does not apply; the analysis runs the exact
     procedure, which proves the market is not Pareto improvable."""
-    from infopricing import Environment
     from infopricing.segmentation import pareto_analysis
 
-    a = pareto_analysis(Environment([[0.75, 1.0], [1.0, 2.0]]), [0.25, 0.75])
+    a = pareto_analysis(catalog.hs_section3(), [0.25, 0.75])
     assert a.improvement.improvable is None
     assert a.exact_improvement is not None and a.exact_improvement.improvable is False

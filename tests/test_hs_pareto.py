@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from infopricing import catalog
 from infopricing import Environment, Market, optimal_mechanism
 from infopricing.segmentation import (information_rent_path, pareto_dominating_market,
                                       pareto_improving_segmentation,
@@ -14,13 +15,13 @@ from infopricing.segmentation import (information_rent_path, pareto_dominating_m
 
 @pytest.fixture
 def sec3():
-    return Environment([[0.75, 1.0], [1.0, 2.0]], alternatives=["L", "H"])
+    return catalog.hs_section3()
 
 
 @pytest.fixture
 def ex611():
     # HS 6.1.1: t1 lowest, prefers a1; t2, t3 prefer a2; t2's a2-premium 0.5 < t3's 1.5
-    return Environment([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]], alternatives=["a1", "a2"])
+    return catalog.hs_section611()
 
 
 def test_rent_path_section3(sec3):

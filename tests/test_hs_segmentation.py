@@ -5,6 +5,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from infopricing import catalog
 from infopricing import Environment, Market
 from infopricing.segmentation.result import Segmentation, rational_vector, revenue_upper_bound
 
@@ -18,7 +19,7 @@ def single():
 @pytest.fixture
 def two_alt():
     # HS section 3, two alternatives (L, H): t1 values 0.75, 1; t2 values 1, 2
-    return Environment([[0.75, 1.0], [1.0, 2.0]])
+    return catalog.hs_section3()
 
 
 def test_section3_single_product_segmentation_is_pareto_improving(single):

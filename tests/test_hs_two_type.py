@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from infopricing import catalog
 from infopricing import Environment, optimal_mechanism
 from infopricing.segmentation import (genericity_hyperplanes, pareto_improving_segmentation,
                                       two_type_profile)
@@ -14,7 +15,7 @@ from infopricing.segmentation import (genericity_hyperplanes, pareto_improving_s
 def test_section3_profile():
     """HS Figure 1(a): thresholds 0 < 1/4 < 3/4 < 1, t2's surplus 1, 1/4, 0; q = 3/4 is the
     only inefficient non-improvable market (efficient selection)."""
-    env = Environment([[0.75, 1.0], [1.0, 2.0]])
+    env = catalog.hs_section3()
     p = two_type_profile(env)
     assert (p.high, p.low) == (1, 0)
     assert p.thresholds == (0, Fraction(1, 4), Fraction(3, 4), 1)
@@ -86,7 +87,7 @@ def test_random_two_type_profiles(k, vals):
 def test_genericity_section3():
     """HS Figure 2: the hyperplanes are f(t1) = 3 f(t2) (q = 1/4) and 3 f(t1) = f(t2)
     (q = 3/4); the payment rules are the three menus' (1,1), (3/4, 7/4), (0, 2)."""
-    g = genericity_hyperplanes(Environment([[0.75, 1.0], [1.0, 2.0]]))
+    g = genericity_hyperplanes(catalog.hs_section3())
     assert g.complete
     assert set(g.hyperplanes) == {(1, -3), (3, -1)}
     assert set(g.payment_rules) == {(1, 1), (Fraction(3, 4), Fraction(7, 4)), (0, 2)}

@@ -8,10 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from infopricing import catalog
 from infopricing import (Environment, Market, Mechanism, best_posted_price, optimal_mechanism,
                          payment_rule_is_unique)
 
-FIG1A = Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"], alternatives=["L", "H"])
+FIG1A = catalog.hs_section3()
 
 
 def _independent_revenue(values, probs):

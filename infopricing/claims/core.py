@@ -17,9 +17,9 @@ _LOC = "Section 3, Figure 1(a)"
 
 
 def _env():
-    from ..model import Environment
+    from ..catalog import hs_section3
 
-    return Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"], alternatives=["L", "H"])
+    return hs_section3()
 
 
 def _menu(q):

@@ -17,25 +17,24 @@ from .registry import Claim, register
 
 
 def _env_two_alt():
-    from ..model import Environment
+    from ..catalog import hs_section3
 
-    return Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"], alternatives=["L", "H"])
+    return hs_section3()
 
 
 def _env_single():
-    from ..model import Environment
+    from ..catalog import hs_section3_single_product
 
-    return Environment([[1.0], [2.0]], types=["t1", "t2"], alternatives=["product"])
+    return hs_section3_single_product()
 
 
 def _env_611():
     """Section 6.1.1 (Figure 3(a) is not in the text): t1 = (1, 0.5) is the lowest type and
     prefers a1; t2 = (2, 2.5) and t3 = (1.5, 3) prefer a2; t2's premium for a2 over a1
     (0.5) is below t3's (1.5), so t2 picks a1 at the screening prices of Figure 3(b)."""
-    from ..model import Environment
+    from ..catalog import hs_section611
 
-    return Environment([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]], types=["t1", "t2", "t3"],
-                       alternatives=["a1", "a2"])
+    return hs_section611()
 
 
 MARKET_611 = (0.5, 0.1, 0.4)

@@ -59,34 +59,10 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
     ok, failures = check.ok, list(check.failures)
     hd = rep.horizontal
     if json_out:
-        out = {
-            "products": list(dist.products), "welfare": rep.welfare,
-            "horizontal": {"probabilities": hd.probabilities,
-                           "posterior_means": np.where(np.isnan(hd.posterior_means), None, hd.posterior_means).tolist()},
-            "conditions": {"lemma1": rep.conditions.condition, "lemma1_ties": rep.conditions.ties,
-                           "generic": rep.conditions.generic,
-                           "negatively_affiliated": rep.conditions.negatively_affiliated,
-                           "exchangeable": rep.conditions.exchangeable,
-                           "full_extraction_prices": [None if not np.isfinite(x) else x for x in rep.conditions.prices],
-                           "full_extraction_revenue": rep.conditions.evaluation.revenue},
-            "uniform": {"p_star": rep.uniform.p_star, "price": rep.uniform.price, "revenue": rep.uniform.revenue,
-                        "upper_bound": rep.uniform.upper_bound, "proven_optimal": rep.uniform.proven_optimal},
-            "pricing": {"prices": [None if not np.isfinite(x) else x for x in rep.pricing.prices],
-                        "revenue": rep.pricing.revenue, "upper_bound": rep.pricing.upper_bound,
-                        "proven_optimal": rep.pricing.proven_optimal, "method": rep.pricing.method,
-                        "signal": rep.pricing.signal.matrix},
-            "verified": ok, "failures": failures,
-        }
-        if rep.two_product is not None:
-            tp = rep.two_product
-            out["proposition1"] = {"M1": tp.m1.revenue, "M2": tp.m2.revenue, "M3": tp.m3.revenue,
-                                   "best_over_welfare": tp.ratio}
-        if rep.design is not None:
-            out["opt_rev"] = {"revenue": rep.design.revenue, "upper_bound": rep.design.upper_bound,
-                              "proven_optimal": rep.design.proven_optimal,
-                              "menu_allocations": rep.design.menu.allocations,
-                              "menu_prices": rep.design.menu.prices, "signal": rep.design.signal.matrix}
-            out["exogenous_information_revenue"] = rep.exogenous.revenue
+        # the report's own as_dict (every part, with its status and params), plus the
+        # verification that decides the exit status
+        out = {**rep.as_dict(), "products": list(dist.products), "verified": ok,
+               "failures": failures, "verification": check.as_dict()}
         print_json(out)
         fail_if(not ok)
         return

@@ -27,6 +27,7 @@ from ..verify import Checker, Verification
 from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
                           check_equilibrium, evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame, producer_surplus_bounds
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["Segment", "AlignmentConstruction", "alignment_construction"]
 
@@ -69,8 +70,8 @@ class Segment:
         return float(self.probabilities[0]) if self.probabilities.size else 0.0
 
 
-@dataclass(frozen=True)
-class AlignmentConstruction:
+@dataclass(frozen=True, repr=False)
+class AlignmentConstruction(Result):
     """The consumer-optimal information structure and equilibrium of BBM25 Theorem 1.
 
     Attributes
@@ -125,7 +126,8 @@ class AlignmentConstruction:
         """Deviation check of the strategies (see :func:`check_equilibrium`)."""
         return check_equilibrium(self.game, self.info, self.strategy, grid=grid, atol=atol)
 
-    def verify(self, atol: float = tol.FEAS, grid: int = 201) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
+               grid: int = 201) -> Verification:
         """Re-check the construction independently of how it was built.
 
         Checks: the states' marginal on profiles is the prior; each producer's signal
@@ -141,6 +143,7 @@ class AlignmentConstruction:
             ``max_violation`` is the largest of the numeric checks' violations (prior
             and averaging errors, profit shortfalls, surplus gaps, deviation gain).
         """
+        no_exact(self, exact)
         g = self.game
         ck = Checker()
         marg = self.info.marginal(g.n_profiles)
@@ -174,8 +177,9 @@ class AlignmentConstruction:
         ck.check("efficiency", abs(out.total_surplus - g.efficient_surplus), atol,
                  "outcome is not efficient")
         eq = self.check_equilibrium(grid=grid, atol=atol)
-        ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}")
-        return ck.report()
+        if ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}") and not eq.ok:
+            ck.fail("equilibrium check", "; ".join(eq.failures) or "failed")
+        return ck.report(details={"equilibrium": eq})
 
     def summary(self) -> list[list]:
         """Rows ``[segment, kind, producer, cost, mass, price, support]`` for display."""

@@ -12,13 +12,14 @@ BBM25, Section I (payoffs ``PS_i``, ``CS``, ``TS``; Bayes Nash equilibrium).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from .. import tolerances as tol
 from ..model._validate import frozen
+from ..verify.report import Verification
 from .game import CompetitionOutcome, PricingGame
 
 __all__ = ["PointPrice", "AlertMix", "InformationStructure", "EquilibriumCheck",
@@ -141,8 +142,9 @@ class InformationStructure:
 
 
 @dataclass(frozen=True)
-class EquilibriumCheck:
-    """Result of :func:`check_equilibrium`.
+class EquilibriumCheck(Verification):
+    """Result of :func:`check_equilibrium`: a :class:`~infopricing.verify.Verification`
+    (``ok``, ``failures``, ``max_violation``, ``checks``) with the deviation data.
 
     Attributes
     ----------
@@ -155,13 +157,23 @@ class EquilibriumCheck:
     n_deviations : int
         Number of (signal, price) pairs evaluated.
     atol : float
+    failures : tuple of str
+        One line for the largest gain when it exceeds ``atol`` (empty when ``ok``).
+    max_violation : float
+        The largest gain, clamped below at 0 (a gain is the violation of equilibrium).
     """
 
-    ok: bool
-    max_gain: float
-    gains: dict
-    n_deviations: int
-    atol: float
+    max_gain: float = 0.0
+    gains: dict = field(default_factory=dict, repr=False)
+    n_deviations: int = 0
+    atol: float = tol.FEAS
+
+    def __post_init__(self):
+        object.__setattr__(self, "max_violation", max(float(self.max_gain), 0.0))
+        object.__setattr__(self, "checks", ("no profitable deviation",))
+        if not self.ok and not self.failures:
+            object.__setattr__(self, "failures", (
+                f"no profitable deviation: gain {self.max_gain:.3g} > {self.atol:.3g} at {self.worst}",))
 
     @property
     def worst(self):
@@ -170,18 +182,10 @@ class EquilibriumCheck:
         key = max(self.gains, key=lambda k: self.gains[k][0])
         return key, self.gains[key]
 
-    @property
-    def failures(self) -> tuple[str, ...]:
-        """One line for the largest gain when it exceeds ``atol`` (empty when ``ok``),
-        as in :class:`infopricing.verify.Verification`."""
-        if self.ok:
-            return ()
-        return (f"no profitable deviation: gain {self.max_gain:.3g} > {self.atol:.3g} at {self.worst}",)
-
-    @property
-    def max_violation(self) -> float:
-        """The largest gain, clamped below at 0 (a gain is the violation of equilibrium)."""
-        return max(float(self.max_gain), 0.0)
+    def as_dict(self) -> dict:
+        """:meth:`Verification.as_dict` with ``max_gain``, ``n_deviations`` and ``atol``."""
+        return {**super().as_dict(), "max_gain": float(self.max_gain),
+                "n_deviations": int(self.n_deviations), "atol": float(self.atol)}
 
 
 def _share(values_row, i, price, rivals, own_value):
@@ -297,7 +301,8 @@ def check_equilibrium(game: PricingGame, info: InformationStructure,
             b = int(np.argmax(prof))
             gains[(i, sig, cost_i)] = (float(prof[b] - prescribed), float(cand[b]), prescribed)
     mg = max((g[0] for g in gains.values()), default=0.0)
-    return EquilibriumCheck(bool(mg <= atol), float(mg), gains, count, atol)
+    return EquilibriumCheck(ok=bool(mg <= atol), max_gain=float(mg), gains=gains, n_deviations=count,
+                            atol=atol)
 
 
 def evaluate_outcome(game: PricingGame, info: InformationStructure, strategy,

@@ -26,6 +26,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..model._validate import frozen, labels, probability_vector, real_array
 from ..verify import Checker, Verification
+from ..verify.protocol import Result, no_exact
 
 __all__ = [
     "PricingGame",
@@ -439,8 +440,8 @@ def producer_surplus_bounds(game: PricingGame) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True)
-class CompetitionOutcome:
+@dataclass(frozen=True, repr=False)
+class CompetitionOutcome(Result):
     """Welfare of one information structure and equilibrium (ex ante expectations).
 
     Attributes
@@ -474,13 +475,13 @@ class CompetitionOutcome:
                 "efficient_surplus": self.efficient_surplus, "efficient": self.is_efficient}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CompleteInformationOutcome(CompetitionOutcome):
     """Complete-information Bertrand: the efficient producer prices at ``r_i``."""
 
     game: PricingGame | None = None
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check the outcome from the prices, independently of how they were set.
 
         Checks, per profile: prices are at least costs; the consumer (weakly) prefers
@@ -492,6 +493,7 @@ class CompleteInformationOutcome(CompetitionOutcome):
         -------
         Verification
         """
+        no_exact(self, exact)
         g = self.game
         ck = Checker()
         p = np.asarray(self.prices)

@@ -26,6 +26,7 @@ from ..information.mpc import integrated_cdf
 from ..information.prior import Prior
 from ..model._validate import frozen, probability_vector, real_array
 from ..verify import Checker, Verification
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_optimum",
            "hotelling_lp", "HotellingLP", "armstrong_zhou", "ArmstrongZhou"]
@@ -239,8 +240,8 @@ def _max_violation(prior: SymmetricPrior, g: TwoSidedPareto) -> float:
     return float(np.max(g.stop_loss(t) - prior.stop_loss(t)))
 
 
-@dataclass(frozen=True)
-class HotellingOptimum:
+@dataclass(frozen=True, repr=False)
+class HotellingOptimum(Result):
     """Consumer-optimal ``G_b^B`` for a symmetric Hotelling prior (BBM25 Theorem 3).
 
     Attributes
@@ -270,7 +271,7 @@ class HotellingOptimum:
     def distribution(self) -> TwoSidedPareto:
         return TwoSidedPareto(self.b, self.B)
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check: contraction (stop-loss), welfare by numerical integration of the
         density and atoms (not the closed forms), the efficient producer's indifference
         on ``[b, B]`` and optimality of ``b``, and local optimality in ``b``.
@@ -281,6 +282,7 @@ class HotellingOptimum:
             The integration-based checks use ``1e3 * atol`` (quadrature error); their
             violations are pooled into ``max_violation`` with the others.
         """
+        no_exact(self, exact)
         from scipy.integrate import quad
         g = self.distribution
         ck = Checker()
@@ -398,8 +400,8 @@ def _stop_loss_rows(y: np.ndarray, t: np.ndarray):
     return 0.5 * np.maximum(y[None, :] - t[:, None], 0.0)
 
 
-@dataclass(frozen=True)
-class HotellingLP:
+@dataclass(frozen=True, repr=False)
+class HotellingLP(Result):
     """Consumer-optimal symmetric contraction on a grid (BBM25 Theorem 3 cross-check).
 
     Attributes
@@ -422,8 +424,9 @@ class HotellingLP:
     status: Status
     prior: SymmetricPrior
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check the grid distribution: contraction, producer surplus, welfare."""
+        no_exact(self, exact)
         ck = Checker()
         y, h = self.support, self.masses
         ck.check("distribution", max(abs(h.sum() - 1), -h.min()), atol, "masses are not a distribution")
@@ -479,8 +482,8 @@ def hotelling_lp(prior, vbar=None, size: int = 201, cells: int = 200) -> Hotelli
 # ---------------------------------------------------------------------------------------
 # Armstrong & Zhou (2022): producers learn nothing, symmetric pure equilibrium
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ArmstrongZhou:
+@dataclass(frozen=True, repr=False)
+class ArmstrongZhou(Result):
     """Consumer-optimal consumer information when producers learn nothing.
 
     The interim residual is represented by a symmetric piecewise-uniform density: cell
@@ -531,7 +534,8 @@ class ArmstrongZhou:
         inside = (r > self.edges[0]) & (r <= self.edges[-1])
         return np.where(inside, 0.5 * self.masses[j] / width, 0.0)
 
-    def verify(self, atol: float = tol.FEAS, points: int = 20001) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
+               points: int = 20001) -> Verification:
         """Re-check: no deviation gains more than ``atol``, contraction at every cell
         edge and prior kink, and welfare accounting.
 
@@ -552,6 +556,7 @@ class ArmstrongZhou:
         -------
         Verification
         """
+        no_exact(self, exact)
         ck = Checker()
         e, h, p, vb = self.edges, self.masses, self.price, self.prior.vbar
         dev = np.linspace(0.0, vb, points)

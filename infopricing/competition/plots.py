@@ -1,17 +1,15 @@
-"""Figures of the competition package (matplotlib, Agg backend)."""
+"""Figures of the competition package (matplotlib; the backend is left as the user set it)."""
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from ..plots._figure import figure_and_axes
 
 __all__ = ["plot_interim_density"]
 
 
-def plot_interim_density(optimum, armstrong_zhou=None, points: int = 801):
+def plot_interim_density(optimum, armstrong_zhou=None, points: int = 801, ax=None):
     """Density of the consumer-optimal interim residual (BBM25, Figure 2).
 
     Parameters
@@ -20,6 +18,10 @@ def plot_interim_density(optimum, armstrong_zhou=None, points: int = 801):
         The ``G_b^B`` optimum; its atoms at ``+-B`` are drawn as stems.
     armstrong_zhou : ArmstrongZhou, optional
         Overlay of the uninformed-producers benchmark (piecewise-uniform density).
+    points : int
+        Number of points at which the densities are drawn.
+    ax : matplotlib Axes, optional
+        Draw there (default: a new figure).
 
     Returns
     -------
@@ -32,7 +34,7 @@ def plot_interim_density(optimum, armstrong_zhou=None, points: int = 801):
     g = optimum.distribution
     vb = optimum.vbar
     r = np.linspace(-vb, vb, points)
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    fig, ax = figure_and_axes(ax, figsize=(6, 3.6))
     ax.plot(r, g.density(r), lw=1.8, label=f"BBM25: $G_b^B$, b={g.b:.3g}, B={g.B:.3g}")
     ymax = max(float(np.max(g.density(r))), 1.0)
     ax.stem([-g.B, g.B], [g.atom * ymax * 2] * 2, linefmt="C0:", markerfmt="C0o", basefmt=" ",

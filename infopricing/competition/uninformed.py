@@ -75,6 +75,7 @@ from ._nplayer import AgentGame, fictitious_play
 from .equilibrium import (EquilibriumCheck, InformationStructure, check_equilibrium,
                           evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame
+from ..verify.protocol import no_exact
 
 __all__ = ["DiscreteMix", "NoInformationOutcome", "no_information_outcome"]
 
@@ -118,7 +119,7 @@ class DiscreteMix:
         return "mix " + ", ".join(f"{p:.6g}:{w:.3g}" for p, w in zip(self.prices, self.probabilities))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NoInformationOutcome(CompetitionOutcome):
     """Welfare and strategies when producers know only the prior and their own cost.
 
@@ -182,7 +183,8 @@ class NoInformationOutcome(CompetitionOutcome):
         return InformationStructure(np.arange(g.n_profiles), g.probabilities,
                                     np.zeros((g.n_profiles, g.n_producers), dtype=int))
 
-    def verify(self, atol: float = tol.FEAS, grid: int = 401) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
+               grid: int = 401) -> Verification:
         """Re-check: price laws are distributions at or above cost, the welfare is what the
         strategies give, and no deviation gains more than ``atol``.
 
@@ -201,6 +203,7 @@ class NoInformationOutcome(CompetitionOutcome):
         -------
         Verification
         """
+        no_exact(self, exact)
         g = self.game
         ck = Checker()
         for i, laws in enumerate(self.strategies):

@@ -16,14 +16,15 @@ from ..lp import Status, solve_lp
 from ..model._validate import frozen, probability_vector, real_array
 from ..verify import Checker, Verification
 from .game import PricingGame, producer_surplus_bounds
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["ValueGarbling", "value_garbling", "is_homogeneous", "has_common_knowledge_of_gains",
            "interim_bounds", "HomogeneousOptimum", "consumer_optimal_homogeneous",
            "UnknownValuesOptimum", "consumer_optimal_unknown_values"]
 
 
-@dataclass(frozen=True)
-class ValueGarbling:
+@dataclass(frozen=True, repr=False)
+class ValueGarbling(Result):
     """A value garbling ``mu'`` of ``mu`` induced by a consumer signal.
 
     Attributes
@@ -46,8 +47,9 @@ class ValueGarbling:
     interim: PricingGame
     kernel: np.ndarray
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """``mu = mu' eta``, costs preserved, and ``E[v | v', c] = v'``."""
+        no_exact(self, exact)
         ck = Checker()
         K, P, I = self.kernel, self.prior, self.interim
         ck.check("kernel rows are distributions", max(-K.min(), np.max(np.abs(K.sum(axis=1) - 1))),
@@ -137,8 +139,8 @@ def interim_bounds(garbling: ValueGarbling) -> dict:
             "prior_efficient_surplus": garbling.prior.efficient_surplus}
 
 
-@dataclass(frozen=True)
-class HomogeneousOptimum:
+@dataclass(frozen=True, repr=False)
+class HomogeneousOptimum(Result):
     """Consumer-optimal interim value distribution with homogeneous values.
 
     Attributes
@@ -160,9 +162,10 @@ class HomogeneousOptimum:
     prior_values: np.ndarray
     prior_probabilities: np.ndarray
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check with the information package's convex-order test, the lowest-cost
         producer's best price against the capped residual, and the accounting."""
+        no_exact(self, exact)
         from ..information.mpc import is_mean_preserving_contraction
         ck = Checker()
         y, g = self.grid, self.distribution
@@ -243,8 +246,8 @@ def consumer_optimal_homogeneous(values, probabilities, costs, grid=None, size: 
 # ---------------------------------------------------------------------------------------
 # homogeneous values with random costs
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class UnknownValuesOptimum:
+@dataclass(frozen=True, repr=False)
+class UnknownValuesOptimum(Result):
     """Consumer-optimal consumer information with homogeneous values and random costs.
 
     Attributes
@@ -281,7 +284,7 @@ class UnknownValuesOptimum:
         return PricingGame(v, self.cost_profiles[k_idx], w / w.sum(),
                            producers=self.game.producers)
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check without the LP: for every cost vector the interim values are a
         mean-preserving contraction of the prior's conditional values (so ``mu'`` is a
         value garbling of ``mu``); ``PS_i(mu')`` recomputed by
@@ -292,6 +295,7 @@ class UnknownValuesOptimum:
         -------
         Verification
         """
+        no_exact(self, exact)
         from ..information.mpc import is_mean_preserving_contraction
         g = self.game
         ck = Checker()

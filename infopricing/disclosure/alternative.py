@@ -21,6 +21,7 @@ from ..model._validate import frozen, real_array
 from ..screening import Verification
 from .distribution import ValueDistribution, _check_dist
 from .signals import Signal
+from ..verify.protocol import Result, no_exact
 
 MODELS = ("realized-max", "additive")
 
@@ -38,8 +39,8 @@ def _bundle_values(dist, signal, bundles, model):
     return (joint.T @ per_profile) / safe[:, None], per_profile
 
 
-@dataclass(frozen=True)
-class AlternativeOutcome:
+@dataclass(frozen=True, repr=False)
+class AlternativeOutcome(Result):
     """Buyer choices and revenue of a bundle menu under an alternative utility model.
 
     Attributes
@@ -64,9 +65,10 @@ class AlternativeOutcome:
     revenue: float
     welfare: float
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Each chosen bundle is a best response with non-negative utility (recomputed
         profile by profile), and revenue is the expected price paid."""
+        no_exact(self, exact)
         d = self.signal.dist
         val, per_profile = _bundle_values(d, self.signal, self.bundles, self.model)
         r = self.signal.probabilities

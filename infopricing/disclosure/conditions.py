@@ -19,6 +19,7 @@ from ..screening import Verification
 from .design import DesignEvaluation, evaluate_design
 from .distribution import ValueDistribution, _check_dist, optimal_welfare
 from .signals import horizontal_disclosure
+from ..verify.protocol import Result, no_exact
 
 
 def _profile_table(dist: ValueDistribution) -> dict:
@@ -104,8 +105,8 @@ def is_exchangeable(dist: ValueDistribution, atol: float = tol.PROB_SUM) -> bool
     return True
 
 
-@dataclass(frozen=True)
-class FullExtraction:
+@dataclass(frozen=True, repr=False)
+class FullExtraction(Result):
     """Lemma 1 / Proposition 5 for one distribution.
 
     Attributes
@@ -143,13 +144,14 @@ class FullExtraction:
     def extracts_full_surplus(self) -> bool:
         return self.evaluation.revenue >= self.welfare - tol.FEAS * max(1.0, self.welfare)
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """The design verifies; Lemma 1: condition => revenue = OPT-Wel; Lemma 3 /
         Lemma 4: exchangeability => condition (with symmetric tie-breaking, or no ties);
         Lemma 3: negative affiliation => condition, checked for two products only (Corollary
         1, no ties): for three or more products Lemma 3 is false (see
         :func:`~infopricing.disclosure.catalog.negatively_affiliated_three_products`)."""
-        v = self.evaluation.verify(atol)
+        no_exact(self, exact)
+        v = self.evaluation.verify(atol=atol)
         fails = list(v.failures)
         if self.condition and not self.extracts_full_surplus:
             fails.append("Lemma 1 condition holds but the revenue is below OPT-Wel")

@@ -19,6 +19,7 @@ from ..model._validate import frozen, real_array
 from ..screening import Verification
 from .distribution import ValueDistribution, _check_dist
 from .signals import Signal
+from ..verify.protocol import Result
 
 
 class Menu:
@@ -120,8 +121,8 @@ def _choose(nu_row, menu: Menu, atol: float):
     return int(cand[order[0]])
 
 
-@dataclass(frozen=True)
-class DesignEvaluation:
+@dataclass(frozen=True, repr=False)
+class DesignEvaluation(Result):
     """A joint design (information structure + menu) and the buyer's responses.
 
     Attributes
@@ -168,7 +169,7 @@ class DesignEvaluation:
         p[sold] = self.menu.prices[self.choice[sold]]
         return p
 
-    def verify(self, atol: float = tol.FEAS, exact: bool = False) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check the design from the distribution, the signal matrix and the menu:
 
         * the signal matrix is row-stochastic and Bayes plausible (posteriors recomputed

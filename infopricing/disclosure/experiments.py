@@ -265,14 +265,12 @@ def run_experiment(family: str, products: int = 2, support: int = 3, instances: 
                                       "instances": instances, "seed": seed, "method": method})
 
 
-def plot_experiment(result: ExperimentResult):
+def plot_experiment(result: ExperimentResult, ax=None):
     """Scatter of pricing/OPT-Wel against uniform/OPT-Wel, with the 1/2 (Theorem 1) and
-    2/3 (Proposition 1) lines; returns a matplotlib Figure."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    2/3 (Proposition 1) lines, drawn on ``ax`` (default: a new figure); returns the Figure."""
+    from ..plots._figure import figure_and_axes
 
-    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    fig, ax = figure_and_axes(ax, figsize=(5.5, 4.5))
     u = [r["uniform_ratio"] for r in result.rows]
     p = [r["pricing_ratio"] for r in result.rows]
     ax.scatter(u, p, s=18, label="instances")

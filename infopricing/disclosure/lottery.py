@@ -31,6 +31,7 @@ from .design import DesignEvaluation, Menu, evaluate_design
 from .distribution import ValueDistribution, _check_dist, optimal_welfare
 from .fixed import optimal_information
 from .signals import Signal
+from ..verify.protocol import Result, no_exact
 
 #: ``method="auto"`` sends instances with at most this many bilinear products to SCIP.
 GLOBAL_TERMS_LIMIT = 200
@@ -75,8 +76,8 @@ def exogenous_baseline(dist: ValueDistribution) -> DesignEvaluation:
     return optimal_menu_for_signal(dist, Signal.full_revelation(dist))
 
 
-@dataclass(frozen=True)
-class JointDesign:
+@dataclass(frozen=True, repr=False)
+class JointDesign(Result):
     """The revenue-optimal joint design (OPT-Rev) with a certificate.
 
     Attributes
@@ -122,10 +123,11 @@ class JointDesign:
         """``revenue - pricing_revenue``: what lotteries add over deterministic prices."""
         return self.revenue - self.pricing_revenue
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """The design verifies (Bayes plausibility, IC, IR, accounting) and
         ``pricing_revenue <= revenue <= upper_bound <= OPT-Wel`` (recomputed)."""
-        v = self.evaluation.verify(atol)
+        no_exact(self, exact)
+        v = self.evaluation.verify(atol=atol)
         fails = list(v.failures)
         scale = max(1.0, self.welfare)
         wel = optimal_welfare(self.evaluation.dist)

@@ -44,14 +44,15 @@ from .design import DesignEvaluation, evaluate_design
 from .distribution import ValueDistribution, _check_dist, optimal_welfare
 from .fixed import optimal_information, optimal_prices_for_signal
 from .signals import Signal, coarse_horizontal_disclosure, horizontal_disclosure
+from ..verify.protocol import Result, no_exact
 
 #: problems with more profile x action variables than this are not sent to the global
 #: solver by ``method="auto"`` (they get the heuristic and the OPT-Wel bound).
 GLOBAL_SIZE_LIMIT = 400
 
 
-@dataclass(frozen=True)
-class PricingResult:
+@dataclass(frozen=True, repr=False)
+class PricingResult(Result):
     """A deterministic pricing mechanism with its information structure.
 
     Attributes
@@ -104,10 +105,11 @@ class PricingResult:
         """``upper_bound - revenue``."""
         return self.upper_bound - self.revenue
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """The design verifies (Bayes plausibility, IC, IR, accounting); the prices respect
         the groups; ``revenue <= upper_bound <= OPT-Wel`` (recomputed)."""
-        v = self.evaluation.verify(atol)
+        no_exact(self, exact)
+        v = self.evaluation.verify(atol=atol)
         fails = list(v.failures)
         worst = v.max_violation
         scale = max(1.0, self.welfare)
@@ -374,8 +376,8 @@ def _dist_arg(dist):
 
 # -- uniform pricing ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class UniformPricing:
+@dataclass(frozen=True, repr=False)
+class UniformPricing(Result):
     """Uniform pricing with designed information (CLW Theorem 1).
 
     Attributes
@@ -419,16 +421,17 @@ class UniformPricing:
         """Theorem 1: ``p* >= OPT-Wel / 2``."""
         return self.p_star >= self.welfare / 2 - tol.FEAS * max(1.0, self.welfare)
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Both designs verify; the prices are uniform; the p* design is a coarse
         horizontal disclosure (signal depends on the profile only through i*(v); each
         class's signals contain it) selling with probability one at p*; revenue ordering
         ``p* <= revenue <= upper_bound <= OPT-Wel``."""
+        no_exact(self, exact)
         fails = []
         worst = 0.0
         scale = max(1.0, self.welfare)
         for name, ev in (("best uniform", self.evaluation), ("p*", self.p_star_design)):
-            v = ev.verify(atol)
+            v = ev.verify(atol=atol)
             fails += [f"{name}: {x}" for x in v.failures]
             worst = max(worst, v.max_violation)
             fin = ev.menu.prices[np.isfinite(ev.menu.prices)]
@@ -639,8 +642,8 @@ def two_price_pricing(dist: ValueDistribution, method: str = "auto", time_limit:
 
 # -- two products: Proposition 1 --------------------------------------------------------
 
-@dataclass(frozen=True)
-class TwoProductMechanisms:
+@dataclass(frozen=True, repr=False)
+class TwoProductMechanisms(Result):
     """The three mechanisms of Proposition 1's proof (two products).
 
     M1 / M2: no information, only product 1 / 2 offered at its prior mean. M3:
@@ -680,12 +683,13 @@ class TwoProductMechanisms:
         """Best of the three over OPT-Wel."""
         return 1.0 if self.welfare <= 0 else self.best.revenue / self.welfare
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Each design verifies; ``Rev(M1) + Rev(M2) + Rev(M3) >= 2 OPT-Wel`` and hence
         the best is at least 2/3 of OPT-Wel."""
+        no_exact(self, exact)
         fails, worst = [], 0.0
         for name, e in (("M1", self.m1), ("M2", self.m2), ("M3", self.m3)):
-            v = e.verify(atol)
+            v = e.verify(atol=atol)
             fails += [f"{name}: {x}" for x in v.failures]
             worst = max(worst, v.max_violation)
         scale = max(1.0, self.welfare)

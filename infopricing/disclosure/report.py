@@ -17,6 +17,7 @@ from .pricing import PricingResult, TwoProductMechanisms, UniformPricing, optima
     uniform_pricing
 from .signals import HorizontalDisclosure, horizontal_disclosure
 from ..verify import Verification
+from ..verify.protocol import Result, no_exact
 
 
 DISTRIBUTION_KEYS = ("products", "values", "probabilities", "normalize")
@@ -88,8 +89,8 @@ def load_distribution(path) -> ValueDistribution:
     return distribution_from_dict(read_model_file(path), Path(path))
 
 
-@dataclass(frozen=True)
-class DisclosureReport:
+@dataclass(frozen=True, repr=False)
+class DisclosureReport(Result):
     """Everything ``infopricing disclose`` shows for one distribution.
 
     Attributes
@@ -115,8 +116,9 @@ class DisclosureReport:
     design: JointDesign | None
     exogenous: DesignEvaluation | None
 
-    def verify(self) -> Verification:
+    def verify(self, *, exact: bool = False) -> Verification:
         """All parts verify (each result's own ``verify``), combined into one report."""
+        no_exact(self, exact)
         parts = [self.conditions, self.uniform, self.pricing]
         parts += [p for p in (self.two_product, self.design) if p is not None]
         checks = [p.verify() for p in parts]

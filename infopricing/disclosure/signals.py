@@ -11,6 +11,7 @@ from .. import tolerances as tol
 from ..model._validate import frozen, real_array
 from .distribution import ValueDistribution, _check_dist
 from ..verify import Verification
+from ..verify.protocol import Result, no_exact
 
 
 class Signal:
@@ -107,8 +108,8 @@ class Signal:
         return float(np.max(np.abs(avg - self.dist.mean))) if pos.any() else float("inf")
 
 
-@dataclass(frozen=True)
-class HorizontalDisclosure:
+@dataclass(frozen=True, repr=False)
+class HorizontalDisclosure(Result):
     """Horizontal disclosure: the buyer learns ``i*(v)``, the product he values most.
 
     Attributes
@@ -135,9 +136,10 @@ class HorizontalDisclosure:
     posterior_means: np.ndarray
     top_product: np.ndarray
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check from the distribution: classes partition the profiles, each profile's
         class is a maximiser of its values, and the posteriors average to the prior."""
+        no_exact(self, exact)
         from ..verify import Checker
 
         d = self.signal.dist

@@ -34,13 +34,14 @@ from ..verify import Checker, Verification
 from .monopoly import _cost, profit_curve
 from .mpc import MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize
 from .prior import Prior, as_prior
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["LearningResult", "buyer_optimal_learning", "TruncatedPareto",
            "truncated_pareto_solution", "learning_convergence"]
 
 
-@dataclass(frozen=True, eq=False)
-class LearningResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class LearningResult(Result):
     """Consumer-optimal information and the seller's price (grid LP).
 
     Attributes
@@ -82,9 +83,10 @@ class LearningResult:
     def is_efficient(self) -> bool:
         return self.efficient_surplus - self.total_surplus <= tol.FEAS * max(1.0, self.efficient_surplus)
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check: G is a mean-preserving contraction of the prior, the price is at
         least the cost and optimal for the seller under G, and the surpluses follow."""
+        no_exact(self, exact)
         ck = Checker()
         g, y, p, c = self.distribution, self.grid, self.price, self.cost
         ck.check("distribution is a pmf", max(-g.min(), abs(g.sum() - 1)), atol)

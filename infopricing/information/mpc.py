@@ -36,6 +36,7 @@ from ..lp import Status, solve_lp
 from ..model._validate import frozen, real_array
 from ..verify import Checker, Verification
 from .prior import Prior, as_prior, strictly_increasing
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["MPCResult", "mpc_optimize", "is_mean_preserving_contraction",
            "price_optimality_constraints", "integrated_cdf"]
@@ -98,8 +99,8 @@ def price_optimality_constraints(grid, price: float, cost: float = 0.0, candidat
     return A.astype(float), np.zeros(q.size), np.full(q.size, np.inf)
 
 
-@dataclass(frozen=True, eq=False)
-class MPCResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class MPCResult(Result):
     """Optimum of a linear objective over mean-preserving contractions on a grid.
 
     Attributes
@@ -139,10 +140,11 @@ class MPCResult:
     def mean(self) -> float:
         return float(self.grid @ self.distribution)
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check: ``g`` is a pmf, a mean-preserving contraction of the prior, the
         extra constraints hold, the value is the objective at ``g``; for a transport
         plan also its marginals and the martingale condition."""
+        no_exact(self, exact)
         ck = Checker()
         g, y = self.distribution, self.grid
         ck.check("distribution non-negative", -g.min(), atol)

@@ -28,12 +28,13 @@ from .. import tolerances as tol
 from ..lp import Status, solve_lp
 from ..model._validate import frozen, labels, probability_vector, real_array
 from ..verify import Checker, Verification
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["PersuasionResult", "persuade", "concavified_value"]
 
 
-@dataclass(frozen=True, eq=False)
-class PersuasionResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class PersuasionResult(Result):
     """The sender-optimal signal of a finite persuasion problem.
 
     Attributes
@@ -101,7 +102,7 @@ class PersuasionResult:
                 "upper_bound": self.upper_bound,
                 "concavification_value": self.concavification_value}
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check obedience, Bayes plausibility, the value and its bounds.
 
         Checks: the signal's rows are probability vectors; Bayes plausibility (the
@@ -111,6 +112,7 @@ class PersuasionResult:
         the signal; ``no-information value <= value <= upper bound``; and for two states
         agreement with the concavification.
         """
+        no_exact(self, exact)
         ck = Checker()
         s, mu = self.signal, self.prior
         ck.check("signal non-negative", -s.min(), atol)

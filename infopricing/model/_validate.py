@@ -10,6 +10,8 @@ from .. import tolerances as tol
 #: The model-file parsers (:mod:`infopricing.io` and the areas' ``files`` modules) replace
 #: this text with the exact table to edit.
 NORMALIZE_HINT = "pass normalize=True (Python) or set normalize = true (model file) to rescale"
+#: The advice where the function at hand has no ``normalize`` argument.
+RESCALE_HINT = "rescale them to sum to 1"
 
 
 def real_array(x, name: str, ndim: int | None = None) -> np.ndarray:
@@ -27,9 +29,14 @@ def real_array(x, name: str, ndim: int | None = None) -> np.ndarray:
     return a
 
 
-def probability_vector(p, name: str, size: int | None = None, normalize: bool = False,
+def probability_vector(p, name: str, size: int | None = None, normalize: bool | None = None,
                        atol: float = tol.PROB_SUM) -> np.ndarray:
-    """Validate a probability vector: finite, non-negative, sums to one (or rescale)."""
+    """Validate a probability vector: finite, non-negative, sums to one (or rescale).
+
+    ``normalize`` is the caller's own ``normalize`` argument: pass it (``True`` or
+    ``False``) only from a function that has one, so that the error for a vector not
+    summing to one advises ``normalize=True`` exactly where that argument exists; the
+    default ``None`` (no such argument) does not rescale and advises fixing the numbers."""
     a = real_array(p, name, ndim=1)
     if size is not None and a.size != size:
         raise ValueError(f"{name} must have {size} entries, got {a.size}")
@@ -44,7 +51,7 @@ def probability_vector(p, name: str, size: int | None = None, normalize: bool = 
         a = a / s
     elif abs(s - 1.0) > atol:
         raise ValueError(f"{name} must sum to 1 (within {atol:g}), sums to {float(s):.12g}; "
-                         + NORMALIZE_HINT)
+                         + (NORMALIZE_HINT if normalize is not None else RESCALE_HINT))
     a = a.copy()
     a.setflags(write=False)
     return a

@@ -48,6 +48,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..errors import SchedulerUnreachable
+from ..verify.protocol import Result, no_exact
 
 MANIFEST = "_manifest.json"
 
@@ -265,8 +266,8 @@ def _remove_tmp_files(out: Path) -> list[str]:
     return sorted(removed)
 
 
-@dataclass(frozen=True)
-class ChunkedRun:
+@dataclass(frozen=True, repr=False)
+class ChunkedRun(Result):
     """Outcome of :func:`run_chunked`: where the results are and what was (re)computed.
 
     Attributes
@@ -309,7 +310,7 @@ class ChunkedRun:
         :func:`read_menus`)."""
         return read_menus(self.out_dir)
 
-    def verify(self):
+    def verify(self, *, exact: bool = False):
         """Check the directory as a reader will find it: every chunk file exists, reads
         completely, carries this run's input hash and chunk number and its row count (and,
         where the run has a key column such as ``market``, exactly its keys, so every
@@ -317,6 +318,7 @@ class ChunkedRun:
         certificate (column ``verified`` where present); and no other file is in the
         directory (a stray file, such as a temporary file of an interrupted write, is
         reported: it may break ``pandas.read_parquet(out_dir)``)."""
+        no_exact(self, exact)
         import pyarrow.parquet as pq
 
         from ..screening.mechanism import Verification

@@ -55,6 +55,7 @@ from ..model import Environment
 from ..model._validate import real_array
 from ..screening.lp_build import build_menu_lp, revenue_objective
 from . import backend as _bk
+from ..verify.protocol import Result, no_exact
 
 KIND_CONE, KIND_FACE, KIND_LP = 0, 1, 2
 KIND_NAMES = {KIND_CONE: "cone", KIND_FACE: "face", KIND_LP: "lp"}
@@ -150,8 +151,8 @@ def menu_id(allocation, payments, unit: float = 1.0) -> str:
     return h.hexdigest()[:16]
 
 
-@dataclass(frozen=True, eq=False)
-class SweepResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class SweepResult(Result):
     """Per-market optimal mechanisms of one environment, each with its certificate.
 
     Attributes
@@ -207,7 +208,7 @@ class SweepResult:
                          allocation=self.allocations[q], payments=self.payments[q],
                          selection=self.selection)
 
-    def verify(self, atol: float = tol.FEAS):
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS):
         """Re-check every market's certificate independently of the sweep's algebra.
 
         Rebuilds the LP matrix, and for each market f with certifying basis b: the duals
@@ -219,6 +220,7 @@ class SweepResult:
         times max(1, largest absolute net value), all in the unit of
         ``tolerances.value_scale`` (1 for values of ordinary size). Returns a Verification.
         """
+        no_exact(self, exact)
         from ..screening.mechanism import Verification
 
         env = self.env

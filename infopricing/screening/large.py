@@ -37,6 +37,7 @@ from ..lp import LinearProgram, Status
 from ..model import Environment
 from .lp_build import feasibility_rows, ic_rows, revenue_objective
 from .mechanism import LPCertificate, Mechanism, Verification
+from ..verify.protocol import Result, no_exact
 
 #: Above this number of full IC rows no full-size basis certificate is stored (it would
 #: take ``n(n-1)`` entries per array, and the exact re-check it serves is quadratic in
@@ -377,8 +378,8 @@ class _LazyMenuLP:
             self.add(T, S)
 
 
-@dataclass(frozen=True)
-class LazyMenuResult:
+@dataclass(frozen=True, repr=False)
+class LazyMenuResult(Result):
     """A revenue-optimal menu computed with lazy IC rows, with its full-problem check.
 
     Attributes
@@ -392,9 +393,10 @@ class LazyMenuResult:
     max_ic_violation: float
     stats: LazyStats
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check every IC, IR and feasibility constraint of the full problem, chunked
         (no n x n matrix is held at once), independently of the solver."""
+        no_exact(self, exact)
         m = self.mechanism
         v = m.env.values
         x = m.allocation

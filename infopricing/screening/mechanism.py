@@ -12,6 +12,7 @@ from .. import tolerances as tol
 from ..lp import Status
 from ..model import Environment, Market
 from ..verify import Verification
+from ..verify.protocol import Result
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ class LPCertificate:
     revenue_duals: np.ndarray | None = None
 
 
-@dataclass(frozen=True, eq=False)
-class Mechanism:
+@dataclass(frozen=True, eq=False, repr=False)
+class Mechanism(Result):
     """An IC-IR direct mechanism for an environment (HS section 4).
 
     Attributes
@@ -166,7 +167,7 @@ class Mechanism:
         return self.binding_with()
 
     # -- verification --------------------------------------------------------------
-    def verify(self, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check feasibility, IC and IR without the solver.
 
         ``exact=False``: vectorised floating check with tolerance ``atol`` (for IC, IR,

@@ -31,21 +31,6 @@ IPM_THRESHOLD = 60
 #: full/lazy time 0.5-0.9 at n=8-16, 1.1-1.4 at n=24, 1.2-1.7 at n=32, 2-5 at n=48-96.
 LAZY_THRESHOLD = 24
 
-_SELECTION_DOC = """
-Selection rules (each optimises market-free objectives over the optimal face, in order):
-
-* ``"efficient"`` (default): (1) maximise the unweighted sum over types of the net value
-  received, ``sum_t v[t] @ x[t]`` — so the efficient mechanism is chosen whenever it is
-  optimal (HS footnote 7); (2) maximise the unweighted sum of consumer surplus
-  ``sum_t u[t]``; (3) the fixed tie-break.
-* ``"consumer"``: (1) maximise ``sum_t u[t]``; (2) maximise ``sum_t v[t] @ x[t]``; (3) tie-break.
-* ``"adverse"``: (1) minimise ``sum_t u[t]``; (2) maximise ``sum_t v[t] @ x[t]``; (3) tie-break.
-
-The fixed tie-break maximises ``w @ (x, u)`` for a weight vector ``w`` drawn once from a
-seeded generator that depends only on the environment's shape (n, k), so generically it
-leaves a single mechanism; it never looks at the market.
-"""
-
 
 def _check_inputs(env, market):
     if not isinstance(env, Environment):
@@ -171,7 +156,20 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     back; the solver's absolute tolerances would otherwise accept IC violations of the
     size of the values themselves (values near 1e-9) or fail on rounding (near 1e9).
     The last tie-break then weighs utilities in those units.
-    """ + _SELECTION_DOC + """
+
+    Selection rules (each optimises market-free objectives over the optimal face, in order):
+
+    * ``"efficient"`` (default): (1) maximise the unweighted sum over types of the net value
+      received, ``sum_t v[t] @ x[t]`` — so the efficient mechanism is chosen whenever it is
+      optimal (HS footnote 7); (2) maximise the unweighted sum of consumer surplus
+      ``sum_t u[t]``; (3) the fixed tie-break.
+    * ``"consumer"``: (1) maximise ``sum_t u[t]``; (2) maximise ``sum_t v[t] @ x[t]``; (3) tie-break.
+    * ``"adverse"``: (1) minimise ``sum_t u[t]``; (2) maximise ``sum_t v[t] @ x[t]``; (3) tie-break.
+
+    The fixed tie-break maximises ``w @ (x, u)`` for a weight vector ``w`` drawn once from a
+    seeded generator that depends only on the environment's shape (n, k), so generically it
+    leaves a single mechanism; it never looks at the market.
+
     References
     ----------
     HS, section 4 (IC-IR mechanisms, consistent selection) and footnote 7.

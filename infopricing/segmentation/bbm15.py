@@ -34,6 +34,7 @@ from .. import tolerances as tol
 from ..verify import Checker, Verification
 from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
+from ..verify.protocol import Result
 
 __all__ = [
     "SingleProductSegmentation",
@@ -114,8 +115,8 @@ class SurplusTriangle:
                 "vertices": {k: list(v) for k, v in self.vertices.items()}}
 
 
-@dataclass(frozen=True, eq=False)
-class SingleProductSegmentation:
+@dataclass(frozen=True, eq=False, repr=False)
+class SingleProductSegmentation(Result):
     """A segmentation of a single-product market and the seller's price in each segment.
 
     Attributes
@@ -230,7 +231,7 @@ class SingleProductSegmentation:
                 "total_surplus": self.total_surplus}
 
     # -- certificate ----------------------------------------------------------------------
-    def verify(self, atol: float = tol.FEAS, exact: bool = False) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check the segmentation without trusting how it was built.
 
         Always checked: weights and segments are probability vectors; the segments
@@ -652,13 +653,10 @@ def plot_surplus_triangle(triangle: SurplusTriangle, points=None, ax=None):
     ----------
     BBM15, Figure 1.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots._figure import figure_and_axes
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 5))
+        fig, ax = figure_and_axes(figsize=(5.5, 5))
     else:
         fig = ax.figure
     V = triangle.vertices

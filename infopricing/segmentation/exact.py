@@ -82,6 +82,7 @@ from ..screening import Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS, _check_inputs
 from .exact_cells import CellDecomposition, cell_decomposition
 from .result import ParetoImprovement, Segmentation, rational_vector
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
            "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate", "InteriorCertificate",
@@ -266,8 +267,8 @@ def _gain_weights(st: _Setup, G, owner) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 # certificate of no improvement
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class NoImprovementCertificate:
+@dataclass(frozen=True, eq=False, repr=False)
+class NoImprovementCertificate(Result):
     """LP-duality certificate that no segmentation is Pareto improving.
 
     With ``A`` the generators of the cells allowed in a Pareto-improving segmentation and
@@ -295,7 +296,7 @@ class NoImprovementCertificate:
     cells_total: int = 0
     exact_generators: tuple = field(default=(), repr=False)
 
-    def verify(self, exact: bool = True, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Check the dual inequalities: ``y . a >= g_a`` in ``Fraction`` arithmetic when
         ``exact`` (on the exact generators), and ``y . f <= 0`` up to ``atol * max|y|`` (the
         market is the rationalised floating input; ``details["y_dot_f"]`` has the exact value)."""
@@ -351,8 +352,8 @@ def _certificate(st: _Setup) -> NoImprovementCertificate | None:
     return make(tuple(Fraction(float(v)) for v in res.x))
 
 
-@dataclass(frozen=True, eq=False)
-class InteriorCertificate:
+@dataclass(frozen=True, eq=False, repr=False)
+class InteriorCertificate(Result):
     """LP-duality certificate that no segment can lie strictly inside a cell where some type
     gains, hence that no segmentation is Pareto improving.
 
@@ -380,7 +381,7 @@ class InteriorCertificate:
     market: tuple = field(repr=False)
     exact_generators: tuple = field(default=(), repr=False)
 
-    def verify(self, exact: bool = True, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Check ``y . a >= z_a``, ``z >= 0``, the group sums and ``y . f <= 0`` in
         ``Fraction`` arithmetic with no tolerance (``exact``; the market is the exact binary
         value of the floating input: any positive ``y . f``, however small, leaves room for
@@ -577,8 +578,8 @@ def _decide(st: _Setup, selection: str) -> ParetoImprovement:
 # ---------------------------------------------------------------------------------------
 # public: consumer-optimal Pareto-improving segmentation
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class ConsumerOptimalSegmentation:
+@dataclass(frozen=True, eq=False, repr=False)
+class ConsumerOptimalSegmentation(Result):
     """The consumer-surplus-maximising (Pareto-improving) segmentation.
 
     Attributes
@@ -604,7 +605,7 @@ class ConsumerOptimalSegmentation:
     original_consumer_surplus: float
     improvement: ParetoImprovement | None = None
 
-    def verify(self, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """The segmentation verifies (and is Pareto improving when ``pareto``), its consumer
         surplus is at most the supremum, which is at most the upper bound."""
         fails = []
@@ -720,8 +721,8 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
 # ---------------------------------------------------------------------------------------
 # public: the set of (consumer surplus, producer surplus) pairs
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class SurplusSet:
+@dataclass(frozen=True, eq=False, repr=False)
+class SurplusSet(Result):
     """The closure of the set of (consumer surplus, producer surplus) pairs achieved by the
     segmentations of a market (the multi-product analogue of the BBM15 surplus triangle).
 
@@ -775,10 +776,11 @@ class SurplusSet:
                 return False
         return True
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Geometric consistency: the unsegmented point is in the set, every vertex has
         PS >= the unsegmented PS (the seller can always keep her menu) and CS + PS <= the
         efficient surplus, CS >= 0."""
+        no_exact(self, exact)
         fails = []
         V = self.vertices
         if not self.contains(*self.original, atol=1e-6):
@@ -891,13 +893,10 @@ def plot_surplus_set(sset: SurplusSet, ax=None, title: str | None = None):
     PS0 the unsegmented profit; with one alternative the set fills it (BBM15), with several
     it may not (HS footnote 8). Returns the Figure.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots._figure import figure_and_axes
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 4.5))
+        fig, ax = figure_and_axes(figsize=(5.5, 4.5))
     else:
         fig = ax.figure
     W = sset.efficient_surplus

@@ -42,6 +42,7 @@ from ..model import Environment
 from ..screening import Mechanism, optimal_mechanism
 from ..screening.lp_build import build_menu_lp, exact_matrix, revenue_objective
 from ..verify import Verification
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["Cell", "CellDecomposition", "cell_decomposition"]
 
@@ -90,8 +91,8 @@ class Cell:
         return int(np.linalg.matrix_rank(self.generators))
 
 
-@dataclass(frozen=True, eq=False)
-class CellDecomposition:
+@dataclass(frozen=True, eq=False, repr=False)
+class CellDecomposition(Result):
     """All cells of an environment's market simplex (restricted to a support).
 
     Attributes
@@ -126,7 +127,7 @@ class CellDecomposition:
                 return i
         raise ValueError("market not found in any cell (numerical trouble)")
 
-    def verify(self, atol: float = tol.EQUAL) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.EQUAL) -> Verification:
         """Re-check the facets: every facet inequality holds on all of P.
 
         For each facet ``a . p <= b`` the revenue of the market ``a / sum(a)`` is bounded by
@@ -134,6 +135,7 @@ class CellDecomposition:
         independent of the oracle LPs) and compared with ``b / sum(a)``; every vertex must
         satisfy every facet. Together these show D is exactly the downward closure of P.
         """
+        no_exact(self, exact)
         from .result import revenue_upper_bound
 
         failures = []

@@ -32,14 +32,15 @@ from .. import tolerances as tol
 from ..model import Environment, Market
 from ..screening import Verification, optimal_mechanism
 from .result import rational_vector, revenue_upper_bound
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["Genericity", "genericity_hyperplanes"]
 
 MAX_TYPES = 4
 
 
-@dataclass(frozen=True, eq=False)
-class Genericity:
+@dataclass(frozen=True, eq=False, repr=False)
+class Genericity(Result):
     """Payment rules covering the market simplex and the hyperplanes H(b) between them.
 
     Attributes
@@ -80,12 +81,14 @@ class Genericity:
         f = market.probabilities if isinstance(market, Market) else np.asarray(market, dtype=float)
         return max(float(sum(float(x) * fi for x, fi in zip(p, f))) for p in self.payment_rules)
 
-    def verify(self, samples: int = 20, seed: int = 0, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, samples: int = 20, seed: int = 0,
+               atol: float = tol.FEAS) -> Verification:
         """Re-check with the menu LP on seeded random markets: the optimal revenue equals
         ``max_p f.p`` over the payment rules (coverage), and every sampled market whose
         payment rule is not unique on a full support lies on some H(b). Also checks that
         every payment rule is the payment rule of an IC-IR menu optimal somewhere (each
         appears as the revenue bound at some market in its region)."""
+        no_exact(self, exact)
         rng = np.random.default_rng(seed)
         n = self.env.n_types
         fails = []

@@ -38,6 +38,7 @@ from .. import tolerances as tol
 from ..model import Environment
 from ..model._validate import probability_vector, real_array
 from ..screening import Verification
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["LinearEnvironment", "LinearMechanism", "LinearImprovement", "perturbation",
            "plot_hs_figure6", "plot_revenue_curve"]
@@ -375,8 +376,8 @@ def perturbation(f, t: int, delta: float) -> np.ndarray:
     return g
 
 
-@dataclass(frozen=True, eq=False)
-class LinearMechanism:
+@dataclass(frozen=True, eq=False, repr=False)
+class LinearMechanism(Result):
     """The Proposition 6 mechanism of a market in a :class:`LinearEnvironment`.
 
     Attributes
@@ -411,9 +412,10 @@ class LinearMechanism:
     def revenue(self) -> float:
         return float(self.market @ self.profits)
 
-    def verify(self, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """IC and IR of the quality-price menu (own check, no virtual values), and the
         allocation is monotone."""
+        no_exact(self, exact)
         v, a, p = self.env.values, self.allocation, self.payments
         U = v[:, None] * a[None, :] - p[None, :]
         own = np.diag(U)
@@ -428,8 +430,8 @@ class LinearMechanism:
         return Verification(ok=not fails, failures=tuple(fails), max_violation=max(ic, -own.min(), 0.0))
 
 
-@dataclass(frozen=True, eq=False)
-class LinearImprovement:
+@dataclass(frozen=True, eq=False, repr=False)
+class LinearImprovement(Result):
     """Answer of :meth:`LinearEnvironment.pareto_improvement`.
 
     Attributes
@@ -462,10 +464,11 @@ class LinearImprovement:
     def segments(self):
         return None if self.dominating is None else np.vstack([self.dominating, self.remainder])
 
-    def verify(self, atol: float = tol.EQUAL) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.EQUAL) -> Verification:
         """Re-check a returned segmentation: it averages to the market, each segment's
         mechanism is recomputed and IC-IR, every segment weakly and some segment strictly
         Pareto dominates the market (HS 4.1)."""
+        no_exact(self, exact)
         if self.improvable is not True:
             return Verification(ok=True)
         fails = []
@@ -494,10 +497,7 @@ def plot_hs_figure6(env: LinearEnvironment | None = None, grid: int = 401, ax=No
     example (two types with values a and 2a, quality in [0, 1], cost a^2/2) by default,
     with the inefficient markets that are not Pareto improvable shaded. Returns the Figure.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots._figure import figure_and_axes
 
     if env is None:
         env = LinearEnvironment([1.0, 2.0], (0.0, 1.0), lambda a: a * a / 2, marginal_cost=lambda a: a)
@@ -512,7 +512,7 @@ def plot_hs_figure6(env: LinearEnvironment | None = None, grid: int = 401, ax=No
         ineff = any(abs(M.allocation[t] - env.efficient_quality(t)) > tol.EQUAL for t in range(2) if f[t] > 0)
         bad.append(ineff and not env.improvable_types(f))
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 4))
+        fig, ax = figure_and_axes(figsize=(5.5, 4))
     else:
         fig = ax.figure
     ax.plot(qs, cs, color="C0", label=f"CS({env.types[1]}, q)")
@@ -531,16 +531,13 @@ def plot_revenue_curve(env: LinearEnvironment, f, ax=None):
     """HS Figures 8 and 9: the revenue curve R (points ``(Ftilde(t), v(t) Ftilde(t))``) and the
     ironed revenue curve (its concave envelope), each type's point labelled; the virtual
     values are the envelope's slopes. Returns the Figure."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..plots._figure import figure_and_axes
 
     x, R = env.revenue_curve(f)
     hx, hR = env.ironed_revenue_curve(f)
     phi = env.virtual_values(f)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 4))
+        fig, ax = figure_and_axes(figsize=(5.5, 4))
     else:
         fig = ax.figure
     ax.plot(hx, hR, "-", color="C0", label="ironed revenue curve R_IR")

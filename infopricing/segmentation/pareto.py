@@ -27,6 +27,7 @@ from ..screening import Mechanism, Verification, optimal_mechanism, payment_rule
 from ..screening.optimal import SELECTIONS, _check_inputs
 from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
                      rational_vector, revenue_upper_bound)
+from ..verify.protocol import Result
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
            "pareto_dominating_market", "pareto_improving_segmentation",
@@ -70,8 +71,8 @@ def _check_ic_ir(V, X, P, types, label=""):
 # ---------------------------------------------------------------------------------------
 # Information-rent paths (HS 6.1.2)
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class InformationRentPath:
+@dataclass(frozen=True, eq=False, repr=False)
+class InformationRentPath(Result):
     """A path of binding IC constraints ending at a zero-surplus type (HS section 6.1.2).
 
     Attributes
@@ -98,11 +99,10 @@ class InformationRentPath:
     efficient: tuple
     exact: bool = True
 
-    def verify(self, exact: bool | None = None, atol: float = tol.BINDING) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.BINDING) -> Verification:
         """Re-check that each consecutive IC constraint binds (and holds), that the last
         type's IR binds, and that payments weakly decrease along the path when the first
         type's allocation is inefficient (HS 6.1.2)."""
-        exact = self.exact if exact is None else exact
         env = self.mechanism.env
         failures = []
         if exact:
@@ -219,8 +219,8 @@ def information_rent_path(mechanism: Mechanism, type, exact: bool = True,
 # ---------------------------------------------------------------------------------------
 # Proposition 3: a Pareto-dominating market
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class DominatingMarket:
+@dataclass(frozen=True, eq=False, repr=False)
+class DominatingMarket(Result):
     """HS Proposition 3's Pareto-dominating market, with every step of its construction.
 
     Attributes
@@ -293,7 +293,7 @@ class DominatingMarket:
             out[t] = float(self.surplus_star[t] - self.surplus_original[t])
         return out
 
-    def verify(self, exact: bool = True) -> Verification:
+    def verify(self, *, exact: bool = False) -> Verification:
         """Re-check the construction in exact arithmetic: M* is a lottery menu, IC and IR for
         all types; it is efficient on the chain; along the chain each IC binds and the last
         IR binds (Lemma 5's hypothesis); f' is a probability vector with support the chain
@@ -706,8 +706,8 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
 # ---------------------------------------------------------------------------------------
 # Everything about one market, for the command line and reports
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class ParetoAnalysis:
+@dataclass(frozen=True, eq=False, repr=False)
+class ParetoAnalysis(Result):
     """The HS analysis of one market: its selected menu, the information-rent path of every
     inefficiently served type, the Proposition 3 dominating market, the Theorem 1 (or, with
     one alternative, Proposition 1) segmentation, optionally the exact answer, and for two
@@ -725,7 +725,7 @@ class ParetoAnalysis:
     profile: object = None
     notes: tuple = ()
 
-    def verify(self, exact: bool = False) -> Verification:
+    def verify(self, *, exact: bool = False) -> Verification:
         fails = []
         for part in (self.mechanism, self.improvement, self.exact_improvement, self.dominating):
             if part is None:
@@ -734,7 +734,7 @@ class ParetoAnalysis:
             if not c.ok:
                 fails.extend(c.failures)
         for p in self.paths:
-            if not p.verify().ok:
+            if not p.verify(exact=p.exact).ok:
                 fails.append(f"rent path {p.labels} does not verify")
         return Verification(ok=not fails, failures=tuple(fails), exact=exact)
 

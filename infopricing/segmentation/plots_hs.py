@@ -3,12 +3,9 @@ and a per-segment surplus-change bar chart. Functions return matplotlib Figures.
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from ..plots._figure import figure_and_axes
 
 __all__ = ["plot_two_type_profile", "plot_genericity", "plot_segmentation_surplus"]
 
@@ -22,7 +19,7 @@ def plot_two_type_profile(profile, ax=None):
     HS, section 5, Lemma 1, Figure 1.
     """
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = figure_and_axes(figsize=(6, 4))
     else:
         fig = ax.figure
     env = profile.env
@@ -125,7 +122,7 @@ def plot_genericity(genericity, profile=None, resolution: int = 60, ax=None, pro
     env = genericity.env
     n = env.n_types
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6, 5.5))
+        fig, ax = figure_and_axes(figsize=(6, 5.5))
     else:
         fig = ax.figure
     if n == 2:
@@ -199,7 +196,7 @@ def plot_segmentation_surplus(segmentation, ax=None):
     seg = segmentation
     env = seg.env
     if ax is None:
-        fig, ax = plt.subplots(figsize=(max(5, 1.6 * seg.n_segments + 3), 4))
+        fig, ax = figure_and_axes(figsize=(max(5, 1.6 * seg.n_segments + 3), 4))
     else:
         fig = ax.figure
     m, n = seg.surplus_change.shape

@@ -26,6 +26,7 @@ from .. import tolerances as tol
 from ..model import Environment, Market
 from ..screening import Mechanism, Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS
+from ..verify.protocol import Result
 
 __all__ = ["Segmentation", "ParetoImprovement", "rational_vector", "revenue_upper_bound"]
 
@@ -209,8 +210,8 @@ def _exact_mechanism_data(mech: Mechanism, check: Verification):
 # ---------------------------------------------------------------------------------------
 # Segmentation
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class Segmentation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Segmentation(Result):
     """A segmentation of a market, with the selected optimal mechanism of every segment.
 
     Parameters
@@ -425,7 +426,7 @@ class Segmentation:
         return bool(np.all(np.abs(F - self.market.probabilities[None, :]) <= tol.FEAS))
 
     # -- verification ------------------------------------------------------------------
-    def verify(self, exact: bool = False, atol: float = tol.FEAS,
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
                check_pareto: bool | None = None) -> Verification:
         """Re-check the segmentation independently of the solver that produced it.
 
@@ -561,8 +562,8 @@ def efficient_on_support(mech, market) -> bool:
     return bool(np.all(mech.efficient_types()[market.probabilities > 0]))
 
 
-@dataclass(frozen=True, eq=False)
-class ParetoImprovement:
+@dataclass(frozen=True, eq=False, repr=False)
+class ParetoImprovement(Result):
     """Whether a market is Pareto improvable, and how (HS sections 4.1, 6, Theorem 1).
 
     Attributes
@@ -594,7 +595,7 @@ class ParetoImprovement:
     epsilon: Any = None
     certificate: Any = None
 
-    def verify(self, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check the answer: a returned segmentation must verify and be Pareto improving
         and strictly raise revenue (method ``"theorem"``); ``improvable=False`` from
         Observation 1 needs the market's selected mechanism to be efficient; a certificate

@@ -23,12 +23,13 @@ from ..model import Environment, Market
 from ..screening import Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS
 from .result import rational_vector
+from ..verify.protocol import Result, no_exact
 
 __all__ = ["TwoTypeProfile", "two_type_profile"]
 
 
-@dataclass(frozen=True, eq=False)
-class TwoTypeProfile:
+@dataclass(frozen=True, eq=False, repr=False)
+class TwoTypeProfile(Result):
     """The high type's surplus as a function of its share (HS Lemma 1, Proposition 2).
 
     Attributes
@@ -87,10 +88,12 @@ class TwoTypeProfile:
                 return self.surplus[j]
         raise ValueError(f"q = {q} is a threshold; the surplus there depends on the selection rule")
 
-    def verify(self, samples_per_interval: int = 3, atol: float = tol.FEAS) -> Verification:
+    def verify(self, *, exact: bool = False, samples_per_interval: int = 3,
+               atol: float = tol.FEAS) -> Verification:
         """Re-check against the menu LP: at interior points of every interval t_L's surplus
         is 0 and t_H's is alpha_j, with efficiency as reported; thresholds are increasing
         and surpluses strictly decreasing to 0; at most k non-improvable markets."""
+        no_exact(self, exact)
         fails = []
         th, al = self.thresholds, self.surplus
         if not (th[0] == 0 and th[-1] == 1 and all(a < b for a, b in zip(th, th[1:]))):
