@@ -184,6 +184,26 @@ class Mechanism:
         """
         return verify_mechanism(self, exact=exact, atol=atol)
 
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of this menu's revenue in its market: the menu LP
+        (:mod:`.lp_build`, variables ``x[t, a]`` at ``t * k + a`` then ``u[t]``), the exact
+        menu as its primal point and an exact dual (see :func:`exact_optimality`).
+        ``.to_json(path)`` writes it for ``infopricing/verify/check_certificate.py``.
+        Raises ValueError when the menu has no market or the certificate does not hold."""
+        import dataclasses
+
+        if self.market is None:
+            raise ValueError("this mechanism has no market; optimality needs one")
+        oc = exact_optimality(self, backend=backend)
+        if not oc.ok:
+            raise ValueError("the exact optimality certificate does not hold: " + "; ".join(oc.failures[:5]))
+        return dataclasses.replace(oc, problem={
+            "kind": "menu (HS section 4 revenue LP)", "types": list(self.env.types),
+            "alternatives": list(self.env.alternatives), "values": self.env.values.tolist(),
+            "probabilities": self.market.probabilities.tolist(),
+            "variables": "x[t, a] at t * n_alternatives + a, then u[t] at n_types * n_alternatives + t",
+            "revenue": self.revenue})
+
     # -- presentation helpers ------------------------------------------------------
     def menu_items(self, atol: float = tol.EQUAL):
         """Distinct (lottery, price) pairs with the types choosing each."""
