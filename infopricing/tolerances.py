@@ -38,6 +38,9 @@ literal tolerance.
 ``PLAIN_LOW``, ``PLAIN_HIGH``  the HS segmentation routines (which decide many
                equalities with the absolute tolerances above) accept environments whose
                largest absolute value lies in this range (see :func:`require_plain_units`).
+``ROUNDING``   exact checks (``verify(exact=True)``): a floating answer that claims to be
+               the exact vertex of its LP basis may differ from it by at most this (in units
+               of :func:`value_scale`); farther apart it is another point, judged as given.
 ``PIVOT``      complementary pivoting (Lemke's algorithm, BBM25 no-information
                benchmark): tableau entries at most this are not pivots, and ratios this
                close are ties for the lexicographic rule.
@@ -56,6 +59,7 @@ PRICE_STEP = 1e-8
 GLOBAL_GAP = 1e-4
 GLOBAL_FEAS = 1e-9
 PIVOT = 1e-9
+ROUNDING = 1e-11
 VALUE_LOW = 1.0 / 16.0    # below: absolute tolerances become loose relative to the values
 VALUE_HIGH = 1024.0       # above: still far from rounding trouble (1e-16 * 1e3 << 1e-9)
 

@@ -5,7 +5,7 @@ and, with random costs, for every producer at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import Status, solve_lp
+from ..lp.exact_certificate import solve_lp_recorded
 from ..model._validate import frozen, probability_vector, real_array
 from ..verify import Checker, Verification
 from .game import PricingGame, producer_surplus_bounds
@@ -161,11 +162,23 @@ class HomogeneousOptimum(Result):
     costs: np.ndarray
     prior_values: np.ndarray
     prior_probabilities: np.ndarray
+    #: the LP as solved (for ``verify(exact=True)`` and ``exact_certificate()``)
+    lp_record: object = field(default=None, repr=False, compare=False)
+
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of the BBM25 producer-surplus LP this optimum solved
+        (minimal producer surplus over value garblings; ``.to_json(path)`` for
+        ``infopricing/verify/check_certificate.py``)."""
+        from ..verify.exact_lp import export_certificate
+
+        return export_certificate(self.lp_record, "BBM25 homogeneous-values producer-surplus LP", {
+            "producer_surplus": self.producer_surplus, "grid": self.grid}, backend=backend)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check with the information package's convex-order test, the lowest-cost
-        producer's best price against the capped residual, and the accounting."""
-        no_exact(self, exact)
+        producer's best price against the capped residual, and the accounting.
+        ``exact=True`` adds the LP's exact optimality certificate (the minimal producer
+        surplus proven in rational arithmetic; fails, saying so, when incomplete)."""
         from ..information.mpc import is_mean_preserving_contraction
         ck = Checker()
         y, g = self.grid, self.distribution
@@ -182,6 +195,11 @@ class HomogeneousOptimum(Result):
         ck.check("welfare accounting",
                  max(abs(ts - self.total_surplus), abs(ts - self.producer_surplus - self.consumer_surplus)),
                  atol)
+        if exact:
+            from ..verify.exact_lp import exact_branch
+
+            return exact_branch(ck.report(), [("producer-surplus LP", self.lp_record, self.producer_surplus)],
+                                atol=atol)
         return ck.report()
 
 
@@ -234,13 +252,14 @@ def consumer_optimal_homogeneous(values, probabilities, costs, grid=None, size: 
     A = np.vstack([A_price, np.c_[sl_G, np.zeros(m)], np.r_[y, 0.0], np.r_[np.ones(m), 0.0]])
     lo = np.r_[np.full(len(rows), -np.inf), np.full(m, -np.inf), v @ f, 1.0]
     hi = np.r_[np.zeros(len(rows)), sl_F, v @ f, 1.0]
-    res = solve_lp(np.r_[np.zeros(m), 1.0], sp.csr_matrix(A), lo, hi, sense="min")
+    res, record = solve_lp_recorded(np.r_[np.zeros(m), 1.0], sp.csr_matrix(A), lo, hi, sense="min")
     if res.status != Status.OPTIMAL:
         raise SolverError(f"homogeneous-values LP: {res.status}")
     g = np.maximum(res.x[:m], 0.0)
     ps = max(0.0, float(res.x[m]))
     ts = float(v @ f) - c[0]
-    return HomogeneousOptimum(ts - ps, ps, ts, frozen(y), frozen(g), frozen(c), frozen(v), frozen(f))
+    return HomogeneousOptimum(ts - ps, ps, ts, frozen(y), frozen(g), frozen(c), frozen(v), frozen(f),
+                              lp_record=record)
 
 
 # ---------------------------------------------------------------------------------------
@@ -274,6 +293,17 @@ class UnknownValuesOptimum(Result):
     masses: np.ndarray
     game: PricingGame
     status: Status
+    #: the LP as solved (for ``verify(exact=True)`` and ``exact_certificate()``)
+    lp_record: object = field(default=None, repr=False, compare=False)
+
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of the BBM25 producer-surplus LP this optimum solved
+        (minimal producer surplus over value garblings; ``.to_json(path)`` for
+        ``infopricing/verify/check_certificate.py``)."""
+        from ..verify.exact_lp import export_certificate
+
+        return export_certificate(self.lp_record, "BBM25 unknown-values producer-surplus LP", {
+            "producer_surplus": self.producer_surplus, "grid": self.grid}, backend=backend)
 
     def interim_game(self) -> PricingGame:
         """``mu'`` as a :class:`PricingGame` (homogeneous interim values)."""
@@ -295,7 +325,6 @@ class UnknownValuesOptimum(Result):
         -------
         Verification
         """
-        no_exact(self, exact)
         from ..information.mpc import is_mean_preserving_contraction
         g = self.game
         ck = Checker()
@@ -318,6 +347,11 @@ class UnknownValuesOptimum(Result):
         ck.check("TS-bar(mu') = TS-bar", abs(interim.efficient_surplus - self.total_surplus), atol)
         ck.check("CS = TS - sum PS",
                  abs(self.total_surplus - self.producer_surplus.sum() - self.consumer_surplus), atol)
+        if exact:  # the LP's exact optimality certificate (minimal sum of producer surplus)
+            from ..verify.exact_lp import exact_branch
+
+            return exact_branch(ck.report(), [("producer-surplus LP", self.lp_record,
+                                               float(self.producer_surplus.sum()))], atol=atol)
         return ck.report()
 
 
@@ -423,7 +457,7 @@ def consumer_optimal_unknown_values(game: PricingGame, grid=None, size: int = 20
     row_lo = np.r_[np.full(n_rows, -np.inf), np.concatenate(lo)]
     row_hi = np.r_[np.zeros(n_rows), np.concatenate(hi)]
     c = np.r_[np.zeros(nvar_g), np.ones(len(agents))]
-    res = solve_lp(c, A, row_lo, row_hi, sense="min")
+    res, record = solve_lp_recorded(c, A, row_lo, row_hi, sense="min")
     if res.status != Status.OPTIMAL:
         raise SolverError(f"unknown-values LP: {res.status}")
     g_mass = np.maximum(res.x[:nvar_g], 0.0).reshape(K, M)
@@ -432,4 +466,4 @@ def consumer_optimal_unknown_values(game: PricingGame, grid=None, size: int = 20
         ps[i] += max(0.0, float(res.x[nvar_g + j]))
     ts = game.efficient_surplus
     return UnknownValuesOptimum(ts - ps.sum(), ts, frozen(ps), frozen(y), frozen(kappas),
-                                frozen(g_mass), game, res.status)
+                                frozen(g_mass), game, res.status, lp_record=record)

@@ -9,7 +9,7 @@ loses every tie against an item it ties with).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -150,6 +150,9 @@ class DesignEvaluation(Result):
     buyer_surplus: float
     sale_probability: float
     tie_atol: float
+    #: the LP that chose the fixed-menu design, when one did (CLW fixed-menu LPs): for
+    #: ``verify(exact=True)``'s optimality certificate and ``exact_certificate()``
+    lp_record: object = field(default=None, repr=False, compare=False)
 
     @property
     def dist(self) -> ValueDistribution:
@@ -185,6 +188,11 @@ class DesignEvaluation(Result):
         exact revenue.
         """
         if exact:
+            if self.lp_record is not None:
+                from ..verify.exact_lp import exact_branch
+
+                return exact_branch(self._verify_exact(), [("fixed-menu LP", self.lp_record, self.revenue)],
+                                    atol=atol, unit=max(1.0, float(self.dist.values.max())))
             return self._verify_exact()
         failures = []
         worst = 0.0
@@ -232,6 +240,16 @@ class DesignEvaluation(Result):
                 failures.append(f"{name} recomputed as {a:.9g}, reported {b:.9g}")
             worst = max(worst, err / scale)
         return Verification(ok=not failures, failures=tuple(failures), max_violation=worst)
+
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of the LP that chose this design (CLW fixed-menu
+        LPs: :func:`.fixed.optimal_information`, :func:`.fixed.optimal_prices_for_signal`);
+        ValueError for a design no LP chose."""
+        from ..verify.exact_lp import export_certificate
+
+        return export_certificate(self.lp_record, "CLW fixed-menu LP", {
+            "values": self.dist.values, "probabilities": self.dist.probabilities,
+            "revenue": self.revenue}, backend=backend)
 
     def _verify_exact(self) -> Verification:
         from fractions import Fraction

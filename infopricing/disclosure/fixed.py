@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -18,6 +20,7 @@ from .. import tolerances as tol
 from ..errors import SolverError
 from ..information import persuade
 from ..lp import Status, solve_lp
+from ..lp.exact_certificate import solve_lp_recorded
 from .design import DesignEvaluation, Menu, as_menu, evaluate_design
 from .distribution import ValueDistribution, _check_dist
 from .signals import Signal
@@ -68,7 +71,7 @@ def optimal_information(dist: ValueDistribution, menu) -> DesignEvaluation:
     mat[~pos, 0] = 1.0
     names = [menu.labels[k] for k in offered] + ["no purchase"]
     sig = Signal(dist, mat / mat.sum(axis=1, keepdims=True), labels=tuple(f"buy {names[a]}" for a in used))
-    return evaluate_design(dist, sig, menu)
+    return dataclasses.replace(evaluate_design(dist, sig, menu), lp_record=res.lp_record)
 
 
 def optimal_prices_for_signal(dist: ValueDistribution, signal: Signal, recommend=None,
@@ -156,12 +159,14 @@ def optimal_prices_for_signal(dist: ValueDistribution, signal: Signal, recommend
         if rec[s] >= 0:
             c[g[rec[s]]] += r[s]
     A = sp.csr_matrix(np.array(rows)) if rows else None
-    res = solve_lp(c, A, np.array(lo) if rows else None, np.full(len(rows), np.inf) if rows else None,
-                   col_lower=np.zeros(G), col_upper=np.full(G, vmax), sense="max")
+    res, record = solve_lp_recorded(c, A, np.array(lo) if rows else None,
+                                    np.full(len(rows), np.inf) if rows else None,
+                                    col_lower=np.zeros(G), col_upper=np.full(G, vmax), sense="max")
     if res.status is Status.INFEASIBLE:
         raise ValueError("no prices make these recommendations obedient")
     if res.status is not Status.OPTIMAL:
         raise SolverError(f"price LP for a fixed signal: {res.status.name} ({res.message})")
     q = np.clip(res.x, 0.0, vmax)
     prices = np.where(offered, q[g], np.inf)
-    return evaluate_design(dist, signal, Menu.pricing(prices, products=dist.products))
+    return dataclasses.replace(evaluate_design(dist, signal, Menu.pricing(prices, products=dist.products)),
+                               lp_record=record)

@@ -26,13 +26,14 @@ Two equivalent formulations are offered:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from .. import tolerances as tol
 from ..lp import Status, solve_lp
+from ..lp.exact_certificate import solve_lp_recorded
 from ..model._validate import frozen, real_array
 from ..verify import Checker, Verification
 from .prior import Prior, as_prior, strictly_increasing
@@ -135,16 +136,30 @@ class MPCResult(Result):
     constraints: tuple
     formulation: str
     status: Status
+    #: the convex-order LP as solved (for ``verify(exact=True)`` and ``exact_certificate()``)
+    lp_record: object = field(default=None, repr=False)
 
     @property
     def mean(self) -> float:
         return float(self.grid @ self.distribution)
 
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of the convex-order LP as solved (the
+        ``formulation``'s variables; ``.to_json(path)`` exports it for
+        ``infopricing/verify/check_certificate.py``)."""
+        from ..verify.exact_lp import export_certificate
+
+        return export_certificate(self.lp_record, "convex order (mpc_optimize)", {
+            "formulation": self.formulation, "grid": self.grid, "objective": self.objective,
+            "prior_values": self.prior.values, "prior_probabilities": self.prior.probabilities,
+            "value": self.value}, backend=backend)
+
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check: ``g`` is a pmf, a mean-preserving contraction of the prior, the
         extra constraints hold, the value is the objective at ``g``; for a transport
-        plan also its marginals and the martingale condition."""
-        no_exact(self, exact)
+        plan also its marginals and the martingale condition. ``exact=True`` adds the
+        LP's exact optimality certificate (rational primal and dual with equal values;
+        fails, saying so, when it cannot be completed)."""
         ck = Checker()
         g, y = self.distribution, self.grid
         ck.check("distribution non-negative", -g.min(), atol)
@@ -164,6 +179,10 @@ class MPCResult(Result):
             ck.check("plan's first marginal is the prior", np.abs(T.sum(axis=1) - f).max(), atol)
             ck.check("plan's second marginal is the distribution", np.abs(T.sum(axis=0) - g).max(), atol)
             ck.check("martingale: posterior means on the grid", np.abs(v @ T - y * T.sum(axis=0)).max(), atol)
+        if exact:
+            from ..verify.exact_lp import exact_branch
+
+            return exact_branch(ck.report(), [("convex-order LP", self.lp_record, self.value)], atol=atol)
         return ck.report()
 
     def as_dict(self) -> dict:
@@ -266,9 +285,9 @@ def mpc_optimize(prior, objective, grid=None, constraints=(), sense: str = "max"
             cons_lp = cons + _constraints([price_optimality_constraints(y, p_opt, c_opt)], M)
         else:
             cons_lp = cons
-        res, g, plan = _solve_transport(v, f, y, c, cons_lp, sense)
+        res, g, plan, rec = _solve_transport(v, f, y, c, cons_lp, sense)
     else:
-        res, g = _solve_cdf(v, f, y, c, cons, sense,
+        res, g, rec = _solve_cdf(v, f, y, c, cons, sense,
                             None if optimal_price is None else (p_opt, c_opt))
         plan = None
     if optimal_price is not None:
@@ -281,7 +300,7 @@ def mpc_optimize(prior, objective, grid=None, constraints=(), sense: str = "max"
         raise SolverError(f"convex-order LP not solved to optimality: {res.status.value} ({res.message})")
     g = np.clip(g, 0.0, None)
     return MPCResult(float(c @ g), frozen(y), frozen(g), None if plan is None else frozen(plan),
-                     pr, frozen(c), cons, formulation, res.status)
+                     pr, frozen(c), cons, formulation, res.status, lp_record=rec)
 
 
 def _stack_extra(cons, n_before, M, n_after):
@@ -310,13 +329,13 @@ def _solve_transport(v, f, y, c, cons, sense):
     lo = np.concatenate([f, np.zeros(M), np.zeros(M)] + elo)
     hi = np.concatenate([f, np.zeros(M), np.zeros(M)] + ehi)
     obj = np.concatenate([np.zeros(N), c])
-    res = solve_lp(obj, A, lo, hi, sense=sense)
+    res, rec = solve_lp_recorded(obj, A, lo, hi, sense=sense)
     T = res.x[:N].reshape(K, M) if res.x.size else None
     g = res.x[N:] if res.x.size else None
     if T is not None:
         T = np.clip(T, 0.0, None)
         g = T.sum(axis=0)
-    return res, g, T
+    return res, g, T, rec
 
 
 def _solve_cdf(v, f, y, c, cons, sense, optimal_price=None):
@@ -360,6 +379,6 @@ def _solve_cdf(v, f, y, c, cons, sense, optimal_price=None):
     col_lo[Hi[-1]] = phi[-1]                        # equal means (given mass one)
     col_hi[Hi[0]] = 0.0
     obj = np.concatenate([c, np.zeros(2 * M)])
-    res = solve_lp(obj, A, lo, hi, col_lo, col_hi, sense=sense)
+    res, rec = solve_lp_recorded(obj, A, lo, hi, col_lo, col_hi, sense=sense)
     g = res.x[:M] if res.x.size else None
-    return res, g
+    return res, g, rec

@@ -19,13 +19,14 @@ cross-check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from .. import tolerances as tol
 from ..lp import Status, solve_lp
+from ..lp.exact_certificate import solve_lp_recorded
 from ..model._validate import frozen, labels, probability_vector, real_array
 from ..verify import Checker, Verification
 from ..verify.protocol import Result, no_exact
@@ -90,6 +91,8 @@ class PersuasionResult(Result):
     status: Status
     tie_breaking: str = "sender-preferred"
     concavification_value: float | None = None
+    #: the persuasion LP as solved (for ``verify(exact=True)`` and ``exact_certificate()``)
+    lp_record: object = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         return {"value": self.value, "status": str(self.status.value),
@@ -102,8 +105,25 @@ class PersuasionResult(Result):
                 "upper_bound": self.upper_bound,
                 "concavification_value": self.concavification_value}
 
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of the persuasion LP (variables ``joint[w, a]``
+        flattened ``w * n_actions + a``; rows: consistency with the prior, then obedience
+        for each ordered pair of actions); ``.to_json(path)`` exports it for
+        ``infopricing/verify/check_certificate.py``."""
+        from ..verify.exact_lp import export_certificate
+
+        return export_certificate(self.lp_record, "persuasion", {
+            "prior": self.prior, "receiver_utility": self.receiver_utility,
+            "sender_utility": self.sender_utility, "value": self.value,
+            "variables": "joint[w, a] at w * n_actions + a"}, backend=backend)
+
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check obedience, Bayes plausibility, the value and its bounds.
+
+        ``exact=True`` adds the exact optimality certificate of the LP (an exactly feasible
+        signal and dual with equal values, in rational arithmetic; fails, saying so, when
+        it cannot be completed) and requires ``value`` within ``atol`` of the certified
+        optimum.
 
         Checks: the signal's rows are probability vectors; Bayes plausibility (the
         posteriors weighted by the recommendation probabilities average to the prior);
@@ -112,7 +132,6 @@ class PersuasionResult(Result):
         the signal; ``no-information value <= value <= upper bound``; and for two states
         agreement with the concavification.
         """
-        no_exact(self, exact)
         ck = Checker()
         s, mu = self.signal, self.prior
         ck.check("signal non-negative", -s.min(), atol)
@@ -135,6 +154,10 @@ class PersuasionResult(Result):
         if self.concavification_value is not None:
             ck.check("agrees with concavification (two states)",
                      abs(self.concavification_value - self.value), atol)
+        if exact:
+            from ..verify.exact_lp import exact_branch
+
+            return exact_branch(ck.report(), [("persuasion LP", self.lp_record, self.value)], atol=atol)
         return ck.report()
 
 
@@ -259,7 +282,7 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
     A = sp.vstack([A_cons, A_ob]).tocsc()
     lo = np.concatenate([mu, np.zeros(A_ob.shape[0])])
     hi = np.concatenate([mu, np.full(A_ob.shape[0], np.inf)])
-    res = solve_lp(uS.ravel(), A, lo, hi, sense="max", method=method)
+    res, record = solve_lp_recorded(uS.ravel(), A, lo, hi, sense="max", method=method)
     if res.status is not Status.OPTIMAL:
         raise SolverError(f"persuasion LP not solved to optimality: {res.status.value} ({res.message})")
     x = np.clip(res.x.reshape(n, m), 0.0, None)
@@ -289,4 +312,5 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
                             prior=mu, receiver_utility=frozen(uR), sender_utility=frozen(uS),
                             states=st, actions=ac, no_information_value=no_info,
                             full_information_value=full, upper_bound=upper,
-                            binding=binding, status=res.status, concavification_value=conc)
+                            binding=binding, status=res.status, concavification_value=conc,
+                            lp_record=record)

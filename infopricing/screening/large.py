@@ -547,6 +547,8 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         L.method = "simplex"
     rev_obj = res.objective
     rev_duals = res.row_dual.copy()  # rows present at the revenue stage; zero on all others
+    rev_basis = None if res.col_basis is None else (res.col_basis.copy(), res.row_basis.copy(),
+                                                    *L.pairs())
     stage_rounds = [r]
     for c, sense in _secondary_objectives(env.values, selection):
         L.lo_c, L.hi_c, L.lo_r, L.hi_r = _face_fix(L.lp, res, L.lo_c, L.hi_c, L.lo_r, L.hi_r, dual_tol)
@@ -559,7 +561,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     u = z[n * k:]
     p = np.einsum("tk,tk->t", env.values, x) - u
     _, _, _, worst = ic_violations(env.values, x, u, per_type=0)
-    cert = _full_certificate(L, res, float(rev_obj), rev_duals)
+    cert = _full_certificate(L, res, float(rev_obj), rev_duals, rev_basis)
     mech = Mechanism(env=env, market=market, allocation=x, payments=p, status=Status.OPTIMAL,
                      selection=selection, certificate=cert)
     stats = LazyStats(rounds=L.rounds, initial_ic_rows=L.initial_rows, final_ic_rows=L.n_ic,
@@ -618,7 +620,7 @@ def _refine_vertex(L: _LazyMenuLP, res) -> np.ndarray:
     return z if r1 <= r0 else z0
 
 
-def _full_certificate(L: _LazyMenuLP, res, rev_obj: float, rev_duals: np.ndarray):
+def _full_certificate(L: _LazyMenuLP, res, rev_obj: float, rev_duals: np.ndarray, rev_basis=None):
     """Map the lazy LP's final basis to a basis of the full LP (absent IC rows: basic
     slacks, bounds [0, inf)), so exact re-checks work as for ``method="full"``, and the
     revenue stage's row duals to all rows of the full LP (zero on rows absent then: the
@@ -638,5 +640,11 @@ def _full_certificate(L: _LazyMenuLP, res, rev_obj: float, rev_duals: np.ndarray
     hi_r[idx] = L.hi_r
     y = np.zeros(M)
     y[idx[: rev_duals.size]] = rev_duals
+    full_rev_basis = None
+    if rev_basis is not None:  # the revenue stage's basis on the full LP (absent rows basic)
+        rcb, rrb, rT, rS = rev_basis
+        rb = np.zeros(M, dtype=rrb.dtype)
+        rb[np.concatenate([np.arange(n), full_row_index(n, rT, rS)])] = rrb
+        full_rev_basis = (rcb, rb)
     return LPCertificate(res.col_basis.copy(), row_basis, L.lo_c.copy(), L.hi_c.copy(), lo_r, hi_r,
-                         rev_obj, y)
+                         rev_obj, y, full_rev_basis)

@@ -52,6 +52,10 @@ class LPCertificate:
     #: lazy method never added): a dual certificate of revenue optimality, see
     #: :func:`revenue_dual_bound`.
     revenue_duals: np.ndarray | None = None
+    #: (col_basis, row_basis) of the revenue stage over all rows of :func:`build_menu_lp`
+    #: (rows a lazy method never added: basic): re-solved exactly it gives the exact dual
+    #: point of ``verify(exact=True)``'s optimality certificate.
+    revenue_basis: tuple | None = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -181,6 +185,26 @@ class Mechanism(Result):
         """
         return verify_mechanism(self, exact=exact, atol=atol)
 
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of this menu's revenue in its market: the menu LP
+        (:mod:`.lp_build`, variables ``x[t, a]`` at ``t * k + a`` then ``u[t]``), the exact
+        menu as its primal point and an exact dual (see :func:`exact_optimality`).
+        ``.to_json(path)`` writes it for ``infopricing/verify/check_certificate.py``.
+        Raises ValueError when the menu has no market or the certificate does not hold."""
+        import dataclasses
+
+        if self.market is None:
+            raise ValueError("this mechanism has no market; optimality needs one")
+        oc = exact_optimality(self, backend=backend)
+        if not oc.ok:
+            raise ValueError("the exact optimality certificate does not hold: " + "; ".join(oc.failures[:5]))
+        return dataclasses.replace(oc, problem={
+            "kind": "menu (HS section 4 revenue LP)", "types": list(self.env.types),
+            "alternatives": list(self.env.alternatives), "values": self.env.values.tolist(),
+            "probabilities": self.market.probabilities.tolist(),
+            "variables": "x[t, a] at t * n_alternatives + a, then u[t] at n_types * n_alternatives + t",
+            "revenue": self.revenue})
+
     # -- presentation helpers ------------------------------------------------------
     def menu_items(self, atol: float = tol.EQUAL):
         """Distinct (lottery, price) pairs with the types choosing each."""
@@ -251,7 +275,10 @@ def _clean(x: float) -> float:
     return 0.0 if abs(x) < 5e-13 else float(x)
 
 
-def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEAS,
+                     optimality: bool = True) -> Verification:
+    """See :meth:`Mechanism.verify`; ``optimality=False`` skips the exact optimality
+    certificate (callers that only need the exact menu and judge optimality themselves)."""
     env = mech.env
     v = env.values
     x = mech.allocation
@@ -291,7 +318,7 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
         return Verification(ok=not failures, failures=tuple(failures), max_violation=viol,
                             exact=False, details=details)
 
-    xe, pe = _exact_point(mech)
+    xe, pe, from_basis = _exact_point(mech)
     n, k = v.shape
     V = [[Fraction(float(v[t, a])) for a in range(k)] for t in range(n)]
     val = [sum((V[t][a] * xe[s][a] for a in range(k)), Fraction(0)) for t in range(n) for s in range(n)]
@@ -318,8 +345,76 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
     dev = max(dev_x, dev_p)
     if dev_x > atol or dev_p > atol * unit:
         failures.append(f"exact vertex differs from the floating answer by {dev:.3g}")
+    elif from_basis and (dev_x > tol.ROUNDING or dev_p > tol.ROUNDING * unit):
+        # the floats claim to be the basis's vertex: more than rounding apart, they are a
+        # different menu, and that menu (read exactly) must prove itself
+        failures.append(f"the floating menu is {dev:.3g} from its basis's exact vertex (more than "
+                        f"rounding, tolerances.ROUNDING = {tol.ROUNDING:g}): it is not the certified menu")
+    details.update(allocation=xe, payments=pe, deviation=dev,
+                   exact_point="basis" if from_basis else "floats")
+    if optimality and mech.market is not None and mech.status is Status.OPTIMAL:
+        oc = exact_optimality(mech, xe, pe)
+        details.update(exact_certificate=oc, exact_revenue=oc.objective and oc.lp.field.frac(oc.objective),
+                       exact_gap=oc.gap)
+        if not oc.ok:
+            failures += [f"exact optimality certificate: {f}" for f in oc.failures[:10]]
     return Verification(ok=not failures, failures=tuple(failures[:20]), max_violation=float(worst),
-                        exact=True, details={**details, "allocation": xe, "payments": pe, "deviation": dev})
+                        exact=True, details=details)
+
+
+def menu_lp_exact(env: Environment, market, backend: str = "auto"):
+    """The full menu LP of ``env`` with the revenue objective of ``market``, in exact rational
+    arithmetic (values and masses read as the binary rationals they are)."""
+    from ..lp.exact_certificate import rational_lp
+    from .lp_build import build_menu_lp, exact_matrix, revenue_objective
+
+    f = market.probabilities if isinstance(market, Market) else np.asarray(market, dtype=float)
+    A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
+    n, k = env.n_types, env.n_alternatives
+    F = [Fraction(float(q)) for q in f]
+    V = env.values
+    c_exact = [F[t] * Fraction(float(V[t, a])) for t in range(n) for a in range(k)] + [-q for q in F]
+    return rational_lp(revenue_objective(env.values, f), A, lo_r, hi_r, lo_c, hi_c, sense="max",
+                       A_exact=exact_matrix(env.values), c_exact=c_exact, backend=backend)
+
+
+def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto"):
+    """Exact optimality certificate of ``mech``'s revenue in its market
+    (:class:`~infopricing.lp.exact_certificate.ExactCertificate`).
+
+    Primal point: the exact menu (``xe``, ``pe``; by default :func:`_exact_point`) as the
+    menu LP's (x, u). Dual point: the revenue stage's basis re-solved exactly; a mechanism
+    without one (built by hand, or from an LP too large to keep a basis) gets it from a
+    fresh solve of the revenue LP (the dual it yields is then checked exactly like any
+    other). The certificate holds when the menu is exactly feasible and its exact revenue
+    equals the exact dual bound: the menu is revenue-optimal, not just within a tolerance.
+
+    References
+    ----------
+    HS, section 4 (the menu LP); LP weak duality.
+    """
+    from ..lp.exact_certificate import certify
+
+    if mech.market is None:
+        raise ValueError("this mechanism has no market; optimality needs one")
+    if xe is None or pe is None:
+        xe, pe, _ = _exact_point(mech)
+    env = mech.env
+    n, k = env.n_types, env.n_alternatives
+    lp = menu_lp_exact(env, mech.market, backend=backend)
+    V = env.values
+    ue = [sum((Fraction(float(V[t, a])) * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
+    z = [xe[t][a] for t in range(n) for a in range(k)] + ue
+    cert = mech.certificate
+    basis = cert.revenue_basis if cert is not None else None
+    if basis is None:
+        from .optimal import optimal_mechanism
+
+        ref = optimal_mechanism(env, mech.market, method="full" if n <= 200 else "auto")
+        basis = ref.certificate.revenue_basis if ref.certificate is not None else None
+    if basis is None:
+        return certify(lp, primal=z)  # incomplete: says so
+    return certify(lp, primal=z, dual_basis=basis)
 
 
 def revenue_dual_bound(env, market, row_duals):
@@ -364,7 +459,7 @@ def _exact_point(mech: Mechanism):
     if cert is None:
         xe = [[Fraction(float(mech.allocation[t, a])) for a in range(k)] for t in range(n)]
         pe = [Fraction(float(mech.payments[t])) for t in range(n)]
-        return xe, pe
+        return xe, pe, False
     from ..lp import exact_basic_solution
     from .lp_build import build_menu_lp, exact_matrix
 
@@ -375,4 +470,4 @@ def _exact_point(mech: Mechanism):
     ue = [z[n * k + t] for t in range(n)]
     V = [[Fraction(float(env.values[t, a])) for a in range(k)] for t in range(n)]
     pe = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - ue[t] for t in range(n)]
-    return xe, pe
+    return xe, pe, True

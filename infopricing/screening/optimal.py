@@ -191,6 +191,7 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     lp, res, bounds = _solve_revenue(env, market)
     rev_obj = res.objective
     rev_duals = res.row_dual.copy()
+    rev_basis = None if res.col_basis is None else (res.col_basis.copy(), res.row_basis.copy())
     status = Status.OPTIMAL
     for c, sense in _secondary_objectives(env.values, selection):
         bounds = _face_fix(lp, res, *bounds, dual_tol)
@@ -198,7 +199,8 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         res = lp.solve()
         if res.status is not Status.OPTIMAL:
             raise SolverError(f"selection stage not solved: {res.status} ({res.message})")
-    return _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals)
+    return _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals,
+                                    rev_basis)
 
 
 def _rescaled(m: Mechanism, env: Environment, market: Market, scale: float) -> Mechanism:
@@ -216,12 +218,13 @@ def _rescaled(m: Mechanism, env: Environment, market: Market, scale: float) -> M
             y[: env.n_types] *= scale
         cert = LPCertificate(cert.col_basis, cert.row_basis, cert.col_lower, cert.col_upper,
                              cert.row_lower, cert.row_upper,
-                             float(cert.revenue_stage_objective) * scale, y)
+                             float(cert.revenue_stage_objective) * scale, y, cert.revenue_basis)
     return Mechanism(env=env, market=market, allocation=m.allocation, payments=m.payments * scale,
                      status=m.status, selection=m.selection, certificate=cert)
 
 
-def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals=None):
+def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals=None,
+                             rev_basis=None):
     n, k = env.n_types, env.n_alternatives
     z = res.x
     x = np.clip(z[: n * k].reshape(n, k), 0.0, None)
@@ -231,7 +234,7 @@ def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_ob
     if res.col_basis is not None:
         lo_c, hi_c, lo_r, hi_r = bounds
         cert = LPCertificate(res.col_basis.copy(), res.row_basis.copy(), lo_c, hi_c, lo_r, hi_r,
-                             float(rev_obj), rev_duals)
+                             float(rev_obj), rev_duals, rev_basis)
     return Mechanism(env=env, market=market, allocation=x, payments=p, status=status,
                      selection=selection, certificate=cert)
 

@@ -40,7 +40,9 @@ __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
 def _exact_point(mech: Mechanism):
     """Exact (allocation, payments) of a mechanism: the LP vertex re-solved exactly when the
     mechanism came from the solver, otherwise its floats read as exact rationals."""
-    chk = mech.verify(exact=True)
+    from ..screening.mechanism import verify_mechanism
+
+    chk = verify_mechanism(mech, exact=True, optimality=False)  # optimality is judged by the caller
     if not chk.ok:
         raise ValueError("mechanism does not verify exactly: " + "; ".join(chk.failures))
     return chk.details["allocation"], chk.details["payments"]

@@ -1,0 +1,53 @@
+"""The exact branch of ``verify`` and the ``exact_certificate()`` export, written once for
+every result that comes from one or more recorded LPs (persuasion, convex order, CLW's
+fixed-menu LPs, BBM25's consumer-optimal LPs, ...).
+
+A result keeps the :class:`~infopricing.lp.exact_certificate.LPRecord` of each LP it
+solved. ``verify(exact=True)`` re-solves each recorded basis in rational arithmetic and
+checks an exactly feasible primal and dual with equal objective values
+(:func:`infopricing.lp.exact_certificate.certify`); when a result has no record the exact
+check says it could not be completed, and fails. The floating answer must also be within
+``atol`` of the certified objective, so the certificate is about the number reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..lp.exact_certificate import ExactCertificate, combine, exact_lp_verification
+from .report import Verification
+
+__all__ = ["exact_branch", "export_certificate"]
+
+
+def exact_branch(base: Verification, records, value=None, atol: float = 1e-7, unit: float = 1.0,
+                 backend: str = "auto") -> Verification:
+    """``base`` (the floating checks) combined with the exact certificate of every recorded
+    LP. ``records``: list of (name, LPRecord or None, reported objective or None); the
+    reported objective must lie within ``atol * unit * max(1, |value|)`` of the exact one."""
+    parts = [base]
+    for name, rec, reported in records:
+        v = exact_lp_verification(rec, name, backend=backend)
+        if v.ok and reported is not None and v.details.get("objective") is not None:
+            exact_obj = float(v.details["objective"])
+            if abs(exact_obj - float(reported)) > atol * unit * max(1.0, abs(exact_obj) / unit):
+                v = Verification(ok=False, exact=True, checks=v.checks, details=v.details,
+                                 failures=(f"{name}: reported value {float(reported)!r} is not the "
+                                           f"certified optimum {exact_obj!r}",))
+        parts.append(v)
+    out = combine(*parts)
+    return dataclasses.replace(out, exact=True)
+
+
+def export_certificate(record, kind: str, problem: dict | None = None,
+                       backend: str = "auto") -> ExactCertificate:
+    """The exact certificate of one recorded LP, labelled for export (``to_json``).
+
+    Raises ValueError when the result kept no LP record or the exact check did not pass
+    (an exported certificate is one the stand-alone checker accepts)."""
+    if record is None:
+        raise ValueError(f"{kind}: no LP record on this result; nothing to certify")
+    cert = record.certify(backend)
+    if not cert.ok:
+        raise ValueError(f"{kind}: the exact certificate does not hold: " + "; ".join(cert.failures[:5]))
+    return dataclasses.replace(cert, problem={"kind": kind, **(problem or {})})

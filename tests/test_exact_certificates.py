@@ -1,0 +1,284 @@
+"""Exact optimality certificates (issue 19): rational primal and dual, exactly feasible, with
+equal objective values, for every LP-based result; the stand-alone checker."""
+
+import ast
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.optimize as so
+
+from infopricing.competition.game import PricingGame
+from infopricing.competition.unknown import consumer_optimal_homogeneous, consumer_optimal_unknown_values
+from infopricing.disclosure import optimal_information, optimal_prices_for_signal
+from infopricing.disclosure.catalog import clw_example1
+from infopricing.disclosure.signals import Signal
+from infopricing.information.mpc import mpc_optimize
+from infopricing.information.persuasion import persuade
+from infopricing.lp.exact_certificate import (basis_dual, basis_primal, certify, flint_available,
+                                              rational_lp, repair_basis)
+from infopricing.model import Environment, Market
+from infopricing.scale import sweep
+from infopricing.screening import Mechanism, optimal_mechanism
+
+CHECKER = Path(__file__).resolve().parents[1] / "infopricing" / "verify" / "check_certificate.py"
+BACKENDS = ["fraction"] + (["flint"] if flint_available() else [])
+
+
+# ---------------------------------------------------------------------------------------
+# menus exactly feasible but suboptimal by 1e-9 on a type of mass 1e-6
+# ---------------------------------------------------------------------------------------
+def _separated():
+    """Two types, each wanting only its own product (value 1); type B has mass 1e-6. The
+    optimal menu sells each its product at 1 (closed form: revenue f_A + f_B); no IC row
+    links them (each type values the other's product at 0)."""
+    env = Environment(np.array([[1.0, 0.0], [0.0, 1.0]]), types=["A", "B"], alternatives=["a", "b"])
+    return env, Market(env, [1 - 1e-6, 1e-6])
+
+
+def _suboptimal_menus():
+    env, mkt = _separated()
+    d = 1e-9
+    yield "payment 1e-9 low", Mechanism(env=env, market=mkt, allocation=[[1, 0], [0, 1]],
+                                        payments=[1.0, 1.0 - d])
+    yield "allocation 1e-9 short", Mechanism(env=env, market=mkt, allocation=[[1, 0], [0, 1 - d]],
+                                             payments=[1.0, 1.0 - d])
+    e = 2.0 ** -30  # about 1e-9, and e + (1 - e) == 1 exactly, so the lottery is feasible
+    yield "lottery over both", Mechanism(env=env, market=mkt, allocation=[[1, 0], [e, 1 - e]],
+                                         payments=[1.0, 1.0 - e])
+    # a three-type environment: C values both products; B (mass 1e-6) pays 1e-9 too little
+    env3 = Environment(np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]))
+    mkt3 = Market(env3, [0.5, 1e-6, 0.5 - 1e-6])
+    yield "three types", Mechanism(env=env3, market=mkt3, allocation=[[1, 0], [0, 1], [0.5, 0.5]],
+                                   payments=[1.0, 1.0 - d, 0.5])
+
+
+@pytest.mark.parametrize("name,mech", list(_suboptimal_menus()), ids=lambda x: x if isinstance(x, str) else "")
+def test_exactly_feasible_suboptimal_menus_are_rejected(name, mech):
+    # the floating check cannot see a revenue loss of 1e-15 ...
+    assert mech.verify().ok
+    chk = mech.verify(exact=True)
+    # ... the exact one proves the menu feasible and not optimal
+    assert not chk.ok
+    assert all("exact optimality certificate" in f for f in chk.failures), chk.failures
+    f = mech.market.probabilities
+    # closed form of the loss: B's mass times what B should pay (1, its value for its product,
+    # when it gets product b for sure) minus what the menu's B item earns per unit of mass
+    xB, pB = mech.allocation[1], mech.payments[1]
+    full = Fraction(float(f[1])) * (Fraction(1) - Fraction(float(pB)))
+    assert chk.details["exact_gap"] == full
+    assert 0 < float(chk.details["exact_gap"]) < 2e-15
+
+
+def test_optimal_hand_built_menu_passes_exactly():
+    env, mkt = _separated()
+    m = Mechanism(env=env, market=mkt, allocation=[[1, 0], [0, 1]], payments=[1.0, 1.0])
+    chk = m.verify(exact=True)
+    assert chk.ok, chk.failures
+    f = mkt.probabilities
+    assert chk.details["exact_revenue"] == Fraction(float(f[0])) + Fraction(float(f[1]))
+    assert chk.details["exact_gap"] == 0
+
+
+def test_tampered_solver_menu_keeping_its_basis_is_rejected():
+    """A solver menu whose payment is lowered by 1e-9 but which keeps the solver's basis is
+    not the basis's vertex: it must not inherit the vertex's certificate."""
+    env, mkt = _separated()
+    m = optimal_mechanism(env, mkt)
+    assert m.verify(exact=True).ok
+    bad = dataclasses.replace(m, payments=m.payments - np.array([0.0, 1e-9]))
+    chk = bad.verify(exact=True)
+    assert not chk.ok
+    assert any("not the certified menu" in f for f in chk.failures)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_solver_menus_are_proven_optimal(seed):
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(2, 9)), int(rng.integers(1, 4))
+    env = Environment(rng.uniform(0, 1, (n, k)).round(3))
+    f = rng.dirichlet(np.ones(n))
+    m = optimal_mechanism(env, f)
+    chk = m.verify(exact=True)
+    assert chk.ok, chk.failures
+    assert chk.details["exact_gap"] == 0
+    # second formulation: scipy's linprog on the payment formulation (x, p)
+    V = env.values
+    N = n * k + n
+    c = np.r_[np.zeros(n * k), -f]
+    A, b = [], []
+    for t in range(n):
+        r = np.zeros(N); r[t * k:(t + 1) * k] = 1; A.append(r); b.append(1.0)   # feasibility
+        r = np.zeros(N); r[t * k:(t + 1) * k] = -V[t]; r[n * k + t] = 1; A.append(r); b.append(0.0)  # IR
+        for s in range(n):
+            if s != t:  # IC: v_t x_s - p_s <= v_t x_t - p_t
+                r = np.zeros(N); r[s * k:(s + 1) * k] += V[t]; r[n * k + s] -= 1
+                r[t * k:(t + 1) * k] -= V[t]; r[n * k + t] += 1
+                A.append(r); b.append(0.0)
+    ref = so.linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=[(0, None)] * (n * k) + [(None, None)] * n,
+                     method="highs")
+    assert float(chk.details["exact_revenue"]) == pytest.approx(-ref.fun, abs=1e-9)
+
+
+def test_lazy_menu_is_proven_optimal():
+    rng = np.random.default_rng(3)
+    env = Environment(rng.uniform(0, 1, (30, 2)))
+    m = optimal_mechanism(env, rng.dirichlet(np.ones(30)), method="lazy")
+    chk = m.verify(exact=True)
+    assert chk.ok, chk.failures
+    assert chk.details["exact_gap"] == 0
+
+
+def test_no_lp_record_says_so():
+    r = persuade([0.5, 0.5], [[1, 0], [0, 1]], [[0, 1], [0, 1]])
+    bare = dataclasses.replace(r, lp_record=None)
+    chk = bare.verify(exact=True)
+    assert not chk.ok
+    assert any("could not be completed" in f for f in chk.failures)
+    with pytest.raises(ValueError, match="no LP record"):
+        bare.exact_certificate()
+
+
+# ---------------------------------------------------------------------------------------
+# the generic layer
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_generic_certificate_known_optimum(backend):
+    """max 3x + 2y  s.t.  x + y <= 4, x + 3y <= 6, x <= 3: optimum at (3, 1), value 11, duals
+    (2, 0) on the rows and reduced cost 1 on x's upper bound (by hand)."""
+    c = [3.0, 2.0]
+    A = np.array([[1.0, 1.0], [1.0, 3.0]])
+    lp = rational_lp(c, A, [-np.inf, -np.inf], [4.0, 6.0], [0, 0], [3.0, np.inf], "max", backend=backend)
+    cert = certify(lp, primal=[3, 1], y=[2.0, 0.0])
+    assert cert.ok and cert.objective == 11 and cert.dual_bound == 11
+    worse = certify(lp, primal=[2, 2], y=[2.0, 0.0])
+    assert not worse.ok and worse.gap == 1
+    infeasible_dual = certify(lp, primal=[3, 1], y=[0.0, -1.0])
+    assert not infeasible_dual.ok and any("dual infeasible" in f for f in infeasible_dual.failures)
+    # the all-slack basis is feasible but not optimal; exact pivots repair it
+    cb, rb = repair_basis(lp, [1, 1], [0, 0])
+    assert [lp.field.frac(v) for v in basis_primal(lp, cb, rb)] == [3, 1]
+    assert [lp.field.frac(v) for v in basis_dual(lp, cb, rb)] == [2, 0]
+
+
+def test_backends_agree():
+    if not flint_available():
+        pytest.skip("python-flint not installed")
+    rng = np.random.default_rng(7)
+    env = Environment(rng.uniform(0, 1, (6, 2)))
+    f = rng.dirichlet(np.ones(6))
+    m = optimal_mechanism(env, f)
+    from infopricing.screening.mechanism import exact_optimality
+
+    a, b = exact_optimality(m, backend="fraction"), exact_optimality(m, backend="flint")
+    assert a.ok and b.ok
+    assert a.lp.field.frac(a.objective) == b.lp.field.frac(b.objective)
+    assert [a.lp.field.frac(v) for v in a.row_dual] == [b.lp.field.frac(v) for v in b.row_dual]
+
+
+# ---------------------------------------------------------------------------------------
+# exported certificates and the stand-alone checker
+# ---------------------------------------------------------------------------------------
+def _results():
+    rng = np.random.default_rng(11)
+    env = Environment(rng.uniform(0, 1, (4, 2)))
+    F = rng.dirichlet(np.ones(4), 6)
+    yield "menu", optimal_mechanism(env, F[0]).exact_certificate()
+    yield "menu lazy", optimal_mechanism(Environment(rng.uniform(0, 1, (26, 1))),
+                                         rng.dirichlet(np.ones(26)), method="lazy").exact_certificate()
+    yield "sweep", sweep(env, F).exact_certificate(2)
+    yield "persuasion", persuade([0.3, 0.7], [[1, 0], [0, 1]], [[0, 1], [0, 1]]).exact_certificate()
+    v = np.arange(1.0, 6.0)
+    for form in ("transport", "cdf"):
+        yield f"mpc {form}", mpc_optimize((v, np.full(5, 0.2)), (v >= 3).astype(float),
+                                          formulation=form).exact_certificate()
+    d = clw_example1()
+    yield "CLW information", optimal_information(d, [9.0, 4.0]).exact_certificate()
+    yield "CLW prices", optimal_prices_for_signal(d, Signal.no_information(d), price_groups=[0, 0]).exact_certificate()
+    yield "BBM25 homogeneous", consumer_optimal_homogeneous([0, 1], [0.5, 0.5], [0.0, 0.3], size=21).exact_certificate()
+    g = PricingGame(np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]]),
+                    np.array([[0, 0.3], [0, 0.3], [0.2, 0], [0.2, 0]]), [0.25] * 4)
+    yield "BBM25 unknown values", consumer_optimal_unknown_values(g, size=11).exact_certificate()
+
+
+def _run_checker(*paths):
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    return subprocess.run([sys.executable, "-I", str(CHECKER), *map(str, paths)], capture_output=True,
+                          text=True, env=env, cwd=str(Path(paths[0]).parent), timeout=120)
+
+
+def _tamper(data):
+    """Corruptions (claimed value, primal point, dual point, the LP itself), each of which
+    must be caught."""
+    out = []
+    d = json.loads(json.dumps(data))
+    num, den = d["objective"]
+    d["objective"] = [num + 1, den]  # claim a better value
+    out.append(("objective", d))
+    d = json.loads(json.dumps(data))
+    j = max(range(d["cols"]), key=lambda j: abs(Fraction(*d["c"][j])))  # a column that counts
+    n_, d_ = d["primal"][j]
+    d["primal"][j] = [n_ + d_, d_]  # move the primal point
+    out.append(("primal", d))
+    d = json.loads(json.dumps(data))
+    i = next((i for i, y in enumerate(d["row_dual"]) if y[0] != 0), None)
+    if i is not None:
+        d["row_dual"][i] = [d["row_dual"][i][0] * 2, d["row_dual"][i][1]]  # a weaker dual
+        out.append(("dual", d))
+    if i is not None:
+        # change the LP: move the bound that the dual multiplier of row i pushes against
+        d = json.loads(json.dumps(data))
+        pos = d["row_dual"][i][0] > 0
+        key = "row_upper" if pos == (d["sense"] == "max") else "row_lower"
+        nb, db = d[key][i]
+        d[key][i] = [nb + db, db]
+        out.append(("bound", d))
+    return out
+
+
+def test_checker_uses_the_standard_library_only():
+    tree = ast.parse(CHECKER.read_text())
+    mods = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    mods |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert mods and mods <= set(sys.stdlib_module_names), mods
+
+
+@pytest.mark.slow
+def test_standalone_checker_on_every_result_type(tmp_path):
+    results = list(_results())
+    paths = []
+    for name, cert in results:
+        p = tmp_path / (name.replace(" ", "_") + ".json")
+        cert.to_json(p)
+        paths.append(p)
+    r = _run_checker(*paths)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count(": OK") == len(results)
+    # each exported objective is the result's exact optimum as the library computed it
+    bad_paths = []
+    for (name, cert), p in zip(results, paths):
+        data = json.loads(p.read_text())
+        assert Fraction(*data["objective"]) == cert.lp.field.frac(cert.objective)
+        for what, bad in _tamper(data):
+            q = tmp_path / f"bad_{name.replace(' ', '_')}_{what}.json"
+            q.write_text(json.dumps(bad))
+            bad_paths.append(q)
+    assert len(bad_paths) >= 3 * len(results)
+    rb = _run_checker(*bad_paths)  # one process: its per-file verdicts are its output's heads
+    assert rb.returncode == 1
+    verdicts = {ln.split(" ")[0].rstrip(":"): ln.rsplit(" ", 1)[-1] for ln in rb.stdout.splitlines()
+                if ln.startswith(str(tmp_path))}
+    assert verdicts == {str(q): "REJECTED" for q in bad_paths}, rb.stdout
+
+
+def test_checker_unreadable_file(tmp_path):
+    p = tmp_path / "x.json"
+    p.write_text('{"format": "something else"}')
+    r = _run_checker(p)
+    assert r.returncode == 2 and "unreadable" in r.stdout
