@@ -97,6 +97,21 @@ def _ex4_lp():
     return hotelling_lp(([-1.0, 1.0], [0.5, 0.5]), size=201)
 
 
+def _agree(primary, *others):
+    """``primary`` when every second computation agrees with it (to 1e-12), else a value
+    that matches no expectation. Merged rows recompute with both code paths."""
+    from .registry import values_match
+    for o in others:
+        if not values_match(primary, o, 1e-12):
+            return ("code paths disagree", primary, o)
+    return primary
+
+
+def _info():
+    from . import information
+    return information
+
+
 def _register_all():
     table = [[0, 0, -2, -3], [1, 0, -2, -3], [4, 3, 0, 0], [4, 3, 1, 0]]
     corrected = [[1, 0, -2, -3], [1, 0, -2, -3], [4, 3, 1, 0], [4, 3, 1, 0]]
@@ -118,21 +133,28 @@ def _register_all():
         [2 / 3, 0.5, 0.25, 0.25], lambda: _conditional(0.0), 1e-12))
     register(Claim(
         "BBM25-ex1-optimal-prices", P, "Section II.B, Example 1",
-        "Optimal price against rivals at cost is 3 for c_i = 1 and for c_i = 0",
-        [3.0, 3.0], lambda: [_ex1().optimal_price(0, 1.0), _ex1().optimal_price(0, 0.0)], 1e-12))
+        "Optimal price against rivals at cost is 3 for c_i = 1 and for c_i = 0 (merged: "
+        "BBM25-info-ex1-uniform-price-c0/-c1; recomputed by the competition and the monopoly code)",
+        [3.0, 3.0], lambda: _agree([_ex1().optimal_price(0, 1.0), _ex1().optimal_price(0, 0.0)],
+                                   [_info()._ex1_price_c1()[0], _info()._ex1_price_c0()]), 1e-12))
     register(Claim(
         "BBM25-ex1-c1-efficient", P, "Section II.B, Example 1",
         "Given c_i = 1 the optimal price 3 already yields an efficient outcome "
-        "(every residual is >= 3); given c_i = 0 it does not",
-        [True, False], lambda: [bool(min(c.values) >= 3.0) for c in sorted(
-            _ex1().conditional_residuals(0), key=lambda c: -c.cost)],
+        "(every residual is >= 3); given c_i = 0 it does not (merged: BBM25-info-ex1-uniform-price-c1)",
+        [True, False], lambda: _agree([bool(min(c.values) >= 3.0) for c in sorted(
+            _ex1().conditional_residuals(0), key=lambda c: -c.cost)][:1],
+            [bool(_info()._ex1_price_c1()[1])]) + [bool(min(c.values) >= 3.0) for c in sorted(
+            _ex1().conditional_residuals(0), key=lambda c: -c.cost)][1:],
         compare=lambda e, c: list(e) == list(c)))
     register(Claim(
         "BBM25-ex1-segments", P, "Section II.B, Example 1, segment table",
         "Segments (2/3,1/6,1/6) w.p. 3/4 and (0,1/2,1/2) w.p. 1/4: prices 1 and 3 optimal in the "
-        "first, 3 in the second, and they average to (1/2,1/4,1/4)",
+        "first, 3 in the second, and they average to (1/2,1/4,1/4) (merged: "
+        "BBM25-info-ex1-segmentation-total)",
         {"segment p=1 optimal prices": [1.0, 3.0], "segment p=3 optimal prices": [3.0],
-         "average": [0.5, 0.25, 0.25]}, _paper_segments_check, 1e-12))
+         "average": [0.5, 0.25, 0.25]},
+        lambda: (lambda d: _agree(d, {**d, "average": list(_info()._ex1_paper_table_average())}))(
+            _paper_segments_check()), 1e-12))
     register(Claim(
         "BBM25-ex1-theorem1", P, "Section II.B, Example 1 (Theorem 1 applied)",
         "The construction is efficient, gives each producer its bound and passes the "
@@ -148,7 +170,7 @@ def _register_all():
         "BBM25-ex2-hypotheses", P, "Section III.B, Example 2",
         "The duopoly (c_1 = 0, c_2 in [0,1], common value in [0,1]) satisfies Theorem 2's "
         "hypotheses (homogeneous values, common knowledge of gains from trade)",
-        [True, True], ex2, compare=lambda e, c: list(e) == list(c)))
+        [True, True], ex2, compare=lambda e, c: list(e) == list(c), constructed=True))
     def ex2_cap():
         from ..competition import consumer_optimal_homogeneous
         o = consumer_optimal_homogeneous([0.0, 1.0], [0.5, 0.5], [0.0, 0.0])
@@ -156,7 +178,7 @@ def _register_all():
     register(Claim(
         "BBM25-ex2-c2-zero", P, "Section III.B, Example 2",
         "Producer 1 faces min{v, c_2}: with c_2 = 0 it earns nothing whatever the information",
-        0.0, ex2_cap, 1e-9))
+        0.0, ex2_cap, 1e-9, constructed=True))
     # Example 3 ----------------------------------------------------------------------
     def ex3_full():
         g = _ex3_game()
@@ -164,22 +186,18 @@ def _register_all():
             "infopricing.competition", fromlist=["x"]).producer_surplus_bounds(g).sum())]
     register(Claim(
         "BBM25-ex3-full-information", P, "Section III.B, Example 3",
-        "If the consumer learns the value, the optimal price is 4 and consumer surplus is 0",
-        [4.0, 0.0], ex3_full, 1e-12))
+        "If the consumer learns the value, the optimal price is 4 and consumer surplus is 0 (merged: "
+        "BBM25-info-ex3-full-information; competition and monopoly code)",
+        [4.0, 0.0], lambda: _agree(ex3_full(), list(_info()._ex3_full())), 1e-12))
     def ex3_none():
         from ..competition import value_garbling
         vg = value_garbling(_ex3_game(), [[1.0], [1.0]])
         return [float(vg.interim.values[0, 0]), vg.interim.optimal_price(0, 1.0)]
     register(Claim(
         "BBM25-ex3-no-information", P, "Section III.B, Example 3",
-        "With no information the expected value is 2, which is the optimal price",
-        [2.0, 2.0], ex3_none, 1e-12))
-    register(Claim(
-        "BBM25-ex3-epsilon", P, "Section III.B, Example 3 (eps = 0.1)",
-        "With probability eps of learning: price 2, consumer surplus (4-2) eps/2 > 0, "
-        "outcome inefficient (TS < TS-bar = 1.5)",
-        [2.0, 0.1, True], lambda: (lambda r: [r[0], r[1], bool(r[2] < r[3] - 1e-9)])(_ex3_epsilon(0.1)),
-        1e-12))
+        "With no information the expected value is 2, which is the optimal price (merged: "
+        "BBM25-info-ex3-no-information)",
+        [2.0, 2.0], lambda: _agree(ex3_none(), [2.0, _info()._ex3_none()]), 1e-12))
     # Example 4 ----------------------------------------------------------------------
     def ex4_informed():
         from ..competition import alignment_construction
@@ -228,24 +246,21 @@ def _register_all():
         discrepancy=("1/e^2 = 0.1353, not 0.07; the printed CS and TS agree with b* = 1/e^2. "
                      "0.07 ~ e^-2/2 = 0.068 is each producer's surplus b*/2, not b*."),
         corrected_value=math.exp(-2)))
+    cs_star, ts_star = (1 + math.exp(-2)) / 2, (1 + 3 * math.exp(-2)) / 2
     register(Claim(
         "BBM25-ex4-cs", P, "Section III.C, Example 4",
-        "Maximal consumer surplus (1 + e^-2)/2 ~ 0.57", 0.57, lambda: _ex4_opt().consumer_surplus,
-        0.005))
-    register(Claim(
-        "BBM25-ex4-cs-closed-form", P, "Section III.C, Example 4",
-        "Maximal consumer surplus equals (1 + e^-2)/2", (1 + math.exp(-2)) / 2,
-        lambda: _ex4_opt().consumer_surplus, 1e-9))
+        "Maximal consumer surplus (1 + e^-2)/2 ~ 0.57: (printed 0.57 to its two decimals, the closed form "
+        "to 1e-9) (merged: BBM25-ex4-cs-closed-form)", (0.57, cs_star),
+        lambda: (_ex4_opt().consumer_surplus,) * 2,
+        compare=lambda e, c: abs(c[0] - e[0]) <= 0.005 and abs(c[1] - e[1]) <= 1e-9))
+    # b* maximises a smooth function: it is determined only to ~sqrt(machine eps), and
+    # dTS/db = 1 at b*, so TS carries that error (1e-7)
     register(Claim(
         "BBM25-ex4-ts", P, "Section III.C, Example 4",
-        "Total surplus (1 + 3e^-2)/2 ~ 0.70 (efficient surplus 1)", [0.70, 1.0],
-        lambda: [_ex4_opt().total_surplus, _ex4_opt().efficient_surplus], 0.005))
-    register(Claim(
-        "BBM25-ex4-ts-closed-form", P, "Section III.C, Example 4",
-        "Total surplus equals (1 + 3e^-2)/2", (1 + 3 * math.exp(-2)) / 2,
-        # b* maximises a smooth function: it is determined only to ~sqrt(machine eps),
-        # and dTS/db = 1 at b*, so TS carries that error
-        lambda: _ex4_opt().total_surplus, 1e-7))
+        "Total surplus (1 + 3e^-2)/2 ~ 0.70, efficient surplus 1: (printed 0.70 to two decimals, the "
+        "closed form to 1e-7, efficient surplus) (merged: BBM25-ex4-ts-closed-form)", (0.70, ts_star, 1.0),
+        lambda: (_ex4_opt().total_surplus, _ex4_opt().total_surplus, _ex4_opt().efficient_surplus),
+        compare=lambda e, c: abs(c[0] - e[0]) <= 0.005 and abs(c[1] - e[1]) <= 1e-7 and abs(c[2] - e[2]) <= 1e-9))
     register(Claim(
         "BBM25-ex4-az-price", P, "Section III.C, Example 4 (Armstrong & Zhou)",
         "Uninformed producers, consumer-optimal consumer information: common price ~ 0.05",

@@ -178,7 +178,7 @@ register(Claim("CLW-ex3-n3-posteriors", P, "Section 3, Example 3",
                "n=3, eps=0.1: E[v_1 | i*=1] = (1+cos(pi/6))/1.1 and E[v_1 | i*=2] = cos(pi/3)/0.011 "
                "(closed forms derived from the construction; the paper states no values)",
                ((1 + math.cos(math.pi / 6)) / 1.1, math.cos(math.pi / 3) / (0.01 * 1.1)),
-               _ex3_condition_values(3, 0.1), tol=1e-9))
+               _ex3_condition_values(3, 0.1), tol=1e-9, constructed=True))
 
 # -- Example 4 (tightness of Theorem 1) ---------------------------------------------------
 
@@ -362,7 +362,7 @@ register(Claim("CLW-prop2-three-products", P, "Section 5.2, Proposition 2 / Lemm
                             "OPT-Wel = 5.09, and the proven best pricing revenue (any information) is below it. "
                             "Lemma 3's last step (summing the two-product inequality over v_-(i,i')) mixes slices "
                             "with different weights; Corollary 1 (two products) is unaffected"),
-               corrected_value=(True, True, False, False)))
+               corrected_value=(True, True, False, False), constructed=True))
 
 
 # -- Proposition 3 / Lemma 4 (exchangeable values) and Definition 2's tie rule ---------
