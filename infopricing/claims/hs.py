@@ -255,7 +255,7 @@ register(Claim(
     statement="Three types, two alternatives (t1 = (1, 0.5), t2 = (2, 2.5), t3 = (1.5, 3); "
               "f = (0.5, 0.1, 0.4)): the optimal menu has the Figure 3(b) prices; a market with "
               "all three types Pareto dominates f (a2 cheaper, Figure 3(c)); no two-type market does",
-    paper_value=[True, True, True, True], compute=_example_611, tol=0.0))
+    paper_value=[True, True, True, True], compute=_example_611, tol=0.0, constructed=True))
 
 
 # --------------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ register(Claim(
     statement="In a simple environment every inefficient market's optimal menu gives t_L zero "
               "surplus and sells the best alternative to some type above v(t_L, best); the "
               "two-type market (1-eps) t_L + eps t_best Pareto dominates it",
-    paper_value=True, compute=_lemma6))
+    paper_value=True, compute=_lemma6, constructed=True))
 
 
 def _footnote11():
@@ -424,3 +424,138 @@ register(Claim(
               "Pareto improvable iff some type is excluded in the optimal mechanism",
     paper_value=True, compute=_corollary3))
 # --- end part B: Appendix C ---
+
+
+# -- Proposition 2 / Lemma 1 with k alternatives (Figure 1(b)); footnote 10 ----------------
+
+
+def random_two_type_environment(k: int, seed: int):
+    """Two types, k alternatives, t_H valuing every alternative more than t_L, both with
+    increasing values (cent grid; constructed by the library for Proposition 2)."""
+    from ..model import Environment
+
+    rng = np.random.default_rng(1000 * k + seed)
+    lo = np.sort(rng.integers(1, 200, size=k)) / 100
+    hi = lo + np.sort(rng.integers(1, 200, size=k)) / 100
+    return Environment(np.vstack([lo, hi]), types=["tL", "tH"])
+
+
+_K_RANGE, _K_SEEDS = range(2, 7), range(4)
+
+
+def _prop2_k():
+    """(every profile verifies against the menu LP, intervals <= k+1, non-improvable
+    inefficient markets <= k, surplus strictly falling to 0, some profile with >= 3 steps)."""
+    from ..segmentation.two_type import two_type_profile
+
+    ok = ints = nonimp = falling = True
+    most = 0
+    for k in _K_RANGE:
+        for s in _K_SEEDS:
+            p = two_type_profile(random_two_type_environment(k, s))
+            ok &= bool(p.verify(samples_per_interval=2).ok)
+            ints &= p.n_intervals <= k + 1
+            nonimp &= len(p.non_improvable) <= k
+            falling &= all(a > b for a, b in zip(p.surplus, p.surplus[1:])) and p.surplus[-1] == 0
+            most = max(most, p.n_intervals)
+    return (bool(ok), bool(ints), bool(nonimp), bool(falling), most >= 4)
+
+
+register(Claim(
+    id="HS-5-prop2-k-alternatives", paper="HS", location="Section 5, Lemma 1, Proposition 2, Figure 1(b)",
+    statement="Two types, k = 2..6 alternatives (4 random environments each [constructed by the library]): "
+              "t_L's surplus is 0, t_H's is constant on at most k+1 intervals and falls in steps to 0, "
+              "at most k inefficient markets are not Pareto improvable: (exact profile re-checked by the "
+              "menu LP, intervals <= k+1, non-improvable <= k, strictly falling, some profile with >= 4 "
+              "intervals)",
+    paper_value=(True, True, True, True, True), compute=_prop2_k))
+
+#: HS footnote 10's case (constructed by the library): t_L values (a, b) = (2, 1), t_H (3, 0);
+#: for q > 1/3 the seller gives t_L the 50-50 lottery over a and b (values 1.5 for both types)
+FOOTNOTE10_VALUES = [[2.0, 1.0], [3.0, 0.0]]
+
+
+def _footnote10():
+    from ..model import Environment
+    from ..segmentation.two_type import two_type_profile
+
+    p = two_type_profile(Environment(FOOTNOTE10_VALUES, types=["tL", "tH"], alternatives=["a", "b"]))
+    return ([str(q) for q in p.thresholds], [str(a) for a in p.surplus],
+            [[str(x) for x in lot] for lot in p.low_allocations], bool(p.verify().ok))
+
+
+register(Claim(
+    id="HS-5-footnote10-random-allocation", paper="HS", location="Section 5, footnote 10",
+    statement="In some markets it is strictly optimal to give the low type a random alternative: t_L = (2, 1), "
+              "t_H = (3, 0) [constructed by the library]; for q > 1/3 t_L gets the 50-50 lottery (thresholds, "
+              "t_H's surplus per interval, t_L's lottery per interval, verified by the menu LP)",
+    paper_value=(["0", "1/3", "1"], ["1", "0"], [["1", "0"], ["1/2", "1/2"]], True), compute=_footnote10))
+
+
+# -- Proposition 1 with three or more types; footnote 7 -----------------------------------
+
+
+def _prop1_many_types():
+    """Random single-alternative markets with 3..6 types (values on a cent grid, random
+    weights): every inefficient one (efficient selection) gets a verified Pareto-improving
+    segmentation. Returns (inefficient markets found, all improvable)."""
+    from ..model import Environment
+    from ..screening import optimal_mechanism
+    from ..segmentation.pareto import single_product_pareto_segmentation
+
+    n_ineff, ok = 0, True
+    for n in (3, 4, 5, 6):
+        for s in range(5):
+            rng = np.random.default_rng(10 * n + s)
+            v = np.sort(rng.choice(np.arange(1, 400), size=n, replace=False)) / 100
+            env = Environment(v[:, None])
+            f = rng.dirichlet(np.ones(n))
+            if optimal_mechanism(env, f, selection="efficient").is_efficient:
+                continue
+            n_ineff += 1
+            imp = single_product_pareto_segmentation(env, f)
+            ok &= imp.improvable is True and bool(imp.segmentation.is_pareto_improving)
+    return (n_ineff >= 10, bool(ok))
+
+
+register(Claim(
+    id="HS-4-prop1-many-types", paper="HS", location="Section 4, Proposition 1",
+    statement="Single alternative, any number of types: every inefficient market is Pareto improvable "
+              "(20 random markets with 3-6 types [constructed by the library]: (at least 10 inefficient, "
+              "each improved by the BBM (2015) greedy segmentation, re-solved per segment))",
+    paper_value=(True, True), compute=_prop1_many_types))
+
+
+def _footnote7_adverse():
+    """Values 1 and 2, q = 1/2: price 1 and price 2 tie. The 'adverse' selection picks price 2
+    (inefficient); the segments (0.5 t1 + 0.3 t2)/0.8 (price 1 uniquely optimal) and t2
+    alone (price 2) raise t2's surplus: (selected menu inefficient, segmentation Pareto
+    improving under the same selection)."""
+    from ..model import Market
+    from ..screening import optimal_mechanism
+    from ..segmentation.result import Segmentation
+
+    env = _env_single()
+    f = np.array([0.5, 0.5])
+    M = optimal_mechanism(env, f, selection="adverse")
+    seg = Segmentation(Market(env, f), [0.8, 0.2], [[0.625, 0.375], [0.0, 1.0]], selection="adverse",
+                       original=M)
+    return (not M.is_efficient, bool(seg.is_pareto_improving))
+
+
+register(Claim(
+    id="HS-4-footnote7-adverse-selection", paper="HS", location="Section 4, footnote 7",
+    statement="Proposition 1 needs the efficient selection: 'Proposition 1 does not hold for any selection "
+              "rule'. Checked for the consumer-worst ('adverse') rule on values (1, 2) at q = 1/2 "
+              "[instance constructed by the library]: (the selected menu is inefficient, a two-segment "
+              "segmentation is still Pareto improving under that rule)",
+    paper_value=(True, True), compute=_footnote7_adverse))
+
+register(Claim(
+    id="HS-4-footnote7-some-rule", paper="HS", location="Section 4, footnote 7",
+    statement="Some selection rule makes an inefficient single-alternative market non-improvable",
+    paper_value=True, compute=lambda: None,
+    not_computable=("The claim quantifies over every selection rule (any map from markets to optimal "
+                    "menus); the library implements three ('efficient', 'consumer', 'adverse'), and "
+                    "under 'adverse' the tie market is still improvable (HS-4-footnote7-adverse-selection), "
+                    "so no counterexample is computed; the paper gives none")))

@@ -133,18 +133,6 @@ def _rs_three_point():
 
 
 register(Claim(
-    id="BBM25-info-ex1-uniform-price-c0", paper="BBM25", location="Section II.B, Example 1",
-    statement="Given c_i = 0 (residuals 1, 3, 4 w.p. 1/2, 1/4, 1/4), the optimal price is p_i = 3",
-    paper_value=3.0, compute=_ex1_price_c0))
-register(Claim(
-    id="BBM25-info-ex1-uniform-price-c1", paper="BBM25", location="Section II.B, Example 1",
-    statement="Given c_i = 1 (residuals 3, 4 equally likely), the optimal price is p_i = 3 and the "
-              "outcome is efficient", paper_value=(3.0, True), compute=_ex1_price_c1))
-register(Claim(
-    id="BBM25-info-ex1-segmentation-total", paper="BBM25", location="Section II.B, Example 1 (segment table)",
-    statement="Segments 3/4 x (2/3, 1/6, 1/6) and 1/4 x (0, 1/2, 1/2) average to the Total row "
-              "(1/2, 1/4, 1/4)", paper_value=(0.5, 0.25, 0.25), compute=_ex1_paper_table_average, tol=1e-12))
-register(Claim(
     id="BBM25-info-ex1-segmentation-verifies", paper="BBM25", location="Section II.B, Example 1 (segment table)",
     statement="Prices 1 and 3 are optimal on their segments, the producer always sells (efficient), "
               "and price 3 is optimal in both, so producer surplus is unchanged (1.5)",
@@ -166,14 +154,6 @@ register(Claim(
                 "profit on support {3, 4} is 3 - 1 = 2.",
     corrected_value=2.0))
 register(Claim(
-    id="BBM25-info-ex3-full-information", paper="BBM25", location="Section III.B, Example 3",
-    statement="If the consumer learns the value exactly, the optimal price is 4 and consumer "
-              "surplus is zero", paper_value=(4.0, 0.0), compute=_ex3_full))
-register(Claim(
-    id="BBM25-info-ex3-no-information", paper="BBM25", location="Section III.B, Example 3",
-    statement="If the consumer knows nothing, the expected value 2 is the optimal price",
-    paper_value=2.0, compute=_ex3_none))
-register(Claim(
     id="BBM25-info-ex3-eps-information", paper="BBM25", location="Section III.B, Example 3",
     statement="Learning the value w.p. eps: 2 is still optimal, consumer surplus is positive "
               "(eps/2 chance of value 4, gaining 2: CS = eps) and the outcome is inefficient",
@@ -183,15 +163,15 @@ register(Claim(
     "the discussion of RS's appendix",
     statement="Without common knowledge of gains from trade the consumer-surplus maximising "
               "information results in inefficient trade (grid LP on [0, 4], step 0.1)",
-    paper_value=True, compute=_ex3_buyer_optimal_inefficient))
+    paper_value=True, compute=_ex3_buyer_optimal_inefficient, constructed=True))
 register(Claim(
     id="BBM25-info-RS-uniform", paper="BBM25", location="Section III.B (Roesler-Szentes)",
     statement="Consumer-optimal interim values are truncated Pareto, the producer willing to price "
               "at the bottom of the support: the grid LP (uniform [0,1], 200 cells) is within "
               "0.005 below the closed form, whose revenue is constant on [p, B]",
-    paper_value=True, compute=_rs_uniform))
+    paper_value=True, compute=_rs_uniform, constructed=True))
 register(Claim(
     id="BBM25-info-RS-three-point", paper="BBM25", location="Section III.B (Roesler-Szentes)",
     statement="Values {1, 2, 3} equally likely: price at the bottom p = 1, mean condition "
               "1 + ln B = 2 gives B = e, consumer surplus 1 (closed form and grid LP)",
-    paper_value=(1.0, round(float(np.e), 6), 1.0), compute=_rs_three_point, tol=2e-6))
+    paper_value=(1.0, round(float(np.e), 6), 1.0), compute=_rs_three_point, tol=2e-6, constructed=True))

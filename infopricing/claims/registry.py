@@ -13,6 +13,19 @@ import numpy as np
 from .._json import to_jsonable
 
 _REGISTRY: dict[str, "Claim"] = {}
+
+#: claim ids merged into another row (issue 17: near-duplicates), old id -> row that now
+#: checks it (with both code paths where the two rows used different ones)
+MERGED = {
+    "BBM25-info-ex1-uniform-price-c0": "BBM25-ex1-optimal-prices",
+    "BBM25-info-ex1-uniform-price-c1": "BBM25-ex1-c1-efficient",
+    "BBM25-info-ex1-segmentation-total": "BBM25-ex1-segments",
+    "BBM25-info-ex3-full-information": "BBM25-ex3-full-information",
+    "BBM25-info-ex3-no-information": "BBM25-ex3-no-information",
+    "BBM25-ex3-epsilon": "BBM25-info-ex3-eps-information",
+    "BBM25-ex4-cs-closed-form": "BBM25-ex4-cs",
+    "BBM25-ex4-ts-closed-form": "BBM25-ex4-ts",
+}
 _MODULES = ("core", "hs", "information", "bbm25", "clw")
 
 
@@ -36,6 +49,15 @@ class Claim:
     corrected_value : Any
     compare : callable or None
         ``compare(expected, computed) -> bool`` for non-numeric values.
+    constructed : bool or None
+        True when the instance or the expected value was constructed by the library
+        (reconstructed from a missing figure, an instance chosen to test a proposition,
+        a value computed from the paper's formula) rather than read in the paper. None:
+        decided from the statement, which then says "[constructed by the library]" or
+        "[value ... from the paper's formula]".
+    not_computable : str or None
+        The reason the claim cannot be checked by computation; ``compute`` is then not
+        called and the record's status is ``"not-computable"``.
     """
 
     id: str
@@ -48,6 +70,20 @@ class Claim:
     discrepancy: str | None = None
     corrected_value: Any = None
     compare: Callable[[Any, Any], bool] | None = None
+    constructed: bool | None = None
+    not_computable: str | None = None
+
+    @property
+    def is_constructed(self) -> bool:
+        if self.constructed is not None:
+            return bool(self.constructed)
+        s = self.statement.lower()
+        return ("constructed by the library" in s or "from the paper's formula" in s
+                or "reconstructed" in s)
+
+
+#: statuses of a record; the last two are not failures
+STATUSES = ("pass", "text-discrepancy", "not-computable", "fail", "error")
 
 
 @dataclass(frozen=True)
@@ -58,18 +94,19 @@ class ClaimRecord:
     statement: str
     paper_value: Any
     computed_value: Any
-    status: str  # "pass", "fail", "text-discrepancy", "error"
+    status: str  # one of STATUSES
     note: str = ""
+    constructed: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.status in ("pass", "text-discrepancy")
+        return self.status in ("pass", "text-discrepancy", "not-computable")
 
     def as_dict(self) -> dict:
         return {"id": self.id, "paper": self.paper, "location": self.location,
                 "statement": self.statement, "paper_value": _jsonable(self.paper_value),
                 "computed_value": _jsonable(self.computed_value), "status": self.status,
-                "note": self.note}
+                "note": self.note, "constructed": self.constructed}
 
 
 def _jsonable(v):
@@ -117,12 +154,16 @@ def values_match(expected, computed, tol: float) -> bool:
 
 
 def check_claim(claim: Claim) -> ClaimRecord:
+    if claim.not_computable is not None:
+        return ClaimRecord(claim.id, claim.paper, claim.location, claim.statement, claim.paper_value,
+                           None, "not-computable", claim.not_computable, claim.is_constructed)
     try:
         computed = claim.compute()
     except Exception as exc:  # report, do not crash the whole catalogue
         return ClaimRecord(claim.id, claim.paper, claim.location, claim.statement,
                            claim.paper_value, None, "error",
-                           f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+                           f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}",
+                           claim.is_constructed)
     cmp = claim.compare or (lambda e, c: values_match(e, c, claim.tol))
     if claim.discrepancy is not None:
         ok = cmp(claim.corrected_value, computed)
@@ -133,7 +174,7 @@ def check_claim(claim: Claim) -> ClaimRecord:
         status = "pass" if ok else "fail"
         note = ""
     return ClaimRecord(claim.id, claim.paper, claim.location, claim.statement,
-                       claim.paper_value, computed, status, note)
+                       claim.paper_value, computed, status, note, claim.is_constructed)
 
 
 def run_claims(paper: str | None = None, progress: Callable[[Claim], None] | None = None
@@ -155,16 +196,32 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def headline(records: list[ClaimRecord]) -> str:
+    """Paper items covered full / partly / not, then the rows (checks) and their statuses."""
+    from .coverage import ITEMS, coverage_counts
+
+    papers = {r.paper for r in records}
+    cov = coverage_counts([it for it in ITEMS if it.paper in papers])
+    by = {s: sum(r.status == s for r in records) for s in STATUSES}
+    made = sum(r.constructed for r in records)
+    return (f"Paper items: {cov['items']} checkable items of the three papers (the library's reading, "
+            f"infopricing/claims/coverage.py): {cov['full']} covered fully, {cov['partly']} partly, "
+            f"{cov['not']} not. Checks: {len(records)} rows, {sum(r.ok for r in records)} reproduced "
+            f"({by['pass']} pass, {by['text-discrepancy']} where the paper's text is wrong and the computed "
+            f"value matches the correction, {by['not-computable']} not computable), {by['fail']} fail, "
+            f"{by['error']} error; {made} rows use an instance or value constructed by the library "
+            "(column 'source').")
+
+
 def markdown_report(records: list[ClaimRecord]) -> str:
-    lines = ["# infopricing: reproduction of the papers' claims", "",
-             f"{sum(r.ok for r in records)} of {len(records)} claims reproduced "
-             f"({sum(r.status == 'text-discrepancy' for r in records)} where the paper's text "
-             "is wrong and the computed value matches the corrected one).", "",
-             "| id | paper | location | statement | paper value | computed | status | note |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["# infopricing: reproduction of the papers' claims", "", headline(records), "",
+             "Merged rows (old id -> the row that checks it now): "
+             + "; ".join(f"{a} -> {b}" for a, b in MERGED.items()) + ".", "",
+             "| id | paper | location | statement | paper value | computed | status | source | note |",
+             "|---|---|---|---|---|---|---|---|---|"]
     esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
     for r in records:
         lines.append("| " + " | ".join(esc(x) for x in (
             r.id, r.paper, r.location, r.statement, _fmt(r.paper_value), _fmt(r.computed_value),
-            r.status, r.note.split("\n")[0])) + " |")
+            r.status, "constructed" if r.constructed else "paper", r.note.split("\n")[0])) + " |")
     return "\n".join(lines) + "\n"
