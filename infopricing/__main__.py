@@ -1,5 +1,6 @@
-"""``python -m infopricing``: the command line (same as the ``infopricing`` script)."""
+"""``python -m infopricing``: the same command line as the ``infopricing`` script."""
 
 from .cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -25,6 +25,21 @@ from .common import solver_log_option  # noqa: E402
 
 app.callback()(solver_log_option)
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"infopricing {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(context_settings={"help_option_names": ["-h", "--help"]})
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                       help="Print the version and exit.")) -> None:
+    """Price discrimination and information: optimal menus, segmentations, competitive
+    information design, joint disclosure and pricing."""
+
 for _mod in (core, hs, information, bbm25, clw, scale):
     _mod.register(app)
 

@@ -16,8 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
+
+
+def minimize_scalar(*args, **kwargs):  # scipy.optimize loads on first use (import time)
+    from scipy.optimize import minimize_scalar as _minimize_scalar
+    return _minimize_scalar(*args, **kwargs)
+
 
 from .. import tolerances as tol
 from ..errors import SolverError

@@ -33,7 +33,10 @@ class Menu:
     prices : array_like, shape (K,)
         Non-negative prices (``inf`` marks an item that is not offered).
     labels : sequence of str, optional
+        One label per item.
 
+    Notes
+    -----
     The outside option (nothing, price 0) is always available and is not an item.
 
     References

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import scipy.sparse as sp
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
 from ..errors import SolverError

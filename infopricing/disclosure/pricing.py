@@ -34,7 +34,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
 from ..lp import Status, solve_lp

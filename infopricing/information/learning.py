@@ -25,7 +25,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import brentq
+
+
+def brentq(*args, **kwargs):  # scipy.optimize loads on first use: it is 1/3 of the import time
+    from scipy.optimize import brentq as _brentq
+    return _brentq(*args, **kwargs)
+
 
 from .. import tolerances as tol
 from ..lp import Status

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
 from ..lp import Status, solve_lp

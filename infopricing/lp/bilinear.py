@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from ..errors import SolverError
 from .output import solver_logs_enabled

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-import scipy.sparse as sp
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 BASIC, AT_LOWER, AT_UPPER, ZERO, NONBASIC = 0, 1, 2, 3, 4
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 import highspy
 

@@ -46,7 +46,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
 from ..errors import SolverError

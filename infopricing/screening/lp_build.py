@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-import scipy.sparse as sp
+from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 
 def ic_pairs(n: int, pairs=None) -> tuple[np.ndarray, np.ndarray]:
