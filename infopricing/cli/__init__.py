@@ -20,9 +20,9 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-from . import bbm25, clw, core, hs, information, scale  # noqa: E402
+from . import bbm25, clw, core, hs, information, report, scale  # noqa: E402
 
-for _mod in (core, hs, information, bbm25, clw, scale):
+for _mod in (core, hs, information, bbm25, clw, scale, report):
     _mod.register(app)
 
 
