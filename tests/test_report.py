@@ -73,6 +73,13 @@ def test_explorer_menus_are_the_optimal_menus_of_their_markets():
         mech = ex["mechanisms"][row["mechanism"]]
         # revenue of the embedded menu on this market equals the optimum
         assert float(np.dot(f, mech["payments"])) == pytest.approx(m.revenue, abs=1e-8)
+        eff = m.efficient_types()[f > 0].all()
+        assert (row["category"] == "efficient") == bool(eff)
+        if row["category"] == "Pareto improvable":   # HS: every type weakly better, seller strictly
+            s = row["segmentation"]
+            assert s is not None and s["revenue_change"] > 0
+            for t in np.flatnonzero(f > 0):
+                assert s["surplus_after"][t] >= row["surplus"][t] - 1e-9
         if row["segmentation"] is not None:
             W = np.array(row["segmentation"]["weights"])
             C = np.array(row["segmentation"]["compositions"], dtype=float)

@@ -63,8 +63,10 @@ def market_explorer(env, market, *, selection: str = "efficient", size: int | No
     rows, categories = [], []
     for i, g in enumerate(markets):
         seg_info = None
-        if np.count_nonzero(g > 0) < 2:  # a one-type market is served efficiently, no segmentation
-            imp = None if not sw.efficient[i] else False
+        # efficiency on the market's support (HS: zero-mass types' items do not matter)
+        efficient = bool(np.all(sw.mechanism_for(i).efficient_types()[g > 0]))
+        if np.count_nonzero(g > 0) < 2:  # one type: nothing to segment
+            imp = False
         else:
             pa = pareto_analysis(env, Market(env, g, normalize=True), selection=selection)
             imp = pa.improvement.improvable
@@ -78,7 +80,7 @@ def market_explorer(env, market, *, selection: str = "efficient", size: int | No
                             "surplus_after": [num(after[t] / g[t]) if g[t] > 0 else None
                                               for t in range(n)],
                             "revenue_change": num(seg.revenue_change)}
-        if sw.efficient[i]:
+        if efficient:
             cat = "efficient"
         elif imp is True:
             cat = "Pareto improvable"
@@ -89,7 +91,7 @@ def market_explorer(env, market, *, selection: str = "efficient", size: int | No
         categories.append(cat)
         rows.append({"market": [num(x) for x in g], "mechanism": int(sw.mechanism[i]),
                      "revenue": num(sw.revenue[i]), "surplus": [num(x) for x in sw.surplus[i]],
-                     "efficient": bool(sw.efficient[i]), "category": cat, "segmentation": seg_info})
+                     "efficient": efficient, "category": cat, "segmentation": seg_info})
         if progress is not None:
             progress(i + 1, len(markets))
     mechanisms = [{"allocation": [[num(x) for x in r] for r in sw.allocations[q]],
