@@ -19,6 +19,7 @@ from .information import *  # noqa: F401,F403
 from .competition import *  # noqa: F401,F403
 from .disclosure import *  # noqa: F401,F403
 from .scale import *  # noqa: F401,F403
+from .report import MarketReport, report
 from . import catalog, plots
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "uniform_pricing", "two_product_mechanisms", "optimal_design", "full_extraction",
     "HorizontalDisclosure", "DesignEvaluation", "PricingResult", "UniformPricing",
     "TwoProductMechanisms", "JointDesign", "FullExtraction",
+    # the HTML market report
+    "report", "MarketReport",
     # many markets
     "sweep", "sweep_to_parquet", "run_chunked", "SweepResult", "ChunkedRun",
     # subpackages

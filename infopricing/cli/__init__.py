@@ -20,10 +20,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-from . import bbm25, clw, core, hs, information, scale  # noqa: E402
-from .common import solver_log_option  # noqa: E402
-
-app.callback()(solver_log_option)
+from . import bbm25, clw, core, hs, information, report, scale  # noqa: E402
 
 
 def _print_version(value: bool) -> None:
@@ -36,11 +33,18 @@ def _print_version(value: bool) -> None:
 
 @app.callback(context_settings={"help_option_names": ["-h", "--help"]})
 def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
-                                       help="Print the version and exit.")) -> None:
+                                       help="Print the version and exit."),
+          verbose: bool = typer.Option(False, "--verbose", envvar="INFOPRICING_SOLVER_LOGS",
+                                       help="Show the LP/global solvers' logs on stderr "
+                                            "(before the command: infopricing --verbose menu ...).")
+          ) -> None:
     """Price discrimination and information: optimal menus, segmentations, competitive
     information design, joint disclosure and pricing."""
+    from ..lp import set_solver_logs
 
-for _mod in (core, hs, information, bbm25, clw, scale):
+    set_solver_logs(bool(verbose))
+
+for _mod in (core, hs, information, bbm25, clw, scale, report):
     _mod.register(app)
 
 

@@ -1,0 +1,314 @@
+"""A market report: every analysis that applies to a model, with its certificates, in one
+self-contained HTML file that opens in any browser without a server or a network.
+
+``report(source, path)`` takes a model file (TOML or JSON, any of the tables the CLI reads)
+or model objects (a :class:`~infopricing.model.Market`, a ``PricingGame``, a
+``ValueDistribution``, a ``Prior``, or a list of them) and returns a :class:`MarketReport`;
+with ``path`` it also writes the page. ``infopricing report MODEL -o report.html`` is the
+same from the command line.
+
+What a report holds, by model table:
+
+- ``[environment]`` + ``[market]`` (HS): the optimal menu (items, prices, who buys what,
+  binding constraints), efficiency, the Pareto-improving segmentation with every segment's
+  composition and menu and each type's surplus before and after, the (CS, PS) surplus set;
+  for two or three types the market map (HS Figure 1 / the simplex) and the explorer, whose
+  control moves the market over a grid computed ahead with :func:`~infopricing.scale.sweep`;
+  with one alternative also the BBM 2015 triangle;
+- ``[prior]`` (single product): the BBM 2015 surplus triangle and the greedy segmentation;
+- ``[persuasion]``: the sender-optimal signal;
+- ``[game]`` (BBM25): the producer-surplus bounds, the consumer-optimal construction with
+  its equilibrium check, and the three benchmarks;
+- ``[distribution]`` (CLW): uniform and item pricing with disclosure, OPT-Rev, OPT-Wel and
+  the disclosure used.
+
+Every result's certificate status is shown beside it (verified exactly, verified, proven
+within a gap, failed), with the library version, the model file's SHA-256 and the parameters
+used, so the report can be reproduced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as _html
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .content import CERTIFICATE_STATES, Certificate, Figure, Section, Table
+
+__all__ = ["MarketReport", "report", "Section", "Table", "Figure", "Certificate"]
+
+
+@dataclass(frozen=True, eq=False)
+class MarketReport:
+    """The analyses of one model, ready to render.
+
+    Attributes
+    ----------
+    title : str
+    source : str            the model file's path, or a description of the objects given
+    sha256 : str or None    of the model file's bytes (None for objects)
+    sections : tuple of Section
+    params : dict           what was used: selection rule, explorer grid, grids of the
+                            competition benchmarks, OPT-Rev switch, library version
+    """
+
+    title: str
+    source: str
+    sha256: str | None
+    sections: tuple
+    params: dict = field(default_factory=dict)
+    created: str = ""
+
+    @property
+    def certificates(self) -> tuple:
+        return tuple(c for s in self.sections for c in s.certificates)
+
+    @property
+    def status(self) -> str:
+        """``"verified"`` when no certificate failed, ``"failed"`` otherwise."""
+        return "verified" if all(c.ok for c in self.certificates) else "failed"
+
+    def verify(self, *, exact: bool = False):
+        """Combine the certificates recorded when the report was built (the checks ran
+        then; ``exact`` records whether exact ones are required: with ``exact=True`` a
+        menu or segmentation verified only in floating point counts as a failure)."""
+        from ..verify import Verification
+
+        fails = [f"{c.what}: {c.detail or 'failed'}" for c in self.certificates if not c.ok]
+        if exact:
+            fails += [f"{c.what}: verified only in floating point" for c in self.certificates
+                      if c.state == "verified" and ("menu" in c.what or "segment" in c.what)
+                      and c.what != "improvability analysis"]
+        return Verification(ok=not fails, failures=tuple(fails), exact=exact,
+                            checks=tuple(c.what for c in self.certificates))
+
+    def html(self, *, compress: bool = True) -> str:
+        """The self-contained page (``compress=False`` inlines Plotly uncompressed: larger,
+        but readable by browsers without ``DecompressionStream``)."""
+        from .html import render
+
+        header = {"model": self.source, "model SHA-256": self.sha256 or "(objects, no file)",
+                  "infopricing": self.params.get("version", ""), "created (UTC)": self.created,
+                  "parameters": json.dumps({k: v for k, v in self.params.items() if k != "version"},
+                                           sort_keys=True),
+                  "certificates": ", ".join(f"{sum(c.state == s for c in self.certificates)} {s}"
+                                            for s in CERTIFICATE_STATES
+                                            if any(c.state == s for c in self.certificates))}
+        return render(self.title, header, self.sections, compress=compress)
+
+    def write(self, path, *, compress: bool = True) -> Path:
+        """Write the page to ``path`` (via a temporary file in the same directory, so a
+        failed write leaves no half-written report). Returns the path."""
+        import os
+        import tempfile
+
+        path = Path(path)
+        text = self.html(compress=compress)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent or ".")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)   # mkstemp's 0600 would hide the report from others
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "source": self.source, "sha256": self.sha256,
+                "created": self.created, "params": self.params, "status": self.status,
+                "sections": [{"key": s.key, "title": s.title, "reference": s.reference,
+                              "paragraphs": list(s.paragraphs),
+                              "certificates": [{"what": c.what, "state": c.state, "detail": c.detail}
+                                               for c in s.certificates],
+                              "tables": [{"key": t.key, "title": t.title, "columns": list(t.columns),
+                                          "rows": [list(r) for r in t.rows]} for t in s.tables],
+                              "figures": [f.key for f in s.figures]}
+                             for s in self.sections]}
+
+    def __repr__(self) -> str:
+        return (f"MarketReport({self.source!r}: {len(self.sections)} sections, "
+                f"{len(self.certificates)} certificates, {self.status})")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{_html.escape(s.title)}</td><td>{_html.escape(s.reference)}</td>"
+                       f"<td>{', '.join(_html.escape(c.state) for c in s.certificates)}</td></tr>"
+                       for s in self.sections)
+        return (f"<p><b>Market report</b> of {_html.escape(self.source)} ({self.status}); "
+                "<code>.write(path)</code> saves the interactive page.</p>"
+                f"<table><tr><th>section</th><th>reference</th><th>certificates</th></tr>{rows}</table>")
+
+
+def report(source, path=None, *, selection: str = "efficient", explorer_size: int | None = None,
+           opt_rev: bool | None = None, competition_grid: int = 401, no_info_grid: int = 41,
+           exact: bool = True, title: str | None = None, progress=None) -> MarketReport:
+    """Build the report of a model file or model objects, and write it when ``path`` is given.
+
+    Parameters
+    ----------
+    source : str, Path, or model object(s)
+        A model file, or a ``Market`` (HS), ``PricingGame`` (BBM25), ``ValueDistribution``
+        (CLW), ``Prior`` (single product), a result carrying one of these (a ``Mechanism``'s
+        market, ...), or a list of them.
+    path : str or Path, optional
+        Where to write the HTML page.
+    selection : {"efficient", "consumer", "adverse"}
+        Selection rule among optimal menus (HS).
+    explorer_size : int, optional
+        Grid steps of the two/three-type explorer (default 40 / 12).
+    opt_rev : bool, optional
+        Compute CLW's OPT-Rev (default: for at most four profiles, as ``disclose``).
+    competition_grid, no_info_grid : int
+        Prices per signal in the BBM25 equilibrium check; even-grid prices of the
+        no-information benchmark.
+    exact : bool
+        Re-check menus and segmentations in exact rational arithmetic (default True).
+    progress : callable, optional
+        Called as ``progress(done, total)`` while the explorer's grid markets are analysed
+        (the longest step of a two- or three-type report).
+
+    Returns
+    -------
+    MarketReport
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"])
+    >>> r = ip.report(ip.Market(env, [0.5, 0.5]))     # doctest: +SKIP
+    >>> r.status                                      # doctest: +SKIP
+    'verified'
+    """
+    from .. import __version__
+    from ..screening.optimal import SELECTIONS
+
+    if selection not in SELECTIONS:
+        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    for name, v, least in (("competition_grid", competition_grid, 3), ("no_info_grid", no_info_grid, 2)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < least:
+            raise ValueError(f"{name} must be an integer >= {least}, got {v!r}")
+    if not isinstance(exact, bool):
+        raise TypeError(f"exact must be True or False, got {exact!r}")
+    if opt_rev is not None and not isinstance(opt_rev, bool):
+        raise TypeError(f"opt_rev must be True, False or None, got {opt_rev!r}")
+    models, src, digest = _models(source)
+    sections = []
+    for kind, obj in models:
+        if kind == "hs":
+            from .content import hs_sections, triangle_section
+
+            sections += hs_sections(obj.env, obj, selection=selection, explorer_size=explorer_size,
+                                    exact=exact, progress=progress)
+            if obj.env.n_alternatives == 1:
+                sections.append(triangle_section(obj.env.values[:, 0], obj.probabilities, 0.0,
+                                                 source="the environment's single alternative"))
+        elif kind == "prior":
+            from .content import triangle_section
+
+            prior, cost = obj
+            sections.append(triangle_section(prior.values, prior.probabilities, cost,
+                                             source=getattr(prior, "source", "")))
+        elif kind == "persuasion":
+            from .content import persuasion_section
+
+            sections.append(persuasion_section(obj))
+        elif kind == "game":
+            from .content import bbm25_section
+
+            sections.append(bbm25_section(obj, grid=competition_grid, no_info_grid=no_info_grid))
+        elif kind == "distribution":
+            from .content import clw_section
+
+            sections.append(clw_section(obj, opt_rev=opt_rev))
+    params = {"version": __version__, "selection": selection, "exact": exact}
+    if any(k == "hs" for k, _ in models):
+        ex = next((s.explorer for s in sections if s.explorer is not None), None)
+        params["explorer_steps"] = None if ex is None else ex["steps"]
+    if any(k == "game" for k, _ in models):
+        params.update(competition_grid=competition_grid, no_info_grid=no_info_grid)
+    if any(k == "distribution" for k, _ in models):
+        params["opt_rev"] = opt_rev
+    rep = MarketReport(title=title or f"infopricing report: {Path(src).name if digest else src}",
+                       source=src, sha256=digest, sections=tuple(sections), params=params,
+                       created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
+    if path is not None:
+        rep.write(path)
+    return rep
+
+
+def _models(source):
+    """``([(kind, object), ...], source description, sha256 or None)``."""
+    if isinstance(source, (str, Path)):
+        return _models_from_file(Path(source))
+    items = list(source) if isinstance(source, (list, tuple)) else [source]
+    out = []
+    for obj in items:
+        out.append(_model_kind(obj))
+    if not out:
+        raise ValueError("source: nothing to report (an empty list)")
+    return out, ", ".join(type(o).__name__ for o in items), None
+
+
+def _model_kind(obj):
+    from ..competition.game import PricingGame
+    from ..disclosure.distribution import ValueDistribution
+    from ..information.prior import Prior
+    from ..model import Market
+
+    if isinstance(obj, Market):
+        return ("hs", obj)
+    if isinstance(obj, PricingGame):
+        return ("game", obj)
+    if isinstance(obj, ValueDistribution):
+        return ("distribution", obj)
+    if isinstance(obj, Prior):
+        return ("prior", (obj, 0.0))
+    for attr, kind in (("market", "hs"), ("game", "game"), ("dist", "distribution")):
+        inner = getattr(obj, attr, None)
+        if inner is not None:
+            return _model_kind(inner)
+    raise TypeError("source must be a model file path, a Market, PricingGame, ValueDistribution "
+                    f"or Prior (or a result carrying one), got {type(obj).__name__}")
+
+
+def _models_from_file(path: Path):
+    from ..errors import ModelFileError
+    from ..io import load_environment, read_model_file
+
+    if not path.is_file():
+        raise ModelFileError(path, "", "no such file" if not path.exists() else "not a file")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    data = read_model_file(path)
+    out = []
+    if "environment" in data:
+        env, market = load_environment(path)
+        if market is None:
+            raise ModelFileError(path, "market", "missing table [market] (the report analyses a market)")
+        out.append(("hs", market))
+    if "prior" in data:
+        from ..information.files import load_segmentation_model
+
+        prior, cost, _ = load_segmentation_model(path)
+        out.append(("prior", (prior, cost)))
+    if "persuasion" in data:
+        from ..information.files import load_persuasion_model
+
+        out.append(("persuasion", load_persuasion_model(path)))
+    if "game" in data:
+        from ..competition.files import load_game
+
+        out.append(("game", load_game(path)))
+    if "distribution" in data:
+        from ..disclosure.report import load_distribution
+
+        out.append(("distribution", load_distribution(path)))
+    if not out:
+        raise ModelFileError(path, "", "no table the report analyses: give [environment] and "
+                             "[market], [prior], [persuasion], [game] or [distribution]")
+    return out, str(path), digest
