@@ -35,7 +35,7 @@ def main() -> None:
         rep = report(path, out / (path.stem + ".html"))
         build = time.perf_counter() - t
         size = (out / (path.stem + ".html")).stat().st_size / 1e6
-        rows.append([path.stem, build, size, None, rep.status])
+        rows.append([path.stem, build, size, None, "verified" if rep.verified else "FAILED"])
     if args.browser:
         from playwright.sync_api import sync_playwright
 

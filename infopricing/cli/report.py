@@ -61,7 +61,8 @@ def report_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file: \\[
     else:
         size = out.stat().st_size
         console.print(f"wrote {out} ({size / 1e6:.2f} MB): {len(rep.sections)} sections, "
-                      f"{len(rep.certificates)} certificates, {rep.status}")
+                      f"{len(rep.certificates)} certificates, "
+                      + ("all verified" if rep.verified else "a certificate FAILED"))
         for c in rep.certificates:
             if not c.ok:
                 console.print(f"[red]failed:[/] {c.what}: {c.detail}")

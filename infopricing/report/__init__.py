@@ -36,13 +36,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..verify.protocol import ResultStatus, Result
 from .content import CERTIFICATE_STATES, Certificate, Figure, Section, Table
 
 __all__ = ["MarketReport", "report", "Section", "Table", "Figure", "Certificate"]
 
 
-@dataclass(frozen=True, eq=False)
-class MarketReport:
+@dataclass(frozen=True, eq=False, repr=False)
+class MarketReport(Result):
     """The analyses of one model, ready to render.
 
     Attributes
@@ -67,9 +68,18 @@ class MarketReport:
         return tuple(c for s in self.sections for c in s.certificates)
 
     @property
-    def status(self) -> str:
-        """``"verified"`` when no certificate failed, ``"failed"`` otherwise."""
-        return "verified" if all(c.ok for c in self.certificates) else "failed"
+    def verified(self) -> bool:
+        """Whether no certificate in the report failed."""
+        return all(c.ok for c in self.certificates)
+
+    def _status(self) -> ResultStatus:
+        """``inaccurate`` when a certificate failed, ``gap`` when some number is only
+        proven within a gap (an epsilon-equilibrium), ``optimal`` otherwise."""
+        if not self.verified:
+            return ResultStatus.INACCURATE
+        if any(c.state == "proven within a gap" for c in self.certificates):
+            return ResultStatus.GAP
+        return ResultStatus.OPTIMAL
 
     def verify(self, *, exact: bool = False):
         """Combine the certificates recorded when the report was built (the checks ran
@@ -122,7 +132,7 @@ class MarketReport:
 
     def as_dict(self) -> dict:
         return {"title": self.title, "source": self.source, "sha256": self.sha256,
-                "created": self.created, "params": self.params, "status": self.status,
+                "created": self.created, "params": self.params, "verified": self.verified,
                 "sections": [{"key": s.key, "title": s.title, "reference": s.reference,
                               "paragraphs": list(s.paragraphs),
                               "certificates": [{"what": c.what, "state": c.state, "detail": c.detail}
@@ -132,15 +142,16 @@ class MarketReport:
                               "figures": [f.key for f in s.figures]}
                              for s in self.sections]}
 
-    def __repr__(self) -> str:
-        return (f"MarketReport({self.source!r}: {len(self.sections)} sections, "
-                f"{len(self.certificates)} certificates, {self.status})")
+    def _summary(self) -> dict:
+        return {"source": repr(self.source), "sections": str(len(self.sections)),
+                "certificates": str(len(self.certificates)), "verified": str(self.verified)}
 
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td>{_html.escape(s.title)}</td><td>{_html.escape(s.reference)}</td>"
                        f"<td>{', '.join(_html.escape(c.state) for c in s.certificates)}</td></tr>"
                        for s in self.sections)
-        return (f"<p><b>Market report</b> of {_html.escape(self.source)} ({self.status}); "
+        return (f"<p><b>Market report</b> of {_html.escape(self.source)} "
+                f"({'verified' if self.verified else 'a certificate FAILED'}); "
                 "<code>.write(path)</code> saves the interactive page.</p>"
                 f"<table><tr><th>section</th><th>reference</th><th>certificates</th></tr>{rows}</table>")
 
@@ -182,8 +193,8 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
     >>> import infopricing as ip
     >>> env = ip.Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"])
     >>> r = ip.report(ip.Market(env, [0.5, 0.5]))     # doctest: +SKIP
-    >>> r.status                                      # doctest: +SKIP
-    'verified'
+    >>> r.verified                                    # doctest: +SKIP
+    True
     """
     from .. import __version__
     from ..screening.optimal import SELECTIONS
