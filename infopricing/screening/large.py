@@ -266,7 +266,7 @@ class _LazyMenuLP:
         self.hi_c = np.full(n * k + n, np.inf)
         self.lp = LinearProgram(revenue_objective(values, f), A, self.lo_r, self.hi_r,
                                 self.lo_c, self.hi_c, sense="max", method=method,
-                                options=_HIGHS_OPTIONS)
+                                options=_HIGHS_OPTIONS, tiny_entries="raise")
         self.initial_rows = int(T.size)
         self.method = method
         self.inaccurate = 0

@@ -120,7 +120,7 @@ def _solve_revenue(env: Environment, market: Market):
     # dense IC block once n grows (benchmarks/README.md); later stages re-solve warm with simplex.
     big = env.n_types >= IPM_THRESHOLD
     lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="ipm" if big else "simplex",
-                       options=_MENU_LP_OPTIONS)
+                       options=_MENU_LP_OPTIONS, tiny_entries="raise")
     res = lp.solve()
     if big:
         lp.set_method("simplex")
