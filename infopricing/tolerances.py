@@ -41,6 +41,13 @@ literal tolerance.
 ``ROUNDING``   exact checks (``verify(exact=True)``): a floating answer that claims to be
                the exact vertex of its LP basis may differ from it by at most this (in units
                of :func:`value_scale`); farther apart it is another point, judged as given.
+``NEAR_TIE``   numbers whose difference enters an LP matrix (values of two types in the
+               menu LP, receiver utilities of two actions in the persuasion LP) and that
+               differ by at most this, relative to the data's largest magnitude, are merged
+               before the LP is built (:mod:`infopricing.lp.conditioning`): the solver
+               drops or mangles differences near its ``small_matrix_value`` (1e-12).
+``NEAR_TIE_SPREAD``  the largest change (relative to the largest magnitude) that merging
+               may make; a longer chain of near-ties is refused with a ValueError.
 ``PIVOT``      complementary pivoting (Lemke's algorithm, BBM25 no-information
                benchmark): tableau entries at most this are not pivots, and ratios this
                close are ties for the lexicographic rule.
@@ -60,6 +67,8 @@ GLOBAL_GAP = 1e-4
 GLOBAL_FEAS = 1e-9
 PIVOT = 1e-9
 ROUNDING = 1e-11
+NEAR_TIE = 2.0 ** -36     # about 1.46e-11: 14x above HiGHS's smallest kept entry, 1e-12
+NEAR_TIE_SPREAD = 1e-8    # well inside FEAS, so merged answers still verify
 VALUE_LOW = 1.0 / 16.0    # below: absolute tolerances become loose relative to the values
 VALUE_HIGH = 1024.0       # above: still far from rounding trouble (1e-16 * 1e3 << 1e-9)
 

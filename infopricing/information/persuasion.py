@@ -261,6 +261,15 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
     st = labels(states, n, "w", "states")
     ac = labels(actions, m, "a", "actions")
 
+    # receiver utilities of two actions in one state that differ by a near-tie (float
+    # round-off such as 4e-16) are merged before their differences enter the obedience rows
+    # (the LP solver would drop them; lp.conditioning); obedience is re-checked on uR itself
+    from ..lp.conditioning import merge_near_ties
+
+    uR_lp, spread = merge_near_ties(uR, axis=1)
+    if spread > tol.NEAR_TIE_SPREAD * max(float(np.max(np.abs(uR))), 1e-300):
+        raise ValueError("receiver_utility: a chain of near-tied utilities spans "
+                         f"{spread:.3g}, too wide to merge; round the utilities")
     # variables x[w, a], flattened w * m + a
     N = n * m
     # Bayes/consistency rows: sum_a x[w, a] = mu[w]
@@ -275,7 +284,7 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
         w_idx = np.tile(np.arange(n), len(pairs))
         a_idx = np.repeat(P[:, 0], n)
         b_idx = np.repeat(P[:, 1], n)
-        data = uR[w_idx, a_idx] - uR[w_idx, b_idx]
+        data = uR_lp[w_idx, a_idx] - uR_lp[w_idx, b_idx]
         A_ob = sp.csr_matrix((data, (r, w_idx * m + a_idx)), shape=(len(pairs), N))
     else:
         A_ob = sp.csr_matrix((0, N))
@@ -289,6 +298,12 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
     # re-impose the prior exactly on each row (removes solver round-off)
     rs = x.sum(axis=1)
     x = np.where(rs[:, None] > 0, x * (mu / np.where(rs > 0, rs, 1.0))[:, None], 0.0)
+    # a state of positive mass below the solver's tolerance (1.1e-16 from 1 - sum(...)) can
+    # come back with no mass on any recommendation; it gets the most used recommendation,
+    # which moves no posterior by more than its mass
+    lost = (mu > 0) & ~(rs > 0)
+    if lost.any():
+        x[lost, int(np.argmax(x.sum(axis=0)))] = mu[lost]
     pa = x.sum(axis=0)
     used = pa > tol.MASS
     signal = np.zeros((n, m))

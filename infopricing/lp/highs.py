@@ -40,28 +40,45 @@ class CoefficientRangeError(ValueError):
     as built or not at all."""
 
 
-def check_matrix_entries(data, what: str = "the LP") -> None:
-    """Raise :class:`CoefficientRangeError` when a non-zero entry of ``data`` lies outside
-    what HiGHS keeps, ``(SMALL_MATRIX_VALUE, LARGE_MATRIX_VALUE)`` in magnitude."""
+TINY_ENTRIES = ("zero", "raise")
+
+
+def check_matrix_entries(data, what: str = "the LP", tiny_entries: str = "raise") -> int:
+    """Check a constraint matrix's non-zero entries against what HiGHS keeps,
+    ``(SMALL_MATRIX_VALUE, LARGE_MATRIX_VALUE)`` in magnitude.
+
+    Entries at or above ``LARGE_MATRIX_VALUE`` or not finite raise
+    :class:`CoefficientRangeError`. Entries at or below ``SMALL_MATRIX_VALUE`` raise it too
+    with ``tiny_entries="raise"``; with ``"zero"`` they are set to zero in ``data`` (in
+    place; HiGHS would drop them) and counted. Returns the number of entries zeroed."""
+    if tiny_entries not in TINY_ENTRIES:
+        raise ValueError(f"tiny_entries must be one of {TINY_ENTRIES}, got {tiny_entries!r}")
     a = np.abs(np.asarray(data, dtype=float))
     if a.size == 0:
-        return
+        return 0
     if not np.all(np.isfinite(a)):
         raise CoefficientRangeError(f"{what}: the constraint matrix has a non-finite entry")
     nz = a[a > 0]
     if nz.size == 0:
-        return
+        return 0
     lo, hi = float(nz.min()), float(nz.max())
+    if hi >= LARGE_MATRIX_VALUE:
+        raise CoefficientRangeError(
+            f"{what}: a constraint coefficient of magnitude {hi:.3g} is at or above what the "
+            f"LP solver accepts ({LARGE_MATRIX_VALUE:g}); rescale the data")
+    if lo > SMALL_MATRIX_VALUE:
+        return 0
+    if tiny_entries == "zero":
+        tiny = (a > 0) & (a <= SMALL_MATRIX_VALUE)
+        data[tiny] = 0.0
+        return int(tiny.sum())
     if lo <= SMALL_MATRIX_VALUE:
         raise CoefficientRangeError(
             f"{what}: a constraint coefficient of magnitude {lo:.3g} is at or below what the "
             f"LP solver resolves ({SMALL_MATRIX_VALUE:g}; it would drop it and solve a "
             "different problem). The input has differences too small to compute with: "
             "merge the (near-)identical entries or rescale the data")
-    if hi >= LARGE_MATRIX_VALUE:
-        raise CoefficientRangeError(
-            f"{what}: a constraint coefficient of magnitude {hi:.3g} is at or above what the "
-            f"LP solver accepts ({LARGE_MATRIX_VALUE:g}); rescale the data")
+    return 0
 
 _STATUS_MAP = {
     highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
@@ -124,6 +141,9 @@ class LPResult:
     iterations: int = 0
     message: str = ""
     solver: str = "highs"
+    #: constraint-matrix entries of magnitude <= SMALL_MATRIX_VALUE set to zero before
+    #: solving (LinearProgram's ``tiny_entries="zero"``); 0 when the LP was solved as given
+    zeroed_entries: int = 0
 
     @property
     def ok(self) -> bool:
@@ -162,20 +182,34 @@ class LinearProgram:
     verbose : bool or None
         Show the solver's log (on standard error); ``None``: the process default, off
         unless :func:`~infopricing.lp.output.solver_logs` says otherwise.
-
-    Raises :class:`CoefficientRangeError` (a ``ValueError``) for a matrix entry the
-    solver would drop or reject (:func:`check_matrix_entries`).
+    tiny_entries : {"zero", "raise"}
+        Matrix entries of magnitude at most :data:`SMALL_MATRIX_VALUE` (1e-12), which the
+        solver cannot hold: ``"zero"`` (default) sets them to zero explicitly and counts
+        them in :attr:`zeroed_entries` (and in each result's ``zeroed_entries``; float
+        round-off such as ``0.3 - (0.1 + 0.2)``); ``"raise"`` refuses the LP with
+        :class:`CoefficientRangeError` (a ``ValueError``) — for builders whose small
+        entries are data (the menu LP merges near-duplicate types before building, so a
+        tiny entry there means the data cannot be solved as given). Entries the solver
+        would reject (at least :data:`LARGE_MATRIX_VALUE`, non-finite) always raise.
     """
 
     def __init__(self, c, A=None, row_lower=None, row_upper=None, col_lower=None,
-                 col_upper=None, sense="max", method="simplex", options=None, verbose=None):
+                 col_upper=None, sense="max", method="simplex", options=None, verbose=None,
+                 tiny_entries="zero"):
         c = np.asarray(c, dtype=float).ravel()
         n = c.size
         A = _as_csc(A, n)
         if A.shape[1] != n:
             raise ValueError(f"A has {A.shape[1]} columns, c has {n} entries")
         m = A.shape[0]
-        check_matrix_entries(A.data)
+        if tiny_entries not in TINY_ENTRIES:
+            raise ValueError(f"tiny_entries must be one of {TINY_ENTRIES}, got {tiny_entries!r}")
+        self.tiny_entries = tiny_entries
+        A = A.copy()
+        #: matrix entries set to zero because the solver cannot hold them (tiny_entries="zero")
+        self.zeroed_entries = check_matrix_entries(A.data, tiny_entries=tiny_entries)
+        if self.zeroed_entries:
+            A.eliminate_zeros()
         self._h = new_highs(verbose)
         self._inf = self._h.getInfinity()
         self._h.setOptionValue("small_matrix_value", SMALL_MATRIX_VALUE)
@@ -253,7 +287,11 @@ class LinearProgram:
         r = A_rows.shape[0]
         if r == 0:
             return
-        check_matrix_entries(A_rows.data, "added rows")
+        A_rows = A_rows.copy()
+        z = check_matrix_entries(A_rows.data, "added rows", tiny_entries=self.tiny_entries)
+        if z:
+            A_rows.eliminate_zeros()
+            self.zeroed_entries += z
         lo = _finite_or_inf(np.broadcast_to(lower, (r,)), self._inf)
         hi = _finite_or_inf(np.broadcast_to(upper, (r,)), self._inf)
         self._h.addRows(r, lo, hi, A_rows.nnz, A_rows.indptr[:-1].astype(np.int32),
@@ -316,13 +354,14 @@ class LinearProgram:
         return LPResult(status=status, objective=obj, x=x, row_activity=act, row_dual=rd,
                         col_dual=cd, col_basis=cb, row_basis=rb, primal_infeasibility=pinf,
                         dual_infeasibility=dinf, iterations=iters,
-                        message=self._h.modelStatusToString(ms))
+                        message=self._h.modelStatusToString(ms), zeroed_entries=self.zeroed_entries)
 
 
 def solve_lp(c, A=None, row_lower=None, row_upper=None, col_lower=None, col_upper=None,
              sense="max", method="simplex", options=None, time_limit=None,
-             verbose=None) -> LPResult:
+             verbose=None, tiny_entries="zero") -> LPResult:
     """Solve one LP (see :class:`LinearProgram` for the arguments)."""
     lp = LinearProgram(c, A, row_lower, row_upper, col_lower, col_upper, sense=sense,
-                       method=method, options=options, verbose=verbose)
+                       method=method, options=options, verbose=verbose,
+                       tiny_entries=tiny_entries)
     return lp.solve(time_limit=time_limit)

@@ -407,7 +407,8 @@ class BasisStore:
         n, k = self.env.n_types, self.env.n_alternatives
         c = revenue_objective(self._values, f)
         if self._lp is None:
-            self._lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="simplex")
+            self._lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="simplex",
+                                     tiny_entries="raise")
         else:
             self._lp.set_objective(c, "max")
         res = self._lp.solve()

@@ -267,7 +267,7 @@ class _LazyMenuLP:
         self.hi_c = np.full(n * k + n, np.inf)
         self.lp = LinearProgram(revenue_objective(values, f), A, self.lo_r, self.hi_r,
                                 self.lo_c, self.hi_c, sense="max", method=method,
-                                options=_HIGHS_OPTIONS)
+                                options=_HIGHS_OPTIONS, tiny_entries="raise")
         self.initial_rows = int(T.size)
         self.method = method
         self.inaccurate = 0
@@ -505,6 +505,18 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                             separation=separation, progress=progress)
         return LazyMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
                               max_ic_violation=r.max_ic_violation * scale, stats=r.stats)
+    from .optimal import merged_near_duplicates, on_original_types
+
+    merged = merged_near_duplicates(env)
+    if merged is not None:  # near-duplicate types (optimal_mechanism's rule)
+        ws = None if warm_start is None else Mechanism(
+            env=merged, market=None, allocation=warm_start.allocation, payments=warm_start.payments)
+        r = solve_menu_lazy(merged, market.probabilities, selection=selection, dual_tol=dual_tol,
+                            neighbours=neighbours, per_type=per_type, max_add=max_add, cut=cut,
+                            lp_method=lp_method, warm_start=ws, drop_slack=drop_slack,
+                            separation=separation, progress=progress)
+        return LazyMenuResult(mechanism=on_original_types(r.mechanism, env, market),
+                              max_ic_violation=r.max_ic_violation, stats=r.stats)
     dim = _type_dimension(env.values)
     if neighbours is None:
         neighbours = 4 if dim <= 1 else 2 if dim == 2 else 8

@@ -105,7 +105,7 @@ def _solve_revenue(env: Environment, market: Market):
     # dense IC block once n grows (benchmarks/README.md); later stages re-solve warm with simplex.
     big = env.n_types >= IPM_THRESHOLD
     lp = LinearProgram(c, A, lo_r, hi_r, lo_c, hi_c, sense="max", method="ipm" if big else "simplex",
-                       options=_MENU_LP_OPTIONS)
+                       options=_MENU_LP_OPTIONS, tiny_entries="raise")
     res = lp.solve()
     if big:
         lp.set_method("simplex")
@@ -184,6 +184,12 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
                               selection=selection, dual_tol=dual_tol, method=method,
                               progress=progress)
         return _rescaled(m, env, market, scale)
+    merged = merged_near_duplicates(env)
+    if merged is not None:  # near-duplicate types: solve the merged values (see the function)
+        uses_lazy_rows(env, method)
+        m = optimal_mechanism(merged, market.probabilities, selection=selection,
+                              dual_tol=dual_tol, method=method, progress=progress)
+        return on_original_types(m, env, market)
     if uses_lazy_rows(env, method):
         from .large import solve_menu_lazy
         return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
@@ -221,6 +227,40 @@ def _rescaled(m: Mechanism, env: Environment, market: Market, scale: float) -> M
                              float(cert.revenue_stage_objective) * scale, y, cert.revenue_basis)
     return Mechanism(env=env, market=market, allocation=m.allocation, payments=m.payments * scale,
                      status=m.status, selection=m.selection, certificate=cert)
+
+
+def merged_near_duplicates(env: Environment) -> Environment | None:
+    """``env`` with near-tied values merged, or None when no two values are near-tied.
+
+    For each alternative, the types' values that differ by at most
+    ``tolerances.NEAR_TIE`` times the largest absolute value (chains of them, single
+    linkage) are replaced by the smallest of them, so that the menu LP's IC rows hold
+    every value difference exactly or as an exact zero (HiGHS drops matrix entries near
+    1e-12; dropping some differences of near-duplicate types made menus 17% below the
+    optimum look optimal). The menu of the merged values, offered to the original types,
+    keeps IR exactly (values only went down) and violates an IC constraint by at most the
+    change, at most ``NEAR_TIE_SPREAD`` times the largest value; a larger chain is
+    refused with a ValueError."""
+    from ..lp.conditioning import merge_near_ties
+
+    V, spread = merge_near_ties(env.values, axis=0)
+    if spread == 0.0:
+        return None
+    top = float(np.max(np.abs(env.values)))
+    if spread > tol.NEAR_TIE_SPREAD * top:
+        raise ValueError(
+            f"env: values differ by less than {tol.NEAR_TIE * top:.3g} between types along a "
+            f"chain that spans {spread:.3g}; the LP solver cannot resolve such differences "
+            "and merging them would move values by more than "
+            f"{tol.NEAR_TIE_SPREAD * top:.3g}. Round the values or merge the types")
+    return Environment(V, types=env.types, alternatives=env.alternatives)
+
+
+def on_original_types(m: Mechanism, env: Environment, market: Market) -> Mechanism:
+    """The mechanism ``m`` of :func:`merged_near_duplicates`'s environment, offered to
+    ``env``'s types: the same menu item per type (allocation, payment, LP basis)."""
+    return Mechanism(env=env, market=market, allocation=m.allocation, payments=m.payments,
+                     status=m.status, selection=m.selection, certificate=m.certificate)
 
 
 def _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals=None,
@@ -283,6 +323,9 @@ def payment_rule_is_unique(env: Environment, market, atol: float = tol.EQUAL,
         return PaymentUniqueness(unique=r.unique, unique_on_support=r.unique_on_support,
                                  payment_min=r.payment_min * scale, payment_max=r.payment_max * scale,
                                  revenue=r.revenue * scale)
+    merged = merged_near_duplicates(env)
+    if merged is not None:  # the face of the merged values (each change below NEAR_TIE_SPREAD)
+        return payment_rule_is_unique(merged, market.probabilities, atol=atol, dual_tol=dual_tol)
     lp, res, bounds = _solve_revenue(env, market)
     _face_fix(lp, res, *bounds, dual_tol)
     n, k = env.n_types, env.n_alternatives

@@ -166,7 +166,7 @@ class _Oracle:
         self.A_exact = exact_matrix(self.V)
         n, k = self.V.shape
         self.lp = LinearProgram(revenue_objective(self.V, np.ones(n)), A, lo_r, hi_r, lo_c, hi_c,
-                                sense="max", method="simplex")
+                                sense="max", method="simplex", tiny_entries="raise")
         self.Vq = [[Fraction(float(self.V[t, a])) for a in range(k)] for t in range(n)]
         self.solves = 0
 

@@ -672,8 +672,6 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     HS, Proposition 1 and footnote 7; Bergemann, Brooks and Morris (2015), Theorem 1.
     """
     tol.require_plain_units(env, "single_product_pareto_segmentation")
-    from .bbm15 import greedy_segmentation
-
     market = _check_inputs(env, market)
     if env.n_alternatives != 1:
         raise ValueError(f"env must have a single alternative (HS Proposition 1), got "
@@ -687,16 +685,27 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     sup = f > 0
     vals = np.unique(v[sup])
     mass_v = np.array([f[sup & (v == x)].sum() for x in vals])
-    g = greedy_segmentation(vals, mass_v, 0.0)
-    segs = []
-    for w, row in zip(g.weights, g.markets):
-        seg = np.zeros(env.n_types)
+    # the greedy construction in exact arithmetic on the market as verify(exact=True) reads
+    # it, so that the segments average to it exactly and every segment is exactly
+    # extremal (segments rationalised from floats missed the market by an ulp and the
+    # seller's indifference by 1e-16: correct answers failed the exact check)
+    from .bbm15 import _greedy_exact
+
+    fe = rational_vector(f, total=1)
+    mass_q = [sum((fe[t] for t in np.flatnonzero(sup & (v == x))), Fraction(0)) for x in vals]
+    g = _greedy_exact([Fraction(float(x)) for x in vals], mass_q, Fraction(0)).exact
+    segs, segs_q = [], []
+    for row in g["markets"]:
+        seg_q = [Fraction(0)] * env.n_types
         for j, x in enumerate(vals):
             if row[j] > 0:
-                members = sup & (v == x)
-                seg[members] = row[j] * f[members] / f[members].sum()
-        segs.append(seg / seg.sum())
-    seg = Segmentation(market, g.weights, segs, selection="efficient", original=M)
+                for t in np.flatnonzero(sup & (v == x)):
+                    seg_q[t] = row[j] * fe[t] / mass_q[j]
+        segs_q.append(tuple(seg_q))
+        segs.append(np.array([float(q) for q in seg_q]))
+    seg = Segmentation(market, np.array([float(w) for w in g["weights"]]), segs,
+                       selection="efficient", original=M, exact_weights=g["weights"],
+                       exact_markets=tuple(segs_q))
     ok = seg.is_pareto_improving
     return ParetoImprovement(
         market=market, improvable=True if ok else None, segmentation=seg if ok else None,

@@ -53,6 +53,40 @@ def rational_vector(p, max_denominator: int = tol.RATIONAL_DENOMINATOR, total=No
     return tuple(x * Fraction(total) / s for x in b)
 
 
+def exact_segments_of(weights, segments, market_exact) -> tuple[tuple, tuple]:
+    """Exact weights and segments that represent a floating segmentation and average to
+    ``market_exact`` exactly.
+
+    Weights and segments are first rationalised one by one (:func:`rational_vector`, which
+    recovers simple fractions such as 4/5); when their average then misses the market
+    (by a unit in the last place: a correct segmentation failed its exact check), the
+    joint masses ``weights[i] * segments[i, t]`` of that rationalisation are kept and in
+    each type's column the largest mass absorbs the column's difference to the market (a
+    change of order 1e-16, supports unchanged); each segment's weight is then its row sum
+    and the segment its row divided by it. Returns ``(weights, segments)`` as tuples of
+    ``Fraction`` (segments as tuples of rows)."""
+    w = np.asarray(weights, dtype=float)
+    S = np.asarray(segments, dtype=float)
+    we = rational_vector(w, total=1)
+    Fe = tuple(rational_vector(S[i], total=1) for i in range(S.shape[0]))
+    if all(sum((we[i] * Fe[i][t] for i in range(len(we))), Fraction(0)) == market_exact[t]
+           for t in range(S.shape[1])):
+        return we, Fe
+    J = [[we[i] * Fe[i][t] for t in range(S.shape[1])] for i in range(S.shape[0])]
+    for t in range(S.shape[1]):
+        col = [J[i][t] for i in range(len(J))]
+        diff = market_exact[t] - sum(col, Fraction(0))
+        if diff:
+            i = max(range(len(J)), key=lambda r: col[r])
+            J[i][t] += diff
+    we, Fe = [], []
+    for row in J:
+        tot = sum(row, Fraction(0))
+        we.append(tot)
+        Fe.append(tuple(x / tot for x in row) if tot else tuple(rational_vector(S[len(Fe)], total=1)))
+    return tuple(we), tuple(Fe)
+
+
 def _exact_values(env: Environment):
     v = env.values
     return [[Fraction(float(v[t, a])) for a in range(v.shape[1])] for t in range(v.shape[0])]
@@ -453,9 +487,10 @@ class Segmentation(Result):
         names = [f"segment {i}" for i in range(self.n_segments)] + ["original market"]
         if exact:
             fe = rational_vector(self.market.probabilities, total=1)
-            we = self.exact_weights or rational_vector(self.weights, total=1)
-            Fe = self.exact_markets or tuple(rational_vector(s.probabilities, total=1)
-                                             for s in self.markets)
+            if self.exact_weights and self.exact_markets:
+                we, Fe = self.exact_weights, self.exact_markets
+            else:
+                we, Fe = exact_segments_of(self.weights, self.segment_probabilities, fe)
             if sum(we, Fraction(0)) != 1:
                 failures.append(f"exact weights sum to {sum(we, Fraction(0))}, not 1")
             if any(x < 0 for x in we):
