@@ -162,6 +162,16 @@ def frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def check_real(x, name: str) -> float:
+    """A finite real number (not a boolean or string) of magnitude at most MAX_ABS."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {x!r}")
+    v = float(x)
+    if not math.isfinite(v) or abs(v) > MAX_ABS:
+        raise ValueError(f"{name} must be a finite number of magnitude at most {MAX_ABS:.3g}, got {x!r}")
+    return v
+
+
 def check_flag(x, name: str) -> bool:
     """A boolean option: ``True``/``False`` (numpy booleans too), nothing truthy."""
     if isinstance(x, (bool, np.bool_)):

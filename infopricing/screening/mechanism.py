@@ -251,6 +251,10 @@ def _clean(x: float) -> float:
 
 
 def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+    from ..model._validate import check_flag, check_tolerance
+
+    check_flag(exact, "exact")
+    check_tolerance(atol, "atol")
     env = mech.env
     v = env.values
     x = mech.allocation
