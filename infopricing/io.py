@@ -67,6 +67,11 @@ def read_model_file(path) -> dict:
             data = tomllib.loads(decoded)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelFileError(p, None, f"cannot parse: {exc}") from None
+    except RecursionError:
+        raise ModelFileError(p, None, "cannot parse: arrays or tables are nested too deeply "
+                                      "(a model file needs at most a few levels)") from None
+    except ValueError as exc:  # e.g. an integer literal with more digits than Python reads
+        raise ModelFileError(p, None, f"cannot parse: {exc}") from None
     if not isinstance(data, dict):
         raise ModelFileError(p, None, "top level must be a table/object")
     return data

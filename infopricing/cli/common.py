@@ -47,6 +47,21 @@ def model_errors():
         # lost during the run is not an input mistake and keeps its traceback
         error(str(exc))
         raise typer.Exit(2)
+    except ModuleNotFoundError as exc:
+        # an optional extra that is not installed: say which and how to install it
+        extra = _EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        if "pip install" in str(exc):  # already says what to install (scale.MissingExtra)
+            error(str(exc))
+            raise typer.Exit(2)
+        error(f"this needs {exc.name} (the optional {extra!r} extra), which is not installed; "
+              f"install it with: pip install 'infopricing[{extra}]'")
+        raise typer.Exit(2)
+
+
+#: top-level modules of the optional extras (pyproject.toml), by extra
+_EXTRAS = {"distributed": "scale", "dask": "scale", "pandas": "scale", "pyarrow": "scale"}
 
 
 def solver_log_option(
@@ -101,6 +116,9 @@ def check_plot_path(path: Path | None, option: str = "--plot") -> Path | None:
     if path is None:
         return None
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{option} {path}: is a directory; give a file name such as "
+                         f"{path / 'figure.png'}")
     if not path.suffix:
         path = path.with_suffix(".png")
     check_output_file(path, option)

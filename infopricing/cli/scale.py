@@ -32,12 +32,25 @@ def _markets(env, markets_csv, random, grid, alpha, seed, normalize=False):
                          "already sum to 1)")
     if markets_csv is not None:
         return _csv_markets(env, markets_csv, normalize)
+    n = env.n_types
     if random is not None:
         check_int(random, "--random", 1)
         check_number(alpha, "--alpha", positive=True)
-        return random_markets(env.n_types, random, alpha=alpha, seed=seed)
+        _check_sweep_size(random, n, f"--random {random}")
+        return random_markets(n, random, alpha=alpha, seed=seed)
     check_int(grid, "--grid", 1)
-    return simplex_grid(env.n_types, grid)
+    import math
+
+    _check_sweep_size(math.comb(grid + n - 1, n - 1), n, f"--grid {grid}")
+    return simplex_grid(n, grid)
+
+
+def _check_sweep_size(m: int, n: int, option: str) -> None:
+    """Refuse, before generating anything, a sweep whose markets and per-market results
+    (masses, surpluses and about ten numbers per market) do not fit in memory."""
+    from ..model._validate import check_memory
+
+    check_memory(8.0 * m * (3 * n + 10), f"a sweep of {m:.4g} markets of {n} types", option)
 
 
 def _first_row(path):
@@ -172,6 +185,7 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
             check = run.verify()
             summary = {"markets": int(F.shape[0]), "out_dir": str(run.out_dir), "chunks": run.n_chunks,
                        "computed": list(run.computed), "skipped": list(run.skipped),
+                       "repaired": list(run.repaired), "removed": list(run.removed),
                        "scheduler": run.scheduler, "seconds": run.seconds,
                        "library_version": run.params["library_version"],
                        "verification": check.as_dict()}

@@ -56,8 +56,15 @@ def residual_willingness_to_pay(values, costs) -> np.ndarray:
     ----------
     BBM25, equation (2); Appendix A1 (definition of ``r_i``).
     """
-    v = np.asarray(values, dtype=float)
-    c = np.asarray(costs, dtype=float)
+    v = real_array(values, "values")
+    c = real_array(costs, "costs")
+    try:
+        shape = np.broadcast_shapes(v.shape, c.shape)
+    except ValueError:
+        raise ValueError(f"values {v.shape} and costs {c.shape} must have the same shape "
+                         "(or broadcast: producers on the trailing axis)") from None
+    if v.ndim == 0 or shape[-1] == 0:
+        raise ValueError(f"values must have at least one producer on the trailing axis, got shape {v.shape}")
     gains = v - c
     n = v.shape[-1]
     out = np.empty(np.broadcast(v, c).shape, dtype=float)
@@ -134,8 +141,14 @@ def optimal_prices_against_cost(values, probabilities, cost: float,
     ndarray
         Optimal prices, increasing (empty if no support point exceeds the cost).
     """
-    v = np.asarray(values, dtype=float)
-    p = np.asarray(probabilities, dtype=float)
+    from ..model._validate import check_real, check_tolerance
+
+    v = real_array(values, "values", ndim=1)
+    if v.size > 1 and not np.all(np.diff(v) > 0):
+        raise ValueError("values must be strictly increasing (the support, in order)")
+    p = probability_vector(probabilities, "probabilities", size=v.size)
+    cost = check_real(cost, "cost")
+    check_tolerance(atol, "atol")
     keep = v > cost
     if not keep.any():
         return np.empty(0)

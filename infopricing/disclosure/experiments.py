@@ -487,7 +487,7 @@ def experiment_to_parquet(family: str, out_dir, products: int = 2, support: int 
     task = ExperimentChunkTask(family, products, support, seed, lottery_max_support, method, time_limit)
     extra = {} if connect_timeout is None else {"connect_timeout": connect_timeout}
     return run_chunked(task, payloads, out_dir, params, scheduler=scheduler, n_workers=n_workers,
-                       progress=progress, **extra)
+                       progress=progress, key_column="instance", key_ranges=payloads, **extra)
 
 
 def experiment_result_from_frame(df, family: str, products: int, support: int, seed: int,

@@ -47,8 +47,12 @@ TRANSPORT_MAX = 250_000
 
 
 def integrated_cdf(values, probs, x) -> np.ndarray:
-    """``E[(x - V)^+]`` for a finite distribution, at each point of ``x`` (kernel)."""
-    x = np.asarray(x, dtype=float)
+    """``E[(x - V)^+]`` for a finite distribution, at each point of ``x``."""
+    from ..model._validate import probability_vector
+
+    values = real_array(values, "values", ndim=1)
+    probs = probability_vector(probs, "probs", size=values.size)
+    x = real_array(x, "x").ravel()
     return np.maximum(x[:, None] - np.asarray(values)[None, :], 0.0) @ np.asarray(probs)
 
 
@@ -69,8 +73,13 @@ def is_mean_preserving_contraction(g_values, g_probs, f_values, f_probs,
     ----------
     Rothschild & Stiglitz (1970); BBM25, Appendix A3 (the condition as used there).
     """
-    gv, gp = np.asarray(g_values, float), np.asarray(g_probs, float)
-    fv, fp = np.asarray(f_values, float), np.asarray(f_probs, float)
+    from ..model._validate import check_tolerance, probability_vector
+
+    gv = real_array(g_values, "g_values", ndim=1)
+    gp = probability_vector(g_probs, "g_probs", size=gv.size)
+    fv = real_array(f_values, "f_values", ndim=1)
+    fp = probability_vector(f_probs, "f_probs", size=fv.size)
+    check_tolerance(atol, "atol")
     pts = np.union1d(gv, fv)
     excess = integrated_cdf(gv, gp, pts) - integrated_cdf(fv, fp, pts)
     mean_gap = abs(gv @ gp - fv @ fp)

@@ -249,6 +249,9 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
     """
     from ..errors import SolverError
 
+    from ..model._validate import check_choice
+
+    check_choice(method, "method", ("simplex", "ipm"))
     mu = probability_vector(prior, "prior")
     uR = real_array(receiver_utility, "receiver_utility", ndim=2)
     uS = real_array(sender_utility, "sender_utility", ndim=2)

@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from .. import tolerances as tol
-from ._validate import frozen, labels, probability_vector, real_array
+from ._validate import _pandas_labels, align_labels, frozen, labels, probability_vector, real_array
 
 
 class Environment:
@@ -18,7 +18,9 @@ class Environment:
     ----------
     valuations : array_like, shape (n, k)
         ``valuations[t, a]`` is type t's value for alternative a (the outside option, of
-        value 0, is implicit and not a column).
+        value 0, is implicit and not a column). A pandas DataFrame's index and columns
+        are the types and alternatives (matched by label to ``types`` / ``alternatives``
+        when those are given).
     types, alternatives : sequences of str, optional
         Labels (default ``t1..tn`` and ``a1..ak``); must be unique.
     costs : array_like, shape (k,), optional
@@ -45,6 +47,13 @@ class Environment:
     __slots__ = ("_values", "_gross", "_costs", "types", "alternatives", "__dict__")
 
     def __init__(self, valuations, types=None, alternatives=None, costs=None):
+        got = _pandas_labels(valuations)
+        if got is not None:  # a DataFrame's labels are the types and alternatives
+            types = got[0] if types is None and got[0] is not None else types
+            alternatives = got[1] if alternatives is None and got[1] is not None else alternatives
+            valuations = align_labels(valuations, "valuations", rows=types, columns=alternatives)
+        if _pandas_labels(costs) is not None:
+            costs = align_labels(costs, "costs", rows=alternatives)
         v = real_array(valuations, "valuations")
         if v.ndim == 1:
             raise ValueError("valuations must be a 2-D array (types x alternatives); "
@@ -177,7 +186,8 @@ class Market:
     ----------
     env : Environment
     probabilities : array_like (n,)
-        Non-negative, summing to 1 within :data:`infopricing.tolerances.PROB_SUM`.
+        Non-negative, summing to 1 within :data:`infopricing.tolerances.PROB_SUM`. A
+        pandas Series indexed by type labels is matched to the environment's types.
     normalize : bool
         Rescale positive masses to sum to one instead of rejecting.
     """
@@ -190,7 +200,7 @@ class Market:
         if not isinstance(self.env, Environment):
             raise TypeError(f"env must be an Environment, got {type(self.env).__name__}")
         p = probability_vector(self.probabilities, "probabilities", size=self.env.n_types,
-                               normalize=self.normalize)
+                               normalize=self.normalize, labels=self.env.types)
         object.__setattr__(self, "probabilities", p)
 
     @property

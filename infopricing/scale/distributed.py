@@ -596,7 +596,7 @@ def _foreign_parts(out: Path, meta: dict) -> list[str]:
 SCALE_INSTALL = "pip install 'infopricing[scale]'"
 
 
-class MissingExtra(ImportError):
+class MissingExtra(ModuleNotFoundError):
     """An optional dependency is not installed; the message gives the install command."""
 
 
@@ -608,7 +608,7 @@ def require_scale_extra(what: str) -> None:
     missing = [m for m in ("distributed", "pandas", "pyarrow") if importlib.util.find_spec(m) is None]
     if missing:
         raise MissingExtra(f"{what} needs {', '.join(missing)} (the optional 'scale' extra), which "
-                           f"is not installed; install it with: {SCALE_INSTALL}")
+                           f"is not installed; install it with: {SCALE_INSTALL}", name=missing[0])
 
 
 class _SweepTask:

@@ -279,6 +279,10 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
                      optimality: bool = True) -> Verification:
     """See :meth:`Mechanism.verify`; ``optimality=False`` skips the exact optimality
     certificate (callers that only need the exact menu and judge optimality themselves)."""
+    from ..model._validate import check_flag, check_tolerance
+
+    check_flag(exact, "exact")
+    check_tolerance(atol, "atol")
     env = mech.env
     v = env.values
     x = mech.allocation

@@ -177,6 +177,9 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    from ..model._validate import check_tolerance
+
+    check_tolerance(dual_tol, "dual_tol")
     scale = tol.value_scale(env.values)
     if scale != 1.0:
         uses_lazy_rows(env, method)  # validates method before the scaled solve
@@ -354,8 +357,10 @@ def best_posted_price(values: np.ndarray, probabilities: np.ndarray) -> tuple[fl
     Only prices equal to some type's value need be considered (revenue p * P(v >= p) is
     maximised at a value in the support).
     """
-    v = np.asarray(values, dtype=float)
-    f = np.asarray(probabilities, dtype=float)
+    from ..model._validate import probability_vector, real_array
+
+    v = real_array(values, "values", ndim=1)
+    f = probability_vector(probabilities, "probabilities", size=v.size)
     cand = np.unique(v[v > 0]) if np.any(v > 0) else np.array([0.0])
     revs = np.array([p * f[v >= p].sum() for p in cand])
     i = int(np.argmax(revs))

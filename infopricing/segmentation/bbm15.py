@@ -34,6 +34,7 @@ from .. import tolerances as tol
 from ..verify import Checker, Verification
 from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
+from ..model._validate import check_flag, check_memory
 from ..verify.protocol import Result
 
 __all__ = [
@@ -416,7 +417,11 @@ def greedy_segmentation(values, prior, cost=0.0, exact: bool = False) -> SingleP
     """
     pr = _prior(values, prior)
     c = _cost(cost)
+    check_flag(exact, "exact")
     v, f = pr.values, pr.probabilities
+    # up to K segments of K masses each (and verify() builds the same table)
+    check_memory(3 * 8.0 * v.size ** 2, f"the greedy segmentation of {v.size} values "
+                 f"(up to {v.size} segments x {v.size} masses)", "prior")
     if exact:
         return _greedy_exact(v, f, c)
     masses, markets = _greedy_kernel(v, f, c)

@@ -586,6 +586,9 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
     ----------
     HS, Theorem 1 and its proof (Appendix A.3), Lemma 3, Proposition 3, Observation 1.
     """
+    from ..model._validate import check_count
+
+    check_count(max_halvings, "max_halvings", 1)
     tol.require_plain_units(env, "pareto_improving_segmentation")
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
