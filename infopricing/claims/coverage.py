@@ -165,7 +165,7 @@ ITEMS = (
        ["CLW-ex2-lottery", "CLW-ex2-pricing-at-most-12", "CLW-ex2-pricing-less-than-12", "CLW-ex2-opt-rev"], "full"),
     _i("CLW-ex3", "CLW", "Example 3: Hart-Nisan-style instance, full extraction",
        ["CLW-ex3-n1-eps0.1", "CLW-ex3-n2-eps0.1", "CLW-ex3-n2-eps0.01", "CLW-ex3-n2-eps0.5", "CLW-ex3-n3-eps0.1",
-        "CLW-ex3-n4-eps0.1", "CLW-ex3-n3-eps0.5", "CLW-ex3-n3-posteriors"], "full"),
+        "CLW-ex3-n4-eps0.1", "CLW-ex3-n3-eps0.5", "CLW-ex3-n3-posteriors", "CLW-ex3-exact-ties"], "full"),
     _i("CLW-fig1", "CLW", "Figure 1 and its conjectures", [], "not", "figure missing; not yet checked"),
     _i("CLW-def2", "CLW", "Definition 2: (coarse) horizontal disclosure and its tie rule",
        ["CLW-prop3-definition2-ties"], "full"),
