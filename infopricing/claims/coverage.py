@@ -148,7 +148,7 @@ ITEMS = (
        ["BBM25-thm3-cs-ps-not-opposed"], "full"),
     _i("BBM25-AZ", "BBM25", "Example 4, Armstrong-Zhou: price ~0.05, CS ~0.52, TS ~0.57",
        ["BBM25-ex4-az-price", "BBM25-ex4-az-cs", "BBM25-ex4-az-ts", "BBM25-ex4-az-ts-at-optimum",
-        "BBM25-ex4-az-equilibrium"], "partly", "a 60-cell grid LP; no closed form yet (issue 17 section 2)"),
+        "BBM25-ex4-az-equilibrium", "BBM25-ex4-az-closed-form", "BBM25-ex4-az-grid-converges"], "full"),
     _i("BBM25-AZ-below", "BBM25", "Example 4: TS, PS, CS lower with uninformed producers",
        ["BBM25-ex4-az-below-bbm"], "full"),
     _i("BBM25-fig2", "BBM25", "Figure 2: the two optimal densities", ["BBM25-fig2-densities"], "partly",
