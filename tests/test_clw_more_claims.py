@@ -263,3 +263,58 @@ def test_corollary1_brute_force():
     assert p[i3] @ v[i3, 2] / p[i3].sum() == pytest.approx(4.18)
     assert p[i1] @ v[i1, 2] / p[i1].sum() == pytest.approx(4.82)
     assert check_claim(CLAIMS["CLW-corollary1-two-products"]).status == "pass"
+
+
+def test_example3_exact_45_degree_tie():
+    import math
+
+    from infopricing.disclosure import is_generic
+    from infopricing.disclosure.catalog import clw_example3
+
+    for n in (2, 4):
+        d = clw_example3(n, 0.1)
+        v = d.values[n // 2]
+        assert v[0] == v[1] and v[0] == pytest.approx(10.0 ** (n // 2) * math.cos(math.pi / 4), rel=1e-15)
+        assert not is_generic(d)
+        assert d.values[0, 1] == 0 and d.values[-1, 0] == 0
+    for n in (1, 3):
+        assert is_generic(clw_example3(n, 0.1))
+    # the old float construction differs from the tie in the last bits only: atol sees it
+    ang = math.pi / 4
+    assert math.cos(ang) != math.sin(ang)
+    near = ValueDistribution([[math.cos(ang), math.sin(ang)], [1.0, 0.0]], [0.5, 0.5])
+    assert is_generic(near) and not is_generic(near, atol=1e-12)
+    with pytest.raises(ValueError, match="atol"):
+        is_generic(near, atol=-1.0)
+
+
+def test_example3_extraction_by_linprog_every_tie_rule():
+    """n = 2 extracts with the lowest-index rule (not with the uniform split); n = 3 and 4:
+    no deterministic rule (scipy linprog over every recommendation) and not the uniform
+    split."""
+    from infopricing.disclosure.catalog import clw_example3
+
+    for n, expect in ((2, True), (3, False), (4, False)):
+        d = clw_example3(n, 0.1)
+        vals, probs = d.values, d.probabilities
+        welfare = float(probs @ vals.max(axis=1))
+        best = _best_deterministic(vals, probs)
+        # uniform split
+        m = 2
+        mat = np.zeros((len(vals), m))
+        for t, row in enumerate(vals):
+            top = np.flatnonzero(row == row.max())
+            mat[t, top] = 1 / len(top)
+        r = probs @ mat
+        live = r > 0
+        nu = np.array([(probs * mat[:, i]) @ vals / r[i] for i in range(m) if live[i]])
+        uni = _best_fixed_signal_linprog(r[live], nu)
+        assert (max(best, uni) >= welfare - 1e-7 * welfare) is expect, (n, best, uni, welfare)
+        cid = {2: "CLW-ex3-n2-eps0.1", 3: "CLW-ex3-n3-eps0.1", 4: "CLW-ex3-n4-eps0.1"}[n]
+        assert check_claim(CLAIMS[cid]).computed_value is expect
+    d2 = clw_example3(2, 0.1)
+    from infopricing.disclosure import full_extraction
+
+    assert not full_extraction(d2, "uniform").extracts_full_surplus
+    assert full_extraction(d2, "lowest").extracts_full_surplus
+    assert check_claim(CLAIMS["CLW-ex3-exact-ties"]).status == "pass"

@@ -328,7 +328,8 @@ register(Claim(
     discrepancy="Holds only for the strictly randomised optimal menus at q = 1/4 (t2's surplus "
                 "strictly between 1/4 and 1). If the pure screening menu is selected (t2's surplus "
                 "1/4, e.g. the 'adverse' rule), q = 1/4 IS Pareto improvable: split into q' = 0.1 "
-                "(t2 gets 1) and q'' = 0.5 (t2 keeps 1/4), verified exactly.",
+                "(t2 gets 1) and q'' = 0.5 (t2 keeps 1/4). Independent check: the two segments' menus "
+                "re-solved by the menu LP and the Pareto comparison verified in exact rationals.",
     corrected_value=[False, False]))
 
 

@@ -151,7 +151,8 @@ register(Claim(
     paper_value=3.0, compute=_a1_common_profit_c1,
     discrepancy="The right-hand side should be min supp x - c_i (the profit of pricing at the "
                 "lowest value); as printed it only holds for c_i = 0. For c_i = 1 the common "
-                "profit on support {3, 4} is 3 - 1 = 2.",
+                "profit on support {3, 4} is 3 - 1 = 2. Independent check: (p - 1) x([p, 4]) evaluated "
+                "at both support prices of the greedy segment (closed form, equal to 2).",
     corrected_value=2.0))
 register(Claim(
     id="BBM25-info-ex3-eps-information", paper="BBM25", location="Section III.B, Example 3",

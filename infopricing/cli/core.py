@@ -110,11 +110,16 @@ def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: H
                 console.print(("[green]" if r.ok else "[red]") + r.status + "[/] " + escape(r.id))
                 console.print(f"    paper    {escape(_short(r.paper_value))}")
                 console.print(f"    computed {escape(_short(r.computed_value))}")
+        from ..claims.registry import headline
+
         n_ok = sum(r.ok for r in records)
+        console.print(escape(headline(records)))
         console.print(f"{n_ok}/{len(records)} claims reproduced; report written to {report}")
         for r in records:
             if r.status == "text-discrepancy":
-                console.print(f"[yellow]{r.id}[/]: {r.note}")
+                console.print(f"[yellow]{r.id}[/]: {escape(r.note)}")
+            elif r.status == "not-computable":
+                console.print(f"[cyan]{r.id}[/] (not computable): {escape(r.note)}")
             elif not r.ok:
                 console.print(f"[red]{r.id}[/]: {r.note}")
     fail_if(not all(r.ok for r in records))

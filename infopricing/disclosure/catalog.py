@@ -19,8 +19,13 @@ def clw_example2() -> ValueDistribution:
 
 def clw_example3(n: int, eps: float) -> ValueDistribution:
     """CLW, Example 3: ``((1/eps)^i cos(i pi / 2n), (1/eps)^i sin(i pi / 2n))`` w.p.
-    ``(eps^i - eps^(i+1)) / (1 - eps^(n+1))``, i = 0..n (the cosine at i = n, zero up to
-    rounding, is set to 0)."""
+    ``(eps^i - eps^(i+1)) / (1 - eps^(n+1))``, i = 0..n.
+
+    Built exactly where the paper is exact: the sine at i = 0 and the cosine at i = n are
+    0, and for even n the 45-degree point i = n/2 has two equal coordinates (an exact tie
+    between the products, so the distribution is not generic; float cos and sin differ
+    there in the last bit).
+    """
     if not (isinstance(n, (int, np.integer)) and n >= 1):
         raise ValueError(f"n must be a positive integer, got {n!r}")
     if not 0 < eps < 1:
@@ -29,7 +34,10 @@ def clw_example3(n: int, eps: float) -> ValueDistribution:
     ang = i * np.pi / (2 * n)
     rad = (1.0 / eps) ** i
     v = np.stack([rad * np.cos(ang), rad * np.sin(ang)], axis=1)
+    v[0, 1] = 0.0
     v[-1, 0] = 0.0
+    if n % 2 == 0:
+        v[n // 2, :] = rad[n // 2] * np.sqrt(0.5)
     p = (eps ** i - eps ** (i + 1)) / (1 - eps ** (n + 1))
     return ValueDistribution(v, p, normalize=True)
 

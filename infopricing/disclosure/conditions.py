@@ -31,13 +31,21 @@ def _profile_table(dist: ValueDistribution) -> dict:
     return table
 
 
-def is_generic(dist: ValueDistribution) -> bool:
-    """Definition 5: no two products tie with positive probability."""
+def is_generic(dist: ValueDistribution, atol: float = 0.0) -> bool:
+    """Definition 5: no two products tie with positive probability.
+
+    ``atol = 0`` (default) compares exactly, right for instances built exactly (the
+    catalogue builds its exact ties exactly); with ``atol > 0`` two values within
+    ``atol * max(1, |v|)`` count as tied (for values carrying rounding error).
+    """
     _check_dist(dist)
+    if not atol >= 0:
+        raise ValueError(f"atol must be non-negative, got {atol!r}")
     v = dist.values[dist.probabilities > 0]
     m = v.shape[1]
     for i, j in itertools.combinations(range(m), 2):
-        if np.any(v[:, i] == v[:, j]):
+        scale = np.maximum(1.0, np.maximum(np.abs(v[:, i]), np.abs(v[:, j])))
+        if np.any(np.abs(v[:, i] - v[:, j]) <= atol * scale):
             return False
     return True
 

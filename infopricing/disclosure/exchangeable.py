@@ -110,22 +110,40 @@ def best_deterministic_horizontal_pricing(dist: ValueDistribution, atol: float =
         rules += 1
         mat = np.zeros((dist.n_profiles, m))
         mat[np.arange(dist.n_profiles), top] = 1.0
-        sig = Signal(dist, mat)
-        live = sig.probabilities > 0
-        for rec in itertools.product(range(-1, m), repeat=m):
-            rec = np.array(rec)
-            if np.any(rec[~live] != -1):
-                continue
-            try:
-                ev = optimal_prices_for_signal(dist, sig, recommend=rec)
-            except ValueError:
-                continue
-            if ev.revenue > best[0]:
-                best = (ev.revenue, top, ev.menu.prices)
+        rev, prices = best_pricing_for_signal(dist, Signal(dist, mat))
+        if rev > best[0]:
+            best = (rev, top, prices)
     return DeterministicHorizontalPricing(revenue=float(best[0]), top=best[1], prices=np.asarray(best[2]),
                                           welfare=optimal_welfare(dist), rules=rules,
                                           params={"ties": "every deterministic rule (Definition 2)",
                                                   "atol": atol})
+
+
+def best_pricing_for_signal(dist: ValueDistribution, signal: Signal):
+    """Best revenue of posted prices for a fixed signal: the LP of
+    :func:`optimal_prices_for_signal` for every recommendation (product bought, or nothing,
+    after each signal of positive probability; ``(m+1)^S`` of them).
+
+    Returns
+    -------
+    (revenue, prices)
+    """
+    m = dist.n_products
+    live = signal.probabilities > 0
+    if (m + 1) ** int(live.sum()) > MAX_TIE_RULES * 16:
+        raise ValueError(f"{int(live.sum())} live signals and {m} products: too many recommendations "
+                         "to enumerate")
+    best = (-np.inf, None)
+    for rec in itertools.product(range(-1, m), repeat=int(live.sum())):
+        full = np.full(signal.n_signals, -1)
+        full[live] = rec
+        try:
+            ev = optimal_prices_for_signal(dist, signal, recommend=full)
+        except ValueError:
+            continue
+        if ev.revenue > best[0]:
+            best = (float(ev.revenue), ev.menu.prices)
+    return best
 
 
 def random_exchangeable(products: int, orbits: int, rng, levels: int = 11, ties: bool = True
