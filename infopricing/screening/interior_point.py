@@ -45,9 +45,17 @@ from .large import LazyMenuResult, _LazyMenuLP, _solve_stages, ic_violations, st
 from .mechanism import Mechanism
 
 #: ``optimal_mechanism(method="auto")`` uses the interior point for types spanning more
-#: than two dimensions from this many types on (below it the lazy simplex path). Measured
-#: (benchmarks/bench_menu_ipm.py, k = 10, i.i.d. uniform values): see benchmarks/README.md.
-IPM_MIN_TYPES = 150
+#: than two dimensions (:func:`effective_dimension`) from this many types on (below it the
+#: lazy simplex path). Measured in one run (benchmarks/bench_menu_ipm.py, k = 10, i.i.d.
+#: uniform values, benchmarks/README.md): lazy / interior-point time 0.70 at n = 150,
+#: 1.37 at n = 300, 1.85 at n = 600.
+IPM_MIN_TYPES = 250
+
+#: singular values of the centred values below this fraction of the largest do not count
+#: as dimensions for the choice of method: nearly two-factor types (two factors plus 1%
+#: noise: ratios 1, 0.30, then 0.014 and below) are solved fast by lazy rows, which find
+#: near partners, while their exact rank is full.
+DIMENSION_REL = 0.05
 
 #: IC rows with an interior-point dual above this fraction of the largest IC dual start in
 #: the restricted LP. The prototype measured 1e-3 missing rows (238 s of extra rounds at
@@ -56,7 +64,7 @@ BINDING_REL = 1e-6
 
 #: relative duality gap at which the interior point stops when its point only has to
 #: reveal the binding set (crossover and the lazy loop finish the job).
-BINDING_GAP = 1e-7
+BINDING_GAP = 1e-5
 
 _EPS = np.finfo(float).eps
 
@@ -81,6 +89,18 @@ class InteriorPointMenuResult(LazyMenuResult):
     LP), with the lazy loop's statistics (``stats``) and the interior point's (``ipm``)."""
 
     ipm: IPMSummary = None
+
+
+def effective_dimension(values, rel: float = DIMENSION_REL) -> int:
+    """Number of singular values of the centred value matrix above ``rel`` times the
+    largest (0 for fewer than two types or identical types)."""
+    V = np.asarray(values, dtype=float)
+    if V.shape[0] < 2:
+        return 0
+    sv = np.linalg.svd(V - V.mean(axis=0), compute_uv=False)
+    if sv[0] <= 0:
+        return 0
+    return int(np.sum(sv > rel * sv[0]))
 
 
 def _check_backend(backend):

@@ -143,15 +143,16 @@ def uses_lazy_rows(env: Environment, method: str) -> bool:
 def uses_interior_point(env: Environment, method: str) -> bool:
     """Whether :func:`optimal_mechanism` with this ``method`` starts from the structured
     interior point (:mod:`.interior_point`): ``"ipm"``, or ``"auto"`` for types spanning
-    more than two dimensions from :data:`.interior_point.IPM_MIN_TYPES` types on."""
-    from .interior_point import IPM_MIN_TYPES
-    from .large import _type_dimension
+    more than two dimensions (:func:`.interior_point.effective_dimension`) from
+    :data:`.interior_point.IPM_MIN_TYPES` types on."""
+    from . import interior_point
 
     uses_lazy_rows(env, method)
     if method == "ipm":
         return True
-    return (method == "auto" and env.n_types >= max(IPM_MIN_TYPES, LAZY_THRESHOLD + 1)
-            and _type_dimension(env.values) > 2)
+    return (method == "auto"
+            and env.n_types >= max(interior_point.IPM_MIN_TYPES, LAZY_THRESHOLD + 1)
+            and interior_point.effective_dimension(env.values) > 2)
 
 
 def optimal_mechanism(env: Environment, market, selection: str = "efficient",
