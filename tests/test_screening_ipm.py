@@ -259,3 +259,34 @@ def test_bad_input():
         optimal_mechanism(env, f, method="interior")
     with pytest.raises(ValueError, match="backend"):
         array_backend("opencl")
+
+
+def _edge_cases():
+    rng = np.random.default_rng(3)
+    V = rng.random((12, 4))
+    V[6:] = V[:6]
+    f0 = rng.dirichlet(np.ones(14))
+    f0[:5] = 0
+    return {"one type": (rng.random((1, 3)), np.array([1.0])),
+            "two types": (rng.random((2, 3)), np.array([0.3, 0.7])),
+            "one alternative": (rng.random((15, 1)), rng.dirichlet(np.ones(15))),
+            "duplicate types": (V, rng.dirichlet(np.ones(12))),
+            "zero masses": (rng.random((14, 3)), f0 / f0.sum()),
+            "negative net values": (rng.random((14, 3)) - 0.6, rng.dirichlet(np.ones(14))),
+            "all values zero": (np.zeros((5, 2)), np.full(5, 0.2))}
+
+
+@pytest.mark.parametrize("case", list(_edge_cases()))
+def test_edge_cases_equal_full_lp(case):
+    """Degenerate shapes and data (tied blocks, zero masses, negative values): the ipm path
+    selects the full LP's mechanism and the bounds bracket its revenue."""
+    V, f = _edge_cases()[case]
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    m = solve_menu_ipm(env, f, backend="numpy").mechanism
+    assert m.revenue == pytest.approx(full.revenue, abs=1e-9)
+    np.testing.assert_allclose(m.allocation, full.allocation, atol=1e-7)
+    np.testing.assert_allclose(m.payments, full.payments, atol=1e-7)
+    b = menu_bounds(env, f, backend="numpy")
+    assert b.lower <= full.revenue + 1e-9 and full.revenue <= b.upper + 1e-9
+    assert b.verify().ok
