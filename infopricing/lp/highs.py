@@ -326,6 +326,20 @@ class LinearProgram:
         return sp.csc_matrix((np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)),
                              shape=(lp.num_row_, lp.num_col_))
 
+    def crossover(self, x, row_activity, col_dual, row_dual) -> bool:
+        """Run HiGHS's crossover from a primal-dual point (e.g. an external interior point)
+        to a basis; the next :meth:`solve` (simplex) starts from it. Returns whether
+        HiGHS accepted the point. Duals use HiGHS's sign convention (module docstring)."""
+        _start_scheduler()
+        sol = highspy.HighsSolution()
+        sol.col_value = np.asarray(x, dtype=float)
+        sol.row_value = np.asarray(row_activity, dtype=float)
+        sol.col_dual = np.asarray(col_dual, dtype=float)
+        sol.row_dual = np.asarray(row_dual, dtype=float)
+        sol.value_valid = True
+        sol.dual_valid = True
+        return self._h.crossover(sol) != highspy.HighsStatus.kError
+
     def solve(self, time_limit: float | None = None) -> LPResult:
         if time_limit is not None:
             self._h.setOptionValue("time_limit", float(time_limit))
@@ -355,6 +369,26 @@ class LinearProgram:
                         col_dual=cd, col_basis=cb, row_basis=rb, primal_infeasibility=pinf,
                         dual_infeasibility=dinf, iterations=iters,
                         message=self._h.modelStatusToString(ms), zeroed_entries=self.zeroed_entries)
+
+
+_SCHEDULER = []
+
+
+def _start_scheduler() -> None:
+    """HiGHS's crossover crashes when it is the process's first HiGHS call (its thread
+    scheduler is set up by ``run``): solve a one-column LP once before the first one."""
+    if _SCHEDULER:
+        return
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = 1, 0
+    lp.col_cost_ = np.array([1.0])
+    lp.col_lower_ = np.array([0.0])
+    lp.col_upper_ = np.array([1.0])
+    h.passModel(lp)
+    h.run()
+    _SCHEDULER.append(h)
 
 
 def solve_lp(c, A=None, row_lower=None, row_upper=None, col_lower=None, col_upper=None,

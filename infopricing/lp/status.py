@@ -11,6 +11,8 @@ class Status(str, Enum):
     """
 
     OPTIMAL = "optimal"
+    #: a feasible answer and a proven bound whose gap is reported beside it
+    WITHIN_GAP = "proven within a gap"
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
     INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"

@@ -546,6 +546,18 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         extra = binding_pairs(env.values, warm_start.allocation, warm_start.utilities)
     t0 = time.perf_counter()
     L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method, extra)
+    return _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut,
+                         lp_method, drop_slack, separation, progress, t0)
+
+
+def _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut, lp_method,
+                  drop_slack, separation, progress, t0) -> LazyMenuResult:
+    """The revenue stage, the selection stages and the full-problem check of
+    :func:`solve_menu_lazy`, on a lazy LP ``L`` set up by the caller (its starting rows,
+    and possibly a crossover basis, are the caller's; the answer does not depend on them)."""
+    from .optimal import _face_fix, _secondary_objectives
+
+    n, k = env.n_types, env.n_alternatives
 
     def _rounds(stage):
         if progress is None:

@@ -114,11 +114,30 @@ def _solve_revenue(env: Environment, market: Market):
     return lp, res, (lo_c, hi_c, lo_r, hi_r)
 
 
+METHODS = ("auto", "full", "lazy", "ipm")
+
+
 def uses_lazy_rows(env: Environment, method: str) -> bool:
-    """Whether :func:`optimal_mechanism` with this ``method`` takes the lazy path."""
-    if method not in ("auto", "full", "lazy"):
-        raise ValueError(f"method must be 'auto', 'full' or 'lazy', got {method!r}")
-    return method == "lazy" or (method == "auto" and env.n_types > LAZY_THRESHOLD)
+    """Whether :func:`optimal_mechanism` with this ``method`` takes a path that generates
+    IC rows (``"lazy"``, or ``"ipm"`` whose restricted LP does)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    return method in ("lazy", "ipm") or (method == "auto" and env.n_types > LAZY_THRESHOLD)
+
+
+def uses_interior_point(env: Environment, method: str) -> bool:
+    """Whether :func:`optimal_mechanism` with this ``method`` starts from the structured
+    interior point (:mod:`.interior_point`): ``"ipm"``, or ``"auto"`` for types spanning
+    more than two dimensions (:func:`.interior_point.effective_dimension`) from
+    :data:`.interior_point.IPM_MIN_TYPES` types on."""
+    from . import interior_point
+
+    uses_lazy_rows(env, method)
+    if method == "ipm":
+        return True
+    return (method == "auto"
+            and env.n_types >= max(interior_point.IPM_MIN_TYPES, LAZY_THRESHOLD + 1)
+            and interior_point.effective_dimension(env.values) > 2)
 
 
 def optimal_mechanism(env: Environment, market, selection: str = "efficient",
@@ -136,10 +155,14 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         Rule for choosing among optimal mechanisms (see below).
     dual_tol : float
         Duals larger than this in absolute value identify the optimal face.
-    method : {"auto", "full", "lazy"}
+    method : {"auto", "full", "lazy", "ipm"}
         ``"full"`` solves the LP with all n(n-1) IC rows; ``"lazy"`` generates IC rows
         lazily and certifies every stage against all of them (:mod:`.large`; same answer);
-        ``"auto"`` uses ``"lazy"`` above :data:`LAZY_THRESHOLD` types, ``"full"`` otherwise.
+        ``"ipm"`` finds the binding rows by a structured interior point on all IC rows and
+        finishes like ``"lazy"`` from them (:mod:`.interior_point`; same answer);
+        ``"auto"`` uses ``"ipm"`` for types spanning more than two dimensions from
+        :data:`.interior_point.IPM_MIN_TYPES` types on, else ``"lazy"`` above
+        :data:`LAZY_THRESHOLD` types, ``"full"`` otherwise.
     progress : callable, optional
         Lazy path only: called as ``progress(stage, rounds, ic_rows)`` after every round
         of constraint generation (see :func:`.large.solve_menu_lazy`); the CLI shows it.
@@ -193,6 +216,10 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         m = optimal_mechanism(merged, market.probabilities, selection=selection,
                               dual_tol=dual_tol, method=method, progress=progress)
         return on_original_types(m, env, market)
+    if uses_interior_point(env, method):
+        from .interior_point import solve_menu_ipm
+        return solve_menu_ipm(env, market, selection=selection, dual_tol=dual_tol,
+                              progress=progress).mechanism
     if uses_lazy_rows(env, method):
         from .large import solve_menu_lazy
         return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,

@@ -1,0 +1,155 @@
+"""Large menus of high-dimensional types: the structured interior point against lazy rows.
+
+usage:
+    python benchmarks/bench_menu_ipm.py compare --family uniform --sizes 250,500,1000,2000
+    python benchmarks/bench_menu_ipm.py compare --family factor2 --noise 0.01 --sizes 2000
+    python benchmarks/bench_menu_ipm.py compare --family survey --sizes 2000
+    python benchmarks/bench_menu_ipm.py anytime --family uniform --sizes 5000 --time-limit 540
+    (--skip-lazy drops the lazy path; --json PATH appends one JSON line per result)
+
+``compare`` runs, in one process and one after the other on the same instance,
+``optimal_mechanism(method="ipm")`` (interior point -> binding set -> restricted LP with
+crossover -> selection stages -> full IC/IR check) and ``method="lazy"`` (today's lazy
+rows), checks that they agree (revenue, allocation, payments), then ``menu_bounds`` (the
+anytime answer: IC-IR menu, dual bound, certified gap). ``anytime`` runs only
+``menu_bounds``, with a time limit. Each line records ``os.getloadavg()`` beside its
+timings: the machine is shared, so read the ratios, not the seconds.
+
+Families: those of ``bench_menu_large.py`` (``uniform``: i.i.d. U[0, 1) values, k = 10,
+Dirichlet(1) masses; ``factor2`` with ``--noise 0.01``: nearly two-factor values) and
+``survey``: a pilot sample of 300 "responses" (log willingness to pay for k products from
+three latent segments with product-specific tastes) is fitted by a multivariate normal
+(mean and covariance of the logs), and n types are drawn from the fitted log-normal, each
+with mass 1/n (equal survey weights).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+def survey_instance(n: int, k: int, seed: int):
+    """n types sampled from a log-normal fitted to a pilot survey (see module docstring)."""
+    rng = np.random.default_rng(seed)
+    pilot = 300
+    seg = rng.integers(0, 3, pilot)
+    centres = rng.normal(0.0, 0.5, (3, k))
+    taste = rng.normal(0.0, 0.3, (pilot, 1)) + rng.normal(0.0, 0.25, (pilot, k))
+    logs = centres[seg] + taste
+    mu = logs.mean(axis=0)
+    cov = np.cov(logs, rowvar=False)
+    draws = rng.multivariate_normal(mu, cov, size=n)
+    V = np.exp(draws)
+    V /= V.max()
+    return V, np.full(n, 1.0 / n)
+
+
+def instance(family, n, k, noise):
+    if family == "survey":
+        return survey_instance(n, k, seed=n)
+    from bench_menu_large import instance as large_instance
+
+    return large_instance(family, n, k, n, noise)
+
+
+def _load():
+    return round(os.getloadavg()[0], 2)
+
+
+def _emit(args, row):
+    print(json.dumps(row), flush=True)
+    if args.json:
+        with open(args.json, "a") as fh:
+            fh.write(json.dumps(row) + "\n")
+
+
+def compare(args):
+    import infopricing as ip
+    from infopricing.screening.interior_point import menu_bounds, solve_menu_ipm
+    from infopricing.screening.large import solve_menu_lazy
+
+    for n in args.sizes:
+        V, f = instance(args.family, n, args.k, args.noise)
+        env = ip.Environment(V)
+        row = dict(family=args.family, noise=args.noise, n=n, k=args.k)
+        load0 = _load()
+        t = time.perf_counter()
+        r = solve_menu_ipm(env, f)
+        row.update(ipm_seconds=time.perf_counter() - t, ipm_iterations=r.ipm.iterations,
+                   ipm_stage_seconds=r.ipm.seconds, ipm_status=r.ipm.status,
+                   candidate_rows=r.ipm.candidate_rows, crossover=r.ipm.crossover,
+                   ipm_rounds=list(r.stats.stage_rounds), ipm_final_rows=r.stats.final_ic_rows,
+                   ipm_revenue=r.mechanism.revenue, ipm_verified=bool(r.mechanism.verify().ok),
+                   ipm_timing={a: round(b, 2) for a, b in r.ipm.timing.items()},
+                   load_ipm=[load0, _load()])
+        _emit(args, dict(row, partial=True))
+        if not args.skip_lazy:
+            load0 = _load()
+            t = time.perf_counter()
+            lz = solve_menu_lazy(env, f)
+            row.update(lazy_seconds=time.perf_counter() - t, lazy_rounds=lz.stats.rounds,
+                       lazy_final_rows=lz.stats.final_ic_rows, lazy_revenue=lz.mechanism.revenue,
+                       load_lazy=[load0, _load()])
+            row["ratio_lazy_over_ipm"] = row["lazy_seconds"] / row["ipm_seconds"]
+            row["same_answer"] = bool(
+                abs(lz.mechanism.revenue - r.mechanism.revenue) <= 1e-7 * max(1, abs(lz.mechanism.revenue))
+                and np.abs(lz.mechanism.allocation - r.mechanism.allocation).max() <= 1e-6
+                and np.abs(lz.mechanism.payments - r.mechanism.payments).max() <= 1e-6)
+            row["max_allocation_difference"] = float(np.abs(lz.mechanism.allocation
+                                                            - r.mechanism.allocation).max())
+        if not args.skip_bounds:
+            t = time.perf_counter()
+            b = menu_bounds(env, f)
+            row.update(bounds_seconds=time.perf_counter() - t, bounds_lower=b.lower,
+                       bounds_upper=b.upper, bounds_gap=b.gap, bounds_verified=bool(b.verify().ok))
+        _emit(args, row)
+
+
+def anytime(args):
+    import infopricing as ip
+    from infopricing.screening.interior_point import menu_bounds
+
+    for n in args.sizes:
+        V, f = instance(args.family, n, args.k, args.noise)
+        env = ip.Environment(V)
+        marks = []
+        t0 = time.perf_counter()
+        load0 = _load()
+        b = menu_bounds(env, f, time_limit=args.time_limit,
+                        progress=lambda it, gap: marks.append((it, round(time.perf_counter() - t0, 1), gap)))
+        _emit(args, dict(family=args.family, noise=args.noise, n=n, k=args.k,
+                         seconds=time.perf_counter() - t0, iterations=b.params["iterations"],
+                         ipm_status=b.params["ipm_status"], lower=b.lower, upper=b.upper,
+                         gap=b.gap, verified=bool(b.verify().ok), trace=marks[-5:],
+                         load=[load0, _load()]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("mode", choices=["compare", "anytime"])
+    ap.add_argument("--family", default="uniform")
+    ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--noise", type=float, default=0.0)
+    ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[250, 500])
+    ap.add_argument("--time-limit", type=float, default=540.0)
+    ap.add_argument("--skip-lazy", action="store_true")
+    ap.add_argument("--skip-bounds", action="store_true")
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    print(f"# {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, load {_load()}",
+          flush=True)
+    {"compare": compare, "anytime": anytime}[args.mode](args)
+
+
+if __name__ == "__main__":
+    main()

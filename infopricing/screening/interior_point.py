@@ -1,0 +1,452 @@
+"""Large menus of high-dimensional types: the binding set found by a structured interior point.
+
+Row generation (:mod:`.large`) discovers the binding IC rows one round of warm simplex at
+a time, which is slow when types spread over many dimensions (the binding partners of a
+type are far apart). This module instead runs the structured interior point of
+:mod:`infopricing.lp.menu_interior_point` on the LP with *all* n(n-1) IC rows, and then:
+
+1. **Binding set.** IC rows whose interior-point dual exceeds ``binding_rel`` times the
+   largest IC dual are the candidate binding rows (plus the value-order chain).
+2. **Restricted LP with crossover.** Those rows go into the lazy LP of :mod:`.large`;
+   HiGHS's crossover turns the interior point into a basis of it, and the lazy loop
+   re-solves by simplex, checks all n(n-1) IC rows and adds violated ones until none is
+   violated — so a missed row costs time, never the answer.
+3. **Selection stages and the full check**, exactly as :func:`.large.solve_menu_lazy`
+   does them (same face fixing, same market-free secondary objectives, same tie-break):
+   the mechanism is the one ``method="full"`` selects.
+
+**Anytime answer** (:func:`menu_bounds`): without any vertex, an interior iterate gives
+an IC-IR menu (every type takes its best item among the iterate's items; HS section 4's
+menu view of a mechanism) whose revenue is a lower bound, and its IC duals, clipped and
+scaled to satisfy the dual constraints, give an upper bound (weak LP duality). The two
+bracket the optimal revenue; their gap is certified in floating point with explicit
+rounding allowances.
+
+References
+----------
+HS, section 4 (IC-IR menus, consistent selection). Weak duality of the menu LP.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import tolerances as tol
+from ..errors import SolverError
+from ..lp import Status
+from ..lp.arrays import BACKENDS
+from ..lp.menu_interior_point import MenuInteriorPoint, MenuIPMPoint
+from ..model import Environment
+from ..verify import Verification
+from .large import LazyMenuResult, _LazyMenuLP, _solve_stages, ic_violations, starting_pairs
+from .mechanism import Mechanism
+
+#: ``optimal_mechanism(method="auto")`` uses the interior point for types spanning more
+#: than two dimensions (:func:`effective_dimension`) from this many types on (below it the
+#: lazy simplex path). Measured in one run (benchmarks/bench_menu_ipm.py, k = 10, i.i.d.
+#: uniform values, benchmarks/README.md): lazy / interior-point time 0.70 at n = 150,
+#: 1.37 at n = 300, 1.85 at n = 600.
+IPM_MIN_TYPES = 250
+
+#: singular values of the centred values below this fraction of the largest do not count
+#: as dimensions for the choice of method: nearly two-factor types (two factors plus 1%
+#: noise: ratios 1, 0.30, then 0.014 and below) are solved fast by lazy rows, which find
+#: near partners, while their exact rank is full.
+DIMENSION_REL = 0.05
+
+#: IC rows with an interior-point dual above this fraction of the largest IC dual start in
+#: the restricted LP. The prototype measured 1e-3 missing rows (238 s of extra rounds at
+#: n = 2000) and 1e-6 needing 0-2 rounds.
+BINDING_REL = 1e-6
+
+#: relative duality gap at which the interior point stops when its point only has to
+#: reveal the binding set (crossover and the lazy loop finish the job).
+BINDING_GAP = 1e-5
+
+_EPS = np.finfo(float).eps
+
+
+@dataclass(frozen=True)
+class IPMSummary:
+    """What the interior point did: iterations, seconds, its stop reason and gap."""
+
+    iterations: int
+    seconds: float
+    status: str
+    rel_gap: float
+    backend: str
+    candidate_rows: int
+    crossover: bool
+    timing: dict
+
+
+@dataclass(frozen=True)
+class InteriorPointMenuResult(LazyMenuResult):
+    """An optimal menu found from the interior point's binding set (same answer as the full
+    LP), with the lazy loop's statistics (``stats``) and the interior point's (``ipm``)."""
+
+    ipm: IPMSummary = None
+
+
+def effective_dimension(values, rel: float = DIMENSION_REL) -> int:
+    """Number of singular values of the centred value matrix above ``rel`` times the
+    largest (0 for fewer than two types or identical types)."""
+    V = np.asarray(values, dtype=float)
+    if V.shape[0] < 2:
+        return 0
+    sv = np.linalg.svd(V - V.mean(axis=0), compute_uv=False)
+    if sv[0] <= 0:
+        return 0
+    return int(np.sum(sv > rel * sv[0]))
+
+
+def _check_backend(backend):
+    if isinstance(backend, str) and backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+
+
+def binding_candidates(point: MenuIPMPoint, rel: float = BINDING_REL):
+    """IC pairs (t, s) whose dual at ``point`` exceeds ``rel`` times the largest IC dual."""
+    Y = point.ic_dual
+    top = float(Y.max()) if Y.size else 0.0
+    if top <= 0.0:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e
+    T, S = np.nonzero(Y > rel * top)
+    keep = T != S
+    return T[keep].astype(np.int64), S[keep].astype(np.int64)
+
+
+def _crossover_point(L: _LazyMenuLP, point: MenuIPMPoint):
+    """The interior point as a primal-dual point of the restricted LP ``L`` (HiGHS's
+    conventions: columns (x, u), rows (allocation rows, IC rows in ``L``'s order))."""
+    V = L.V
+    X = np.clip(point.x, 0.0, None)
+    u = point.u
+    T, S = L.pairs()
+    own = np.einsum("ta,ta->t", V, X)
+    ic_act = u[T] - u[S] - (np.einsum("pa,pa->p", V[T], X[S]) - own[S])
+    x = np.concatenate([X.ravel(), u])
+    row_act = np.concatenate([X.sum(axis=1), ic_act])
+    # HiGHS (max): a <= row at its upper bound has a non-negative dual, a >= row a
+    # non-positive one; the interior point's duals are all non-negative
+    row_dual = np.concatenate([point.alloc_dual, -point.ic_dual[T, S]])
+    col_dual = -np.concatenate([point.x_dual.ravel(), point.u_dual])
+    return x, row_act, col_dual, row_dual
+
+
+def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
+                   dual_tol: float = tol.DUAL, backend: str = "auto",
+                   binding_rel: float = BINDING_REL, stop_gap: float = BINDING_GAP,
+                   max_iter: int = 300, per_type: int = 8, cut: float = tol.LAZY_CUT,
+                   progress=None) -> InteriorPointMenuResult:
+    """Optimal menu: interior point for the binding set, then restricted LP with crossover,
+    the selection stages and the check of all IC/IR rows (same answer as the full LP).
+
+    Parameters
+    ----------
+    env : Environment
+    market : Market or array_like
+    selection : {"efficient", "consumer", "adverse"}
+        As in :func:`.optimal_mechanism` (the same rules, applied by the same code).
+    dual_tol : float
+        Duals larger than this identify the optimal face between selection stages.
+    backend : {"auto", "numpy", "torch", "cupy"}
+        Arrays of the interior point (:func:`infopricing.lp.arrays.array_backend`):
+        ``"auto"`` takes a GPU when torch or CuPy sees one, numpy otherwise.
+    binding_rel : float
+        IC rows with a dual above this fraction of the largest start in the restricted LP.
+    stop_gap : float
+        The interior point stops at this relative duality gap (and infeasibility); a
+        looser value is faster and may leave rows for the lazy loop to add.
+    max_iter : int
+        Iteration cap of the interior point (its point is used whatever its status).
+    per_type, cut : as in :func:`.large.solve_menu_lazy` (rows added per type and round).
+    progress : callable, optional
+        ``progress(stage, rounds, ic_rows)`` as in :func:`.large.solve_menu_lazy`, plus
+        ``progress("interior point", iteration, n(n-1))`` after every iteration.
+
+    Returns
+    -------
+    InteriorPointMenuResult
+
+    Values far from order one are solved in units of ``tolerances.value_scale``, as in
+    :func:`.optimal_mechanism`.
+
+    References
+    ----------
+    HS, section 4.
+    """
+    from .optimal import SELECTIONS, _check_inputs, _rescaled
+
+    market = _check_inputs(env, market)
+    if selection not in SELECTIONS:
+        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    _check_backend(backend)
+    if not (0.0 < binding_rel < 1.0):
+        raise ValueError(f"binding_rel must lie in (0, 1), got {binding_rel!r}")
+    if not (0.0 < stop_gap < 1.0):
+        raise ValueError(f"stop_gap must lie in (0, 1), got {stop_gap!r}")
+    if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    scale = tol.value_scale(env.values)
+    if scale != 1.0:
+        r = solve_menu_ipm(Environment(env.values / scale), market.probabilities,
+                           selection=selection, dual_tol=dual_tol, backend=backend,
+                           binding_rel=binding_rel, stop_gap=stop_gap, max_iter=max_iter,
+                           per_type=per_type, cut=cut, progress=progress)
+        return InteriorPointMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
+                                       max_ic_violation=r.max_ic_violation * scale,
+                                       stats=r.stats, ipm=r.ipm)
+    n = env.n_types
+    t0 = time.perf_counter()
+    ipm = MenuInteriorPoint(env.values, market.probabilities, backend=backend)
+    stop = None
+    if progress is not None:
+        def stop(it, gap, Y, W):
+            progress("interior point", it, n * (n - 1))
+            return False
+    point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop)
+    T, S = binding_candidates(point, binding_rel)
+    L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
+    tx = time.perf_counter()
+    crossed = L.lp.crossover(*_crossover_point(L, point))
+    tx = time.perf_counter() - tx
+    summary = IPMSummary(iterations=point.iterations, seconds=point.seconds, status=point.status,
+                         rel_gap=float(point.rel_gap), backend=point.backend,
+                         candidate_rows=int(T.size), crossover=bool(crossed),
+                         timing=dict(point.timing, crossover=tx))
+    r = _solve_stages(L, env, market, selection, dual_tol, per_type, 16 * n, cut, "simplex",
+                      False, "violation", progress, t0)
+    return InteriorPointMenuResult(mechanism=r.mechanism, max_ic_violation=r.max_ic_violation,
+                                   stats=r.stats, ipm=summary)
+
+
+# ----------------------------------------------------------------------------------------
+# the anytime answer: an IC-IR menu and a dual bound
+
+
+def _strictly_ic_point(V: np.ndarray):
+    """A mechanism whose IC slacks are ``a |v_t - v_s|^2 / 2`` (> 0 for distinct types):
+    ``x_s = a (v_s - e)`` with ``e`` the componentwise minimum, ``u_t = a (|v_t|^2 / 2 -
+    e . v_t)`` shifted to be non-negative, ``a`` so that no allocation sums above 1."""
+    e = V.min(axis=0)
+    Xs = V - e
+    tot = float(Xs.sum(axis=1).max())
+    a = 1.0 / tot if tot > 0 else 0.0
+    X0 = a * Xs
+    u0 = a * (0.5 * np.einsum("ta,ta->t", V, V) - V @ e)
+    u0 = u0 - u0.min()
+    return X0, u0, a
+
+
+def menu_from_items(values: np.ndarray, X: np.ndarray, u: np.ndarray):
+    """Every type takes its best item among ``{(x_s, p_s)}`` and the outside option
+    (``p_s = v_s . x_s - u_s``); a tie goes to the highest payment, and to the item over
+    the outside option. Returns (allocation, payments, own) where ``own[t]`` says whether
+    t kept its own item. IC and IR hold by construction (up to rounding of the products)."""
+    V = np.asarray(values, dtype=float)
+    n = V.shape[0]
+    p = np.einsum("ta,ta->t", V, X) - u
+    alloc = np.empty_like(X)
+    pay = np.empty(n)
+    own = np.empty(n, dtype=bool)
+    rows = max(1, 4_000_000 // max(n, 1))
+    for a in range(0, n, rows):
+        b = min(n, a + rows)
+        U = V[a:b] @ X.T - p[None, :]               # U[t, s]: t's utility of item s
+        best = U.max(axis=1)
+        cand = U >= best[:, None]
+        choice = np.argmax(np.where(cand, p[None, :], -np.inf), axis=1)
+        out = best < 0.0
+        idx = np.arange(a, b)
+        alloc[a:b] = np.where(out[:, None], 0.0, X[choice])
+        pay[a:b] = np.where(out, 0.0, p[choice])
+        own[a:b] = (~out) & (choice == idx)
+    return alloc, pay, own
+
+
+def menu_lower_bound(values, probabilities, X, u, margin: float = 1e-12):
+    """An IC-IR menu from an interior iterate (X, u) and its revenue, a lower bound on the
+    optimal revenue.
+
+    X is clipped at 0 and rows summing above 1 are scaled down; u is shifted up so
+    that its minimum is 0 (adding a constant to every surplus changes no IC slack); the
+    point is blended with :func:`_strictly_ic_point` by the smallest weight that makes every
+    IC slack between distinct types at least ``margin``, so that no type leaves its item
+    because of a slack of rounding size; then :func:`menu_from_items`.
+
+    Returns (allocation, payments, revenue, blend weight)."""
+    V = np.asarray(values, dtype=float)
+    f = np.asarray(probabilities, dtype=float)
+    X = np.clip(np.asarray(X, dtype=float), 0.0, None)
+    X = X / np.maximum(X.sum(axis=1), 1.0)[:, None]
+    u = np.asarray(u, dtype=float)
+    u = u - min(0.0, float(u.min()))
+    X0, u0, a = _strictly_ic_point(V)
+    theta = 0.0
+    if a > 0:
+        n = V.shape[0]
+        own = np.einsum("ta,ta->t", V, X)
+        sq = np.einsum("ta,ta->t", V, V)
+        rows = max(1, 4_000_000 // max(n, 1))
+        for lo in range(0, n, rows):
+            hi = min(n, lo + rows)
+            slack = u[lo:hi, None] - u[None, :] - (V[lo:hi] @ X.T - own[None, :])
+            g0 = a * 0.5 * (sq[lo:hi, None] + sq[None, :] - 2.0 * V[lo:hi] @ V.T)
+            slack[np.arange(hi - lo), np.arange(lo, hi)] = np.inf
+            sel = (slack < margin) & (g0 > 2.0 * margin)
+            if sel.any():
+                need = (margin - slack[sel]) / (g0[sel] - slack[sel])
+                theta = max(theta, float(need.max()))
+        theta = min(theta, 1.0)
+        X = (1.0 - theta) * X + theta * X0
+        u = (1.0 - theta) * u + theta * u0
+    alloc, pay, _ = menu_from_items(V, X, u)
+    return alloc, pay, float(f @ pay), theta
+
+
+def dual_upper_bound(values, probabilities, ic_dual):
+    """An upper bound on the optimal revenue from any non-negative IC duals (weak duality).
+
+    The dual of the menu LP is ``min sum_s y1_s`` over ``Y >= 0`` (n x n, zero diagonal)
+    and ``y1 >= 0`` with the *flow* rows ``sum_s Y[j, s] - sum_t Y[t, j] <= f_j`` (columns
+    u_j) and ``y1_s >= f_s v_sa - sum_t Y[t, s] (v_ta - v_sa)`` (columns x_sa). ``Y`` is
+    clipped at 0 and scaled by the largest ``alpha <= 1`` that makes every flow row hold
+    with a margin covering the rounding of its sums; then ``y1_s`` is the positive part of
+    the largest virtual value of s, and the bound is ``sum_s y1_s`` plus a rounding
+    allowance. Returns (upper bound, scaled Y, alpha)."""
+    V = np.asarray(values, dtype=float)
+    f = np.asarray(probabilities, dtype=float)
+    n = V.shape[0]
+    Y = np.clip(np.asarray(ic_dual, dtype=float), 0.0, None).copy()
+    np.fill_diagonal(Y, 0.0)
+    rs, cs = Y.sum(axis=1), Y.sum(axis=0)
+    err = (n + 2) * _EPS * (rs + cs)
+    need = rs - cs + 2.0 * err
+    alpha = 1.0
+    bad = need > f
+    if bad.any():
+        alpha = float(np.min(f[bad] / need[bad])) * (1.0 - 8.0 * _EPS)
+        alpha = min(1.0, max(0.0, alpha))
+        Y *= alpha
+    cs = Y.sum(axis=0)
+    virt = f[:, None] * V - (Y.T @ V - cs[:, None] * V)
+    y1 = np.maximum(0.0, virt.max(axis=1))
+    absterm = f[:, None] * np.abs(V) + Y.T @ np.abs(V) + cs[:, None] * np.abs(V)
+    allowance = float((n + 3) * _EPS * absterm.max(axis=1).sum())
+    return float(y1.sum()) + allowance, Y, alpha
+
+
+@dataclass(frozen=True)
+class MenuBounds:
+    """The anytime answer for a large menu: an IC-IR menu and a proven upper bound.
+
+    Attributes
+    ----------
+    mechanism : Mechanism    an IC-IR menu (status "proven within a gap"); its revenue is
+                             ``lower``
+    lower, upper : float     ``lower <= optimal revenue <= upper``
+    gap : float              ``(upper - lower) / max(1, |upper|)``
+    ic_dual : ndarray (n, n) the dual certificate: non-negative IC duals satisfying every
+                             flow row, from which ``upper`` is recomputed
+    blend : float            weight of the strictly IC point in the lower-bound menu
+    status : Status          ``WITHIN_GAP``
+    params : dict            what was used (backend, iterations, tolerances)
+    """
+
+    mechanism: Mechanism
+    lower: float
+    upper: float
+    gap: float
+    ic_dual: np.ndarray
+    blend: float
+    status: Status
+    params: dict
+
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+        """Re-check the menu (IC, IR, feasibility) and the dual certificate (non-negative,
+        flow rows hold, the bound recomputed from it is at most ``upper``)."""
+        m = self.mechanism
+        env = m.env
+        v = env.values
+        f = m.market.probabilities
+        failures = []
+        _, _, _, icv = ic_violations(v, m.allocation, m.utilities, per_type=0)
+        unit = tol.value_scale(v)
+        checks = [("IC violated", icv, unit), ("IR violated", max(0.0, -float(m.utilities.min())), unit),
+                  ("negative allocation", max(0.0, -float(m.allocation.min())), 1.0),
+                  ("allocation sums above 1", max(0.0, float((m.allocation.sum(axis=1) - 1).max())), 1.0)]
+        Y = self.ic_dual
+        rs, cs = Y.sum(axis=1), Y.sum(axis=0)
+        n = v.shape[0]
+        flow = float(np.max(rs - cs + (n + 2) * _EPS * (rs + cs) - f))
+        if float(Y.min()) < 0:
+            failures.append("negative IC dual")
+        if flow > 0:
+            failures.append(f"flow row of the dual violated by {flow:.3g}")
+        virt = f[:, None] * v - (Y.T @ v - cs[:, None] * v)
+        ub = float(np.maximum(0.0, virt.max(axis=1)).sum())
+        if ub > self.upper:
+            failures.append(f"dual bound recomputed as {ub!r} > upper {self.upper!r}")
+        if abs(m.revenue - self.lower) > tol.EQUAL * max(1.0, abs(self.lower)):
+            failures.append("menu revenue differs from the lower bound")
+        for name, val, u_ in checks:
+            if val > atol * u_:
+                failures.append(f"{name} by {val:.3g}")
+        return Verification(ok=not failures, failures=tuple(failures),
+                            max_violation=max(c[1] for c in checks), exact=False)
+
+
+def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float = 1e-9,
+                max_iter: int = 300, time_limit: float | None = None,
+                progress=None) -> MenuBounds:
+    """Anytime answer for a large menu: an IC-IR menu and an upper bound with their gap.
+
+    Runs the structured interior point until its relative gap is below ``gap_tol``, or
+    ``max_iter`` iterations, or ``time_limit`` seconds, then certifies its last iterate
+    (:func:`menu_lower_bound`, :func:`dual_upper_bound`). No vertex, no LP solver.
+
+    ``progress(iteration, rel_gap)`` is called after every iteration.
+
+    References
+    ----------
+    HS, section 4 (menus); weak LP duality.
+    """
+    from .optimal import _check_inputs
+
+    market = _check_inputs(env, market)
+    _check_backend(backend)
+    if not (0.0 < gap_tol < 1.0):
+        raise ValueError(f"gap_tol must lie in (0, 1), got {gap_tol!r}")
+    if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    if time_limit is not None and not time_limit > 0:
+        raise ValueError(f"time_limit must be positive, got {time_limit!r}")
+    V = env.values
+    f = market.probabilities
+    t0 = time.perf_counter()
+
+    def stop(it, gap, Y, W):
+        if progress is not None:
+            progress(it, gap)
+        return time_limit is not None and time.perf_counter() - t0 > time_limit
+
+    point = MenuInteriorPoint(V, f, backend=backend).solve(gap_tol=gap_tol, max_iter=max_iter,
+                                                            stop=stop)
+    alloc, pay, lower, theta = menu_lower_bound(V, f, point.x, point.u)
+    upper, Y, alpha = dual_upper_bound(V, f, point.ic_dual)
+    if upper < lower:
+        raise SolverError(f"menu bounds crossed: lower {lower!r} > upper {upper!r}")
+    mech = Mechanism(env=env, market=market, allocation=alloc, payments=pay,
+                     status=Status.WITHIN_GAP, selection="interior point (best item per type)")
+    params = dict(method="interior point bounds", backend=point.backend,
+                  iterations=point.iterations, ipm_status=point.status, gap_tol=gap_tol,
+                  max_iter=max_iter, time_limit=time_limit, dual_scale=alpha,
+                  seconds=time.perf_counter() - t0)
+    return MenuBounds(mechanism=mech, lower=lower, upper=upper,
+                      gap=(upper - lower) / max(1.0, abs(upper)), ic_dual=Y, blend=theta,
+                      status=Status.WITHIN_GAP, params=params)

@@ -1,0 +1,292 @@
+"""Large menus by the structured interior point (issue 18, section 1): the same selected
+mechanism as the full LP, and the anytime bounds checked independently of the code that
+computes them."""
+
+import numpy as np
+import pytest
+import scipy.optimize as so
+import scipy.sparse as sp
+from hypothesis import given, settings, strategies as st
+
+from infopricing import Environment, optimal_mechanism
+from infopricing.lp import Status
+from infopricing.lp.arrays import array_backend
+from infopricing.lp.menu_interior_point import MenuInteriorPoint
+from infopricing.screening import interior_point as ipm_mod
+from infopricing.screening import optimal
+from infopricing.screening.interior_point import menu_bounds, solve_menu_ipm
+
+
+def _instance(seed, n, k, ties=False, equal_mass=False):
+    rng = np.random.default_rng(seed)
+    V = rng.uniform(0, 1, (n, k))
+    if ties:  # values on a coarse grid: tied types and a degenerate LP
+        V = np.round(V * 4) / 4
+    f = np.full(n, 1.0 / n) if equal_mass else rng.dirichlet(np.ones(n))
+    return V, f
+
+
+def _linprog_revenue(V, f):
+    """The menu LP written out here (not the library's builder) and solved by scipy."""
+    n, k = V.shape
+    N = n * k + n
+    rows, cols, data = [], [], []
+    r = 0
+    for t in range(n):
+        for s in range(n):
+            if t == s:
+                continue
+            # -(u_t - u_s - (v_t - v_s) . x_s) <= 0
+            rows += [r, r]
+            cols += [n * k + t, n * k + s]
+            data += [-1.0, 1.0]
+            for a in range(k):
+                rows.append(r)
+                cols.append(s * k + a)
+                data.append(V[t, a] - V[s, a])
+            r += 1
+    for s in range(n):
+        for a in range(k):
+            rows.append(r)
+            cols.append(s * k + a)
+            data.append(1.0)
+        r += 1
+    A = sp.csr_matrix((data, (rows, cols)), shape=(r, N))
+    b = np.concatenate([np.zeros(n * (n - 1)), np.ones(n)])
+    c = -np.concatenate([(f[:, None] * V).ravel(), -f])
+    res = so.linprog(c, A_ub=A, b_ub=b, bounds=(0, None), method="highs")
+    assert res.status == 0
+    return -res.fun
+
+
+@pytest.mark.parametrize("n,k", [(20, 2), (20, 5), (20, 10), (40, 2), (40, 5), (40, 10)])
+@pytest.mark.parametrize("ties", [False, True])
+def test_ipm_path_equals_full_lp(n, k, ties):
+    """method='ipm' selects the mechanism method='full' selects (same revenue, allocation
+    and payments), including tied types; the revenue also agrees with scipy's linprog on
+    an LP written out independently."""
+    V, f = _instance(1000 * n + k + ties, n, k, ties=ties)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    r = solve_menu_ipm(env, f, backend="numpy")
+    m = r.mechanism
+    assert m.revenue == pytest.approx(full.revenue, abs=1e-9)
+    assert m.revenue == pytest.approx(_linprog_revenue(V, f), abs=1e-8)
+    np.testing.assert_allclose(m.allocation, full.allocation, atol=1e-7)
+    np.testing.assert_allclose(m.payments, full.payments, atol=1e-7)
+    assert m.verify().ok and r.verify().ok
+    assert r.ipm.candidate_rows < n * (n - 1)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(3, 30), k=st.sampled_from([2, 3, 5, 10]),
+       selection=st.sampled_from(["efficient", "consumer", "adverse"]),
+       ties=st.booleans(), equal_mass=st.booleans())
+def test_ipm_equals_full_lp_property(seed, n, k, selection, ties, equal_mass):
+    """Every selection rule, random instances with and without ties and with equal masses
+    (the case that broke the prototype's CG variant): the same mechanism as the full LP."""
+    V, f = _instance(seed, n, k, ties=ties, equal_mass=equal_mass)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, selection=selection, method="full")
+    m = optimal_mechanism(env, f, selection=selection, method="ipm")
+    assert m.revenue == pytest.approx(full.revenue, abs=1e-9)
+    np.testing.assert_allclose(m.allocation, full.allocation, atol=1e-7)
+    np.testing.assert_allclose(m.payments, full.payments, atol=1e-7)
+    assert m.selection == selection
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n,k", [(100, 2), (100, 10), (200, 5), (200, 10)])
+def test_ipm_equals_lazy_at_larger_n(n, k):
+    """At n = 100..200 (full LP too slow for the suite): the lazy path, itself tested
+    against the full LP, selects the same mechanism; revenue checked by linprog at n=100."""
+    V, f = _instance(7 * n + k, n, k, ties=(k == 5))
+    env = Environment(V)
+    lazy = optimal_mechanism(env, f, method="lazy")
+    m = optimal_mechanism(env, f, method="ipm")
+    assert m.revenue == pytest.approx(lazy.revenue, abs=1e-9)
+    np.testing.assert_allclose(m.allocation, lazy.allocation, atol=1e-7)
+    np.testing.assert_allclose(m.payments, lazy.payments, atol=1e-7)
+    if n == 100 and k == 2:
+        assert m.revenue == pytest.approx(_linprog_revenue(V, f), abs=1e-8)
+
+
+def test_missed_binding_rows_are_added_back():
+    """A far too strict binding threshold leaves binding rows out of the restricted LP;
+    the lazy loop's full IC check adds them and the answer is unchanged."""
+    V, f = _instance(11, 30, 5)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    r = solve_menu_ipm(env, f, binding_rel=0.9, backend="numpy")
+    assert r.stats.rounds > 4  # the revenue stage needed extra rounds
+    assert r.mechanism.revenue == pytest.approx(full.revenue, abs=1e-9)
+    np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
+
+
+def test_ipm_rescaled_values():
+    """Values of 2^20 (outside the plain range): solved in scaled units, payments scaled
+    back exactly; allocations unchanged (equivariance under rescaling)."""
+    V, f = _instance(5, 25, 4)
+    a = optimal_mechanism(Environment(V), f, method="ipm")
+    b = optimal_mechanism(Environment(V * 2.0**20), f, method="ipm")
+    np.testing.assert_allclose(b.allocation, a.allocation, atol=1e-9)
+    np.testing.assert_allclose(b.payments, a.payments * 2.0**20, rtol=1e-9, atol=1e-3)
+
+
+def _brute_best_item_revenue(V, f, alloc, pay):
+    """Each type's best item among the menu's items and the outside option, by loops."""
+    n = V.shape[0]
+    rev = 0.0
+    for t in range(n):
+        best, best_pay = 0.0, 0.0
+        for s in range(n):
+            util = float(V[t] @ alloc[s]) - pay[s]
+            if util > best + 1e-12 or (abs(util - best) <= 1e-12 and pay[s] > best_pay):
+                best, best_pay = max(best, util), pay[s]
+        rev += f[t] * best_pay
+    return rev
+
+
+@pytest.mark.parametrize("max_iter", [6, 12, 300])
+@pytest.mark.parametrize("seed,n,k,equal_mass", [(1, 30, 10, False), (2, 40, 3, True)])
+def test_anytime_bounds_independently(seed, n, k, equal_mass, max_iter):
+    """The anytime answer brackets the optimum at any iteration count: the lower bound is
+    the revenue of an IC-IR menu (re-checked by loops over all pairs, and every type's best
+    item recomputed by brute force), the upper bound is recomputed from the returned duals
+    after checking their feasibility; both bracket scipy's linprog optimum, and at
+    convergence the certified gap is tiny."""
+    V, f = _instance(seed, n, k, equal_mass=equal_mass)
+    env = Environment(V)
+    b = menu_bounds(env, f, backend="numpy", max_iter=max_iter)
+    assert b.status is Status.WITHIN_GAP and b.mechanism.status is Status.WITHIN_GAP
+    x, p = b.mechanism.allocation, b.mechanism.payments
+    u = np.einsum("ta,ta->t", V, x) - p
+    assert x.min() >= 0 and x.sum(axis=1).max() <= 1 + 1e-12
+    assert u.min() >= -1e-12
+    for t in range(n):
+        for s in range(n):
+            assert u[t] >= float(V[t] @ x[s]) - p[s] - 1e-12
+    assert float(f @ p) == pytest.approx(b.lower, abs=1e-12)
+    assert _brute_best_item_revenue(V, f, x, p) == pytest.approx(b.lower, abs=1e-12)
+    # upper bound: a feasible point of the dual LP, written out here
+    Y = b.ic_dual
+    assert Y.min() >= 0 and np.all(np.diag(Y) == 0)
+    for j in range(n):
+        assert Y[j].sum() - Y[:, j].sum() <= f[j] + 1e-15
+    y1 = np.zeros(n)
+    for s in range(n):
+        virt = [f[s] * V[s, a] - sum(Y[t, s] * (V[t, a] - V[s, a]) for t in range(n))
+                for a in range(k)]
+        y1[s] = max(0.0, max(virt))
+    assert y1.sum() <= b.upper + 1e-12
+    opt = _linprog_revenue(V, f)
+    assert b.lower <= opt + 1e-9 and opt <= b.upper + 1e-9
+    assert b.gap == pytest.approx((b.upper - b.lower) / max(1.0, b.upper))
+    assert b.verify().ok
+    if max_iter == 300:
+        assert b.gap < 1e-7
+
+
+def test_anytime_time_limit_stops_early():
+    V, f = _instance(3, 30, 5)
+    b = menu_bounds(Environment(V), f, backend="numpy", time_limit=1e-9)
+    assert b.params["iterations"] == 1 and b.params["ipm_status"] == "stopped"
+    assert b.lower <= _linprog_revenue(V, f) + 1e-9 <= b.upper + 2e-9
+
+
+def test_torch_backend_on_cpu_tensors():
+    """The GPU code path (torch) run on CPU tensors: the same iterates as numpy, and the
+    whole ipm path gives the full LP's mechanism."""
+    pytest.importorskip("torch", reason="torch not installed: the torch (GPU) array path "
+                                        "cannot be exercised; numpy path tested above")
+    V, f = _instance(9, 30, 5)
+    xp = array_backend("torch", device="cpu")
+    a = MenuInteriorPoint(V, f, backend="numpy").solve(gap_tol=1e-9)
+    b = MenuInteriorPoint(V, f, backend=xp).solve(gap_tol=1e-9)
+    assert b.backend == "torch:cpu"
+    assert b.iterations == a.iterations
+    assert b.primal == pytest.approx(a.primal, rel=1e-9)
+    # the iterates are fixed only up to the stopping tolerance (different BLAS kernels
+    # round differently); duals are of order 1e-2 and agree far below that
+    np.testing.assert_allclose(b.ic_dual, a.ic_dual, atol=1e-6)
+    V, f = _instance(9, 30, 5, ties=True)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    m = solve_menu_ipm(env, f, backend="torch").mechanism
+    np.testing.assert_allclose(m.allocation, full.allocation, atol=1e-7)
+    np.testing.assert_allclose(m.payments, full.payments, atol=1e-7)
+    bt = menu_bounds(env, f, backend="torch")
+    assert bt.lower <= full.revenue + 1e-9 <= bt.upper + 2e-9 and bt.verify().ok
+
+
+def test_auto_dispatch_by_size_and_dimension(monkeypatch):
+    """auto: the interior point for types spanning more than two dimensions from
+    IPM_MIN_TYPES types on; lazy rows for two-dimensional types; 'ipm' always."""
+    rng = np.random.default_rng(0)
+    n = ipm_mod.IPM_MIN_TYPES
+    high = Environment(rng.uniform(0, 1, (n, 5)))
+    two = Environment(rng.uniform(0, 1, (n, 2)))
+    small = Environment(rng.uniform(0, 1, (optimal.LAZY_THRESHOLD + 1, 5)))
+    assert optimal.uses_interior_point(high, "auto")
+    assert not optimal.uses_interior_point(two, "auto")
+    # two factors plus 1% noise: full rank, but effectively two-dimensional -> lazy rows
+    th = rng.uniform(0, 1, (n, 2))
+    nearly_two = Environment(th @ rng.uniform(0, 1, (2, 10)) + rng.normal(0, 0.01, (n, 10)))
+    assert ipm_mod.effective_dimension(nearly_two.values) == 2
+    assert not optimal.uses_interior_point(nearly_two, "auto")
+    assert not optimal.uses_interior_point(high, "lazy")
+    assert optimal.uses_interior_point(small, "ipm")
+    assert optimal.uses_lazy_rows(high, "ipm")
+    called = []
+    monkeypatch.setattr(ipm_mod, "IPM_MIN_TYPES", 10)
+    real = ipm_mod.solve_menu_ipm
+    monkeypatch.setattr(ipm_mod, "solve_menu_ipm", lambda *a, **k: called.append(1) or real(*a, **k))
+    V, f = _instance(4, 26, 5)
+    m = optimal_mechanism(Environment(V), f)
+    assert called and m.verify().ok
+
+
+def test_bad_input():
+    V, f = _instance(0, 8, 3)
+    env = Environment(V)
+    with pytest.raises(ValueError, match="backend"):
+        solve_menu_ipm(env, f, backend="gpu")
+    with pytest.raises(ValueError, match="binding_rel"):
+        solve_menu_ipm(env, f, binding_rel=0.0)
+    with pytest.raises(ValueError, match="max_iter"):
+        menu_bounds(env, f, max_iter=0)
+    with pytest.raises(ValueError, match="method"):
+        optimal_mechanism(env, f, method="interior")
+    with pytest.raises(ValueError, match="backend"):
+        array_backend("opencl")
+
+
+def _edge_cases():
+    rng = np.random.default_rng(3)
+    V = rng.random((12, 4))
+    V[6:] = V[:6]
+    f0 = rng.dirichlet(np.ones(14))
+    f0[:5] = 0
+    return {"one type": (rng.random((1, 3)), np.array([1.0])),
+            "two types": (rng.random((2, 3)), np.array([0.3, 0.7])),
+            "one alternative": (rng.random((15, 1)), rng.dirichlet(np.ones(15))),
+            "duplicate types": (V, rng.dirichlet(np.ones(12))),
+            "zero masses": (rng.random((14, 3)), f0 / f0.sum()),
+            "negative net values": (rng.random((14, 3)) - 0.6, rng.dirichlet(np.ones(14))),
+            "all values zero": (np.zeros((5, 2)), np.full(5, 0.2))}
+
+
+@pytest.mark.parametrize("case", list(_edge_cases()))
+def test_edge_cases_equal_full_lp(case):
+    """Degenerate shapes and data (tied blocks, zero masses, negative values): the ipm path
+    selects the full LP's mechanism and the bounds bracket its revenue."""
+    V, f = _edge_cases()[case]
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    m = solve_menu_ipm(env, f, backend="numpy").mechanism
+    assert m.revenue == pytest.approx(full.revenue, abs=1e-9)
+    np.testing.assert_allclose(m.allocation, full.allocation, atol=1e-7)
+    np.testing.assert_allclose(m.payments, full.payments, atol=1e-7)
+    b = menu_bounds(env, f, backend="numpy")
+    assert b.lower <= full.revenue + 1e-9 and full.revenue <= b.upper + 1e-9
+    assert b.verify().ok
