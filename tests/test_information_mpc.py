@@ -24,7 +24,7 @@ def test_max_probability_of_high_posterior():
     """Uniform prior on {0,...,4}: the largest P(E[v|s] >= 3) pools {2, 3, 4} (mass 0.6,
     mean exactly 3); derived by hand, cheapest-first pooling."""
     v = np.arange(5.0)
-    r = mpc_optimize((v, np.full(5, 0.2)), (v >= 3).astype(float))
+    r = mpc_optimize((v, np.full(5, 0.2)), (v >= 3).astype(float), return_plan=True)
     assert r.value == pytest.approx(0.6)
     assert r.plan is not None and r.verify().ok
 
