@@ -107,17 +107,23 @@ def test_pareto_analysis_across_plain_units(c):
 
 
 @pytest.mark.parametrize("c", [1e-9, 1e9])
-def test_segmentation_outside_plain_units_says_how_to_rescale(c):
-    """Outside [2^-10, 2^20] the HS constructions (absolute tolerances throughout) refuse
-    with the power of two to divide by, instead of deciding equalities wrongly (at 1e-9
-    section 6.1.1 came out "efficient, not improvable"; at 1e9 the verification failed)."""
+def test_segmentation_outside_plain_units_answers_in_those_units(c):
+    """Outside [2^-10, 2^20] the HS constructions used to refuse (with absolute tolerances
+    at 1e-9 section 6.1.1 came out "efficient, not improvable"; at 1e9 the verification
+    failed); now they answer as in ordinary units (issue 19): same decision, the same
+    segment weights, revenue change scaled by c, and the answer verifies exactly."""
     from infopricing.segmentation import pareto_analysis, pareto_improving_segmentation
 
-    env = ip.Environment(np.array([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]]) * c)
-    k = int(round(np.log2(3.0 * c)))
+    V = np.array([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]])
+    f = [0.5, 0.1, 0.4]
+    base = pareto_improving_segmentation(ip.Environment(V), f)
     for fn in (pareto_analysis, pareto_improving_segmentation):
-        with pytest.raises(ValueError, match=rf"Divide the valuations \(and costs\) by 2\^{k}"):
-            fn(env, [0.5, 0.1, 0.4])
+        r = fn(ip.Environment(V * c), f)
+        imp = r.improvement if fn is pareto_analysis else r
+        assert imp.improvable is True and base.improvable is True
+        assert np.allclose(imp.segmentation.weights, base.segmentation.weights, rtol=1e-9)
+        assert imp.segmentation.revenue_change == pytest.approx(c * base.segmentation.revenue_change, rel=1e-9)
+        assert r.verify().ok and r.verify(exact=True).ok
 
 
 @pytest.mark.parametrize("method", ["full", "lazy"])

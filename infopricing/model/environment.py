@@ -103,6 +103,7 @@ class Environment:
 
     def efficient_alternatives_of(self, t: int, atol: float = tol.EQUAL) -> tuple[int, ...]:
         row = self._values[t]
+        atol = atol * tol.value_scale(self._values)  # in the model's units
         best = row.max()
         if best < -atol:
             return ()
@@ -133,7 +134,8 @@ class Environment:
 
         Raises ValueError when it is not unique."""
         eff = self.efficient_alternatives_of(t)
-        if len(eff) > 1 or (len(eff) == 1 and abs(self._values[t, eff[0]]) <= tol.EQUAL):
+        if len(eff) > 1 or (len(eff) == 1 and abs(self._values[t, eff[0]])
+                            <= tol.EQUAL * tol.value_scale(self._values)):
             raise ValueError(f"type {self.types[t]!r} has no unique efficient alternative "
                              f"(values {self._values[t].tolist()}); this construction needs uniqueness")
         return eff[0] if eff else -1

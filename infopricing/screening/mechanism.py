@@ -372,10 +372,13 @@ def menu_lp_exact(env: Environment, market, backend: str = "auto"):
     from ..lp.exact_certificate import rational_lp
     from .lp_build import build_menu_lp, exact_matrix, revenue_objective
 
-    f = market.probabilities if isinstance(market, Market) else np.asarray(market, dtype=float)
+    if isinstance(market, Market):
+        F = [Fraction(float(q)) for q in market.probabilities]
+    else:  # exact masses (Fraction) are kept exact; floats read as the binary rationals they are
+        F = [q if isinstance(q, Fraction) else Fraction(float(q)) for q in market]
+    f = np.array([float(q) for q in F])
     A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
     n, k = env.n_types, env.n_alternatives
-    F = [Fraction(float(q)) for q in f]
     V = env.values
     c_exact = [F[t] * Fraction(float(V[t, a])) for t in range(n) for a in range(k)] + [-q for q in F]
     return rational_lp(revenue_objective(env.values, f), A, lo_r, hi_r, lo_c, hi_c, sense="max",

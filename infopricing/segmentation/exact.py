@@ -498,7 +498,13 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
     ----------
     HS, section 4.1 (definitions), Observation 1, section 6.2 (cells of the market simplex).
     """
-    tol.require_plain_units(env, "exact_pareto_improvement")
+    from . import units
+
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        r = exact_pareto_improvement(senv, _check_inputs(env, market).probabilities,
+                                     selection=selection, atol=atol)
+        return units.rebind_improvement(r, env, scale)
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")

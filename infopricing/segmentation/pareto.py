@@ -25,6 +25,7 @@ from .. import tolerances as tol
 from ..model import Environment, Market
 from ..screening import Mechanism, Verification, optimal_mechanism, payment_rule_is_unique
 from ..screening.optimal import SELECTIONS, _check_inputs
+from . import units
 from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
                      rational_vector, revenue_upper_bound)
 from ..verify.protocol import Result
@@ -184,9 +185,13 @@ def information_rent_path(mechanism: Mechanism, type, exact: bool = True,
     ----------
     HS, section 6.1.2 (proof of Proposition 3).
     """
-    tol.require_plain_units(getattr(mechanism, "env", None), "information_rent_path")
     if not isinstance(mechanism, Mechanism):
         raise TypeError(f"mechanism must be a Mechanism, got {mechanism.__class__.__name__}")
+    senv, scale = units.scaled(mechanism.env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        p = information_rent_path(units.rebind_mechanism(mechanism, senv, 1.0 / scale), type, exact=exact,
+                                  support_only=support_only, atol=atol)
+        return units.rebind_rent_path(p, mechanism.env, scale)
     env = mechanism.env
     t0 = env.index_of_type(type)
     n = env.n_types
@@ -430,7 +435,12 @@ def pareto_dominating_market(env: Environment, market, selection: str = "efficie
     ----------
     HS, Proposition 3 (section 6.1.2), Lemma 5 (Appendix A.2), Observation 1, footnote 15.
     """
-    tol.require_plain_units(env, "pareto_dominating_market")
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        f = _check_inputs(env, market).probabilities
+        d = pareto_dominating_market(senv, f, selection=selection,
+                                     mechanism=units.rebind_mechanism(mechanism, senv, 1.0 / scale))
+        return units.rebind_dominating(d, env, scale)
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -589,7 +599,12 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
     from ..model._validate import check_count
 
     check_count(max_halvings, "max_halvings", 1)
-    tol.require_plain_units(env, "pareto_improving_segmentation")
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        f = _check_inputs(env, market).probabilities
+        r = pareto_improving_segmentation(senv, f, method=method, selection=selection,
+                                          max_halvings=max_halvings)
+        return units.rebind_improvement(r, env, scale)
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -674,7 +689,12 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     ----------
     HS, Proposition 1 and footnote 7; Bergemann, Brooks and Morris (2015), Theorem 1.
     """
-    tol.require_plain_units(env, "single_product_pareto_segmentation")
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        r = single_product_pareto_segmentation(senv, _check_inputs(env, market).probabilities)
+        return units.rebind_improvement(r, env, scale)
+    from .bbm15 import greedy_segmentation
+
     market = _check_inputs(env, market)
     if env.n_alternatives != 1:
         raise ValueError(f"env must have a single alternative (HS Proposition 1), got "
@@ -779,7 +799,23 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     ----------
     HS, sections 5 and 6 (Proposition 1, Proposition 3, Theorem 1, Lemma 1).
     """
-    tol.require_plain_units(env, "pareto_analysis")
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        a = pareto_analysis(senv, _check_inputs(env, market).probabilities, selection=selection,
+                            exact=exact)
+        prof = None
+        if a.profile is not None:
+            from .two_type import two_type_profile
+
+            prof = two_type_profile(env, selection=selection)
+        return ParetoAnalysis(
+            market=units.rebind_market(a.market, env), mechanism=units.rebind_mechanism(a.mechanism, env, scale),
+            paths=tuple(units.rebind_rent_path(p, env, scale) for p in a.paths),
+            dominating=units.rebind_dominating(a.dominating, env, scale),
+            improvement=units.rebind_improvement(a.improvement, env, scale),
+            exact_improvement=None if a.exact_improvement is None else
+            units.rebind_improvement(a.exact_improvement, env, scale),
+            profile=prof, notes=a.notes)
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")

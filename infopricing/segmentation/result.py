@@ -15,6 +15,7 @@ when one was found, and the reason.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -25,6 +26,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..model import Environment, Market
 from ..screening import Mechanism, Verification, optimal_mechanism
+from ..screening.mechanism import verify_mechanism
 from ..screening.optimal import SELECTIONS
 from ..verify.protocol import Result
 
@@ -116,17 +118,28 @@ def revenue_upper_bound(env: Environment, probabilities, exact: bool = False):
     pf = np.array([float(x) for x in probabilities])
     A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
     c = revenue_objective(env.values, pf)
-    res = solve_lp(c, A, lo_r, hi_r, lo_c, hi_c, sense="max")
+    # solved in units of value_scale (a power of two, exact): the solver's absolute
+    # tolerances then fit the values; the basis is unit-free and of the duals only the n
+    # feasibility rows' carry the unit
+    unit = tol.value_scale(env.values)
+    Vs = env.values / unit
+    As = build_menu_lp(Vs)[0]
+    res = solve_lp(revenue_objective(Vs, pf), As, lo_r, hi_r, lo_c, hi_c, sense="max",
+                   options={"dual_feasibility_tolerance": tol.FEAS / 100,
+                            "primal_feasibility_tolerance": tol.FEAS / 100})
+    res = dataclasses.replace(res, row_dual=np.concatenate([np.asarray(res.row_dual[:n]) * unit,
+                                                            np.asarray(res.row_dual[n:])]))
     best = float("inf") if not exact else None
     if exact and res.col_basis is not None:
-        # exact multipliers from the final basis: y = 0 on basic rows and the reduced
-        # costs of basic columns vanish (a square system solved in Fractions)
-        y_basis = _basis_duals(env, probabilities, res, exact_matrix(env.values))
-        if y_basis is not None:
-            ub = _bound_exact(env, probabilities, y_basis, lo_r, hi_r, lo_c, hi_c,
-                              exact_matrix(env.values))
-            if ub is not None:
-                return ub
+        # exact multipliers from the final basis, re-solved in rationals on the LP as given
+        # (and repaired by exact pivots when the float basis is optimal only to rounding):
+        # any exactly dual-feasible multipliers bound the revenue (weak duality)
+        from ..lp.exact_certificate import certify
+        from ..screening.mechanism import menu_lp_exact
+
+        cert = certify(menu_lp_exact(env, list(probabilities)), basis=(res.col_basis, res.row_basis))
+        if cert.dual_bound is not None:
+            return cert.lp.field.frac(cert.dual_bound)
     for sign in (1.0, -1.0):
         y = sign * np.asarray(res.row_dual, dtype=float)
         if not exact:
@@ -435,8 +448,10 @@ class Segmentation(Result):
         Segment i *weakly Pareto dominates* f when ``CS(t, f_i) >= CS(t, f) - atol`` for every
         type with ``f_i(t) > 0``; it *Pareto dominates* f when moreover some such type gains
         more than ``atol``. The segmentation is Pareto improving when every segment with
-        positive weight weakly dominates and some dominates.
+        positive weight weakly dominates and some dominates. ``atol`` is in units of
+        ``tolerances.value_scale(values)`` (the model's units).
         """
+        atol = atol * tol.value_scale(self.env.values)
         F = self.segment_probabilities
         ch = self.surplus_change
         weak, strict = [], []
@@ -506,7 +521,9 @@ class Segmentation(Result):
             exact_u = []
             markets_exact = list(Fe) + [fe]
             for name, mech, fx in zip(names, mechs, markets_exact):
-                chk = mech.verify(exact=True, atol=atol)
+                # exact menu and feasibility here; optimality is certified below on the
+                # exact segment markets (the float ones may differ from them by rounding)
+                chk = verify_mechanism(mech, exact=True, atol=atol, optimality=False)
                 if not chk.ok:
                     failures.extend(f"{name}: {s}" for s in chk.failures)
                     worst = max(worst, chk.max_violation)
@@ -644,7 +661,8 @@ class ParetoImprovement(Result):
             worst = chk.max_violation
             if self.improvable is not True:
                 failures.append("a Pareto-improving segmentation is attached but improvable is not True")
-            if self.method == "theorem" and not self.segmentation.revenue_change > tol.EQUAL:
+            if self.method == "theorem" and not (self.segmentation.revenue_change
+                                             > tol.EQUAL * tol.value_scale(self.market.env.values)):
                 failures.append("the Theorem 1 segmentation does not strictly raise revenue")
         elif self.improvable is True:
             failures.append("improvable is True but no segmentation is attached")

@@ -92,9 +92,11 @@ class TwoTypeProfile(Result):
                atol: float = tol.FEAS) -> Verification:
         """Re-check against the menu LP: at interior points of every interval t_L's surplus
         is 0 and t_H's is alpha_j, with efficiency as reported; thresholds are increasing
-        and surpluses strictly decreasing to 0; at most k non-improvable markets."""
+        and surpluses strictly decreasing to 0; at most k non-improvable markets. Surpluses
+        are compared within ``atol`` in units of ``tolerances.value_scale(values)``."""
         no_exact(self, exact)
         fails = []
+        atol = atol * tol.value_scale(self.env.values)
         th, al = self.thresholds, self.surplus
         if not (th[0] == 0 and th[-1] == 1 and all(a < b for a, b in zip(th, th[1:]))):
             fails.append("thresholds are not 0 < ... < 1")
@@ -180,7 +182,9 @@ def two_type_profile(env: Environment, selection: str = "efficient") -> TwoTypeP
     Notes
     -----
     The computation is exact on the valuations read as rationals with denominators up to
-    :data:`~infopricing.tolerances.RATIONAL_DENOMINATOR` (so ``0.4`` is 2/5).
+    :data:`~infopricing.tolerances.RATIONAL_DENOMINATOR` (so ``0.4`` is 2/5), in units of
+    :func:`~infopricing.tolerances.value_scale` (values of any size: a power of two near the
+    largest one when it lies outside ``[VALUE_LOW, VALUE_HIGH]``).
 
     Raises
     ------
@@ -193,9 +197,22 @@ def two_type_profile(env: Environment, selection: str = "efficient") -> TwoTypeP
     HS, section 5: Lemma 1, Proposition 2, Figure 1; Appendix A.1 (proof of Lemma 1,
     expression (1)).
     """
-    tol.require_plain_units(env, "two_type_profile")
     if not isinstance(env, Environment):
         raise TypeError(f"env must be an Environment, got {env.__class__.__name__}")
+    scale = tol.value_scale(env.values)
+    if scale != 1.0 and env.n_types == 2:
+        # any units: solve on the values divided by a power of two (exact in binary floating
+        # point, so the same environment in ordinary units) and scale the surpluses back
+        # (exactly); thresholds, allocations and the markets named are unit-free
+        p = two_type_profile(Environment(env.gross_values / scale, types=env.types,
+                                         alternatives=env.alternatives, costs=env.costs / scale),
+                             selection=selection)
+        S = Fraction(scale)
+        return TwoTypeProfile(env=env, selection=p.selection, high=p.high, low=p.low,
+                              thresholds=p.thresholds, surplus=tuple(a * S for a in p.surplus),
+                              low_allocations=p.low_allocations, efficient_intervals=p.efficient_intervals,
+                              non_improvable=p.non_improvable,
+                              threshold_surplus=tuple(float(x) * scale for x in p.threshold_surplus))
     if env.n_types != 2:
         raise ValueError(f"env must have exactly 2 types (HS section 5), got {env.n_types}")
     if selection not in SELECTIONS:
