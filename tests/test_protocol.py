@@ -147,6 +147,16 @@ def _public_result_classes():
     return found
 
 
+def _example_builders():
+    """Result classes may carry their own small instance as a ``_example`` classmethod
+    (CONTRIBUTING.md: a new capability then needs no edit here)."""
+    return {name: cls._example for name, cls in _public_result_classes().items()
+            if name not in BUILDERS and callable(getattr(cls, "_example", None))}
+
+
+BUILDERS.update(_example_builders())
+
+
 def test_every_public_result_has_a_builder():
     classes = _public_result_classes()
     missing = sorted(set(classes) - set(BUILDERS))
