@@ -128,6 +128,10 @@ BUILDERS = {
 }
 
 
+if hasattr(ip, "MarketReport"):  # the HTML market report (infopricing.report), where present
+    BUILDERS["MarketReport"] = lambda: ip.report(catalog.bbm25_example3())
+
+
 def _public_result_classes():
     """Every public class defined in an ``infopricing`` module (name without a leading
     underscore) that has a ``verify`` method: the protocol must cover them all."""
