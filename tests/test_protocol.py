@@ -128,6 +128,10 @@ BUILDERS = {
 }
 
 
+if hasattr(ip, "MarketReport"):  # the HTML market report (infopricing.report), where present
+    BUILDERS["MarketReport"] = lambda: ip.report(catalog.bbm25_example3())
+
+
 def _public_result_classes():
     """Every public class defined in an ``infopricing`` module (name without a leading
     underscore) that has a ``verify`` method: the protocol must cover them all."""
@@ -145,6 +149,16 @@ def _public_result_classes():
                     and not issubclass(obj, Verification)):
                 found[obj.__name__] = obj
     return found
+
+
+def _example_builders():
+    """Result classes may carry their own small instance as a ``_example`` classmethod
+    (CONTRIBUTING.md: a new capability then needs no edit here)."""
+    return {name: cls._example for name, cls in _public_result_classes().items()
+            if name not in BUILDERS and callable(getattr(cls, "_example", None))}
+
+
+BUILDERS.update(_example_builders())
 
 
 def test_every_public_result_has_a_builder():

@@ -92,8 +92,8 @@ _STATUS_MAP = {
     highspy.HighsModelStatus.kModelEmpty: Status.OPTIMAL,
 }
 
-# Basis status codes (solver-neutral small ints stored in LPResult).
-BASIC, AT_LOWER, AT_UPPER, ZERO, NONBASIC = 0, 1, 2, 3, 4
+# Basis status codes (solver-neutral small ints stored in LPResult), defined in .basis
+from .basis import AT_LOWER, AT_UPPER, BASIC, NONBASIC, ZERO  # noqa: E402
 _BASIS_MAP = {
     highspy.HighsBasisStatus.kBasic: BASIC,
     highspy.HighsBasisStatus.kLower: AT_LOWER,

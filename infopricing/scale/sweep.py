@@ -56,11 +56,10 @@ from ..model._validate import real_array
 from ..screening.lp_build import build_menu_lp, revenue_objective
 from . import backend as _bk
 from ..verify.protocol import Result, no_exact
+from ..lp.basis import AT_LOWER as _AT_LOWER, AT_UPPER as _AT_UPPER, BASIC as _BASIC
 
 KIND_CONE, KIND_FACE, KIND_LP = 0, 1, 2
 KIND_NAMES = {KIND_CONE: "cone", KIND_FACE: "face", KIND_LP: "lp"}
-
-_AT_LOWER, _AT_UPPER, _BASIC = 1, 2, 0
 
 
 def objective_map(values: np.ndarray) -> sp.csr_matrix:

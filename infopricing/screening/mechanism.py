@@ -325,25 +325,10 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
     xe, pe, from_basis = _exact_point(mech)
     n, k = v.shape
     V = [[Fraction(float(v[t, a])) for a in range(k)] for t in range(n)]
-    val = [sum((V[t][a] * xe[s][a] for a in range(k)), Fraction(0)) for t in range(n) for s in range(n)]
-    U = [[val[t * n + s] - pe[s] for s in range(n)] for t in range(n)]
-    worst = Fraction(0)
-    for t in range(n):
-        for a in range(k):
-            if xe[t][a] < 0:
-                failures.append(f"x[{env.types[t]},{env.alternatives[a]}] = {xe[t][a]} < 0")
-                worst = max(worst, -xe[t][a])
-        s_ = sum(xe[t], Fraction(0))
-        if s_ > 1:
-            failures.append(f"allocation of {env.types[t]} sums to {s_} > 1")
-            worst = max(worst, s_ - 1)
-        if U[t][t] < 0:
-            failures.append(f"IR of {env.types[t]} violated by {-U[t][t]}")
-            worst = max(worst, -U[t][t])
-        for s in range(n):
-            if U[t][s] > U[t][t]:
-                failures.append(f"IC {env.types[t]} -> {env.types[s]} violated by {U[t][s] - U[t][t]}")
-                worst = max(worst, U[t][s] - U[t][t])
+
+    from ..verify.ic_ir import exact_ic_ir
+    found, worst = exact_ic_ir(V, xe, pe, names=env.types, alternatives=env.alternatives)
+    failures.extend(found)
     dev_x = max(abs(float(xe[t][a]) - x[t, a]) for t in range(n) for a in range(k))
     dev_p = max(abs(float(pe[t]) - p[t]) for t in range(n))
     dev = max(dev_x, dev_p)
@@ -442,19 +427,11 @@ def revenue_dual_bound(env, market, row_duals):
     values = env if isinstance(env, np.ndarray) else env.values
     f = market if isinstance(market, np.ndarray) else market.probabilities
     A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(values)
+    from ..lp.weak_duality import weak_duality_bound
+
     y = np.asarray(row_duals, dtype=float)
     c = revenue_objective(values, f)
-    d = c - A.T @ y
-
-    def side(w, lo, hi):
-        up = np.where(w > 0, hi, lo)  # the bound each multiplier pushes against
-        fin = np.isfinite(up) | (w == 0)
-        return float(np.sum(np.where(fin & (w != 0), w * np.where(np.isfinite(up), up, 0.0), 0.0))), \
-            float(np.max(np.abs(w[~fin]), initial=0.0))
-
-    b1, i1 = side(y, lo_r, hi_r)
-    b2, i2 = side(d, lo_c, hi_c)
-    return b1 + b2, max(i1, i2)
+    return weak_duality_bound(y, c - A.T @ y, lo_r, hi_r, lo_c, hi_c)
 
 
 def _exact_point(mech: Mechanism):

@@ -35,6 +35,7 @@ from ..verify import Checker, Verification
 from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
 from ..model._validate import check_flag, check_memory
+from ..verify.averaging import averaging_deviation
 from ..verify.protocol import Result
 
 __all__ = [
@@ -262,7 +263,7 @@ class SingleProductSegmentation(Result):
         ck.check("weights sum to one", abs(w.sum() - 1.0), atol)
         ck.check("segments non-negative", -x.min(initial=0.0), atol)
         ck.check("segments sum to one", np.abs(x.sum(axis=1) - 1.0).max(initial=0.0), atol)
-        ck.check("segments average to the prior", np.abs(w @ x - self.prior).max(initial=0.0), atol)
+        ck.check("segments average to the prior", averaging_deviation(w, x, self.prior), atol)
         ck.check("prices at or above cost", (c - p).max(initial=-1.0), atol)
         prof = np.array([profit_curve(v, xi, c) for xi in x]).reshape(x.shape)
         seg_best = np.maximum(np.where((x > tol.MASS) & (v[None, :] >= c), prof, 0.0).max(axis=1, initial=0.0), 0.0)

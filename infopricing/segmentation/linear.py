@@ -38,6 +38,7 @@ from .. import tolerances as tol
 from ..model import Environment
 from ..model._validate import probability_vector, real_array
 from ..screening import Verification
+from ..verify.averaging import averaging_deviation
 from ..verify.protocol import Result, no_exact
 
 __all__ = ["LinearEnvironment", "LinearMechanism", "LinearImprovement", "perturbation",
@@ -473,8 +474,7 @@ class LinearImprovement(Result):
             return Verification(ok=True)
         fails = []
         env = self.env
-        avg = self.weights @ self.segments
-        if np.abs(avg - self.market).max() > tol.FEAS:
+        if averaging_deviation(self.weights, self.segments, self.market) > tol.FEAS:
             fails.append("segments do not average to the market")
         cs0 = env.optimal_mechanism(self.market).consumer_surplus
         strict = False

@@ -28,6 +28,7 @@ from ..screening.optimal import SELECTIONS, _check_inputs
 from . import units
 from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
                      rational_vector, revenue_upper_bound)
+from ..verify.ic_ir import exact_ic_ir, utility_matrix as _utility_matrix
 from ..verify.protocol import Result
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
@@ -38,7 +39,7 @@ __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
 # ---------------------------------------------------------------------------------------
 # exact mechanism data
 # ---------------------------------------------------------------------------------------
-def _exact_point(mech: Mechanism):
+def _verified_exact_point(mech: Mechanism):
     """Exact (allocation, payments) of a mechanism: the LP vertex re-solved exactly when the
     mechanism came from the solver, otherwise its floats read as exact rationals."""
     from ..screening.mechanism import verify_mechanism
@@ -49,26 +50,9 @@ def _exact_point(mech: Mechanism):
     return chk.details["allocation"], chk.details["payments"]
 
 
-def _utility_matrix(V, X, P):
-    """U[t][s] = v(t, x(s)) - p(s) in exact arithmetic."""
-    n, k = len(V), len(V[0])
-    return [[sum((V[t][a] * X[s][a] for a in range(k)), Fraction(0)) - P[s] for s in range(n)]
-            for t in range(n)]
-
-
 def _check_ic_ir(V, X, P, types, label=""):
     """Exact IC/IR/feasibility check over the given types; returns a list of failures."""
-    U = _utility_matrix(V, X, P)
-    out = []
-    for t in types:
-        if any(x < 0 for x in X[t]) or sum(X[t], Fraction(0)) > 1:
-            out.append(f"{label}allocation of type {t} is not a lottery")
-        if U[t][t] < 0:
-            out.append(f"{label}IR of type {t} violated")
-        for s in types:
-            if U[t][s] > U[t][t]:
-                out.append(f"{label}IC {t} -> {s} violated by {U[t][s] - U[t][t]}")
-    return out
+    return [label + f for f in exact_ic_ir(V, X, P, types=types)[0]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -109,7 +93,7 @@ class InformationRentPath(Result):
         env = self.mechanism.env
         failures = []
         if exact:
-            X, P = _exact_point(self.mechanism)
+            X, P = _verified_exact_point(self.mechanism)
             U = _utility_matrix(_exact_values(env), X, P)
             gap = lambda t, s: U[t][t] - U[t][s]  # noqa: E731
             zero = lambda x: x == 0  # noqa: E731
@@ -202,7 +186,7 @@ def information_rent_path(mechanism: Mechanism, type, exact: bool = True,
             raise ValueError(f"type {env.types[t0]!r} has no mass in the mechanism's market; "
                              "pass support_only=False to search all types")
     if exact:
-        X, P = _exact_point(mechanism)
+        X, P = _verified_exact_point(mechanism)
         V = _exact_values(env)
         U = _utility_matrix(V, X, P)
         eff_val = [max([Fraction(0)] + V[t]) for t in range(n)]
@@ -451,7 +435,7 @@ def pareto_dominating_market(env: Environment, market, selection: str = "efficie
                                        "(HS Observation 1, Proposition 3)")
     n, k = env.n_types, env.n_alternatives
     V = _exact_values(env)
-    X, P = _exact_point(M)
+    X, P = _verified_exact_point(M)
     U = _utility_matrix(V, X, P)
     support = [int(t) for t in market.support]
     eff_val = [max([Fraction(0)] + V[t]) for t in range(n)]

@@ -28,6 +28,7 @@ from ..model import Environment, Market
 from ..screening import Mechanism, Verification, optimal_mechanism
 from ..screening.mechanism import verify_mechanism
 from ..screening.optimal import SELECTIONS
+from ..verify.averaging import averaging_deviation, exact_averaging_failures
 from ..verify.protocol import Result
 
 __all__ = ["Segmentation", "ParetoImprovement", "rational_vector", "revenue_upper_bound"]
@@ -154,19 +155,11 @@ def revenue_upper_bound(env: Environment, probabilities, exact: bool = False):
 
 
 def _bound_float(y, d, lo_r, hi_r, lo_c, hi_c) -> float:
-    total = 0.0
-    for vec, lo, hi in ((y, lo_r, hi_r), (d, lo_c, hi_c)):
-        pos = vec > 0
-        neg = vec < 0
-        if np.any(pos & ~np.isfinite(hi)) or np.any(neg & ~np.isfinite(lo)):
-            # tiny wrong-signed multipliers: treat values below the dual tolerance as zero
-            bad = (pos & ~np.isfinite(hi) & (vec > tol.DUAL)) | (neg & ~np.isfinite(lo) & (vec < -tol.DUAL))
-            if np.any(bad):
-                return float("inf")
-            pos = pos & np.isfinite(hi)
-            neg = neg & np.isfinite(lo)
-        total += float(vec[pos] @ hi[pos]) + float(vec[neg] @ lo[neg])
-    return total
+    from ..lp.weak_duality import weak_duality_bound
+
+    # tiny wrong-signed multipliers (below the dual tolerance) are treated as zero
+    bound, infeasibility = weak_duality_bound(y, d, lo_r, hi_r, lo_c, hi_c)
+    return float("inf") if infeasibility > tol.DUAL else bound
 
 
 def _exact_objective(env, probabilities):
@@ -179,7 +172,7 @@ def _exact_objective(env, probabilities):
 def _basis_duals(env, probabilities, res, A_exact):
     """Exact row multipliers of the LP's final basis (None when the basis is unusable)."""
     from ..lp import solve_exact_square
-    from ..lp.exact import BASIC
+    from ..lp.basis import BASIC
 
     c = _exact_objective(env, probabilities)
     rows_nb = [i for i, b in enumerate(res.row_basis) if b != BASIC]
@@ -513,11 +506,9 @@ class Segmentation(Result):
             for i, row in enumerate(Fe):
                 if any(x < 0 for x in row) or sum(row, Fraction(0)) != 1:
                     failures.append(f"segment {i} is not an exact probability vector")
-            for t in range(n):
-                avg = sum((we[i] * Fe[i][t] for i in range(len(we))), Fraction(0))
-                if avg != fe[t]:
-                    failures.append(f"segments average to {avg} for type {env.types[t]}, market has {fe[t]}")
-                    worst = max(worst, abs(float(avg - fe[t])))
+            found, dev = exact_averaging_failures(we, Fe, fe, labels=env.types)
+            failures.extend(found)
+            worst = max(worst, dev)
             exact_u = []
             markets_exact = list(Fe) + [fe]
             for name, mech, fx in zip(names, mechs, markets_exact):
@@ -558,7 +549,7 @@ class Segmentation(Result):
                                 max_violation=worst, exact=True, details=details)
 
         # floating checks
-        dev = float(np.abs(self.weights @ self.segment_probabilities - self.market.probabilities).max())
+        dev = averaging_deviation(self.weights, self.segment_probabilities, self.market.probabilities)
         if dev > atol:
             failures.append(f"segments do not average to the market (deviation {dev:.3g})")
         worst = max(worst, dev)
