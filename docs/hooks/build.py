@@ -63,9 +63,11 @@ def on_files(files, config):
         return files
     tmp = tempfile.TemporaryDirectory(prefix="infopricing-docs-")
     _TMP.append(tmp)
-    for page in sorted(docs.rglob("*.md")):
-        rel = page.relative_to(docs)
-        if rel.parts[0] == "hooks" or not runner.blocks(page.read_text()):
+    pages = [(p, p.relative_to(docs)) for p in sorted(docs.rglob("*.md"))
+             if p.relative_to(docs).parts[0] != "hooks"]
+    pages.append((HERE / "reproducing.md", Path("howto/reproducing.md")))   # the template's code
+    for page, rel in pages:
+        if not runner.blocks(page.read_text()):
             continue
         work = Path(tmp.name) / rel.with_suffix("")
         try:
