@@ -285,7 +285,7 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
 
     from ..model._validate import check_choice
 
-    check_choice(method, "method", ("simplex", "ipm"))
+    check_choice(method, "method", ("auto", "simplex", "ipm"))
     mu = probability_vector(prior, "prior")
     uR = real_array(receiver_utility, "receiver_utility", ndim=2)
     uS = real_array(sender_utility, "sender_utility", ndim=2)
@@ -295,8 +295,6 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
     if uS.shape != uR.shape:
         raise ValueError(f"sender_utility must have the shape of receiver_utility {uR.shape}, got {uS.shape}")
     m = uR.shape[1]
-    if method not in ("auto", "simplex", "ipm"):
-        raise ValueError(f"method must be 'auto', 'simplex' or 'ipm', got {method!r}")
     if method == "auto":
         method = _choose_method(uR)
     st = labels(states, n, "w", "states")
