@@ -174,3 +174,14 @@ def test_figure2_masses():
     inner = float(np.trapezoid(az.density(r), r)) if hasattr(np, "trapezoid") else float(np.trapz(az.density(r), r))
     assert inner > 0.05
     assert check_claim(CLAIMS["BBM25-fig2-densities"]).computed_value[2] is True
+
+
+def test_footnote9_by_hand():
+    prof = _profiles()
+    ts_bar = sum(max(0, v[0] - c[0], v[1] - c[1]) for v, c in prof) / 16
+    cs_star = ts_bar - 2 * _bound_by_hand(0)
+    mc = sum(max(0, v[0] - c[0], v[1] - c[1]) - max(0, v[1] - c[1]) for v, c in prof) / 16
+    cs_complete = ts_bar - 2 * mc  # efficient, each producer keeps its marginal contribution
+    assert (cs_star, cs_complete) == pytest.approx((1.625, 1.125))
+    r = check_claim(CLAIMS["BBM25-fn9-ts-max-not-cs-max"])
+    assert r.status == "pass" and r.computed_value[0] == pytest.approx(cs_star, abs=1e-7)

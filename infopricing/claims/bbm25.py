@@ -475,3 +475,23 @@ register(Claim(
     "on (-b*, b*) with atoms b*/2 at +-1, whereas Armstrong-Zhou's has extra mass around zero: "
     "(mass of G on (-b*, b*), atom at 1, AZ mass on (-b*, b*) > 0.05)",
     (0.0, math.exp(-2) / 2, True), _figure2, tol=1e-9))
+
+
+def _footnote9():
+    """(CS of the Theorem 1 construction = TS-bar - sum PS-bar, complete information is efficient,
+    its CS is below the construction's) on Example 1."""
+    from ..competition import complete_information_outcome, producer_surplus_bounds
+    g = _ex1()
+    a = _ex1_construction()
+    ci = complete_information_outcome(g)
+    bound = g.efficient_surplus - float(producer_surplus_bounds(g).sum())
+    return (a.consumer_surplus, bound, bool(abs(ci.total_surplus - g.efficient_surplus) <= 1e-9),
+            ci.consumer_surplus)
+
+
+register(Claim(
+    "BBM25-fn9-ts-max-not-cs-max", P, "Section II.B, footnote 9",
+    "A consumer-surplus maximising outcome maximises TS and minimises PS (CS <= TS-bar - sum PS-bar, "
+    "attained by Theorem 1's construction), but some TS-maximising outcomes do not maximise CS: on "
+    "Example 1, (construction CS, TS-bar - sum PS-bar, complete information efficient, its CS) "
+    "[values from the paper's formulas]", (1.625, 1.625, True, 1.125), _footnote9, tol=1e-7))
