@@ -110,6 +110,30 @@ def silence_native_output():
             os.close(devnull)
 
 
+@contextmanager
+def native_stdout_to_stderr():
+    """Point file descriptor 1 at descriptor 2 for the block: a native solver's log
+    (SCIP writes to stdout) then goes to standard error, and a command's JSON on standard
+    output stays parseable with logs on."""
+    with _lock:
+        try:
+            sys.stdout.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+        try:
+            saved = os.dup(1)
+        except OSError:
+            yield
+            return
+        try:
+            os.dup2(2, 1)
+            yield
+        finally:
+            _flush_c_stdio()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 _highs_constructed = False
 
 
