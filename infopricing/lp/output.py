@@ -155,8 +155,10 @@ def new_highs(verbose: bool | None = None):
     h.setOptionValue("output_flag", False)
     if solver_logs_enabled(verbose):
         h.setOptionValue("output_flag", True)
-        h.setOptionValue("log_to_console", False)
-        h.cbLogging.subscribe(_log_to_stderr)
+        cb = getattr(h, "cbLogging", None)
+        if cb is not None:  # highspy without it logs to the console (stdout)
+            h.setOptionValue("log_to_console", False)
+            cb.subscribe(_log_to_stderr)
     return h
 
 
