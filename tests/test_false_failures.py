@@ -118,6 +118,19 @@ def test_tiny_state_gets_a_full_signal_row():
     assert r.value == pytest.approx(_persuasion_value(mu, uR, uS), abs=1e-9)
 
 
+def test_tiny_recommendation_is_obeyed():
+    # found by the class below: the LP recommended action 1 with mass 3.2e-12 whose
+    # posterior (0, .25, .75) makes action 0 better by 1 (obedience rows hold within the
+    # solver's absolute tolerance, the posterior does not)
+    mu = np.array([5.56386193e-15, 8.02727602e-13, 0.0])
+    mu[2] = 1.0 - mu[:2].sum()
+    uR = np.array([[-1.0, 0.0, 2.0], [0.0, 2.0, -1.0], [2.0, 0.0, 1.0]])
+    uS = np.array([[-1.0, 0.0, 2.0], [2.0, 2.0, 2.0], [-2.0, 1.0, 0.0]])
+    r = persuade(mu, uR, uS)
+    assert r.verify().ok, r.verify().failures
+    assert r.value == pytest.approx(_persuasion_value(mu, uR, uS), abs=1e-9)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31), n=st.integers(2, 4), m=st.integers(2, 3),
        tiny=st.lists(st.floats(-17, -12), min_size=1, max_size=2))
