@@ -343,6 +343,21 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
     lost = (mu > 0) & ~(rs > 0)
     if lost.any():
         x[lost, int(np.argmax(x.sum(axis=0)))] = mu[lost]
+    # a recommendation of tiny mass (1e-12) can be disobeyed at its posterior while its
+    # obedience rows hold within the solver's absolute tolerance (the posterior is the row
+    # divided by that mass): its mass moves to the receiver's best response there, which
+    # keeps every other recommendation obeyed (obedience is linear in the joint) and
+    # changes the value by at most that mass times max |uS|
+    for _ in range(m):
+        pa = x.sum(axis=0)
+        bad = [a for a in np.flatnonzero(pa > tol.MASS)
+               if (x[:, a] @ uR).max() - x[:, a] @ uR[:, a] > tol.FEAS * pa[a]]
+        if not bad:
+            break
+        a = bad[0]
+        b = int(np.argmax(x[:, a] @ uR))
+        x[:, b] += x[:, a]
+        x[:, a] = 0.0
     pa = x.sum(axis=0)
     used = pa > tol.MASS
     signal = np.zeros((n, m))

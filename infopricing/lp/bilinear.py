@@ -25,7 +25,7 @@ import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from ..errors import SolverError
-from .output import solver_logs_enabled
+from .output import native_stdout_to_stderr, solver_logs_enabled
 from .status import Status
 
 
@@ -263,7 +263,7 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
             ii, jj, cc = (np.asarray(a) for a in obj_quad)
             model.setSolVal(sol, zvar, float(c @ x0 + np.sum(cc * x0[ii.astype(int)] * x0[jj.astype(int)])))
         model.addSol(sol, free=True)
-    with (contextlib.nullcontext() if logs else _silence_native_output()):
+    with (native_stdout_to_stderr() if logs else _silence_native_output()):
         model.optimize()
     st = model.getStatus()
     nsol = model.getNSols()

@@ -110,6 +110,30 @@ def silence_native_output():
             os.close(devnull)
 
 
+@contextmanager
+def native_stdout_to_stderr():
+    """Point file descriptor 1 at descriptor 2 for the block: a native solver's log
+    (SCIP writes to stdout) then goes to standard error, and a command's JSON on standard
+    output stays parseable with logs on."""
+    with _lock:
+        try:
+            sys.stdout.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+        try:
+            saved = os.dup(1)
+        except OSError:
+            yield
+            return
+        try:
+            os.dup2(2, 1)
+            yield
+        finally:
+            _flush_c_stdio()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 _highs_constructed = False
 
 
@@ -131,8 +155,10 @@ def new_highs(verbose: bool | None = None):
     h.setOptionValue("output_flag", False)
     if solver_logs_enabled(verbose):
         h.setOptionValue("output_flag", True)
-        h.setOptionValue("log_to_console", False)
-        h.cbLogging.subscribe(_log_to_stderr)
+        cb = getattr(h, "cbLogging", None)
+        if cb is not None:  # highspy without it logs to the console (stdout)
+            h.setOptionValue("log_to_console", False)
+            cb.subscribe(_log_to_stderr)
     return h
 
 

@@ -18,7 +18,7 @@ This module finds the vertices of D with an LP oracle (beneath-beyond: facets of
 of the points found so far are tested by maximising along their normals over the menu LP,
 and any point beyond a facet is added; the points are exact LP vertices, so the set is
 finite and the loop ends), computes the facets and the face lattice with ``pycddlib``
-(optional dependency ``infopricing[exact]``), and evaluates the selected mechanism of each
+(a base dependency, ``pycddlib-standalone``), and evaluates the selected mechanism of each
 cell at the cell's central market. Practical for small environments (see
 :func:`infopricing.segmentation.exact.exact_pareto_improvement` for measured sizes).
 
