@@ -34,9 +34,12 @@ def _files(d: Path):
     return sorted(p.relative_to(d).as_posix() for p in d.rglob("*"))
 
 
+MARKET = "[market]\nprobabilities = [0.5, 0.5]\n"
 MODEL_FILES = {
-    "values near 1e308": ("m.toml", "[environment]\nvaluations = [[1e308], [1.7e308]]\n", "magnitude"),
-    "integer 10**400": ("m.toml", f"[environment]\nvaluations = [[{10 ** 400}], [2]]\n", "magnitude"),
+    "values near 1e308": ("m.toml", "[environment]\nvaluations = [[1e308], [1.7e308]]\n" + MARKET,
+                          "magnitude"),
+    "integer 10**400": ("m.toml", f"[environment]\nvaluations = [[{10 ** 400}], [2]]\n" + MARKET,
+                        "magnitude"),
     "integer 10**5000 (json)": ("m.json", '{"environment": {"valuations": [[' + "9" * 5000 + "], [1]]}}",
                                 "cannot parse"),
     "nested 100000 deep (json)": ("m.json", '{"environment": {"valuations": ' + "[" * 100000
