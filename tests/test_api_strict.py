@@ -217,3 +217,25 @@ def test_best_posted_price_against_a_scan(v, w):
     scan = max(p * f[v >= p].sum() for p in np.concatenate([v, [0.0]]))
     assert rev == pytest.approx(scan, abs=1e-12)
     assert price * f[v >= price].sum() == pytest.approx(rev, abs=1e-12)
+
+
+@FAST
+@given(x=bad_counts)
+def test_more_counts_refuse_zero_negative_and_non_integers(x):
+    from infopricing.competition.game import PricingGame
+    from infopricing.competition.uninformed import no_information_outcome
+    from infopricing.segmentation.exact_cells import cell_decomposition
+
+    env3 = Environment([[1.0, 2.0], [2.0, 3.0], [3.0, 1.0]])
+    _raises_naming(lambda: cell_decomposition(env3, max_rounds=x), "max_rounds")
+    game = PricingGame([[1.0, 2.0], [2.0, 1.0]], [0.0, 0.0], [0.5, 0.5])
+    _raises_naming(lambda: no_information_outcome(game, max_pivots=x), "max_pivots")
+    _raises_naming(lambda: no_information_outcome(game, oracle=x), "oracle")
+
+
+@pytest.mark.parametrize("mix", [0, -1, 1, 1.5, math.nan, "0.1", True])
+def test_mix_must_lie_strictly_between_zero_and_one(mix):
+    from infopricing.segmentation.exact import max_consumer_surplus_segmentation
+
+    env3 = Environment([[1.0, 2.0], [2.0, 3.0], [3.0, 1.0]])
+    _raises_naming(lambda: max_consumer_surplus_segmentation(env3, [1 / 3] * 3, mix=mix), "mix")

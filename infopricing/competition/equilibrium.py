@@ -279,6 +279,10 @@ def check_equilibrium(game: PricingGame, info: InformationStructure,
     ----------
     BBM25, Section I (equilibrium) and Appendix A1 (the deviations considered there).
     """
+    from ..model._validate import check_count, check_tolerance
+
+    check_count(grid, "grid", 2)
+    check_tolerance(atol, "atol")
     n = game.n_producers
     gains = {}
     count = 0

@@ -556,6 +556,10 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
     if isinstance(mixed_iterations, bool) or not isinstance(mixed_iterations, (int, np.integer)) \
             or mixed_iterations < 0:
         raise ValueError(f"mixed_iterations must be an integer >= 0, got {mixed_iterations!r}")
+    from ..model._validate import check_count
+
+    check_count(oracle, "oracle", 1)
+    check_count(max_pivots, "max_pivots", 1, allow_none=True)
     if not (np.isfinite(mixed_tol) and mixed_tol > 0):
         raise ValueError(f"mixed_tol must be a finite number > 0, got {mixed_tol!r}")
     n = game.n_producers

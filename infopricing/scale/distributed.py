@@ -531,15 +531,24 @@ def run_chunked(task, payloads, out_dir, params: dict, scheduler: str | None = N
     t0 = time.perf_counter()
     address = "none (nothing to compute)"
     failed = []
-    # connect (or start the local cluster) before writing anything: an unreachable
-    # scheduler must not leave a manifest behind
-    client, cluster = _client(scheduler, n_workers, connect_timeout) if todo else (None, None)
+    # the directory first (a path that cannot be created is bad input, reported before a
+    # cluster starts), then connect (or start the local cluster) before writing anything
+    # in it: an unreachable scheduler leaves no manifest, and no directory it created
+    created = [p for p in (out, *out.parents) if not p.exists()]
     try:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ValueError(f"out_dir {str(out)!r} cannot be created: "
-                             f"{exc.strerror or exc}") from None
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"out_dir {str(out)!r} cannot be created: {exc.strerror or exc}") from None
+    try:
+        client, cluster = _client(scheduler, n_workers, connect_timeout) if todo else (None, None)
+    except BaseException:
+        for p in created:  # innermost first; only directories this call made, still empty
+            try:
+                p.rmdir()
+            except OSError:
+                break
+        raise
+    try:
         if not man.exists() or any(r.startswith(MANIFEST) for r in repaired):
             _atomic_write_text(man, json.dumps(meta, indent=2, sort_keys=True, default=str))
     except BaseException:

@@ -677,6 +677,11 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
     HS, section 4.1; BBM15 (the consumer-optimal point of the surplus triangle, to which
     this reduces with one alternative and ``pareto=False``).
     """
+    from ..model._validate import check_flag, check_tolerance
+
+    check_flag(pareto, "pareto")
+    if not 0 < check_tolerance(mix, "mix") < 1:
+        raise ValueError(f"mix must be a number strictly between 0 and 1, got {mix!r}")
     tol.require_plain_units(env, "max_consumer_surplus_segmentation")
     market = _check_inputs(env, market)
     st = _setup(env, market, selection, atol)

@@ -331,6 +331,10 @@ def cell_decomposition(env: Environment, selection: str = "efficient", support=N
     HS, section 6.2 (Lemma 2: P has finitely many vertices; markets orthogonal to a face
     of P have several optimal payment rules).
     """
+    from ..model._validate import check_count, check_tolerance
+
+    check_count(max_rounds, "max_rounds", 1)
+    check_tolerance(atol, "atol")
     tol.require_plain_units(env, "cell_decomposition")
     if not isinstance(env, Environment):
         raise TypeError(f"env must be an Environment, got {type(env).__name__}")
