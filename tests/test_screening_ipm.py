@@ -187,6 +187,18 @@ def test_anytime_bounds_independently(seed, n, k, equal_mass, max_iter):
         assert b.gap < 1e-7
 
 
+def test_anytime_bounds_exact_check():
+    """verify(exact=True): the menu's IC/IR and the dual's flow rows and bound hold in
+    exact rational arithmetic (the blend leaves every IC slack at least 1e-12)."""
+    V, f = _instance(4, 12, 3)
+    for max_iter in (5, 300):
+        b = menu_bounds(Environment(V), f, backend="numpy", max_iter=max_iter)
+        check = b.verify(exact=True)
+        assert check.ok and check.exact, check.failures
+        d = b.as_dict()
+        assert d["status"] == "proven within a gap" and d["lower"] <= d["upper"]
+
+
 def test_anytime_time_limit_stops_early():
     V, f = _instance(3, 30, 5)
     b = menu_bounds(Environment(V), f, backend="numpy", time_limit=1e-9)

@@ -397,8 +397,41 @@ class MenuBounds:
         for name, val, u_ in checks:
             if val > atol * u_:
                 failures.append(f"{name} by {val:.3g}")
+        if exact:
+            failures.extend(m.verify(exact=True).failures)
+            failures.extend(self._exact_dual_failures())
         return Verification(ok=not failures, failures=tuple(failures),
-                            max_violation=max(c[1] for c in checks), exact=False)
+                            max_violation=max(c[1] for c in checks), exact=bool(exact))
+
+    def _exact_dual_failures(self) -> list:
+        """The dual certificate in exact rational arithmetic (the floats read exactly):
+        every flow row holds and the bound it gives is at most ``upper``."""
+        from fractions import Fraction
+
+        v = self.mechanism.env.values
+        f = self.mechanism.market.probabilities
+        n, k = v.shape
+        Y = [[Fraction(float(y)) for y in row] for row in self.ic_dual]
+        F = [Fraction(float(x)) for x in f]
+        V = [[Fraction(float(x)) for x in row] for row in v]
+        out = []
+        for j in range(n):
+            if sum(Y[j]) - sum(Y[t][j] for t in range(n)) > F[j]:
+                out.append(f"flow row {j} of the dual violated (exact)")
+        ub = Fraction(0)
+        for s_ in range(n):
+            best = max(F[s_] * V[s_][a] - sum(Y[t][s_] * (V[t][a] - V[s_][a]) for t in range(n))
+                       for a in range(k))
+            ub += max(Fraction(0), best)
+        if ub > Fraction(self.upper):
+            out.append(f"exact dual bound {float(ub)!r} above upper {self.upper!r}")
+        return out
+
+    def as_dict(self) -> dict:
+        """JSON-ready summary (the menu itself under ``mechanism``)."""
+        return {"status": str(self.status.value), "lower": self.lower, "upper": self.upper,
+                "gap": self.gap, "blend": self.blend, "params": dict(self.params),
+                "mechanism": self.mechanism.as_dict()}
 
 
 def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float = 1e-9,
