@@ -157,7 +157,7 @@ class ExperimentResult:
 
 
 def evaluate_instance(dist: ValueDistribution, lottery: bool = True, method: str = "auto",
-                      time_limit: float | None = 20.0) -> dict:
+                      time_limit: float | None = None) -> dict:
     """All ratios of one instance (see :class:`ExperimentResult`)."""
     wel = float(dist.probabilities @ dist.max_value)
     uni = uniform_pricing(dist, method=method, time_limit=time_limit)
@@ -222,7 +222,7 @@ def experiment_instance(family: str, products: int, support: int, seed: int, ind
 
 
 def run_experiment(family: str, products: int = 2, support: int = 3, instances: int = 10, seed: int = 0,
-                   lottery_max_support: int = 3, method: str = "auto", time_limit: float | None = 20.0,
+                   lottery_max_support: int = 3, method: str = "auto", time_limit: float | None = None,
                    progress=None) -> ExperimentResult:
     """Draw ``instances`` distributions of ``family`` and compute every ratio.
 
@@ -431,7 +431,7 @@ class ExperimentChunkTask:
 
 def experiment_to_parquet(family: str, out_dir, products: int = 2, support: int = 3, instances: int = 10,
                           seed: int = 0, lottery_max_support: int = 3, method: str = "auto",
-                          time_limit: float | None = 20.0, chunk_size: int = 10,
+                          time_limit: float | None = None, chunk_size: int = 10,
                           scheduler: str | None = None, n_workers: int | None = None, progress=None,
                           connect_timeout: float | None = None):
     """:func:`run_experiment` chunked on Dask, one Parquet file per chunk, resumable.
