@@ -106,7 +106,9 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--catalog", nargs="*", default=None, help="catalogue instances (default: all)")
     ap.add_argument("--node-limit", type=int, default=None)
-    ap.add_argument("--before", default="/work/main", help="checkout holding the code to compare against")
+    ap.add_argument("--before", default="/work/main",
+                    help="directory holding the infopricing package to compare against (e.g. "
+                         "git archive <commit> infopricing | tar -x -C DIR)")
     args = ap.parse_args()
     if args.catalog is not None:
         catalog(args.catalog, args.node_limit, args.before)
