@@ -7,8 +7,16 @@ heuristic's revenue is below the proven optimum.
 
 Run: ``python benchmarks/bench_clw.py`` (a few minutes on 2 cores). Results on the 2-core
 development machine are recorded in the docstring of ``infopricing.disclosure.pricing``.
+
+``python benchmarks/bench_clw.py --catalog`` (issue 18 section 2): time to proof of OPT-Rev
+(``optimal_design``) on every CLW catalogue instance, before (the old defaults: a 30 s
+wall-clock SCIP limit, no node limit) and after (the new defaults: a deterministic node
+limit, the OPT-Wel certificate for full extraction), in one run, with the load.
 """
 
+import argparse
+import os
+import platform
 import time
 
 import numpy as np
@@ -44,5 +52,65 @@ def main():
         print(f"{n:>3} {m:>3} {th / REPS:8.3f} {tg / REPS:9.3f} {tg / th:7.1f} {proven:>4}/{REPS} {gap:13.2e}")
 
 
+_BEFORE = """
+import json, sys, time
+from infopricing.disclosure.catalog import CATALOG
+from infopricing.disclosure.lottery import optimal_design
+from infopricing.disclosure.pricing import optimal_pricing
+d = CATALOG[sys.argv[1]]()
+pr = optimal_pricing(d)
+t = time.perf_counter()
+j = optimal_design(d, pricing=pr)
+el = time.perf_counter() - t
+print(json.dumps({"s": el, "revenue": j.revenue, "bound": j.upper_bound, "proven": bool(j.proven_optimal),
+                  "method": j.method, "message": j.solver_message}))
+"""
+
+
+def catalog(names, node_limit, before_code):
+    import json
+    import subprocess
+    import sys
+
+    from infopricing.disclosure.catalog import CATALOG
+    from infopricing.disclosure.lottery import NODE_LIMIT, optimal_design
+
+    node_limit = NODE_LIMIT if node_limit is None else node_limit
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs; load {os.getloadavg()}")
+    print(f"before: the code at {before_code} with its defaults (30 s SCIP wall-clock limit), in a subprocess; "
+          f"after: this checkout, node_limit={node_limit}")
+    print(f"{'instance':>24} {'n x m':>6} {'setting':>7} {'s':>8} {'revenue':>10} {'bound':>10} "
+          f"{'rel gap':>9} {'proven':>6}  solver")
+    for name in names or list(CATALOG):
+        d = CATALOG[name]()
+        env = dict(os.environ, PYTHONPATH=before_code)
+        out = subprocess.run([sys.executable, "-c", _BEFORE, name], capture_output=True, text=True, env=env,
+                             cwd="/tmp", check=True).stdout.strip().splitlines()[-1]
+        b = json.loads(out)
+        pr = optimal_pricing(d, node_limit=node_limit)
+        t = time.perf_counter()
+        j = optimal_design(d, pricing=pr, node_limit=node_limit)
+        el = time.perf_counter() - t
+        after = {"s": el, "revenue": j.revenue, "bound": j.upper_bound, "proven": bool(j.proven_optimal),
+                 "method": j.method, "message": f"{j.params.get('solver_status', '-')}, nodes "
+                                                f"{j.params.get('solver_nodes', '-')}"}
+        for label, r in (("before", b), ("after", after)):
+            gap = (r["bound"] - r["revenue"]) / max(1.0, r["bound"])
+            print(f"{name:>24} {d.n_profiles:>3}x{d.n_products:<2} {label:>7} {r['s']:8.2f} {r['revenue']:10.6f} "
+                  f"{r['bound']:10.6f} {gap:9.2e} {str(r['proven']):>6}  {r['method']}: {r['message']}", flush=True)
+        print(f"{'':>24} {'':>6} {'a/b':>7} {after['s'] / max(b['s'], 1e-9):8.2f}", flush=True)
+    print(f"load at the end: {os.getloadavg()}")
+
+
 if __name__ == "__main__":
-    main()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--catalog", nargs="*", default=None, help="catalogue instances (default: all)")
+    ap.add_argument("--node-limit", type=int, default=None)
+    ap.add_argument("--before", default="/work/main",
+                    help="directory holding the infopricing package to compare against (e.g. "
+                         "git archive <commit> infopricing | tar -x -C DIR)")
+    args = ap.parse_args()
+    if args.catalog is not None:
+        catalog(args.catalog, args.node_limit, args.before)
+    else:
+        main()

@@ -15,7 +15,7 @@ from infopricing import (Menu, Signal, ValueDistribution, coarse_horizontal_disc
 from infopricing.claims import all_claims
 from infopricing.claims.registry import check_claim
 from infopricing.disclosure.alternative import evaluate_bundles
-from infopricing.disclosure.catalog import clw_example1, clw_example2, clw_example4, equal_revenue
+from infopricing.disclosure.catalog import clw_b2, clw_example1, clw_example2, clw_example4, equal_revenue
 from infopricing.disclosure.lottery import optimal_design
 from infopricing.errors import ModelFileError, SolverError
 from infopricing.lp.bilinear import global_solver_available
@@ -164,12 +164,17 @@ def test_uniform_pricing_without_global_solver(monkeypatch):
     import infopricing.disclosure.pricing as P
 
     monkeypatch.setattr(P, "global_solver_available", lambda: False)
-    d = clw_example4(0.1)
+    d = clw_b2()
     res = P.optimal_pricing(d)
     assert res.method == "heuristic" and not res.proven_optimal
-    assert res.upper_bound == pytest.approx(optimal_welfare(d))
+    assert res.upper_bound == pytest.approx(optimal_welfare(d)) == 7.5
     assert "not installed" in res.solver_message
-    assert res.revenue == pytest.approx(1.9)  # horizontal disclosure, Lemma 1 prices (10, 1)
+    assert res.revenue == pytest.approx(7.0)  # CLW B.2: no information, product 2 at 7
+    # a design that extracts OPT-Wel is proven by that bound alone, solver or not
+    d4 = clw_example4(0.1)
+    r4 = P.optimal_pricing(d4)
+    assert r4.method == "welfare bound" and r4.proven_optimal and r4.params["certificate"] == "OPT-Wel"
+    assert r4.revenue == pytest.approx(1.9)  # horizontal disclosure, Lemma 1 prices (10, 1)
     with pytest.raises(SolverError):
         P.optimal_pricing(d, method="global")
     with pytest.raises(ValueError, match="method must be"):

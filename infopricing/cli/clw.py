@@ -12,6 +12,7 @@ from rich.progress import Progress
 from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
                      check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
                      print_json, table)
+from ..disclosure.lottery import NODE_LIMIT
 from ..scale.distributed import CONNECT_TIMEOUT
 
 
@@ -41,7 +42,11 @@ def _signal_rows(ev):
 
 def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[distribution] table."),
              method: str = typer.Option("auto", help="auto, global (SCIP) or heuristic."),
-             time_limit: float = typer.Option(30.0, help="Seconds per global solve."),
+             time_limit: Optional[float] = typer.Option(
+                 None, help="Seconds per global solve (default: none). A time limit makes the "
+                            "answer depend on the machine's speed; prefer --node-limit."),
+             node_limit: int = typer.Option(NODE_LIMIT, help="Branch-and-bound nodes per global solve "
+                                                             "(deterministic; recorded in the output)."),
              opt_rev: Optional[bool] = typer.Option(None, "--opt-rev/--no-opt-rev",
                                                     help="Compute OPT-Rev (default: at most 4 profiles)."),
              json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
@@ -52,9 +57,15 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
     from ..disclosure.report import disclosure_report, load_distribution
 
     with model_errors():
-        check_number(time_limit, "--time-limit", positive=True)
+        if time_limit is not None:
+            check_number(time_limit, "--time-limit", positive=True)
+        check_int(node_limit, "--node-limit", 1)
         dist = load_distribution(model)
-        rep = disclosure_report(dist, method=method, time_limit=time_limit, opt_rev=opt_rev)
+        with Progress(console=err_console, transient=True, disable=json_out) as prog:
+            task = prog.add_task("global solves (SCIP nodes)", total=node_limit)
+            rep = disclosure_report(dist, method=method, time_limit=time_limit, opt_rev=opt_rev,
+                                    node_limit=node_limit,
+                                    progress=lambda done, total: prog.update(task, completed=done))
     check = rep.verify()
     ok, failures = check.ok, list(check.failures)
     hd = rep.horizontal
@@ -91,8 +102,10 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
                       f"Rev(M3) = {fmt(tp.m3.revenue)}; best / OPT-Wel = {fmt(tp.ratio)} (>= 2/3)")
     if rep.design is not None:
         jd = rep.design
+        nodes = (f", {jd.params['solver_nodes']} of {jd.params['node_limit']} nodes"
+                 if "solver_nodes" in jd.params else "")
         console.print(f"OPT-Rev (lotteries, {jd.method}): {fmt(jd.revenue)} (bound {fmt(jd.upper_bound)}, proven: "
-                      f"{jd.proven_optimal}; {jd.solver_message}); exogenous full information: "
+                      f"{jd.proven_optimal}; {jd.solver_message}{nodes}); exogenous full information: "
                       f"{fmt(rep.exogenous.revenue)}")
         console.print(table("OPT-Rev: signals", ["signal", "probability", "posterior means", "buys", "pays"],
                             _signal_rows(jd.evaluation)))
@@ -110,7 +123,9 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
                instances: int = typer.Option(10, "--instances", "-k", help="Number of random instances."),
                seed: int = typer.Option(0, help="Random seed."),
                method: str = typer.Option("auto", help="auto, global (SCIP) or heuristic."),
-               time_limit: float = typer.Option(20.0, help="Seconds per global solve."),
+               time_limit: Optional[float] = typer.Option(
+                   None, help="Seconds per global solve (default none; node limits keep the answer "
+                              "deterministic)."),
                lottery_max_support: int = typer.Option(3, help="OPT-Rev only up to this many profiles."),
                csv_out: Optional[Path] = typer.Option(None, "--csv", help="Write one row per instance."),
                plot: Optional[Path] = typer.Option(None, "--plot", help="Write a scatter plot (PNG/PDF/SVG)."),
@@ -140,7 +155,8 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
         check_int(support, "--support", 1)
         check_int(instances, "--instances", 1)
         check_int(lottery_max_support, "--lottery-max-support", 0)
-        check_number(time_limit, "--time-limit", positive=True)
+        if time_limit is not None:
+            check_number(time_limit, "--time-limit", positive=True)
         check_output_file(csv_out, "--csv")
         plot = check_plot_path(plot)
         check_output_dir(out, "--out")

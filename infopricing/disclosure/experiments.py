@@ -156,12 +156,18 @@ class ExperimentResult:
                 w.writerow(r)
 
 
+#: Branch-and-bound nodes per global solve in the random-family experiments (deterministic;
+#: smaller than the single-instance default because an experiment runs many instances).
+EXPERIMENT_NODE_LIMIT = 5_000
+
+
 def evaluate_instance(dist: ValueDistribution, lottery: bool = True, method: str = "auto",
-                      time_limit: float | None = 20.0) -> dict:
-    """All ratios of one instance (see :class:`ExperimentResult`)."""
+                      time_limit: float | None = None, node_limit: int | None = EXPERIMENT_NODE_LIMIT) -> dict:
+    """All ratios of one instance (see :class:`ExperimentResult`); each global solve stops
+    at ``node_limit`` nodes (and ``time_limit`` seconds, default none)."""
     wel = float(dist.probabilities @ dist.max_value)
-    uni = uniform_pricing(dist, method=method, time_limit=time_limit)
-    pr = optimal_pricing(dist, method=method, time_limit=time_limit)
+    uni = uniform_pricing(dist, method=method, time_limit=time_limit, node_limit=node_limit)
+    pr = optimal_pricing(dist, method=method, time_limit=time_limit, node_limit=node_limit)
     fe = full_extraction(dist)
     ok = bool(uni.verify().ok and pr.verify().ok and fe.verify().ok)
     div = (lambda a: a / wel) if wel > 0 else (lambda a: 1.0)
@@ -178,7 +184,7 @@ def evaluate_instance(dist: ValueDistribution, lottery: bool = True, method: str
         row["m123_ratio"] = tp.ratio
         row["verified"] = row["verified"] and tp.verify().ok
     if lottery:
-        jd = optimal_design(dist, method=method, time_limit=time_limit, pricing=pr)
+        jd = optimal_design(dist, method=method, time_limit=time_limit, pricing=pr, node_limit=node_limit)
         ex = exogenous_baseline(dist)
         row.update(opt_rev=jd.revenue, opt_rev_bound=jd.upper_bound, opt_rev_proven=jd.proven_optimal,
                    pricing_over_optrev=pr.revenue / jd.revenue if jd.revenue > 0 else 1.0,
@@ -222,7 +228,7 @@ def experiment_instance(family: str, products: int, support: int, seed: int, ind
 
 
 def run_experiment(family: str, products: int = 2, support: int = 3, instances: int = 10, seed: int = 0,
-                   lottery_max_support: int = 3, method: str = "auto", time_limit: float | None = 20.0,
+                   lottery_max_support: int = 3, method: str = "auto", time_limit: float | None = None,
                    progress=None) -> ExperimentResult:
     """Draw ``instances`` distributions of ``family`` and compute every ratio.
 
@@ -429,7 +435,7 @@ class ExperimentChunkTask:
 
 def experiment_to_parquet(family: str, out_dir, products: int = 2, support: int = 3, instances: int = 10,
                           seed: int = 0, lottery_max_support: int = 3, method: str = "auto",
-                          time_limit: float | None = 20.0, chunk_size: int = 10,
+                          time_limit: float | None = None, chunk_size: int = 10,
                           scheduler: str | None = None, n_workers: int | None = None, progress=None,
                           connect_timeout: float | None = None):
     """:func:`run_experiment` chunked on Dask, one Parquet file per chunk, resumable.

@@ -19,7 +19,7 @@ LP on the posterior types; fix the menu: the persuasion LP) and verified.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,12 @@ from ..verify.protocol import Result, no_exact
 
 #: ``method="auto"`` sends instances with at most this many bilinear products to SCIP.
 GLOBAL_TERMS_LIMIT = 200
+
+#: Default branch-and-bound node limit of OPT-Rev's global solve. A node limit is
+#: deterministic: the design, its bound and ``proven_optimal`` are the same on every
+#: machine (a wall-clock limit made the bound of CLW Example 1 differ between runs:
+#: 5.030, 5.082, 5.017). Recorded in ``params``.
+NODE_LIMIT = 20_000
 
 
 def optimal_menu_for_signal(dist: ValueDistribution, signal: Signal) -> DesignEvaluation:
@@ -94,7 +100,14 @@ class JointDesign(Result):
         OPT-Wel.
     pricing_revenue : float
         The best pricing mechanism's revenue (a lower bound used as the start).
-    method, solver_message : str
+    method : str
+        ``"global"``, ``"heuristic"`` or ``"welfare bound"`` (the design extracts OPT-Wel,
+        so OPT-Wel proves it optimal without a global solve).
+    solver_message : str
+    params : dict
+        What was used: method, formulation, number of signals, the solver's gap, node
+        limit and time limit (``None``: none), and what the solver reported (status,
+        nodes, bound).
 
     References
     ----------
@@ -109,6 +122,7 @@ class JointDesign(Result):
     pricing_revenue: float
     method: str
     solver_message: str = ""
+    params: dict = field(default_factory=dict)
 
     @property
     def menu(self) -> Menu:
@@ -188,7 +202,7 @@ def _ic_ir_rows(B: BilinearRows, K, m, imean, ix, k, ir_linear, ic_linear):
     return row_ir, rows_ic
 
 
-def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap):
+def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap, **kw):
     n, m = dist.values.shape
     f = dist.probabilities
     V = dist.values
@@ -238,11 +252,11 @@ def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap):
             x0 = np.concatenate([pi0.ravel(), Mk, (pi0.T @ V).ravel(), xk.ravel(), np.minimum(tk, vmax)])
     res = solve_bilinear(np.zeros(Nv), B.matrix(), B.lower, B.upper, cl, cu, obj_quad=obj,
                          row_quad=B.row_quad, sense="max", time_limit=time_limit, gap=gap,
-                         start=x0, feastol=tol.GLOBAL_FEAS)
+                         start=x0, feastol=tol.GLOBAL_FEAS, **kw)
     return res, _lottery_decoder(n, K, m, ix, it, vmax)
 
 
-def _global_lottery_posterior(dist, K, start: DesignEvaluation | None, time_limit, gap):
+def _global_lottery_posterior(dist, K, start: DesignEvaluation | None, time_limit, gap, **kw):
     """Posterior form: signal k has mass M_k and posterior q_k in Delta(V); pi = M_k q_k.
 
     IC/IR are stated on posterior means (rows not scaled by signal masses, so the solver's
@@ -299,7 +313,7 @@ def _global_lottery_posterior(dist, K, start: DesignEvaluation | None, time_limi
                                  np.minimum(tk, vmax) * Mk])
     res = solve_bilinear(obj_c, B.matrix(), B.lower, B.upper, cl, cu,
                          row_quad=B.row_quad, sense="max", time_limit=time_limit, gap=gap,
-                         start=x0, feastol=tol.GLOBAL_FEAS)
+                         start=x0, feastol=tol.GLOBAL_FEAS, **kw)
     return res, _lottery_decoder(n, K, m, ix, it, vmax)
 
 
@@ -345,8 +359,9 @@ def _polish_lottery(dist, pi, xk, tk):
     return out
 
 
-def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 30.0,
-                   gap: float = tol.GLOBAL_GAP, pricing=None, formulation: str = "auto") -> JointDesign:
+def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: float | None = None,
+                   gap: float = tol.GLOBAL_GAP, pricing=None, formulation: str = "auto",
+                   node_limit: int | None = NODE_LIMIT, progress=None) -> JointDesign:
     """OPT-Rev: the revenue-optimal joint design of information and a lottery menu.
 
     Parameters
@@ -360,9 +375,17 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         pyscipopt is installed and the program has at most ``GLOBAL_TERMS_LIMIT``
         bilinear products.
     time_limit : float or None
-        Seconds for the global solver.
+        Seconds for the global solver (default none). A wall-clock limit makes the answer
+        and ``proven_optimal`` depend on the machine's speed; prefer ``node_limit``.
     gap : float
         Relative gap for the global solver.
+    node_limit : int or None
+        Branch-and-bound nodes for the global solver (deterministic; default
+        :data:`NODE_LIMIT`; ``None``: no limit). Also used for the pricing search when
+        ``pricing`` is not given.
+    progress : callable ``progress(done, total)``, optional
+        Called with the global solver's nodes so far and ``node_limit`` (the library's
+        one progress signature, as in :func:`~infopricing.buyer_optimal_learning`).
     pricing : PricingResult, optional
         A pricing result to start from (computed with the same ``method`` otherwise).
     formulation : {"auto", "scaled", "posterior"}
@@ -389,12 +412,14 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
     if formulation not in ("auto", "scaled", "posterior"):
         raise ValueError(f"formulation must be 'auto', 'scaled' or 'posterior', got {formulation!r}")
     from .pricing import _check_limits
-    _check_limits(time_limit, gap)
+    _check_limits(time_limit, gap, node_limit, progress)
     if formulation == "auto":
         formulation = "posterior" if dist.n_profiles <= 2 else "scaled"
+    params = {"method": method, "formulation": formulation, "signals": dist.n_profiles, "gap": gap,
+              "solver_gap": gap / 10, "node_limit": node_limit, "time_limit": time_limit}
     wel = optimal_welfare(dist)
     if pricing is None:
-        pricing = optimal_pricing(dist, method=method, time_limit=time_limit)
+        pricing = optimal_pricing(dist, method=method, time_limit=time_limit, node_limit=node_limit)
     best = _alternate_lottery(dist, pricing.evaluation)
     full = _alternate_lottery(dist, exogenous_baseline(dist))
     if full.revenue > best.revenue:
@@ -406,6 +431,13 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
     used = "heuristic"
     upper = wel
     msg = "no global solver run; upper bound is OPT-Wel"
+    if method != "heuristic" and best.revenue >= wel - tol.EQUAL * max(1.0, wel):
+        # full surplus extraction (CLW Lemma 1, Propositions 5-6): OPT-Rev <= OPT-Wel is
+        # the certificate; no branch and bound is needed
+        want = False
+        used = "welfare bound"
+        msg = "the design extracts OPT-Wel, which bounds OPT-Rev; no global solve needed"
+        params["certificate"] = "OPT-Wel"
     if want and not global_solver_available():
         if method == "global":
             from ..errors import SolverError
@@ -414,9 +446,10 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         want = False
     if want:
         solver = _global_lottery if formulation == "scaled" else _global_lottery_posterior
-        res, decode = solver(dist, K, best, time_limit, gap / 10)
+        res, decode = solver(dist, K, best, time_limit, gap / 10, node_limit=node_limit, progress=progress)
         used = "global"
         msg = f"SCIP: {res.message}, bound {res.bound:.9g}"
+        params.update({"solver_status": res.message, "solver_nodes": res.nodes, "solver_bound": res.bound})
         if np.isfinite(res.bound):
             upper = min(upper, res.bound)
         if np.all(np.isfinite(res.x)):
@@ -424,6 +457,8 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
                 if cand.revenue > best.revenue:
                     best = cand
     upper = max(upper, best.revenue)
-    proven = used == "global" and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper)
+    proven = used in ("global", "welfare bound") and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper)
+    params["method_used"] = used
     return JointDesign(revenue=best.revenue, evaluation=best, upper_bound=upper, proven_optimal=proven,
-                       welfare=wel, pricing_revenue=pricing.revenue, method=used, solver_message=msg)
+                       welfare=wel, pricing_revenue=pricing.revenue, method=used, solver_message=msg,
+                       params=params)

@@ -31,7 +31,7 @@ of the optimum by up to 3.6% of revenue (0 on most two-product instances).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
@@ -49,6 +49,11 @@ from ..verify.protocol import Result, no_exact
 #: problems with more profile x action variables than this are not sent to the global
 #: solver by ``method="auto"`` (they get the heuristic and the OPT-Wel bound).
 GLOBAL_SIZE_LIMIT = 400
+
+#: Default branch-and-bound node limit of the global pricing search: a deterministic
+#: limit (the answer and the ``proven_optimal`` flag do not depend on the machine's
+#: speed, as a wall-clock limit would make them); recorded in ``params``.
+NODE_LIMIT = 20_000
 
 
 @dataclass(frozen=True, repr=False)
@@ -70,7 +75,11 @@ class PricingResult(Result):
     welfare : float
         OPT-Wel.
     method : str
-        ``"global"`` or ``"heuristic"``.
+        ``"global"``, ``"heuristic"`` or ``"welfare bound"`` (the design extracts OPT-Wel,
+        which proves it optimal without a global solve).
+    params : dict
+        What was used: method, the solver's gap, node limit and time limit (``None``:
+        none), and what the solver reported (status, nodes, bound).
     price_groups : ndarray (m,)
         Products in the same group share a price (identity: free prices; zeros:
         uniform).
@@ -90,6 +99,7 @@ class PricingResult(Result):
     method: str
     price_groups: np.ndarray
     solver_message: str = ""
+    params: dict = field(default_factory=dict)
 
     @property
     def signal(self) -> Signal:
@@ -202,7 +212,7 @@ def _heuristic(dist, groups, extra=()):
 
 # -- the global program -----------------------------------------------------------------
 
-def _global(dist, groups, start: DesignEvaluation | None, time_limit, gap):
+def _global(dist, groups, start: DesignEvaluation | None, time_limit, gap, node_limit=None, progress=None):
     n, m = dist.values.shape
     A_ = m + 1
     gid, g = np.unique(groups, return_inverse=True)
@@ -260,7 +270,7 @@ def _global(dist, groups, start: DesignEvaluation | None, time_limit, gap):
             x0[iq + k] = min(pr[g == k].min(), gmax[k])
     res = solve_bilinear(np.zeros(N), A, np.array(lo), np.array(hi), cl, cu, obj_quad=obj,
                          row_quad=(qr, qi, qj, qc), sense="max", time_limit=time_limit, gap=gap,
-                         start=x0, feastol=tol.GLOBAL_FEAS)
+                         start=x0, feastol=tol.GLOBAL_FEAS, node_limit=node_limit, progress=progress)
     return res, (lambda x: x[iq + g])
 
 
@@ -292,11 +302,15 @@ def _polish(dist, groups, x, qmap):
     return out
 
 
-def _price_search(dist, groups, method, time_limit, gap, extra=()):
+def _price_search(dist, groups, method, time_limit, gap, extra=(), node_limit=NODE_LIMIT, progress=None,
+                  params=None):
     _check_dist(dist)
     if method not in ("auto", "global", "heuristic"):
         raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
-    _check_limits(time_limit, gap)
+    _check_limits(time_limit, gap, node_limit, progress)
+    if params is not None:
+        params.update({"method": method, "gap": gap, "solver_gap": gap / 10, "node_limit": node_limit,
+                       "time_limit": time_limit})
     wel = optimal_welfare(dist)
     best = _heuristic(dist, groups, extra)
     upper = wel
@@ -304,6 +318,13 @@ def _price_search(dist, groups, method, time_limit, gap, extra=()):
     msg = "no global solver run; upper bound is OPT-Wel"
     size = dist.n_profiles * (dist.n_products + 1)
     want = method == "global" or (method == "auto" and size <= GLOBAL_SIZE_LIMIT)
+    if method != "heuristic" and best.revenue >= wel - tol.EQUAL * max(1.0, wel):
+        # the heuristic extracts OPT-Wel (CLW Lemma 1): that bound is the certificate
+        want = False
+        used = "welfare bound"
+        msg = "the design extracts OPT-Wel, which bounds every revenue; no global solve needed"
+        if params is not None:
+            params["certificate"] = "OPT-Wel"
     if want and not global_solver_available():
         if method == "global":
             from ..errors import SolverError
@@ -311,9 +332,11 @@ def _price_search(dist, groups, method, time_limit, gap, extra=()):
         msg = "global solver (pyscipopt) not installed; upper bound is OPT-Wel"
         want = False
     if want:
-        res, qmap = _global(dist, groups, best, time_limit, gap / 10)
+        res, qmap = _global(dist, groups, best, time_limit, gap / 10, node_limit, progress)
         used = "global"
         msg = f"SCIP: {res.message}, bound {res.bound:.9g}"
+        if params is not None:
+            params.update({"solver_status": res.message, "solver_nodes": res.nodes, "solver_bound": res.bound})
         if np.isfinite(res.bound):
             upper = min(upper, res.bound)
         if np.all(np.isfinite(res.x)):
@@ -321,12 +344,15 @@ def _price_search(dist, groups, method, time_limit, gap, extra=()):
                 if cand.revenue > best.revenue:
                     best = cand
     upper = max(upper, best.revenue)
-    proven = used == "global" and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper)
+    proven = used in ("global", "welfare bound") and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper)
+    if params is not None:
+        params["method_used"] = used
     return best, upper, proven, used, msg, wel
 
 
-def optimal_pricing(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 60.0,
-                    gap: float = tol.GLOBAL_GAP) -> PricingResult:
+def optimal_pricing(dist: ValueDistribution, method: str = "auto", time_limit: float | None = None,
+                    gap: float = tol.GLOBAL_GAP, node_limit: int | None = NODE_LIMIT,
+                    progress=None) -> PricingResult:
     """The revenue-optimal deterministic price vector with its optimal information.
 
     Parameters
@@ -337,10 +363,15 @@ def optimal_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
         optimality; ``"heuristic"``: alternating LPs only; ``"auto"``: global when
         pyscipopt is installed and the instance is small (``GLOBAL_SIZE_LIMIT``).
     time_limit : float or None
-        Seconds for the global solver (the result then says whether it proved
-        optimality).
+        Seconds for the global solver (default none). A wall-clock limit makes the answer
+        and ``proven_optimal`` depend on the machine's speed; prefer ``node_limit``.
     gap : float
         Relative gap at which the global solver stops.
+    node_limit : int or None
+        Branch-and-bound nodes for the global solver (deterministic; default
+        :data:`NODE_LIMIT`, ``None``: no limit).
+    progress : callable ``progress(done, total)``, optional
+        Called with the solver's nodes so far and ``node_limit``.
 
     Returns
     -------
@@ -356,15 +387,22 @@ def optimal_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
     extra = []
     if dist.n_products == 2:
         extra.append(two_product_mechanisms(dist).m3.menu.prices)
-    best, upper, proven, used, msg, wel = _price_search(dist, groups, method, time_limit, gap, extra)
+    params = {}
+    best, upper, proven, used, msg, wel = _price_search(dist, groups, method, time_limit, gap, extra,
+                                                        node_limit, progress, params)
     return PricingResult(prices=best.menu.prices, revenue=best.revenue, evaluation=best, upper_bound=upper,
                          proven_optimal=proven, welfare=wel, method=used, price_groups=groups,
-                         solver_message=msg)
+                         solver_message=msg, params=params)
 
 
-def _check_limits(time_limit, gap):
+def _check_limits(time_limit, gap, node_limit=None, progress=None):
     if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
         raise ValueError(f"time_limit must be a positive number of seconds or None, got {time_limit!r}")
+    if node_limit is not None and not (isinstance(node_limit, (int, np.integer)) and not isinstance(node_limit, bool)
+                                       and node_limit >= 1):
+        raise ValueError(f"node_limit must be a positive integer or None, got {node_limit!r}")
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable progress(done, total), got {type(progress).__name__}")
     if not (isinstance(gap, (int, float)) and 0 < gap < 1):
         raise ValueError(f"gap must lie in (0, 1), got {gap!r}")
 
@@ -392,7 +430,7 @@ class UniformPricing(Result):
         That coarse horizontal disclosure with every product at p* (revenue p*).
     p_star_sets : tuple of frozenset
         The signal sets of the coarse horizontal disclosure (Definition 2).
-    upper_bound, proven_optimal, welfare, method, solver_message :
+    upper_bound, proven_optimal, welfare, method, solver_message, params :
         As in :class:`PricingResult`.
 
     References
@@ -411,6 +449,7 @@ class UniformPricing(Result):
     welfare: float
     method: str
     solver_message: str = ""
+    params: dict = field(default_factory=dict)
 
     @property
     def signal(self) -> Signal:
@@ -580,8 +619,9 @@ def highest_full_sale_price(dist: ValueDistribution, rtol: float = tol.EQUAL):
     return p_star, design, tuple(sets)
 
 
-def uniform_pricing(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 60.0,
-                    gap: float = tol.GLOBAL_GAP) -> UniformPricing:
+def uniform_pricing(dist: ValueDistribution, method: str = "auto", time_limit: float | None = None,
+                    gap: float = tol.GLOBAL_GAP, node_limit: int | None = NODE_LIMIT,
+                    progress=None) -> UniformPricing:
     """Uniform pricing (one price for every product) with designed information.
 
     Computes Theorem 1's p* with its coarse horizontal disclosure, and the best uniform
@@ -595,19 +635,21 @@ def uniform_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
     dist = _dist_arg(dist)
     p_star, design, sets = highest_full_sale_price(dist)
     groups = np.zeros(dist.n_products, dtype=int)
+    params = {}
     best, upper, proven, used, msg, wel = _price_search(
-        dist, groups, method, time_limit, gap, extra=[np.full(dist.n_products, p_star)])
+        dist, groups, method, time_limit, gap, extra=[np.full(dist.n_products, p_star)],
+        node_limit=node_limit, progress=progress, params=params)
     if design.revenue > best.revenue:
         best = design
         upper = max(upper, best.revenue)
     price = float(best.menu.prices[np.isfinite(best.menu.prices)].max()) if best.sale_probability > 0 else p_star
     return UniformPricing(price=price, revenue=best.revenue, evaluation=best, p_star=p_star, p_star_design=design,
                           p_star_sets=sets, upper_bound=upper, proven_optimal=proven, welfare=wel, method=used,
-                          solver_message=msg)
+                          solver_message=msg, params=params)
 
 
-def two_price_pricing(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 60.0,
-                      gap: float = tol.GLOBAL_GAP) -> PricingResult:
+def two_price_pricing(dist: ValueDistribution, method: str = "auto", time_limit: float | None = None,
+                      gap: float = tol.GLOBAL_GAP, node_limit: int | None = NODE_LIMIT) -> PricingResult:
     """The best pricing mechanism using at most two distinct prices.
 
     Every split of the products into two price classes is tried (``2^(m-1)`` splits,
@@ -628,16 +670,18 @@ def two_price_pricing(dist: ValueDistribution, method: str = "auto", time_limit:
     all_global = True
     for bits in itertools.product((0, 1), repeat=m - 1):
         groups = np.array((0,) + bits)
-        ev, upper, _, used, msg, wel = _price_search(dist, groups, method, time_limit, gap)
+        ev, upper, _, used, msg, wel = _price_search(dist, groups, method, time_limit, gap,
+                                                     node_limit=node_limit)
         upper_all = max(upper_all, upper)
-        all_global &= used == "global"
+        all_global &= used in ("global", "welfare bound")
         if best is None or ev.revenue > best[0].revenue:
             best = (ev, groups, used, msg)
     ev, groups, used, msg = best
     proven = all_global and upper_all - ev.revenue <= tol.GLOBAL_GAP * max(1.0, upper_all)
     return PricingResult(prices=ev.menu.prices, revenue=ev.revenue, evaluation=ev, upper_bound=upper_all,
                          proven_optimal=proven, welfare=wel, method=used, price_groups=groups,
-                         solver_message=msg)
+                         solver_message=msg, params={"method": method, "gap": gap, "node_limit": node_limit,
+                                                     "time_limit": time_limit, "method_used": used})
 
 
 # -- two products: Proposition 1 --------------------------------------------------------

@@ -12,7 +12,7 @@ from .catalog import CATALOG
 from .conditions import FullExtraction, full_extraction
 from .design import DesignEvaluation
 from .distribution import ValueDistribution, optimal_welfare
-from .lottery import JointDesign, exogenous_baseline, optimal_design
+from .lottery import NODE_LIMIT, JointDesign, exogenous_baseline, optimal_design
 from .pricing import PricingResult, TwoProductMechanisms, UniformPricing, optimal_pricing, two_product_mechanisms, \
     uniform_pricing
 from .signals import HorizontalDisclosure, horizontal_disclosure
@@ -131,22 +131,30 @@ class DisclosureReport(Result):
                             + (("exogenous",) if self.exogenous is not None else ()))
 
 
-def disclosure_report(dist: ValueDistribution, method: str = "auto", time_limit: float | None = 30.0,
-                      opt_rev: bool | None = None, opt_rev_max_profiles: int = 4) -> DisclosureReport:
+def disclosure_report(dist: ValueDistribution, method: str = "auto", time_limit: float | None = None,
+                      opt_rev: bool | None = None, opt_rev_max_profiles: int = 4,
+                      node_limit: int | None = NODE_LIMIT, progress=None) -> DisclosureReport:
     """Compute OPT-Wel, horizontal disclosure, the section-5 conditions, uniform pricing,
     optimal pricing, Proposition 1's mechanisms (two products), and OPT-Rev plus the
     full-information baseline when ``opt_rev`` (default: at most ``opt_rev_max_profiles``
     profiles).
 
+    ``node_limit`` (deterministic) and ``time_limit`` (seconds, default none) bound each
+    global solve (recorded in each part's ``params``). ``progress(done, total)`` is called
+    with the nodes of the global solve under way and ``node_limit`` (each solve starts
+    again from 0).
+
     References
     ----------
     CLW, sections 2-5 and Appendix A.
     """
-    pr = optimal_pricing(dist, method=method, time_limit=time_limit)
     want = opt_rev if opt_rev is not None else dist.n_profiles <= opt_rev_max_profiles
+    lim = {"method": method, "time_limit": time_limit, "node_limit": node_limit, "progress": progress}
+    pr = optimal_pricing(dist, **lim)
+    uni = uniform_pricing(dist, **lim)
+    design = optimal_design(dist, pricing=pr, **lim) if want else None
     return DisclosureReport(
         dist=dist, welfare=optimal_welfare(dist), horizontal=horizontal_disclosure(dist),
-        conditions=full_extraction(dist), uniform=uniform_pricing(dist, method=method, time_limit=time_limit),
+        conditions=full_extraction(dist), uniform=uni,
         pricing=pr, two_product=two_product_mechanisms(dist) if dist.n_products == 2 else None,
-        design=optimal_design(dist, method=method, time_limit=time_limit, pricing=pr) if want else None,
-        exogenous=exogenous_baseline(dist) if want else None)
+        design=design, exogenous=exogenous_baseline(dist) if want else None)

@@ -38,6 +38,34 @@ def _flush_c_stdio() -> None:
         pass
 
 
+class _Silenced:
+    """Handle yielded by :func:`_silence_native_output`: ``visible()`` restores the real
+    descriptors for the duration of a ``with`` block (a progress callback that writes to
+    the terminal while SCIP runs)."""
+
+    def __init__(self, saved, devnull):
+        self._saved, self._devnull = saved, devnull
+
+    @contextlib.contextmanager
+    def visible(self):
+        if not self._saved or self._devnull is None:
+            yield
+            return
+        _flush_c_stdio()
+        for fd, dup in self._saved:
+            os.dup2(dup, fd)
+        try:
+            yield
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (AttributeError, OSError, ValueError):
+                    pass
+            for fd, _ in self._saved:
+                os.dup2(self._devnull, fd)
+
+
 @contextlib.contextmanager
 def _silence_native_output():
     """Send file descriptors 1 and 2 to /dev/null while SCIP runs.
@@ -48,7 +76,7 @@ def _silence_native_output():
     value 1e-12 without GMP - using 1e-10" on stderr and carries on. The message is
     harmless (the callers re-check every answer of this module with exact LPs) but it
     cluttered CLI tables and test logs. Python-level streams are flushed first; a
-    descriptor that cannot be duplicated is left alone."""
+    descriptor that cannot be duplicated is left alone. Yields a :class:`_Silenced`."""
     saved = []
     try:
         for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
@@ -64,18 +92,45 @@ def _silence_native_output():
     except OSError:  # pragma: no cover - no /dev/null
         for _, dup in saved:
             os.close(dup)
-        yield
+        yield _Silenced([], None)
         return
     try:
         for fd, _ in saved:
             os.dup2(devnull, fd)
-        yield
+        yield _Silenced(saved, devnull)
     finally:
         _flush_c_stdio()  # buffered C/C++ output goes to /dev/null, not to the restored fds
         for fd, dup in saved:
             os.dup2(dup, fd)
             os.close(dup)
         os.close(devnull)
+
+
+#: Nodes between two progress reports of the global solver (deterministic: counted in
+#: nodes, not seconds).
+PROGRESS_EVERY = 50
+
+
+def _progress_handler(pyscipopt, model, progress, total, silenced):
+    """A SCIP event handler calling ``progress(nodes_done, node_limit)`` every
+    ``PROGRESS_EVERY`` solved nodes (with the terminal visible during the call)."""
+
+    class _Progress(pyscipopt.Eventhdlr):
+        def eventinit(self):
+            self.model.catchEvent(pyscipopt.SCIP_EVENTTYPE.NODESOLVED, self)
+
+        def eventexit(self):
+            self.model.dropEvent(pyscipopt.SCIP_EVENTTYPE.NODESOLVED, self)
+
+        def eventexec(self, event):
+            done = int(self.model.getNNodes())
+            if done % PROGRESS_EVERY == 0:
+                with silenced[0].visible():
+                    progress(done, total)
+
+    hdlr = _Progress()
+    model.includeEventhdlr(hdlr, "infopricing_progress", "progress callback")
+    return hdlr
 
 
 class BilinearRows:
@@ -143,7 +198,8 @@ class BilinearResult:
     ----------
     status : Status
         ``OPTIMAL`` when the relative gap between the best solution and the proven bound
-        is within the requested gap; ``LIMIT`` when a time limit stopped the search.
+        is within the requested gap; ``LIMIT`` when a node or time limit stopped the
+        search.
     objective : float
         Objective of the best solution found (``nan`` if none).
     bound : float
@@ -152,6 +208,10 @@ class BilinearResult:
         Best solution found.
     gap : float
         Relative gap ``|bound - objective| / max(1, |objective|)``.
+    message : str
+        SCIP's status (``optimal``, ``gaplimit``, ``nodelimit``, ``timelimit``, ...).
+    nodes : int
+        Branch-and-bound nodes processed.
     """
 
     status: Status
@@ -161,6 +221,7 @@ class BilinearResult:
     gap: float
     message: str = ""
     solver: str = "scip"
+    nodes: int = 0
 
 
 _STATUS = {
@@ -173,7 +234,8 @@ _STATUS = {
 
 def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, col_upper=None, *,
                    obj_quad=None, row_quad=None, sense="max", time_limit=None, gap=1e-6,
-                   start=None, feastol=None, options=None, verbose=None) -> BilinearResult:
+                   start=None, feastol=None, options=None, node_limit=None, branch_priority=None,
+                   progress=None, verbose=None) -> BilinearResult:
     """Solve a bilinear program to global optimality with SCIP.
 
     Parameters
@@ -194,6 +256,16 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
         SCIP's feasibility tolerance (default: SCIP's own, 1e-6).
     options : dict, optional
         Extra SCIP parameters (name -> value).
+    node_limit : int, optional
+        Deterministic limit on branch-and-bound nodes (SCIP ``limits/nodes``); the answer
+        then does not depend on the machine's speed (a ``time_limit`` does).
+    branch_priority : array (n,) of int, optional
+        SCIP branching priority of each column (higher is branched on first). Spatial
+        branching on the columns that make the program linear once fixed (the
+        information structure of a joint design) closes the gap with far fewer nodes.
+    progress : callable ``progress(done, total)``, optional
+        Called from SCIP's node events with the nodes processed so far and the node
+        limit (``None`` without one); the library's one progress signature.
     verbose : bool or None
         Show SCIP's log; ``None``: the process default (:mod:`infopricing.lp.output`).
     """
@@ -217,6 +289,8 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
     if time_limit is not None:
         model.setParam("limits/time", float(time_limit))
     model.setParam("limits/gap", float(gap))
+    if node_limit is not None:
+        model.setParam("limits/nodes", int(node_limit))
     if feastol is not None:
         model.setParam("numerics/feastol", float(feastol))
     for key, val in (options or {}).items():
@@ -224,6 +298,10 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
     xs = [model.addVar(lb=None if not np.isfinite(cl[j]) else float(cl[j]),
                        ub=None if not np.isfinite(cu[j]) else float(cu[j]), name=f"x{j}")
           for j in range(n)]
+    if branch_priority is not None:
+        for j, pr in enumerate(np.asarray(branch_priority, dtype=int).ravel()):
+            if pr:
+                model.chgVarBranchPriority(xs[j], int(pr))
     quad_by_row: dict[int, list] = {}
     if row_quad is not None:
         rr, ii, jj, cc = (np.asarray(a) for a in row_quad)
@@ -263,8 +341,19 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
             ii, jj, cc = (np.asarray(a) for a in obj_quad)
             model.setSolVal(sol, zvar, float(c @ x0 + np.sum(cc * x0[ii.astype(int)] * x0[jj.astype(int)])))
         model.addSol(sol, free=True)
-    with (native_stdout_to_stderr() if logs else _silence_native_output()):
+    silenced = [_Silenced([], None)]
+    if progress is not None:
+        _progress_handler(pyscipopt, model, progress, None if node_limit is None else int(node_limit), silenced)
+    if logs:
+        quiet_or_logs = native_stdout_to_stderr()
+    else:
+        quiet_or_logs = _silence_native_output()
+    with quiet_or_logs as quiet:
+        if quiet is not None:
+            silenced[0] = quiet
         model.optimize()
+    if progress is not None:
+        progress(int(model.getNNodes()), None if node_limit is None else int(node_limit))
     st = model.getStatus()
     nsol = model.getNSols()
     if nsol > 0:
@@ -279,4 +368,5 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
     status = _STATUS.get(st)
     if status is None:
         status = Status.OPTIMAL if (st == "gaplimit" and g <= gap * 1.0001) else Status.LIMIT
-    return BilinearResult(status=status, objective=objective, bound=bound, x=x, gap=g, message=st)
+    return BilinearResult(status=status, objective=objective, bound=bound, x=x, gap=g, message=st,
+                          nodes=int(model.getNNodes()))
