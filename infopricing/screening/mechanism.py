@@ -380,7 +380,7 @@ def menu_lp_exact(env: Environment, market, backend: str = "auto"):
                        A_exact=exact_matrix(env.values), c_exact=c_exact, backend=backend)
 
 
-def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto"):
+def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto", masses=None):
     """Exact optimality certificate of ``mech``'s revenue in its market
     (:class:`~infopricing.lp.exact_certificate.ExactCertificate`).
 
@@ -390,6 +390,8 @@ def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto"):
     fresh solve of the revenue LP (the dual it yields is then checked exactly like any
     other). The certificate holds when the menu is exactly feasible and its exact revenue
     equals the exact dual bound: the menu is revenue-optimal, not just within a tolerance.
+    ``masses`` (e.g. exact ``Fraction`` masses of which the market's floats are the
+    rounding) replaces the market's probabilities in the objective.
 
     References
     ----------
@@ -403,7 +405,7 @@ def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto"):
         xe, pe, _ = _exact_point(mech)
     env = mech.env
     n, k = env.n_types, env.n_alternatives
-    lp = menu_lp_exact(env, mech.market, backend=backend)
+    lp = menu_lp_exact(env, mech.market if masses is None else list(masses), backend=backend)
     V = env.values
     ue = [sum((Fraction(float(V[t, a])) * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
     z = [xe[t][a] for t in range(n) for a in range(k)] + ue
