@@ -185,3 +185,21 @@ def test_single_product_segmentation_in_any_units(s):
     assert b.segmentation.consumer_surplus_change == pytest.approx(
         s * a.segmentation.consumer_surplus_change, rel=1e-9)
     _assert_verifies(b, s)
+
+
+@pytest.mark.parametrize("s", [2.0 ** -30, 1e-9, 1e9])
+def test_consumer_optimal_segmentation_and_surplus_set_in_any_units(s):
+    """HS section 6.1.1's environment: the consumer-optimal Pareto-improving segmentation's
+    supremum and the surplus set's vertices scale with the values."""
+    from infopricing.segmentation import max_consumer_surplus_segmentation, surplus_set
+
+    V = np.array([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]])
+    f = [0.5, 0.1, 0.4]
+    a, b = (max_consumer_surplus_segmentation(Environment(V * c), f) for c in (1.0, s))
+    assert b.supremum == pytest.approx(s * a.supremum, rel=1e-9)
+    assert b.upper_bound == pytest.approx(s * a.upper_bound, rel=1e-9)
+    _assert_verifies(b, s)
+    p, q = (surplus_set(Environment(V * c), f) for c in (1.0, s))
+    assert q.vertices.shape == p.vertices.shape
+    assert np.allclose(q.vertices, s * p.vertices, rtol=1e-9, atol=1e-12 * s)
+    assert q.verify().ok
