@@ -180,7 +180,15 @@ class Mechanism:
         came from :func:`optimal_mechanism`; otherwise the floating allocation and payments
         are read as exact rationals) and check every constraint in ``Fraction``
         arithmetic with zero tolerance; the exact answer must also be within ``atol`` of
-        the floating one.
+        the floating one (and, when it comes from the basis, within rounding,
+        ``tolerances.ROUNDING``, or it is not the certified menu). For an optimal-status
+        mechanism with a market, optimality is then *proven*: an exact dual point (the
+        revenue stage's basis re-solved in rationals, repaired by exact pivots when the
+        float basis is optimal only to rounding; a fresh solve for a hand-built menu) must
+        be exactly feasible with the same objective as the exact menu
+        (:func:`exact_optimality`); a menu losing 1e-15 of revenue fails, and an exact
+        check that cannot be completed fails and says so. ``details`` then holds
+        ``exact_revenue``, ``exact_gap`` and ``exact_certificate``.
         """
         return verify_mechanism(self, exact=exact, atol=atol)
 
