@@ -203,3 +203,19 @@ def test_consumer_optimal_segmentation_and_surplus_set_in_any_units(s):
     assert q.vertices.shape == p.vertices.shape
     assert np.allclose(q.vertices, s * p.vertices, rtol=1e-9, atol=1e-12 * s)
     assert q.verify().ok
+
+
+@pytest.mark.parametrize("s", [2.0 ** -30, 1e9])
+def test_cell_decomposition_in_any_units(s):
+    """The cells of the market simplex depend only on value ratios: the same generators (they
+    are markets) in every unit, payments scaled."""
+    from infopricing.segmentation.exact_cells import cell_decomposition
+
+    V = np.array([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]])
+    a, b = cell_decomposition(Environment(V)), cell_decomposition(Environment(V * s))
+    assert len(a.cells) == len(b.cells)
+    key = lambda c: tuple(np.round(np.sort(c.generators, axis=0).ravel(), 9))  # noqa: E731
+    assert sorted(map(key, a.cells)) == sorted(map(key, b.cells))
+    for ca in a.cells:
+        cb = next(c for c in b.cells if key(c) == key(ca))
+        assert np.allclose(cb.payments, s * ca.payments, rtol=1e-9, atol=1e-12 * s)
