@@ -63,3 +63,159 @@ def test_two_type_profile_tiny_and_huge_units():
         assert len(p.thresholds) == 3 and all(_rel(a, b) for a, b in zip(p.thresholds, (0, 0.5, 1)))
         assert p.thresholds[0] == 0 and p.thresholds[-1] == 1
         assert _rel(p.surplus[0], s) and p.surplus[1] == 0
+
+
+# ---------------------------------------------------------------------------------------
+# Theorem 1, Proposition 1 / 3, the exact decision, rent paths: scale and permutation
+# ---------------------------------------------------------------------------------------
+from infopricing.segmentation import (exact_pareto_improvement, information_rent_path,  # noqa: E402
+                                      pareto_dominating_market, pareto_improving_segmentation,
+                                      single_product_pareto_segmentation)
+from infopricing.screening import optimal_mechanism  # noqa: E402
+
+
+@st.composite
+def markets3(draw, k=2):
+    """Three types, values on a 1/4 grid in [1/4, 4] with distinct rows, and a market with
+    integer weights 1..6 (full support)."""
+    vals = draw(st.lists(st.integers(1, 16), min_size=3 * k, max_size=3 * k))
+    V = np.array(vals, dtype=float).reshape(3, k) / 4.0
+    w = np.array(draw(st.lists(st.integers(1, 6), min_size=3, max_size=3)), dtype=float)
+    return V, w / w.sum()
+
+
+#: 10^e scalings round the values; powers of two do not
+SCALES = [1e-9, 1e-5, 1e5, 1e9, 2.0 ** -30, 2.0 ** 30]
+
+
+def _assert_verifies(r, s):
+    """The answer verifies in floating point in any unit, and exactly when the scaling is a
+    power of two. With 10^e the values are rounded (3 * 1e-9 is not 3e-9 exactly), and a
+    construction that puts segments on exact ties (the seller indifferent between prices,
+    HS/BBM by design) can be off by 1e-26 in exact arithmetic on the rounded data: the
+    exact check rightly refuses to call that optimal."""
+    assert r.verify().ok
+    if np.log2(s) == round(np.log2(s)):
+        assert r.verify(exact=True).ok
+
+
+def _decide(fn, V, f):
+    try:
+        return fn(Environment(V), f)
+    except ValueError as exc:  # e.g. no unique efficient alternative: must then refuse alike
+        return str(exc).split(";")[0]
+
+
+def _summary(r):
+    if isinstance(r, str):
+        return r
+    seg = r.segmentation
+    return r.improvable, None if seg is None else seg.revenue_change
+
+
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets3(), st.sampled_from(SCALES))
+def test_theorem1_and_exact_decision_equivariant_under_rescaling(Vf, s):
+    V, f = Vf
+    for fn in (pareto_improving_segmentation, exact_pareto_improvement):
+        a, b = _decide(fn, V, f), _decide(fn, V * s, f)
+        if isinstance(a, str):
+            assert isinstance(b, str)
+            continue
+        assert a.improvable == b.improvable, (fn.__name__, a.reason, b.reason)
+        if a.segmentation is not None:
+            assert b.segmentation.revenue_change == pytest.approx(s * a.segmentation.revenue_change,
+                                                                  rel=1e-6, abs=1e-12 * s)
+            _assert_verifies(b, s)
+
+
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets3(), st.permutations([0, 1, 2]))
+def test_theorem1_and_exact_decision_equivariant_under_permuting_types(Vf, perm):
+    V, f = Vf
+    perm = np.array(perm)
+    for fn in (pareto_improving_segmentation, exact_pareto_improvement):
+        a, b = _decide(fn, V, f), _decide(fn, V[perm], f[perm])
+        if isinstance(a, str):
+            assert isinstance(b, str)
+            continue
+        assert a.improvable == b.improvable, (fn.__name__, a.reason, b.reason)
+        if a.segmentation is not None and b.segmentation is not None:
+            assert b.verify(exact=True).ok
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets3(), st.sampled_from(SCALES))
+def test_proposition3_and_rent_paths_equivariant_under_rescaling(Vf, s):
+    V, f = Vf
+    try:
+        a = pareto_dominating_market(Environment(V), f)
+    except ValueError:
+        return  # not applicable (no unique efficient alternative)
+    b = pareto_dominating_market(Environment(V * s), f)
+    assert a.exists == b.exists
+    if a.exists:
+        assert a.path == b.path and a.chain == b.chain
+        assert np.allclose(b.dominating.probabilities, a.dominating.probabilities, rtol=1e-9)
+        assert all(_rel(y, s * x) if x else y == 0 for x, y in zip(a.payments_star, b.payments_star))
+        _assert_verifies(b, s)
+    ma, mb = optimal_mechanism(Environment(V), f), optimal_mechanism(Environment(V * s), f)
+    for t in range(3):
+        if not ma.efficient_types()[t]:
+            pa, pb = information_rent_path(ma, t), information_rent_path(mb, t)
+            assert pa.types == pb.types
+            assert all(_rel(y, s * x) if x else y == 0 for x, y in zip(pa.surplus, pb.surplus))
+            assert pb.verify().ok
+
+
+@pytest.mark.parametrize("s", SCALES)
+def test_single_product_segmentation_in_any_units(s):
+    """Proposition 1 (one product): values 1, 2, 3 with mass 1/3 each; the posted price is
+    2 (revenue 4/3, by hand: 1 * 1, 2 * 2/3, 3 * 1/3); the segmentation raises consumer
+    surplus and keeps revenue, in every unit."""
+    V = np.array([[1.0], [2.0], [3.0]])
+    f = np.full(3, 1 / 3)
+    a = single_product_pareto_segmentation(Environment(V), f)
+    b = single_product_pareto_segmentation(Environment(V * s), f)
+    assert a.improvable is True and b.improvable is True
+    assert b.segmentation.original.revenue == pytest.approx(s * 4 / 3, rel=1e-12)
+    assert np.allclose(a.segmentation.weights, b.segmentation.weights, rtol=1e-9)
+    assert b.segmentation.consumer_surplus_change == pytest.approx(
+        s * a.segmentation.consumer_surplus_change, rel=1e-9)
+    _assert_verifies(b, s)
+
+
+@pytest.mark.parametrize("s", [2.0 ** -30, 1e-9, 1e9])
+def test_consumer_optimal_segmentation_and_surplus_set_in_any_units(s):
+    """HS section 6.1.1's environment: the consumer-optimal Pareto-improving segmentation's
+    supremum and the surplus set's vertices scale with the values."""
+    from infopricing.segmentation import max_consumer_surplus_segmentation, surplus_set
+
+    V = np.array([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]])
+    f = [0.5, 0.1, 0.4]
+    a, b = (max_consumer_surplus_segmentation(Environment(V * c), f) for c in (1.0, s))
+    assert b.supremum == pytest.approx(s * a.supremum, rel=1e-9)
+    assert b.upper_bound == pytest.approx(s * a.upper_bound, rel=1e-9)
+    _assert_verifies(b, s)
+    p, q = (surplus_set(Environment(V * c), f) for c in (1.0, s))
+    assert q.vertices.shape == p.vertices.shape
+    assert np.allclose(q.vertices, s * p.vertices, rtol=1e-9, atol=1e-12 * s)
+    assert q.verify().ok
+
+
+@pytest.mark.parametrize("s", [2.0 ** -30, 1e9])
+def test_cell_decomposition_in_any_units(s):
+    """The cells of the market simplex depend only on value ratios: the same generators (they
+    are markets) in every unit, payments scaled."""
+    from infopricing.segmentation.exact_cells import cell_decomposition
+
+    V = np.array([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]])
+    a, b = cell_decomposition(Environment(V)), cell_decomposition(Environment(V * s))
+    assert len(a.cells) == len(b.cells)
+    key = lambda c: tuple(np.round(np.sort(c.generators, axis=0).ravel(), 9))  # noqa: E731
+    assert sorted(map(key, a.cells)) == sorted(map(key, b.cells))
+    for ca in a.cells:
+        cb = next(c for c in b.cells if key(c) == key(ca))
+        assert np.allclose(cb.payments, s * ca.payments, rtol=1e-9, atol=1e-12 * s)

@@ -181,7 +181,15 @@ class Mechanism(Result):
         came from :func:`optimal_mechanism`; otherwise the floating allocation and payments
         are read as exact rationals) and check every constraint in ``Fraction``
         arithmetic with zero tolerance; the exact answer must also be within ``atol`` of
-        the floating one.
+        the floating one (and, when it comes from the basis, within rounding,
+        ``tolerances.ROUNDING``, or it is not the certified menu). For an optimal-status
+        mechanism with a market, optimality is then *proven*: an exact dual point (the
+        revenue stage's basis re-solved in rationals, repaired by exact pivots when the
+        float basis is optimal only to rounding; a fresh solve for a hand-built menu) must
+        be exactly feasible with the same objective as the exact menu
+        (:func:`exact_optimality`); a menu losing 1e-15 of revenue fails, and an exact
+        check that cannot be completed fails and says so. ``details`` then holds
+        ``exact_revenue``, ``exact_gap`` and ``exact_certificate``.
         """
         return verify_mechanism(self, exact=exact, atol=atol)
 
@@ -370,7 +378,7 @@ def menu_lp_exact(env: Environment, market, backend: str = "auto"):
                        A_exact=exact_matrix(env.values), c_exact=c_exact, backend=backend)
 
 
-def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto"):
+def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto", masses=None):
     """Exact optimality certificate of ``mech``'s revenue in its market
     (:class:`~infopricing.lp.exact_certificate.ExactCertificate`).
 
@@ -380,6 +388,8 @@ def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto"):
     fresh solve of the revenue LP (the dual it yields is then checked exactly like any
     other). The certificate holds when the menu is exactly feasible and its exact revenue
     equals the exact dual bound: the menu is revenue-optimal, not just within a tolerance.
+    ``masses`` (e.g. exact ``Fraction`` masses of which the market's floats are the
+    rounding) replaces the market's probabilities in the objective.
 
     References
     ----------
@@ -393,7 +403,7 @@ def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto"):
         xe, pe, _ = _exact_point(mech)
     env = mech.env
     n, k = env.n_types, env.n_alternatives
-    lp = menu_lp_exact(env, mech.market, backend=backend)
+    lp = menu_lp_exact(env, mech.market if masses is None else list(masses), backend=backend)
     V = env.values
     ue = [sum((Fraction(float(V[t, a])) * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
     z = [xe[t][a] for t in range(n) for a in range(k)] + ue

@@ -68,6 +68,7 @@ surplus triangle, which the surplus set reduces to with one alternative).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -682,7 +683,18 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
     check_flag(pareto, "pareto")
     if not 0 < check_tolerance(mix, "mix") < 1:
         raise ValueError(f"mix must be a number strictly between 0 and 1, got {mix!r}")
-    tol.require_plain_units(env, "max_consumer_surplus_segmentation")
+
+    from . import units
+
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        r = max_consumer_surplus_segmentation(senv, _check_inputs(env, market).probabilities,
+                                              selection=selection, pareto=pareto, mix=mix, atol=atol)
+        return dataclasses.replace(
+            r, market=units.rebind_market(r.market, env), supremum=r.supremum * scale,
+            segmentation=units.rebind_segmentation(r.segmentation, env, scale),
+            upper_bound=r.upper_bound * scale, original_consumer_surplus=r.original_consumer_surplus * scale,
+            improvement=None if r.improvement is None else units.rebind_improvement(r.improvement, env, scale))
     market = _check_inputs(env, market)
     st = _setup(env, market, selection, atol)
     if pareto:
@@ -792,9 +804,11 @@ class SurplusSet(Result):
         PS >= the unsegmented PS (the seller can always keep her menu) and CS + PS <= the
         efficient surplus, CS >= 0."""
         no_exact(self, exact)
+        unit = tol.value_scale(self.market.env.values)  # surpluses in the model's units
+        atol = atol * unit
         fails = []
         V = self.vertices
-        if not self.contains(*self.original, atol=1e-6):
+        if not self.contains(*self.original, atol=1e-6 * unit):
             fails.append("the unsegmented market's surplus pair is not in the set")
         if np.any(V[:, 1] < self.original[1] - atol):
             fails.append("a vertex has producer surplus below the unsegmented market's")
@@ -828,7 +842,16 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     BBM15 (surplus triangle, single product); HS footnote 8 (with several alternatives
     some pairs of the triangle are not achievable).
     """
-    tol.require_plain_units(env, "surplus_set")
+    from . import units
+
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        r = surplus_set(senv, _check_inputs(env, market).probabilities, selection=selection,
+                        atol=atol)
+        return dataclasses.replace(r, market=units.rebind_market(r.market, env),
+                                   vertices=r.vertices * scale,
+                                   original=tuple(float(v) * scale for v in r.original),
+                                   efficient_surplus=r.efficient_surplus * scale)
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")

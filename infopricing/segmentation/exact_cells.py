@@ -30,6 +30,7 @@ HS, section 6.2 (the payment polytope P, Lemma 2, Proposition 4) and section 4
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -335,7 +336,20 @@ def cell_decomposition(env: Environment, selection: str = "efficient", support=N
 
     check_count(max_rounds, "max_rounds", 1)
     check_tolerance(atol, "atol")
-    tol.require_plain_units(env, "cell_decomposition")
+
+    from . import units
+
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: decide on values / a power of two (units.py)
+        d = cell_decomposition(senv, selection=selection, support=support, atol=atol,
+                               max_rounds=max_rounds, progress=progress)
+        S = Fraction(scale)
+        cells = tuple(dataclasses.replace(c, mechanism=units.rebind_mechanism(c.mechanism, env, scale),
+                                          utilities=c.utilities * scale, payments=c.payments * scale)
+                      for c in d.cells)
+        return dataclasses.replace(d, env=env, vertices=d.vertices * scale,
+                                   exact_vertices=tuple(tuple(v * S for v in row) for row in d.exact_vertices),
+                                   offsets=d.offsets * scale, cells=cells)
     if not isinstance(env, Environment):
         raise TypeError(f"env must be an Environment, got {type(env).__name__}")
     n = env.n_types
