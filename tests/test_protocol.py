@@ -318,3 +318,26 @@ def test_normalize_hint_only_where_the_argument_exists():
         assert "normalize" not in str(e.value)
         for fn in (ip.hotelling_optimum, ip.persuade):
             assert "normalize" not in inspect.signature(fn).parameters
+
+
+# ---- tabular results --------------------------------------------------------------------
+def test_to_frame_of_tabular_results():
+    """to_frame() tables carry the result's own numbers: the HS section 3 menu at q = 1/2
+    (L at 0.75 to t1, H at 1.75 to t2), segment weights summing to one and averaging to the
+    market, the BBM15 greedy segmentation's prices, the surplus set's vertices."""
+    from infopricing.verify import Tabular
+
+    m = BUILDERS["Mechanism"]()
+    f = m.to_frame()
+    assert list(f.index) == ["t1", "t2"]
+    np.testing.assert_allclose(f["payment"], [0.75, 1.75], atol=1e-9)
+    np.testing.assert_allclose(f[["x[L]", "x[H]"]].to_numpy(), [[1, 0], [0, 1]], atol=1e-9)
+    s = BUILDERS["Segmentation"]().to_frame()
+    assert s["weight"].sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(s["weight"] @ s[["f[t1]", "f[t2]"]].to_numpy(), [0.5, 0.5], atol=1e-9)
+    g = BUILDERS["SingleProductSegmentation"]().to_frame()
+    assert set(g["price"]) <= {1.0, 3.0, 4.0} and g["weight"].sum() == pytest.approx(1.0)
+    v = BUILDERS["SurplusSet"]().to_frame()
+    assert list(v.columns) == ["consumer_surplus", "producer_surplus"] and len(v) >= 3
+    assert all(issubclass(type(BUILDERS[n]()), Tabular) for n in
+               ("Mechanism", "Segmentation", "SingleProductSegmentation", "SurplusSet"))
