@@ -128,8 +128,13 @@ BUILDERS = {
 }
 
 
-if hasattr(ip, "MarketReport"):  # the HTML market report (infopricing.report), where present
+# results of modules that arrive from parallel work (built only where present)
+if hasattr(ip, "MarketReport"):  # the HTML market report (infopricing.report)
     BUILDERS["MarketReport"] = lambda: ip.report(catalog.bbm25_example3())
+if hasattr(ip, "solve_menu_ipm"):  # menus by the structured interior point
+    BUILDERS["InteriorPointMenuResult"] = lambda: ip.solve_menu_ipm(catalog.hs_section3(), [0.5, 0.5])
+if hasattr(ip, "menu_bounds"):
+    BUILDERS["MenuBounds"] = lambda: ip.menu_bounds(catalog.hs_section3(), [0.5, 0.5])
 
 
 def _public_result_classes():
