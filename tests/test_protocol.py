@@ -250,6 +250,12 @@ def test_solver_status_map(solver, expected):
     assert coerce_status(solver) is ResultStatus(expected)
 
 
+@pytest.mark.parametrize("solver", list(ip.Status))
+def test_every_solver_status_maps_into_the_set(solver):
+    """Every LP status (including any the LP layer adds) has an entry in the map."""
+    assert status_from_solver(solver).value in STATUSES
+
+
 def test_the_five_dialects_map_onto_the_set():
     assert status_from_proof(True, 4.4) is ResultStatus.OPTIMAL
     assert status_from_proof(False, 4.5) is ResultStatus.GAP
