@@ -50,7 +50,7 @@ import numpy as np
 
 from .errors import ModelFileError
 from .model import Environment, Market
-from .model._validate import NORMALIZE_HINT
+from .model._validate import NORMALIZE_HINT, RESCALE_HINT
 
 
 def read_model_file(path) -> dict:
@@ -262,7 +262,9 @@ def file_reason(exc: Exception, where: str | None = None) -> str:
         fix = f"set normalize = true in [{where}] to rescale"
     else:
         fix = "make them sum to 1 (this table has no normalize option)"
-    msg = msg.replace(NORMALIZE_HINT, fix)
+    # the API says NORMALIZE_HINT where the function has a normalize argument, RESCALE_HINT
+    # where it has none; in a file, the table decides
+    msg = msg.replace(NORMALIZE_HINT, fix).replace(RESCALE_HINT, fix)
     return _NUMPY_SCALAR.sub(lambda m: _plain_number(m.group(1)), msg)
 
 

@@ -395,6 +395,7 @@ def test_cli_compete_three_producers_reports_fictitious_play(tmp_path):
     np.testing.assert_allclose(none["producer_surplus"], 0.2, atol=eps)
 
 
+@pytest.mark.slow
 def test_ladder_reports_the_level_it_solved():
     """BBM25 Example 1 without information: the 161-point level exhausts Lemke's pivot
     budget, so the 81-point equilibrium is reported, and the outcome says so (a user who

@@ -55,6 +55,7 @@ def test_chunk_task_is_picklable_and_matches_rows():
     assert df["welfare"][1] == pytest.approx(float(d.probabilities @ d.values.max(axis=1)), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_parquet_run_equals_in_process_and_resumes_one_chunk(tmp_path, cluster):
     """Rows on Parquet equal run_experiment's; settings and version are recorded; deleting
     one chunk file recomputes only that chunk."""

@@ -12,7 +12,7 @@ from .. import tolerances as tol
 from ..lp import Status
 from ..model import Environment, Market
 from ..verify import Verification
-from ..verify.protocol import Result
+from ..verify.protocol import Result, Tabular
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class LPCertificate:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Mechanism(Result):
+class Mechanism(Result, Tabular):
     """An IC-IR direct mechanism for an environment (HS section 4).
 
     Attributes
@@ -228,6 +228,13 @@ class Mechanism(Result):
                 items.append({"allocation": self.allocation[t].copy(), "payment": float(self.payments[t]),
                               "price": float(self.prices[t]), "types": [self.env.types[t]]})
         return items
+
+    def _table(self) -> dict:
+        """One row per type: allocation over the alternatives, payment, price, surplus."""
+        env = self.env
+        cols = {f"x[{a}]": self.allocation[:, j] for j, a in enumerate(env.alternatives)}
+        return {"index": list(env.types), **cols, "payment": self.payments, "price": self.prices,
+                "consumer_surplus": self.utilities}
 
     def as_dict(self) -> dict:
         env = self.env

@@ -36,7 +36,7 @@ from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
 from ..model._validate import check_flag, check_memory
 from ..verify.averaging import averaging_deviation
-from ..verify.protocol import Result
+from ..verify.protocol import Result, Tabular
 
 __all__ = [
     "SingleProductSegmentation",
@@ -118,7 +118,7 @@ class SurplusTriangle:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class SingleProductSegmentation(Result):
+class SingleProductSegmentation(Result, Tabular):
     """A segmentation of a single-product market and the seller's price in each segment.
 
     Attributes
@@ -223,6 +223,11 @@ class SingleProductSegmentation(Result):
     @property
     def n_segments(self) -> int:
         return int(self.weights.size)
+
+    def _table(self) -> dict:
+        """One row per segment: its weight, price and distribution over the values."""
+        cols = {f"f[{v:g}]": self.markets[:, i] for i, v in enumerate(self.values)}
+        return {"weight": self.weights, "price": self.prices, **cols}
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "values": self.values, "prior": self.prior,

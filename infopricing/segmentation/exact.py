@@ -83,7 +83,7 @@ from ..screening import Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS, _check_inputs
 from .exact_cells import CellDecomposition, cell_decomposition
 from .result import ParetoImprovement, Segmentation, rational_vector
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result, Tabular, no_exact
 
 __all__ = ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
            "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate", "InteriorCertificate",
@@ -745,7 +745,7 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
 # public: the set of (consumer surplus, producer surplus) pairs
 # ---------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False, repr=False)
-class SurplusSet(Result):
+class SurplusSet(Result, Tabular):
     """The closure of the set of (consumer surplus, producer surplus) pairs achieved by the
     segmentations of a market (the multi-product analogue of the BBM15 surplus triangle).
 
@@ -817,6 +817,10 @@ class SurplusSet(Result):
         if np.any(V[:, 0] < -atol):
             fails.append("a vertex has negative consumer surplus")
         return Verification(ok=not fails, failures=tuple(fails))
+
+    def _table(self) -> dict:
+        """One row per vertex of the polygon: (consumer surplus, producer surplus)."""
+        return {"consumer_surplus": self.vertices[:, 0], "producer_surplus": self.vertices[:, 1]}
 
     def as_dict(self) -> dict:
         return {"vertices": self.vertices.tolist(), "original": list(self.original),

@@ -29,7 +29,7 @@ from ..screening import Mechanism, Verification, optimal_mechanism
 from ..screening.mechanism import exact_optimality, verify_mechanism
 from ..screening.optimal import SELECTIONS
 from ..verify.averaging import averaging_deviation, exact_averaging_failures
-from ..verify.protocol import Result
+from ..verify.protocol import Result, Tabular
 
 __all__ = ["Segmentation", "ParetoImprovement", "rational_vector", "revenue_upper_bound"]
 
@@ -251,7 +251,7 @@ def _exact_mechanism_data(mech: Mechanism, check: Verification):
 # Segmentation
 # ---------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False, repr=False)
-class Segmentation(Result):
+class Segmentation(Result, Tabular):
     """A segmentation of a market, with the selected optimal mechanism of every segment.
 
     Parameters
@@ -573,6 +573,12 @@ class Segmentation(Result):
                             exact=False)
 
     # -- presentation ------------------------------------------------------------------
+    def _table(self) -> dict:
+        """One row per segment: its weight, its distribution over types, its revenue."""
+        probs = self.segment_probabilities
+        cols = {f"f[{t}]": probs[:, i] for i, t in enumerate(self.env.types)}
+        return {"weight": self.weights, **cols, "revenue": self.segment_revenues}
+
     def as_dict(self) -> dict:
         env = self.env
         rep = self.pareto_report()

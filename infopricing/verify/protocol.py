@@ -98,14 +98,17 @@ class ResultStatus(str, Enum):
 #: The status values, as strings.
 STATUSES = frozenset(s.value for s in ResultStatus)
 
+# keyed by the LP status's value, so that a status added to the LP layer without an entry
+# here fails loudly (KeyError) rather than being guessed
 _SOLVER_MAP = {
-    SolverStatus.OPTIMAL: ResultStatus.OPTIMAL,
-    SolverStatus.INFEASIBLE: ResultStatus.INFEASIBLE,
-    SolverStatus.INFEASIBLE_OR_UNBOUNDED: ResultStatus.INFEASIBLE,
-    SolverStatus.UNBOUNDED: ResultStatus.INACCURATE,
-    SolverStatus.INACCURATE: ResultStatus.INACCURATE,
-    SolverStatus.LIMIT: ResultStatus.LIMIT,
-    SolverStatus.ERROR: ResultStatus.INACCURATE,
+    "optimal": ResultStatus.OPTIMAL,
+    "proven within a gap": ResultStatus.GAP,
+    "infeasible": ResultStatus.INFEASIBLE,
+    "infeasible_or_unbounded": ResultStatus.INFEASIBLE,
+    "unbounded": ResultStatus.INACCURATE,
+    "inaccurate": ResultStatus.INACCURATE,
+    "limit": ResultStatus.LIMIT,
+    "error": ResultStatus.INACCURATE,
 }
 
 # worst first: a composite reports the worst status of its parts
@@ -120,7 +123,7 @@ def status_from_solver(status) -> ResultStatus:
     is unbounded, so the answer cannot be trusted)."""
     if isinstance(status, ResultStatus):
         return status
-    return _SOLVER_MAP[SolverStatus(str(getattr(status, "value", status)))]
+    return _SOLVER_MAP[SolverStatus(str(getattr(status, "value", status))).value]
 
 
 def status_from_proof(proven_optimal: bool, upper_bound=None) -> ResultStatus:
