@@ -53,6 +53,10 @@ class Segment:
         ``min supp x``: the efficient producer's price.
     second : float or None
         The second-lowest residual in the segment (``r-hat``), if any.
+
+    References
+    ----------
+    BBM25, Theorem 1 (the construction's public segments).
     """
 
     kind: str

@@ -27,7 +27,12 @@ __all__ = ["PointPrice", "AlertMix", "InformationStructure", "EquilibriumCheck",
 
 @dataclass(frozen=True)
 class PointPrice:
-    """A pure price."""
+    """A pure price.
+
+    References
+    ----------
+    BBM25, section II (the strategies of the Theorem 1 construction).
+    """
 
     price: float
 
@@ -66,6 +71,10 @@ class AlertMix:
     consumers with higher residuals, who still buy at ``p``; with them, raising the price
     above ``r_min`` is strictly profitable whenever the segment has more than one point.
     The correction above subtracts their mass.
+
+    References
+    ----------
+    BBM25, Appendix A1.
     """
 
     cost: float
@@ -130,6 +139,10 @@ class InformationStructure:
         prior probability of that profile.
     signals : ndarray (S, N) int
         Each producer's signal (an integer id) in each state.
+
+    References
+    ----------
+    BBM25, section I (information structures).
     """
 
     profile: np.ndarray
@@ -155,6 +168,10 @@ class EquilibriumCheck:
     n_deviations : int
         Number of (signal, price) pairs evaluated.
     atol : float
+
+    References
+    ----------
+    BBM25, Theorem 1 (the construction is an equilibrium).
     """
 
     ok: bool

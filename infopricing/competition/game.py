@@ -89,6 +89,10 @@ class ConditionalResidual:
         True when conditioned on ``i`` being the *unique* efficient producer (the
         paper's table in Example 1); False when ties are included with the uniform
         tie-breaking weights ``q_i`` (the measure ``nu^i`` of Appendix A1).
+
+    References
+    ----------
+    BBM25, section II (the residual distribution behind the bounds of Theorem 1).
     """
 
     producer: int
@@ -132,6 +136,10 @@ def optimal_prices_against_cost(values, probabilities, cost: float,
     -------
     ndarray
         Optimal prices, increasing (empty if no support point exceeds the cost).
+
+    References
+    ----------
+    BBM25, section II (the producer's optimal price against its residual, Theorem 1).
     """
     v = np.asarray(values, dtype=float)
     p = np.asarray(probabilities, dtype=float)
@@ -453,6 +461,10 @@ class CompetitionOutcome:
     prices : ndarray (m, N) or None
         Prices per profile when the outcome has pure prices per profile.
     details : dict
+
+    References
+    ----------
+    BBM25, section I (welfare of an information structure and equilibrium).
     """
 
     label: str

@@ -57,6 +57,10 @@ class SymmetricPrior:
     dist : frozen scipy distribution or None
     vbar : float
         Bound of the support (``max |r|``, or as given).
+
+    References
+    ----------
+    BBM25, section III, Theorem 3 (Hotelling).
     """
 
     values: np.ndarray | None
@@ -259,6 +263,10 @@ class HotellingOptimum:
     prior : SymmetricPrior
     max_violation : float
         Largest stop-loss excess of ``G_b^B`` over ``F`` (<= 0 up to tolerance).
+
+    References
+    ----------
+    BBM25, section III, Theorem 3.
     """
 
     b: float
@@ -417,6 +425,10 @@ class HotellingLP:
     status : Status
     prior : SymmetricPrior
         The (discretised) prior used; a contraction of the given one.
+
+    References
+    ----------
+    BBM25, section III, Theorem 3 (a grid cross-check).
     """
 
     consumer_surplus: float
@@ -513,6 +525,10 @@ class ArmstrongZhou:
     refinements : int
         Constraint-generation rounds used (each adds the most profitable deviation
         prices found to the LP and re-solves at the same common price).
+
+    References
+    ----------
+    Armstrong & Zhou (2022), as discussed in BBM25, section III.
     """
 
     price: float

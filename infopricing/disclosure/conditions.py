@@ -31,7 +31,12 @@ def _profile_table(dist: ValueDistribution) -> dict:
 
 
 def is_generic(dist: ValueDistribution) -> bool:
-    """Definition 5: no two products tie with positive probability."""
+    """Definition 5: no two products tie with positive probability.
+
+    References
+    ----------
+    CLW, Definition 5.
+    """
     _check_dist(dist)
     v = dist.values[dist.probabilities > 0]
     m = v.shape[1]
@@ -82,7 +87,12 @@ def negative_affiliation_violation(dist: ValueDistribution, rtol: float = tol.FE
 
 
 def is_negatively_affiliated(dist: ValueDistribution, rtol: float = tol.FEAS) -> bool:
-    """Definition 3 (log-submodular pmf on R_+^m). CLW, Definition 3."""
+    """Definition 3 (log-submodular pmf on R_+^m). CLW, Definition 3.
+
+    References
+    ----------
+    CLW, Definition 3.
+    """
     return negative_affiliation_violation(dist, rtol) is None
 
 
@@ -91,6 +101,10 @@ def is_exchangeable(dist: ValueDistribution, atol: float = tol.PROB_SUM) -> bool
 
     Adjacent transpositions generate the symmetric group, so invariance under each of
     them is checked. CLW, Definition 4.
+
+    References
+    ----------
+    CLW, Definition 4.
     """
     _check_dist(dist)
     tab = _profile_table(dist)

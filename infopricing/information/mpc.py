@@ -45,7 +45,13 @@ TRANSPORT_MAX = 250_000
 
 
 def integrated_cdf(values, probs, x) -> np.ndarray:
-    """``E[(x - V)^+]`` for a finite distribution, at each point of ``x`` (kernel)."""
+    """``E[(x - V)^+]`` for a finite distribution, at each point of ``x`` (kernel).
+
+    References
+    ----------
+    Rothschild & Stiglitz (1970) (the convex order); used by BBM25, Theorems 2 and 3, and
+    Roesler & Szentes (2017).
+    """
     x = np.asarray(x, dtype=float)
     return np.maximum(x[:, None] - np.asarray(values)[None, :], 0.0) @ np.asarray(probs)
 

@@ -180,6 +180,10 @@ class Market:
         Non-negative, summing to 1 within :data:`infopricing.tolerances.PROB_SUM`.
     normalize : bool
         Rescale positive masses to sum to one instead of rejecting.
+
+    References
+    ----------
+    HS, section 4 (a market f is a distribution over types).
     """
 
     env: Environment

@@ -93,6 +93,10 @@ class ChunkedRun:
     params : dict                  the recorded parameters (with ``library_version``, ``input_hash``)
     seconds : float
     scheduler : str                address of the scheduler used
+
+    References
+    ----------
+    No paper result: the library's resumable chunked runner.
     """
 
     out_dir: Path
@@ -136,7 +140,12 @@ class ChunkedRun:
 
 
 def input_hash(*arrays, **params) -> str:
-    """A stable hash of the run's inputs (arrays by value, parameters as JSON)."""
+    """A stable hash of the run's inputs (arrays by value, parameters as JSON).
+
+    References
+    ----------
+    No paper result: the library's resumable chunked runner.
+    """
     h = hashlib.sha256()
     for a in arrays:
         a = np.ascontiguousarray(a)
@@ -233,6 +242,10 @@ def run_chunked(task, payloads, out_dir, params: dict, scheduler: str | None = N
         written.
     RuntimeError
         Some chunks failed (the others are kept on disk; run again to resume).
+
+    References
+    ----------
+    No paper result: the library's resumable chunked runner.
     """
     if "input_hash" not in params:
         raise ValueError("params must contain 'input_hash' (see input_hash())")

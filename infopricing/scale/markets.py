@@ -9,7 +9,12 @@ import numpy as np
 
 def simplex_grid(n: int, steps: int) -> np.ndarray:
     """All markets whose masses are multiples of ``1/steps`` (rows of an (m, n) array,
-    ``m = C(steps + n - 1, n - 1)``), vertices and faces of the simplex included."""
+    ``m = C(steps + n - 1, n - 1)``), vertices and faces of the simplex included.
+
+    References
+    ----------
+    HS, Figure 1 and section 5 (maps over the market simplex).
+    """
     if not (isinstance(n, (int, np.integer)) and n >= 1):
         raise ValueError(f"n must be a positive integer, got {n!r}")
     if not (isinstance(steps, (int, np.integer)) and steps >= 1):
@@ -22,7 +27,12 @@ def simplex_grid(n: int, steps: int) -> np.ndarray:
 
 
 def random_markets(n: int, m: int, alpha: float = 1.0, seed: int = 0) -> np.ndarray:
-    """``m`` markets drawn from the symmetric Dirichlet(``alpha``) distribution (seeded)."""
+    """``m`` markets drawn from the symmetric Dirichlet(``alpha``) distribution (seeded).
+
+    References
+    ----------
+    No paper result: random markets for sweeps and experiments.
+    """
     if not (isinstance(n, (int, np.integer)) and n >= 1):
         raise ValueError(f"n must be a positive integer, got {n!r}")
     if not (isinstance(m, (int, np.integer)) and m >= 1):

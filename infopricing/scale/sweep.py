@@ -80,6 +80,10 @@ class BasisCone:
     D : ndarray (N, n)          reduced costs as a linear function, ``d = D f``
     G : ndarray (r, n)          sign-adjusted non-basic rows of [D; Y]: certified iff G f <= tol
     allocation : ndarray (n, k), payments : ndarray (n,)   the basis's vertex (a mechanism)
+
+    References
+    ----------
+    HS, section 4 (the menu LP); basis reuse is a computational device of this library.
     """
 
     Y: np.ndarray
@@ -150,6 +154,10 @@ class SweepResult:
     lp_solves : int                   LPs solved (bases found + face/fallback selections)
     seconds : float
     backend : str                     where the certification products ran
+
+    References
+    ----------
+    HS, section 4 (the menu LP, solved for many markets); LP duality per market.
     """
 
     env: Environment
@@ -278,7 +286,12 @@ def _validate_markets(env, markets):
 
 class BasisStore:
     """The stored optimal bases of one environment's menu LP (reusable across sweeps,
-    picklable, so a pilot sweep's bases can be shipped to workers)."""
+    picklable, so a pilot sweep's bases can be shipped to workers).
+
+    References
+    ----------
+    HS, section 4 (the menu LP); basis reuse is a computational device of this library.
+    """
 
     def __init__(self, env: Environment):
         if not isinstance(env, Environment):

@@ -284,6 +284,11 @@ class NoImprovementCertificate:
     gain : ndarray (N, n) of bool  for each generator, the gaining types of its cell
     market : tuple of Fraction     f
     cells_allowed, cells_strict, cells_total : int
+
+    References
+    ----------
+    HS, section 4.1 and Theorem 1 (markets that are not Pareto improvable); the certificate
+    is LP duality.
     """
 
     y: tuple
@@ -371,6 +376,11 @@ class InteriorCertificate:
     z : tuple of Fraction          one per generator (0 off the strict cells)
     groups : tuple of tuple of int the generator indices of each strict cell
     generators : ndarray (N, n);  exact_generators : tuple;  market : tuple of Fraction
+
+    References
+    ----------
+    HS, section 4.1 and Theorem 1 (markets that are not Pareto improvable); the certificate
+    is LP duality.
     """
 
     y: tuple
@@ -593,6 +603,11 @@ class ConsumerOptimalSegmentation:
                                    some allowed cell is usable only on its boundary)
     original_consumer_surplus : float
     improvement : ParetoImprovement or None   the decision (when ``pareto``)
+
+    References
+    ----------
+    HS, section 4.1 (Pareto-improving segmentations); BBM 2015 for the single-product
+    consumer-optimal segmentation.
     """
 
     market: Market
@@ -741,6 +756,11 @@ class SurplusSet:
     Producer surplus is the same for every optimal mechanism, so PS is exact on cell
     boundaries too; consumer surplus on a boundary follows the selection rule, so boundary
     points of the polygon may be approached rather than attained.
+
+    References
+    ----------
+    BBM 2015, Theorem 1 (the single-product surplus triangle); the multi-product set is this
+    library's analogue for HS environments (HS, section 4).
     """
 
     market: Market
@@ -890,6 +910,10 @@ def plot_surplus_set(sset: SurplusSet, ax=None, title: str | None = None):
     The triangle has corners (0, PS0), (0, W) and (W - PS0, PS0), W the efficient surplus and
     PS0 the unsegmented profit; with one alternative the set fills it (BBM15), with several
     it may not (HS footnote 8). Returns the Figure.
+
+    References
+    ----------
+    BBM 2015, Figure 1 (the surplus triangle); HS, section 4.
     """
     import matplotlib
 

@@ -714,6 +714,11 @@ class ParetoAnalysis:
     types the section 5 profile.
 
     ``notes`` records why a step was skipped (e.g. non-unique efficient alternatives).
+
+    References
+    ----------
+    HS, sections 5 and 6: Theorem 1, Proposition 3 and the information-rent paths of section
+    6.1.2.
     """
 
     market: Market
