@@ -236,6 +236,14 @@ def alignment_construction(game: PricingGame) -> AlignmentConstruction:
     References
     ----------
     BBM25, Theorem 1; Appendix A1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> m = ([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)
+    >>> a = ip.alignment_construction(ip.PricingGame.independent([m, m]))   # BBM25 Example 1
+    >>> round(a.consumer_surplus, 4), a.verify().ok, a.check_equilibrium().ok
+    (1.625, True, True)
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")

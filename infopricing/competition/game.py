@@ -437,6 +437,13 @@ def producer_surplus_bounds(game: PricingGame) -> np.ndarray:
     References
     ----------
     BBM25, equation (1); Proposition 1; Appendix A1 (second claim).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> m = ([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)
+    >>> ip.producer_surplus_bounds(ip.PricingGame.independent([m, m])).tolist()   # BBM25 Example 1
+    [0.625, 0.625]
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
@@ -551,6 +558,13 @@ def complete_information_outcome(game: PricingGame) -> CompleteInformationOutcom
     ----------
     BBM25, Section II.A ("Competitive Pricing under ... Complete Information"); Blume
     (2003); Kartik (2011).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> m = ([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)
+    >>> round(ip.complete_information_outcome(ip.PricingGame.independent([m, m])).consumer_surplus, 4)
+    1.125
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")

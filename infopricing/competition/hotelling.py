@@ -372,6 +372,14 @@ def hotelling_optimum(prior, vbar=None, grid: int = 60) -> HotellingOptimum:
     References
     ----------
     BBM25, Theorem 3 and Appendix A3; Example 4.
+
+    Examples
+    --------
+    >>> import math
+    >>> import infopricing as ip
+    >>> h = ip.hotelling_optimum(([-1, 1], [0.5, 0.5]))   # BBM25 Example 4
+    >>> abs(h.b - math.exp(-2)) < 1e-6, round(h.B, 4)
+    (True, 1.0)
     """
     P = SymmetricPrior.of(prior, vbar)
     if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or grid < 5:

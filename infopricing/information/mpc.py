@@ -72,6 +72,12 @@ def is_mean_preserving_contraction(g_values, g_probs, f_values, f_probs,
     References
     ----------
     Rothschild & Stiglitz (1970); BBM25, Appendix A3 (the condition as used there).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> ip.is_mean_preserving_contraction([2.6], [1.0], [1, 2, 5], [0.3, 0.4, 0.3])[0]
+    True
     """
     gv, gp = np.asarray(g_values, float), np.asarray(g_probs, float)
     fv, fp = np.asarray(f_values, float), np.asarray(f_probs, float)

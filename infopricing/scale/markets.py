@@ -14,6 +14,12 @@ def simplex_grid(n: int, steps: int) -> np.ndarray:
     References
     ----------
     HS, Figure 1 and section 5 (maps over the market simplex).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> ip.simplex_grid(2, 2).tolist()
+    [[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]
     """
     if not (isinstance(n, (int, np.integer)) and n >= 1):
         raise ValueError(f"n must be a positive integer, got {n!r}")
@@ -32,6 +38,13 @@ def random_markets(n: int, m: int, alpha: float = 1.0, seed: int = 0) -> np.ndar
     References
     ----------
     No paper result: random markets for sweeps and experiments.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> f = ip.random_markets(3, 5, seed=1)
+    >>> f.shape, bool(abs(f.sum(axis=1) - 1).max() < 1e-12)
+    ((5, 3), True)
     """
     if not (isinstance(n, (int, np.integer)) and n >= 1):
         raise ValueError(f"n must be a positive integer, got {n!r}")

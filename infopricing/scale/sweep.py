@@ -378,6 +378,15 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     References
     ----------
     HS, section 4 (menu LP, consistent selection).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[0.75, 1.0], [1.0, 2.0]])
+    >>> res = ip.sweep(env, np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]))
+    >>> res.revenue.round(4).tolist(), res.verify().ok
+    ([1.0, 1.25, 2.0], True)
     """
     from ..screening.optimal import SELECTIONS, optimal_mechanism
 

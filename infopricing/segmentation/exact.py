@@ -506,6 +506,14 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
     References
     ----------
     HS, section 4.1 (definitions), Observation 1, section 6.2 (cells of the market simplex).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    >>> ex = ip.exact_pareto_improvement(env, ip.Market(env, [0.3, 0.3, 0.4]))
+    >>> ex.improvable, ex.verify(exact=True).ok
+    (True, True)
     """
     tol.require_plain_units(env, "exact_pareto_improvement")
     market = _check_inputs(env, market)
@@ -834,6 +842,14 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     ----------
     BBM15 (surplus triangle, single product); HS footnote 8 (with several alternatives
     some pairs of the triangle are not achievable).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    >>> s = ip.surplus_set(env, ip.Market(env, [0.3, 0.3, 0.4]))
+    >>> round(s.max_consumer_surplus, 4), round(s.efficient_surplus, 4)
+    (0.8, 2.9)
     """
     tol.require_plain_units(env, "surplus_set")
     market = _check_inputs(env, market)

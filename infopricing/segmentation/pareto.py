@@ -583,6 +583,14 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
     References
     ----------
     HS, Theorem 1 and its proof (Appendix A.3), Lemma 3, Proposition 3, Observation 1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    >>> imp = ip.pareto_improving_segmentation(env, ip.Market(env, [0.3, 0.3, 0.4]))
+    >>> imp.improvable, round(imp.segmentation.revenue, 4), imp.verify().ok
+    (True, 2.25, True)
     """
     tol.require_plain_units(env, "pareto_improving_segmentation")
     market = _check_inputs(env, market)
