@@ -27,10 +27,12 @@ def test_page_runs_as_written(page, tmp_path):
     assert run.blocks > 0
     if page.parent.name == "tutorials":   # each tutorial: asserted numbers and a figure it shows
         assert run.compared >= 3, f"only {run.compared} blocks with expected output"
-        pngs = [f for f in run.files if f.suffix == ".png"]
-        assert pngs, "draws no figure"
-        for f in pngs:
-            assert f"]({f.name})" in page.read_text(), f"{f.name} is drawn but not shown"
+        import re
+
+        shown = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", page.read_text())
+        assert shown, "shows no figure"
+        drawn = {f.name for f in run.files}
+        assert set(shown) <= drawn, f"figures shown but not drawn by the page: {set(shown) - drawn}"
 
 
 def test_there_is_one_tutorial_per_paper():

@@ -13,8 +13,9 @@ At ``on_files`` (before navigation is built):
 - ``howto/reproducing.md`` renders the claims registry (every claim, its paper value, its
   tolerance, and where the paper's text is wrong, the explanation and corrected value).
 
-Set ``INFOPRICING_DOCS_SKIP_RUN=1`` to build without running the pages (for quick edits of
-prose; the tests never set it).
+Set ``INFOPRICING_DOCS_SKIP_RUN=1`` to build without running the pages, for quick edits of
+prose with ``mkdocs serve`` (the figures are then missing, so ``--strict`` fails; the tests
+never set it).
 """
 
 from __future__ import annotations

@@ -54,6 +54,10 @@ class Segment:
         ``min supp x``: the efficient producer's price.
     second : float or None
         The second-lowest residual in the segment (``r-hat``), if any.
+
+    References
+    ----------
+    BBM25, Theorem 1 (the construction's public segments).
     """
 
     kind: str
@@ -236,6 +240,14 @@ def alignment_construction(game: PricingGame) -> AlignmentConstruction:
     References
     ----------
     BBM25, Theorem 1; Appendix A1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> m = ([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)
+    >>> a = ip.alignment_construction(ip.PricingGame.independent([m, m]))   # BBM25 Example 1
+    >>> round(a.consumer_surplus, 4), a.verify().ok, a.check_equilibrium().ok
+    (1.625, True, True)
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")

@@ -28,7 +28,12 @@ __all__ = ["PointPrice", "AlertMix", "InformationStructure", "EquilibriumCheck",
 
 @dataclass(frozen=True)
 class PointPrice:
-    """A pure price."""
+    """A pure price.
+
+    References
+    ----------
+    BBM25, section II (the strategies of the Theorem 1 construction).
+    """
 
     price: float
 
@@ -67,6 +72,10 @@ class AlertMix:
     consumers with higher residuals, who still buy at ``p``; with them, raising the price
     above ``r_min`` is strictly profitable whenever the segment has more than one point.
     The correction above subtracts their mass.
+
+    References
+    ----------
+    BBM25, Appendix A1.
     """
 
     cost: float
@@ -131,6 +140,10 @@ class InformationStructure:
         prior probability of that profile.
     signals : ndarray (S, N) int
         Each producer's signal (an integer id) in each state.
+
+    References
+    ----------
+    BBM25, section I (information structures).
     """
 
     profile: np.ndarray
@@ -161,6 +174,10 @@ class EquilibriumCheck(Verification):
         One line for the largest gain when it exceeds ``atol`` (empty when ``ok``).
     max_violation : float
         The largest gain, clamped below at 0 (a gain is the violation of equilibrium).
+
+    References
+    ----------
+    BBM25, Theorem 1 (the construction is an equilibrium).
     """
 
     max_gain: float = 0.0

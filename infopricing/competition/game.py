@@ -97,6 +97,10 @@ class ConditionalResidual:
         True when conditioned on ``i`` being the *unique* efficient producer (the
         paper's table in Example 1); False when ties are included with the uniform
         tie-breaking weights ``q_i`` (the measure ``nu^i`` of Appendix A1).
+
+    References
+    ----------
+    BBM25, section II (the residual distribution behind the bounds of Theorem 1).
     """
 
     producer: int
@@ -140,6 +144,10 @@ def optimal_prices_against_cost(values, probabilities, cost: float,
     -------
     ndarray
         Optimal prices, increasing (empty if no support point exceeds the cost).
+
+    References
+    ----------
+    BBM25, section II (the producer's optimal price against its residual, Theorem 1).
     """
     from ..model._validate import check_real, check_tolerance
 
@@ -443,6 +451,13 @@ def producer_surplus_bounds(game: PricingGame) -> np.ndarray:
     References
     ----------
     BBM25, equation (1); Proposition 1; Appendix A1 (second claim).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> m = ([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)
+    >>> ip.producer_surplus_bounds(ip.PricingGame.independent([m, m])).tolist()   # BBM25 Example 1
+    [0.625, 0.625]
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
@@ -467,6 +482,10 @@ class CompetitionOutcome(Result):
     prices : ndarray (m, N) or None
         Prices per profile when the outcome has pure prices per profile.
     details : dict
+
+    References
+    ----------
+    BBM25, section I (welfare of an information structure and equilibrium).
     """
 
     label: str
@@ -554,6 +573,13 @@ def complete_information_outcome(game: PricingGame) -> CompleteInformationOutcom
     ----------
     BBM25, Section II.A ("Competitive Pricing under ... Complete Information"); Blume
     (2003); Kartik (2011).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> m = ([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)
+    >>> round(ip.complete_information_outcome(ip.PricingGame.independent([m, m])).consumer_surplus, 4)
+    1.125
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")

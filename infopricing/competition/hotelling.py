@@ -58,6 +58,10 @@ class SymmetricPrior:
     dist : frozen scipy distribution or None
     vbar : float
         Bound of the support (``max |r|``, or as given).
+
+    References
+    ----------
+    BBM25, section III, Theorem 3 (Hotelling).
     """
 
     values: np.ndarray | None
@@ -260,6 +264,10 @@ class HotellingOptimum(Result):
     prior : SymmetricPrior
     max_violation : float
         Largest stop-loss excess of ``G_b^B`` over ``F`` (<= 0 up to tolerance).
+
+    References
+    ----------
+    BBM25, section III, Theorem 3.
     """
 
     b: float
@@ -366,6 +374,14 @@ def hotelling_optimum(prior, vbar=None, grid: int = 60) -> HotellingOptimum:
     References
     ----------
     BBM25, Theorem 3 and Appendix A3; Example 4.
+
+    Examples
+    --------
+    >>> import math
+    >>> import infopricing as ip
+    >>> h = ip.hotelling_optimum(([-1, 1], [0.5, 0.5]))   # BBM25 Example 4
+    >>> abs(h.b - math.exp(-2)) < 1e-6, round(h.B, 4)
+    (True, 1.0)
     """
     P = SymmetricPrior.of(prior, vbar)
     if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or grid < 5:
@@ -419,6 +435,10 @@ class HotellingLP(Result):
     status : Status
     prior : SymmetricPrior
         The (discretised) prior used; a contraction of the given one.
+
+    References
+    ----------
+    BBM25, section III, Theorem 3 (a grid cross-check).
     """
 
     consumer_surplus: float
@@ -516,6 +536,10 @@ class ArmstrongZhou(Result):
     refinements : int
         Constraint-generation rounds used (each adds the most profitable deviation
         prices found to the LP and re-solves at the same common price).
+
+    References
+    ----------
+    Armstrong & Zhou (2022), as discussed in BBM25, section III.
     """
 
     price: float

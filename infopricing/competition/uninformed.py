@@ -89,7 +89,12 @@ OFFSET = tol.PRICE_STEP
 
 @dataclass(frozen=True)
 class DiscreteMix:
-    """A mixed price with finitely many atoms."""
+    """A mixed price with finitely many atoms.
+
+    References
+    ----------
+    BBM25, section II (the no-information benchmark).
+    """
 
     prices: np.ndarray
     probabilities: np.ndarray
@@ -159,6 +164,10 @@ class NoInformationOutcome(CompetitionOutcome):
     ladder_note : str
         Why the two-producer coarse-to-fine ladder stopped below the ``grid`` asked for
         (Lemke's pivot budget exhausted on a finer level), or "" when it did not.
+
+    References
+    ----------
+    BBM25, section II (the no-segmentation benchmark).
     """
 
     strategies: tuple = ()

@@ -115,13 +115,23 @@ def value_garbling(game: PricingGame, signal) -> ValueGarbling:
 
 
 def is_homogeneous(game: PricingGame, atol: float = tol.EQUAL) -> bool:
-    """``v_1 = ... = v_N`` on the support (BBM25, Section III.B)."""
+    """``v_1 = ... = v_N`` on the support (BBM25, Section III.B).
+
+    References
+    ----------
+    BBM25, section III.B.
+    """
     v = game.values[game.probabilities > 0]
     return bool(np.all(np.abs(v - v[:, :1]) <= atol))
 
 
 def has_common_knowledge_of_gains(game: PricingGame, atol: float = tol.EQUAL) -> bool:
-    """``max_i v_i - c_i >= 0`` on the support (BBM25, Section III.B)."""
+    """``max_i v_i - c_i >= 0`` on the support (BBM25, Section III.B).
+
+    References
+    ----------
+    BBM25, section III.B and Theorem 2.
+    """
     g = game.gains[game.probabilities > 0]
     return bool(np.all(g.max(axis=1) >= -atol))
 
@@ -152,6 +162,10 @@ class HomogeneousOptimum(Result):
     costs : ndarray
         The (deterministic) producer costs.
     prior_values, prior_probabilities : ndarray
+
+    References
+    ----------
+    BBM25, section III (unknown values), Theorem 2.
     """
 
     consumer_surplus: float
@@ -283,6 +297,10 @@ class UnknownValuesOptimum(Result):
     game : PricingGame
         The prior ``mu``.
     status : Status
+
+    References
+    ----------
+    BBM25, section III (unknown values), Theorem 2.
     """
 
     consumer_surplus: float

@@ -37,6 +37,10 @@ def is_generic(dist: ValueDistribution, atol: float = 0.0) -> bool:
     ``atol = 0`` (default) compares exactly, right for instances built exactly (the
     catalogue builds its exact ties exactly); with ``atol > 0`` two values within
     ``atol * max(1, |v|)`` count as tied (for values carrying rounding error).
+
+    References
+    ----------
+    CLW, Definition 5.
     """
     _check_dist(dist)
     if not atol >= 0:
@@ -91,7 +95,12 @@ def negative_affiliation_violation(dist: ValueDistribution, rtol: float = tol.FE
 
 
 def is_negatively_affiliated(dist: ValueDistribution, rtol: float = tol.FEAS) -> bool:
-    """Definition 3 (log-submodular pmf on R_+^m). CLW, Definition 3."""
+    """Definition 3 (log-submodular pmf on R_+^m). CLW, Definition 3.
+
+    References
+    ----------
+    CLW, Definition 3.
+    """
     return negative_affiliation_violation(dist, rtol) is None
 
 
@@ -100,6 +109,10 @@ def is_exchangeable(dist: ValueDistribution, atol: float = tol.PROB_SUM) -> bool
 
     Adjacent transpositions generate the symmetric group, so invariance under each of
     them is checked. CLW, Definition 4.
+
+    References
+    ----------
+    CLW, Definition 4.
     """
     _check_dist(dist)
     tab = _profile_table(dist)

@@ -141,6 +141,13 @@ def optimal_welfare(dist: ValueDistribution) -> float:
     References
     ----------
     CLW, section 2 (definition of OPT-Wel) and the proof of Theorem 1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> d = ip.ValueDistribution([[10, 5], [6, 5], [0, 3]], [0.2, 0.4, 0.4])   # CLW Example 1
+    >>> round(ip.optimal_welfare(d), 4)
+    5.6
     """
     _check_dist(dist)
     return float(dist.probabilities @ dist.max_value)

@@ -631,6 +631,14 @@ def uniform_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
     References
     ----------
     CLW, Theorem 1 (``Rev >= OPT-Wel / 2``), Example 4 (tightness).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> d = ip.ValueDistribution([[10, 0], [0, 2], [1, 1]], [0.2, 0.4, 0.4])
+    >>> u = ip.uniform_pricing(d)
+    >>> round(u.revenue, 3), u.proven_optimal, u.verify().ok
+    (2.4, True, True)
     """
     dist = _dist_arg(dist)
     p_star, design, sets = highest_full_sale_price(dist)

@@ -66,6 +66,10 @@ class MonopolyOutcome:
     cost : float
     tie : str
         ``"lowest"`` (consumer-preferred) or ``"highest"`` (consumer-worst) optimal price.
+
+    References
+    ----------
+    BBM 2015, section 2 (uniform monopoly price, profit and welfare).
     """
 
     price: float

@@ -53,7 +53,13 @@ docstring) and ``formulation="transport"`` must be named explicitly."""
 
 
 def integrated_cdf(values, probs, x) -> np.ndarray:
-    """``E[(x - V)^+]`` for a finite distribution, at each point of ``x``."""
+    """``E[(x - V)^+]`` for a finite distribution, at each point of ``x`` (kernel).
+
+    References
+    ----------
+    Rothschild & Stiglitz (1970) (the convex order); used by BBM25, Theorems 2 and 3, and
+    Roesler & Szentes (2017).
+    """
     from ..model._validate import probability_vector
 
     values = real_array(values, "values", ndim=1)
@@ -78,6 +84,12 @@ def is_mean_preserving_contraction(g_values, g_probs, f_values, f_probs,
     References
     ----------
     Rothschild & Stiglitz (1970); BBM25, Appendix A3 (the condition as used there).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> ip.is_mean_preserving_contraction([2.6], [1.0], [1, 2, 5], [0.3, 0.4, 0.3])[0]
+    True
     """
     from ..model._validate import check_tolerance, probability_vector
 

@@ -280,6 +280,13 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
     References
     ----------
     Kamenica & Gentzkow (2011); CLW, sections 2-4; HS, Appendix B.1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> r = ip.persuade([0.7, 0.3], [[1, 0], [0, 1]], [[0, 1], [0, 1]])   # the prosecutor
+    >>> round(r.value, 4), r.verify().ok
+    (0.6, True)
     """
     from ..errors import SolverError
 

@@ -47,6 +47,10 @@ class Prior:
     source : str
         Where it came from (``"finite"`` or a description of the discretised
         continuous distribution and its grid).
+
+    References
+    ----------
+    BBM 2015, section 2 (a single-product prior); Roesler & Szentes (2017).
     """
 
     values: np.ndarray
@@ -148,6 +152,10 @@ def as_prior(prior, values=None, size: int = 200, normalize: bool = False) -> Pr
     Accepted: a :class:`Prior`; a frozen continuous ``scipy.stats`` distribution with
     bounded support (discretised into ``size`` cells); a probability vector together with
     ``values``; or a pair ``(values, probabilities)``.
+
+    References
+    ----------
+    BBM 2015, section 2; Roesler & Szentes (2017).
     """
     if isinstance(prior, Prior):
         if values is not None:

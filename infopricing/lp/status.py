@@ -8,6 +8,11 @@ class Status(str, Enum):
 
     ``OPTIMAL`` is only reported when the backend says optimal *and* the re-computed
     primal and dual infeasibilities are within tolerance; otherwise ``INACCURATE``.
+
+    References
+    ----------
+    The result protocol of this library (DESIGN.md), with statuses as in cvxpy's
+    ``STATUS_MAP``; no paper result.
     """
 
     OPTIMAL = "optimal"

@@ -42,6 +42,13 @@ class Environment:
     References
     ----------
     HS, section 4 and footnote 5.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"])
+    >>> env.n_types, env.n_alternatives
+    (2, 2)
     """
 
     __slots__ = ("_values", "_gross", "_costs", "types", "alternatives", "__dict__")
@@ -192,6 +199,17 @@ class Market:
         pandas Series indexed by type labels is matched to the environment's types.
     normalize : bool
         Rescale positive masses to sum to one instead of rejecting.
+
+    References
+    ----------
+    HS, section 4 (a market f is a distribution over types).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[0.75, 1.0], [1.0, 2.0]])
+    >>> ip.Market(env, [1, 3], normalize=True).probabilities.tolist()
+    [0.25, 0.75]
     """
 
     env: Environment

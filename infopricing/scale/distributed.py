@@ -283,6 +283,10 @@ class ChunkedRun(Result):
                                    unreadable (...)"``), and ``_manifest.json`` when it
                                    was unreadable and rewritten
     removed : tuple of str         temporary files of interrupted writes that were deleted
+
+    References
+    ----------
+    No paper result: the library's resumable chunked runner.
     """
 
     out_dir: Path
@@ -379,7 +383,12 @@ def read_menus(out_dir) -> dict:
 
 
 def input_hash(*arrays, **params) -> str:
-    """A stable hash of the run's inputs (arrays by value, parameters as JSON)."""
+    """A stable hash of the run's inputs (arrays by value, parameters as JSON).
+
+    References
+    ----------
+    No paper result: the library's resumable chunked runner.
+    """
     h = hashlib.sha256()
     for a in arrays:
         a = np.ascontiguousarray(a)
@@ -484,6 +493,10 @@ def run_chunked(task, payloads, out_dir, params: dict, scheduler: str | None = N
         written.
     RuntimeError
         Some chunks failed (the others are kept on disk; run again to resume).
+
+    References
+    ----------
+    No paper result: the library's resumable chunked runner.
     """
     if "input_hash" not in params:
         raise ValueError("params must contain 'input_hash' (see input_hash())")

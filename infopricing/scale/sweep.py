@@ -84,6 +84,10 @@ class BasisCone:
     key : str                   a hash of the basis (which columns are basic and at which
                                 bound every column and row sits): the same basis found in
                                 two processes has the same key
+
+    References
+    ----------
+    HS, section 4 (the menu LP); basis reuse is a computational device of this library.
     """
 
     Y: np.ndarray
@@ -177,6 +181,10 @@ class SweepResult(Result):
     lp_solves : int                   LPs solved (bases found + face/fallback selections)
     seconds : float
     backend : str                     where the certification products ran
+
+    References
+    ----------
+    HS, section 4 (the menu LP, solved for many markets); LP duality per market.
     """
 
     env: Environment
@@ -374,7 +382,12 @@ def _validate_markets(env, markets):
 
 class BasisStore:
     """The stored optimal bases of one environment's menu LP (reusable across sweeps,
-    picklable, so a pilot sweep's bases can be shipped to workers)."""
+    picklable, so a pilot sweep's bases can be shipped to workers).
+
+    References
+    ----------
+    HS, section 4 (the menu LP); basis reuse is a computational device of this library.
+    """
 
     def __init__(self, env: Environment):
         if not isinstance(env, Environment):
@@ -462,6 +475,15 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     References
     ----------
     HS, section 4 (menu LP, consistent selection).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[0.75, 1.0], [1.0, 2.0]])
+    >>> res = ip.sweep(env, np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]))
+    >>> res.revenue.round(4).tolist(), res.verify().ok
+    ([1.0, 1.25, 2.0], True)
     """
     from ..screening.optimal import SELECTIONS, optimal_mechanism
 

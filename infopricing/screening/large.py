@@ -387,6 +387,11 @@ class LazyMenuResult(Result):
     mechanism : Mechanism          the selected optimal menu (same as ``method="full"``)
     max_ic_violation : float       largest violation over all n(n-1) IC rows at the end
     stats : LazyStats
+
+    References
+    ----------
+    HS, section 4 (the menu LP); lazy IC generation is a computational device of this
+    library.
     """
 
     mechanism: Mechanism

@@ -23,6 +23,10 @@ class BindingGraph:
     (t's IC constraint against s binds); ``ir[t]`` when t's surplus is zero. As a directed
     graph, an edge t -> s means "t's surplus is pinned down by s's"; HS information-rent
     paths follow these edges to a type with a binding IR constraint.
+
+    References
+    ----------
+    HS, section 6.1.2 (binding constraints and information-rent paths).
     """
 
     ic: np.ndarray
@@ -75,6 +79,10 @@ class Mechanism(Result, Tabular):
     Derived: ``utilities`` (surplus per type), ``consumer_surplus`` (same, per type),
     ``prices`` (gross: payments plus expected production cost), ``revenue``,
     ``total_surplus``, ``is_efficient``, ``binding``.
+
+    References
+    ----------
+    HS, section 4 (direct mechanisms, incentive compatibility and individual rationality).
     """
 
     env: Environment

@@ -319,6 +319,10 @@ class PaymentUniqueness:
     unique_on_support : bool     the same, for types with positive mass only
     payment_min, payment_max : ndarray (n,)   range of each type's payment over the optimal face
     revenue : float
+
+    References
+    ----------
+    HS, Theorem 1 (uniqueness of the optimal payment rule).
     """
 
     unique: bool
@@ -383,6 +387,10 @@ def best_posted_price(values: np.ndarray, probabilities: np.ndarray) -> tuple[fl
 
     Only prices equal to some type's value need be considered (revenue p * P(v >= p) is
     maximised at a value in the support).
+
+    References
+    ----------
+    BBM 2015, section 2 (the uniform monopoly price of one product).
     """
     from ..model._validate import probability_vector, real_array
 

@@ -334,6 +334,13 @@ def surplus_triangle(values, prior, cost=0.0) -> SurplusTriangle:
     References
     ----------
     BBM15, Theorem 1 and Figure 1; BBM25, section II.A.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> t = ip.surplus_triangle([1, 2, 5], [0.3, 0.4, 0.3])
+    >>> t.uniform_price, round(t.uniform_profit, 4), round(t.efficient_surplus, 4)
+    (5.0, 1.5, 2.6)
     """
     pr = _prior(values, prior)
     c = _cost(cost)
@@ -420,6 +427,13 @@ def greedy_segmentation(values, prior, cost=0.0, exact: bool = False) -> SingleP
     ----------
     BBM15, Theorem 1 and the greedy algorithm of its section II; BBM25, Appendix A1
     (Theorem 1B of BBM15: uniform profit preserving segmentation).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> g = ip.greedy_segmentation([1, 3, 4], [0.5, 0.25, 0.25])   # BBM25 Example 1
+    >>> round(g.producer_surplus, 4), round(g.consumer_surplus, 4), g.verify().ok
+    (1.5, 0.75, True)
     """
     pr = _prior(values, prior)
     c = _cost(cost)

@@ -286,6 +286,11 @@ class NoImprovementCertificate(Result):
     gain : ndarray (N, n) of bool  for each generator, the gaining types of its cell
     market : tuple of Fraction     f
     cells_allowed, cells_strict, cells_total : int
+
+    References
+    ----------
+    HS, section 4.1 and Theorem 1 (markets that are not Pareto improvable); the certificate
+    is LP duality.
     """
 
     y: tuple
@@ -373,6 +378,11 @@ class InteriorCertificate(Result):
     z : tuple of Fraction          one per generator (0 off the strict cells)
     groups : tuple of tuple of int the generator indices of each strict cell
     generators : ndarray (N, n);  exact_generators : tuple;  market : tuple of Fraction
+
+    References
+    ----------
+    HS, section 4.1 and Theorem 1 (markets that are not Pareto improvable); the certificate
+    is LP duality.
     """
 
     y: tuple
@@ -498,6 +508,14 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
     References
     ----------
     HS, section 4.1 (definitions), Observation 1, section 6.2 (cells of the market simplex).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    >>> ex = ip.exact_pareto_improvement(env, ip.Market(env, [0.3, 0.3, 0.4]))
+    >>> ex.improvable, ex.verify(exact=True).ok
+    (True, True)
     """
     from . import units
 
@@ -601,6 +619,11 @@ class ConsumerOptimalSegmentation(Result):
                                    some allowed cell is usable only on its boundary)
     original_consumer_surplus : float
     improvement : ParetoImprovement or None   the decision (when ``pareto``)
+
+    References
+    ----------
+    HS, section 4.1 (Pareto-improving segmentations); BBM 2015 for the single-product
+    consumer-optimal segmentation.
     """
 
     market: Market
@@ -765,6 +788,11 @@ class SurplusSet(Result, Tabular):
     Producer surplus is the same for every optimal mechanism, so PS is exact on cell
     boundaries too; consumer surplus on a boundary follows the selection rule, so boundary
     points of the polygon may be approached rather than attained.
+
+    References
+    ----------
+    BBM 2015, Theorem 1 (the single-product surplus triangle); the multi-product set is this
+    library's analogue for HS environments (HS, section 4).
     """
 
     market: Market
@@ -845,6 +873,14 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     ----------
     BBM15 (surplus triangle, single product); HS footnote 8 (with several alternatives
     some pairs of the triangle are not achievable).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    >>> s = ip.surplus_set(env, ip.Market(env, [0.3, 0.3, 0.4]))
+    >>> round(s.max_consumer_surplus, 4), round(s.efficient_surplus, 4)
+    (0.8, 2.9)
     """
     from . import units
 
@@ -930,6 +966,10 @@ def plot_surplus_set(sset: SurplusSet, ax=None, title: str | None = None):
     The triangle has corners (0, PS0), (0, W) and (W - PS0, PS0), W the efficient surplus and
     PS0 the unsegmented profit; with one alternative the set fills it (BBM15), with several
     it may not (HS footnote 8). Returns the Figure.
+
+    References
+    ----------
+    BBM 2015, Figure 1 (the surplus triangle); HS, section 4.
     """
     from ..plots._figure import figure_and_axes
 

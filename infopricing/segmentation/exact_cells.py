@@ -75,6 +75,10 @@ class Cell:
     exact_generators : tuple of tuple of Fraction
         The generators in exact arithmetic (facet normals through the exact vertices), so
         that exact segments lie exactly in the cell.
+
+    References
+    ----------
+    HS, section 4 (markets on which one menu is optimal); used by the exact Pareto decision.
     """
 
     generators: np.ndarray
@@ -105,6 +109,10 @@ class CellDecomposition(Result):
     facets : ndarray (J, n), offsets : ndarray (J,)   ``facets[j] . p <= offsets[j]`` on P
     cells : tuple of Cell
     lp_solves : int                     oracle LPs used
+
+    References
+    ----------
+    HS, section 4 (markets on which one menu is optimal); used by the exact Pareto decision.
     """
 
     env: Environment

@@ -361,6 +361,10 @@ def perturbation(f, t: int, delta: float) -> np.ndarray:
     scaled by ``1 + delta`` and type t absorbs the difference.
 
     Raises ValueError unless ``-1 <= delta <= f[t] / Ftilde[t+1]`` (so the result is a market).
+
+    References
+    ----------
+    HS, Definition 2.
     """
     f = np.asarray(f, dtype=float)
     n = f.size
@@ -387,6 +391,10 @@ class LinearMechanism(Result):
     consumer_surplus : ndarray (n,)   ``CS(t) = sum_{s<=t} (v(s) - v(s-1)) a(s-1)``
     payments : ndarray (n,)     ``v(t) a(t) - CS(t)`` (gross of cost)
     revenue : float             expected profit ``sum_t f(t) (p(t) - C(a(t)))``
+
+    References
+    ----------
+    HS, Proposition 6 (linear valuations).
     """
 
     env: LinearEnvironment
@@ -444,6 +452,10 @@ class LinearImprovement(Result):
     deltas : tuple              (delta', delta'')
     mechanisms : tuple          (M', M'')
     reason : str
+
+    References
+    ----------
+    HS, Proposition 6 (linear valuations).
     """
 
     env: LinearEnvironment
@@ -496,6 +508,10 @@ def plot_hs_figure6(env: LinearEnvironment | None = None, grid: int = 401, ax=No
     """HS Figure 6: the surplus of the high type against its share q, for the Appendix C
     example (two types with values a and 2a, quality in [0, 1], cost a^2/2) by default,
     with the inefficient markets that are not Pareto improvable shaded. Returns the Figure.
+
+    References
+    ----------
+    HS, Figure 6 (Appendix C).
     """
     from ..plots._figure import figure_and_axes
 
@@ -530,7 +546,12 @@ def plot_hs_figure6(env: LinearEnvironment | None = None, grid: int = 401, ax=No
 def plot_revenue_curve(env: LinearEnvironment, f, ax=None):
     """HS Figures 8 and 9: the revenue curve R (points ``(Ftilde(t), v(t) Ftilde(t))``) and the
     ironed revenue curve (its concave envelope), each type's point labelled; the virtual
-    values are the envelope's slopes. Returns the Figure."""
+    values are the envelope's slopes. Returns the Figure.
+
+    References
+    ----------
+    HS, Figures 8 and 9.
+    """
     from ..plots._figure import figure_and_axes
 
     x, R = env.revenue_curve(f)

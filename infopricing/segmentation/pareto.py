@@ -579,6 +579,14 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
     References
     ----------
     HS, Theorem 1 and its proof (Appendix A.3), Lemma 3, Proposition 3, Observation 1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    >>> imp = ip.pareto_improving_segmentation(env, ip.Market(env, [0.3, 0.3, 0.4]))
+    >>> imp.improvable, round(imp.segmentation.revenue, 4), imp.verify().ok
+    (True, 2.25, True)
     """
     from ..model._validate import check_count
 
@@ -732,6 +740,11 @@ class ParetoAnalysis(Result):
     types the section 5 profile.
 
     ``notes`` records why a step was skipped (e.g. non-unique efficient alternatives).
+
+    References
+    ----------
+    HS, sections 5 and 6: Theorem 1, Proposition 3 and the information-rent paths of section
+    6.1.2.
     """
 
     market: Market

@@ -634,6 +634,10 @@ class ParetoImprovement(Result):
     certificate : object or None
         Method-specific evidence that no improvement exists (method ``"exact"``); when it
         has a ``verify`` method, :meth:`verify` calls it.
+
+    References
+    ----------
+    HS, sections 4.1 and 6, Theorem 1.
     """
 
     market: Market

@@ -80,6 +80,10 @@ class Checker:
     >>> rep = ck.report()
     >>> rep.ok, rep.failures, rep.max_violation
     (False, ('IR: violation 0.25 > 1e-07 (type 2)',), 0.25)
+
+    References
+    ----------
+    The result protocol of this library (DESIGN.md); no paper result.
     """
 
     def __init__(self):
