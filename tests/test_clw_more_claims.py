@@ -16,7 +16,7 @@ import pytest
 from scipy.optimize import linprog
 
 from infopricing.claims.registry import all_claims, check_claim
-from infopricing.disclosure import ValueDistribution, optimal_pricing, optimal_welfare
+from infopricing.disclosure import ValueDistribution, optimal_pricing
 from infopricing.disclosure.catalog import negatively_affiliated_three_products
 from infopricing.disclosure.exchangeable import random_exchangeable
 

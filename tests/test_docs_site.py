@@ -9,7 +9,6 @@ table. Marked slow: it takes about half a minute on two cores.
 import os
 import subprocess
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 

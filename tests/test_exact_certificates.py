@@ -70,7 +70,7 @@ def test_exactly_feasible_suboptimal_menus_are_rejected(name, mech):
     f = mech.market.probabilities
     # closed form of the loss: B's mass times what B should pay (1, its value for its product,
     # when it gets product b for sure) minus what the menu's B item earns per unit of mass
-    xB, pB = mech.allocation[1], mech.payments[1]
+    pB = mech.payments[1]
     full = Fraction(float(f[1])) * (Fraction(1) - Fraction(float(pB)))
     assert chk.details["exact_gap"] == full
     assert 0 < float(chk.details["exact_gap"]) < 2e-15

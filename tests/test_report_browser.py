@@ -8,7 +8,6 @@ installs Debian's ``chromium`` when it is missing.
 """
 
 import io
-import os
 import shutil
 from pathlib import Path
 

@@ -18,12 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
-
-def minimize_scalar(*args, **kwargs):  # scipy.optimize loads on first use (import time)
-    from scipy.optimize import minimize_scalar as _minimize_scalar
-    return _minimize_scalar(*args, **kwargs)
-
-
 from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import Status, solve_lp
@@ -32,6 +26,12 @@ from ..information.prior import Prior
 from ..model._validate import frozen, probability_vector, real_array
 from ..verify import Checker, Verification
 from ..verify.protocol import Result, no_exact
+
+
+def minimize_scalar(*args, **kwargs):  # scipy.optimize loads on first use (import time)
+    from scipy.optimize import minimize_scalar as _minimize_scalar
+    return _minimize_scalar(*args, **kwargs)
+
 
 __all__ = ["TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_optimum",
            "hotelling_lp", "HotellingLP", "armstrong_zhou", "ArmstrongZhou"]

@@ -12,7 +12,7 @@ from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time
 
 from .. import tolerances as tol
 from ..errors import SolverError
-from ..lp import Status, solve_lp
+from ..lp import Status
 from ..lp.exact_certificate import solve_lp_recorded
 from ..model._validate import frozen, probability_vector, real_array
 from ..verify import Checker, Verification

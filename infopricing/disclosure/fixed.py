@@ -19,7 +19,7 @@ from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time
 from .. import tolerances as tol
 from ..errors import SolverError
 from ..information import persuade
-from ..lp import Status, solve_lp
+from ..lp import Status
 from ..lp.exact_certificate import solve_lp_recorded
 from .design import DesignEvaluation, Menu, as_menu, evaluate_design
 from .distribution import ValueDistribution, _check_dist

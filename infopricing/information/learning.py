@@ -26,12 +26,6 @@ from typing import Callable
 
 import numpy as np
 
-
-def brentq(*args, **kwargs):  # scipy.optimize loads on first use: it is 1/3 of the import time
-    from scipy.optimize import brentq as _brentq
-    return _brentq(*args, **kwargs)
-
-
 from .. import tolerances as tol
 from ..lp import Status
 from ..model._validate import frozen
@@ -40,6 +34,12 @@ from .monopoly import _cost, profit_curve
 from .mpc import MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize
 from .prior import Prior, as_prior
 from ..verify.protocol import Result, no_exact
+
+
+def brentq(*args, **kwargs):  # scipy.optimize loads on first use: it is 1/3 of the import time
+    from scipy.optimize import brentq as _brentq
+    return _brentq(*args, **kwargs)
+
 
 __all__ = ["LearningResult", "buyer_optimal_learning", "TruncatedPareto",
            "truncated_pareto_solution", "learning_convergence"]

@@ -35,12 +35,12 @@ import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
-from ..lp import Status, solve_lp
+from ..lp import Status
 from ..lp.exact_certificate import solve_lp_recorded
 from ..model._validate import frozen, real_array
 from ..verify import Checker, Verification
 from .prior import Prior, as_prior, strictly_increasing
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result
 
 __all__ = ["MPCResult", "mpc_optimize", "is_mean_preserving_contraction",
            "price_optimality_constraints", "integrated_cdf"]

@@ -25,11 +25,11 @@ import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
-from ..lp import Status, solve_lp
+from ..lp import Status
 from ..lp.exact_certificate import solve_lp_recorded
 from ..model._validate import frozen, labels, probability_vector, real_array
 from ..verify import Checker, Verification
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result
 
 __all__ = ["PersuasionResult", "persuade", "concavified_value"]
 

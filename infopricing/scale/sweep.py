@@ -55,7 +55,7 @@ from ..model import Environment
 from ..model._validate import real_array
 from ..screening.lp_build import build_menu_lp, revenue_objective
 from . import backend as _bk
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result
 from ..lp.basis import AT_LOWER as _AT_LOWER, AT_UPPER as _AT_UPPER, BASIC as _BASIC
 
 KIND_CONE, KIND_FACE, KIND_LP = 0, 1, 2
@@ -251,7 +251,7 @@ class SweepResult(Result):
             lp = menu_lp_exact(env, f, backend=backend)
             try:
                 z = basis_primal(lp, cone.col_basis, cone.row_basis)
-            except ValueError as exc:
+            except ValueError:
                 return certify(lp)  # incomplete, says so
             cert = certify(lp, primal=z, dual_basis=(cone.col_basis, cone.row_basis))
         else:

@@ -40,8 +40,8 @@ from ..lp import Status
 from ..lp.arrays import BACKENDS
 from ..lp.menu_interior_point import MenuInteriorPoint, MenuIPMPoint
 from ..model import Environment
-from ..verify import Verification
-from .large import LazyMenuResult, _LazyMenuLP, _solve_stages, ic_violations, starting_pairs
+from ..verify import Result, Verification
+from .large import LazyMenuResult, _LazyMenuLP, _solve_stages, ic_violations
 from .mechanism import Mechanism
 
 #: ``optimal_mechanism(method="auto")`` uses the interior point for types spanning more
@@ -83,7 +83,7 @@ class IPMSummary:
     timing: dict
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class InteriorPointMenuResult(LazyMenuResult):
     """An optimal menu found from the interior point's binding set (same answer as the full
     LP), with the lazy loop's statistics (``stats``) and the interior point's (``ipm``)."""
@@ -341,8 +341,8 @@ def dual_upper_bound(values, probabilities, ic_dual):
     return float(y1.sum()) + allowance, Y, alpha
 
 
-@dataclass(frozen=True)
-class MenuBounds:
+@dataclass(frozen=True, repr=False)
+class MenuBounds(Result):
     """The anytime answer for a large menu: an IC-IR menu and a proven upper bound.
 
     Attributes

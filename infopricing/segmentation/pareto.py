@@ -685,7 +685,6 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     if senv is not None:  # any units: decide on values / a power of two (units.py)
         r = single_product_pareto_segmentation(senv, _check_inputs(env, market).probabilities)
         return units.rebind_improvement(r, env, scale)
-    from .bbm15 import greedy_segmentation
 
     market = _check_inputs(env, market)
     if env.n_alternatives != 1:
@@ -699,7 +698,6 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     f = market.probabilities
     sup = f > 0
     vals = np.unique(v[sup])
-    mass_v = np.array([f[sup & (v == x)].sum() for x in vals])
     # the greedy construction in exact arithmetic on the market as verify(exact=True) reads
     # it, so that the segments average to it exactly and every segment is exactly
     # extremal (segments rationalised from floats missed the market by an ulp and the
