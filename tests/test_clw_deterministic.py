@@ -5,7 +5,6 @@ OPT-Wel proven by that bound."""
 
 import json
 
-import numpy as np
 import pytest
 
 from infopricing.disclosure.catalog import clw_example1, clw_example2, clw_example4
