@@ -29,6 +29,9 @@ def report_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file: \\[
                opt_rev: Optional[bool] = typer.Option(None, "--opt-rev/--no-opt-rev",
                                                       help="CLW: compute OPT-Rev (default: up to "
                                                            "four profiles)."),
+               node_limit: int = typer.Option(2000, "--node-limit", help="CLW: branch-and-bound "
+                                              "nodes per global solve (deterministic; an "
+                                              "unclosed gap is shown with its bound)."),
                json_out: bool = typer.Option(False, "--json", help="Also print the report's "
                                              "content (tables, certificates) as JSON.")):
     """Write one self-contained HTML report (no server, no network needed to view it) with
@@ -47,6 +50,7 @@ def report_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file: \\[
         with Progress(console=err_console, transient=True, disable=json_out) as prog:
             task = prog.add_task("report: analysing", total=None)
             rep = report(model, selection=selection, explorer_size=explorer_size, opt_rev=opt_rev,
+                         clw_node_limit=node_limit,
                          progress=lambda done, total: prog.update(
                              task, completed=done, total=total,
                              description="report: market explorer"))

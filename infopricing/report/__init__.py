@@ -158,7 +158,8 @@ class MarketReport(Result):
 
 def report(source, path=None, *, selection: str = "efficient", explorer_size: int | None = None,
            opt_rev: bool | None = None, competition_grid: int = 401, no_info_grid: int = 41,
-           exact: bool = True, title: str | None = None, progress=None) -> MarketReport:
+           exact: bool = True, title: str | None = None, progress=None,
+           clw_node_limit: int = 2000) -> MarketReport:
     """Build the report of a model file or model objects, and write it when ``path`` is given.
 
     Parameters
@@ -175,6 +176,9 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
         Grid steps of the two/three-type explorer (default 40 / 12).
     opt_rev : bool, optional
         Compute CLW's OPT-Rev (default: for at most four profiles, as ``disclose``).
+    clw_node_limit : int
+        Branch-and-bound nodes for CLW's global solves (deterministic; an unclosed gap is
+        reported as "proven within a gap"; ``disclose`` uses 20000).
     competition_grid, no_info_grid : int
         Prices per signal in the BBM25 equilibrium check; even-grid prices of the
         no-information benchmark.
@@ -201,7 +205,8 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
 
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
-    for name, v, least in (("competition_grid", competition_grid, 3), ("no_info_grid", no_info_grid, 2)):
+    for name, v, least in (("competition_grid", competition_grid, 3), ("no_info_grid", no_info_grid, 2),
+                           ("clw_node_limit", clw_node_limit, 1)):
         if isinstance(v, bool) or not isinstance(v, int) or v < least:
             raise ValueError(f"{name} must be an integer >= {least}, got {v!r}")
     if not isinstance(exact, bool):
@@ -236,7 +241,7 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
         elif kind == "distribution":
             from .content import clw_section
 
-            sections.append(clw_section(obj, opt_rev=opt_rev))
+            sections.append(clw_section(obj, opt_rev=opt_rev, node_limit=clw_node_limit))
     params = {"version": __version__, "selection": selection, "exact": exact}
     if any(k == "hs" for k, _ in models):
         ex = next((s.explorer for s in sections if s.explorer is not None), None)
@@ -244,7 +249,7 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
     if any(k == "game" for k, _ in models):
         params.update(competition_grid=competition_grid, no_info_grid=no_info_grid)
     if any(k == "distribution" for k, _ in models):
-        params["opt_rev"] = opt_rev
+        params.update(opt_rev=opt_rev, clw_node_limit=clw_node_limit)
     rep = MarketReport(title=title or f"infopricing report: {Path(src).name if digest else src}",
                        source=src, sha256=digest, sections=tuple(sections), params=params,
                        created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
