@@ -483,7 +483,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     ----------
     HS, section 4 (IC-IR menu LP; consistent selection over the optimal face).
     """
-    from .optimal import SELECTIONS, _check_inputs, _face_fix, _rescaled, _secondary_objectives
+    from .optimal import SELECTIONS, _check_inputs, _rescaled
 
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
@@ -518,7 +518,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         raise ValueError(f"neighbours must be a non-negative integer, got {neighbours!r}")
     if not isinstance(per_type, (int, np.integer)) or per_type < 1:
         raise ValueError(f"per_type must be a positive integer, got {per_type!r}")
-    n, k = env.n_types, env.n_alternatives
+    n = env.n_types
     if max_add is None:
         max_add = 16 * n
     if max_add < 1:
