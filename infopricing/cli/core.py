@@ -21,8 +21,10 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
          selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
          exact: bool = typer.Option(False, help="Also re-check IC/IR in exact rational arithmetic."),
-         method: str = typer.Option("auto", help="auto, full (all n(n-1) IC rows) or lazy "
-                                                  "(IC rows generated; for large type spaces)."),
+         method: str = typer.Option("auto", help="auto, full (all n(n-1) IC rows), lazy "
+                                                  "(IC rows generated; for large type spaces) or "
+                                                  "ipm (structured interior point, then crossover; "
+                                                  "generic types of more than two dimensions)."),
          rows: int = typer.Option(40, help="Show at most this many types in the table "
                                             "(those of largest mass).")):
     """Revenue-optimal lottery menu (HS section 4) of the model's market.
