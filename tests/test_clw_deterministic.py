@@ -105,12 +105,12 @@ def test_cli_disclose_node_limit_and_params(tmp_path):
     r1 = CliRunner().invoke(app, args)
     assert r1.exit_code == 0, r1.output
     out = json.loads(r1.output)
-    assert out["opt_rev"]["params"]["node_limit"] == 100
-    assert out["opt_rev"]["params"]["time_limit"] is None
+    assert out["design"]["params"]["node_limit"] == 100
+    assert out["design"]["params"]["time_limit"] is None
     assert out["pricing"]["params"]["node_limit"] == 100
-    assert out["opt_rev"]["revenue"] >= 5.0 - 1e-9            # CLW Example 1's pricing design
+    assert out["design"]["revenue"] >= 5.0 - 1e-9            # CLW Example 1's pricing design
     r2 = CliRunner().invoke(app, args)
-    assert json.loads(r2.output)["opt_rev"] == out["opt_rev"]   # same answer on a rerun
+    assert json.loads(r2.output)["design"] == out["design"]   # same answer on a rerun
     text = CliRunner().invoke(app, ["disclose", str(model), "--node-limit", "100"])
     assert text.exit_code == 0, text.output
     assert "of 100 nodes" in text.output

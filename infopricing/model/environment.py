@@ -219,6 +219,9 @@ class Market:
     def __post_init__(self):
         if not isinstance(self.env, Environment):
             raise TypeError(f"env must be an Environment, got {type(self.env).__name__}")
+        from ._validate import check_flag
+
+        check_flag(self.normalize, "normalize")  # None too: Market's normalize is a bool
         p = probability_vector(self.probabilities, "probabilities", size=self.env.n_types,
                                normalize=self.normalize, labels=self.env.types)
         object.__setattr__(self, "probabilities", p)

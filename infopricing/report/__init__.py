@@ -54,6 +54,11 @@ class MarketReport(Result):
     sections : tuple of Section
     params : dict           what was used: selection rule, explorer grid, grids of the
                             competition benchmarks, OPT-Rev switch, library version
+
+    References
+    ----------
+    Renders the results of HS (sections 4-6), BBM 2015 (Theorem 1), BBM25 (Theorem 1,
+    Proposition 1) and CLW (sections 2-5); see :func:`report`.
     """
 
     title: str
@@ -191,6 +196,11 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
     Returns
     -------
     MarketReport
+
+    References
+    ----------
+    HS sections 4-6 (menus, Pareto-improving segmentation, Figure 1), BBM 2015 Theorem 1
+    (surplus triangle), BBM25 Theorem 1 and Proposition 1, CLW sections 2-5.
 
     Examples
     --------

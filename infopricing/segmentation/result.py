@@ -145,7 +145,7 @@ def revenue_upper_bound(env: Environment, probabilities, exact: bool = False):
         y = sign * np.asarray(res.row_dual, dtype=float)
         if not exact:
             d = c - A.T @ y
-            ub = _bound_float(y, d, lo_r, hi_r, lo_c, hi_c)
+            ub = _bound_float(y, d, lo_r, hi_r, lo_c, hi_c, unit)
             best = min(best, ub)
         else:
             ub = _bound_exact(env, probabilities, y, lo_r, hi_r, lo_c, hi_c, exact_matrix(env.values))
@@ -154,12 +154,14 @@ def revenue_upper_bound(env: Environment, probabilities, exact: bool = False):
     return best if best is not None else float("inf")
 
 
-def _bound_float(y, d, lo_r, hi_r, lo_c, hi_c) -> float:
+def _bound_float(y, d, lo_r, hi_r, lo_c, hi_c, unit: float = 1.0) -> float:
     from ..lp.weak_duality import weak_duality_bound
 
-    # tiny wrong-signed multipliers (below the dual tolerance) are treated as zero
+    # tiny wrong-signed multipliers (below the dual tolerance, in the model's units: the
+    # reduced costs carry the values' unit, so rounding of 1e9-sized values leaves ~1e-7)
+    # are treated as zero
     bound, infeasibility = weak_duality_bound(y, d, lo_r, hi_r, lo_c, hi_c)
-    return float("inf") if infeasibility > tol.DUAL else bound
+    return float("inf") if infeasibility > tol.DUAL * max(1.0, unit) else bound
 
 
 def _exact_objective(env, probabilities):

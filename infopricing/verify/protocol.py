@@ -82,6 +82,11 @@ class ResultStatus(str, Enum):
 
     A str enumeration: ``ResultStatus.OPTIMAL == "optimal"``, and it compares equal to
     the LP layer's :class:`infopricing.lp.Status` of the same value.
+
+    References
+    ----------
+    No paper result: the status set of the library's result protocol (after cvxpy's
+    ``STATUS_MAP``).
     """
 
     OPTIMAL = "optimal"
@@ -307,6 +312,10 @@ class Result:
     ``_extra_params()``  a dict added to ``params``;
     ``_summary()``       a dict of the scalars shown by ``repr`` (default: its scalar
                          fields and array shapes).
+
+    References
+    ----------
+    No paper result: the library's result protocol (DESIGN.md).
     """
 
     def __init_subclass__(cls, **kwargs):
