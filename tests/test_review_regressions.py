@@ -35,11 +35,3 @@ def test_decimal_masses_exact_tie_certifies():
     cert = mech.exact_certificate()
     assert cert.ok
     assert Fraction(cert.lp.field.frac(cert.objective)) == Fraction(16, 5)
-
-
-def test_market_refuses_normalize_none():
-    # normalize=None used to be taken as "the caller has no normalize argument" and passed
-    # through as False; the error then named the sum, not the bad flag
-    env = ip.Environment([[1.0], [2.0]])
-    with pytest.raises((TypeError, ValueError), match="normalize"):
-        ip.Market(env, [1.0, 1.0], normalize=None)

@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from .. import tolerances as tol
-from ._validate import _pandas_labels, align_labels, check_flag, frozen, labels, probability_vector, real_array
+from ._validate import _pandas_labels, align_labels, frozen, labels, probability_vector, real_array
 
 
 class Environment:
@@ -201,7 +201,6 @@ class Market:
     def __post_init__(self):
         if not isinstance(self.env, Environment):
             raise TypeError(f"env must be an Environment, got {type(self.env).__name__}")
-        check_flag(self.normalize, "normalize")  # None would mean "no such argument" below
         p = probability_vector(self.probabilities, "probabilities", size=self.env.n_types,
                                normalize=self.normalize, labels=self.env.types)
         object.__setattr__(self, "probabilities", p)
