@@ -1,6 +1,7 @@
 """The README's Python examples run as written (documentation with runnable examples)."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_python_blocks_run(code, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    # the README's commands run from the repository root, where examples/ lives
+    shutil.copytree(README.parent / "examples", tmp_path / "examples")
     exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})
 
 

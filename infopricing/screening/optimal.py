@@ -183,9 +183,9 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     Selection rules (each optimises market-free objectives over the optimal face, in order):
 
     * ``"efficient"`` (default): (1) maximise the unweighted sum over types of the net value
-      received, ``sum_t v[t] @ x[t]`` — so the efficient mechanism is chosen whenever it is
-      optimal (HS footnote 7); (2) maximise the unweighted sum of consumer surplus
-      ``sum_t u[t]``; (3) the fixed tie-break.
+        received, ``sum_t v[t] @ x[t]`` — so the efficient mechanism is chosen whenever it is
+        optimal (HS footnote 7); (2) maximise the unweighted sum of consumer surplus
+        ``sum_t u[t]``; (3) the fixed tie-break.
     * ``"consumer"``: (1) maximise ``sum_t u[t]``; (2) maximise ``sum_t v[t] @ x[t]``; (3) tie-break.
     * ``"adverse"``: (1) minimise ``sum_t u[t]``; (2) maximise ``sum_t v[t] @ x[t]``; (3) tie-break.
 
