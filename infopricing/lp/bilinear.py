@@ -16,94 +16,14 @@ dual bound. ``pyscipopt`` is an optional dependency (extra ``global``); without 
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 from dataclasses import dataclass
 
 import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from ..errors import SolverError
-from .output import native_stdout_to_stderr, solver_logs_enabled
+from .output import SilencedOutput, native_stdout_to_stderr, silence_native_output, solver_logs_enabled
 from .status import Status
-
-
-def _flush_c_stdio() -> None:
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError, TypeError):  # pragma: no cover - platform without libc
-        pass
-
-
-class _Silenced:
-    """Handle yielded by :func:`_silence_native_output`: ``visible()`` restores the real
-    descriptors for the duration of a ``with`` block (a progress callback that writes to
-    the terminal while SCIP runs)."""
-
-    def __init__(self, saved, devnull):
-        self._saved, self._devnull = saved, devnull
-
-    @contextlib.contextmanager
-    def visible(self):
-        if not self._saved or self._devnull is None:
-            yield
-            return
-        _flush_c_stdio()
-        for fd, dup in self._saved:
-            os.dup2(dup, fd)
-        try:
-            yield
-        finally:
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except (AttributeError, OSError, ValueError):
-                    pass
-            for fd, _ in self._saved:
-                os.dup2(self._devnull, fd)
-
-
-@contextlib.contextmanager
-def _silence_native_output():
-    """Send file descriptors 1 and 2 to /dev/null while SCIP runs.
-
-    ``hideOutput()`` silences SCIP's own messages, but its LP solver SoPlex writes to the
-    C++ streams directly: when SCIP tightens the LP feasibility tolerance to retry an
-    unstable LP (1e-9 x 1e-3), SoPlex prints "Cannot set feasibility tolerance to small
-    value 1e-12 without GMP - using 1e-10" on stderr and carries on. The message is
-    harmless (the callers re-check every answer of this module with exact LPs) but it
-    cluttered CLI tables and test logs. Python-level streams are flushed first; a
-    descriptor that cannot be duplicated is left alone. Yields a :class:`_Silenced`."""
-    saved = []
-    try:
-        for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
-            try:
-                stream.flush()
-            except (AttributeError, OSError, ValueError):
-                pass
-            try:
-                saved.append((fd, os.dup(fd)))
-            except OSError:
-                continue
-        devnull = os.open(os.devnull, os.O_WRONLY)
-    except OSError:  # pragma: no cover - no /dev/null
-        for _, dup in saved:
-            os.close(dup)
-        yield _Silenced([], None)
-        return
-    try:
-        for fd, _ in saved:
-            os.dup2(devnull, fd)
-        yield _Silenced(saved, devnull)
-    finally:
-        _flush_c_stdio()  # buffered C/C++ output goes to /dev/null, not to the restored fds
-        for fd, dup in saved:
-            os.dup2(dup, fd)
-            os.close(dup)
-        os.close(devnull)
 
 
 #: Nodes between two progress reports of the global solver (deterministic: counted in
@@ -341,14 +261,14 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
             ii, jj, cc = (np.asarray(a) for a in obj_quad)
             model.setSolVal(sol, zvar, float(c @ x0 + np.sum(cc * x0[ii.astype(int)] * x0[jj.astype(int)])))
         model.addSol(sol, free=True)
-    silenced = [_Silenced([], None)]
+    silenced = [SilencedOutput([], None)]
     if progress is not None:
         _progress_handler(pyscipopt, model, progress, None if node_limit is None else int(node_limit), silenced)
-    if logs:
-        quiet_or_logs = native_stdout_to_stderr()
-    else:
-        quiet_or_logs = _silence_native_output()
-    with quiet_or_logs as quiet:
+    # hideOutput() silences SCIP's own messages, but its LP solver SoPlex writes to the C++
+    # streams directly (e.g. "Cannot set feasibility tolerance to small value 1e-12 without
+    # GMP" when SCIP retries an unstable LP): the descriptors are silenced too, unless logs
+    # were asked for (then SCIP's stdout goes to stderr, keeping --json parseable)
+    with (native_stdout_to_stderr() if logs else silence_native_output()) as quiet:
         if quiet is not None:
             silenced[0] = quiet
         model.optimize()

@@ -72,9 +72,38 @@ def _flush_c_stdio() -> None:
         pass
 
 
+class SilencedOutput:
+    """Handle yielded by :func:`silence_native_output`: ``visible()`` restores the real
+    descriptors for the duration of a ``with`` block (a progress callback that writes to
+    the terminal while a native solver runs silenced)."""
+
+    def __init__(self, saved, devnull):
+        self._saved, self._devnull = saved, devnull
+
+    @contextmanager
+    def visible(self):
+        if not self._saved or self._devnull is None:
+            yield
+            return
+        _flush_c_stdio()
+        for fd, dup in self._saved:
+            os.dup2(dup, fd)
+        try:
+            yield
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (AttributeError, OSError, ValueError):
+                    pass
+            for fd, _ in self._saved:
+                os.dup2(self._devnull, fd)
+
+
 @contextmanager
 def silence_native_output():
-    """Send file descriptors 1 and 2 to /dev/null for the duration of the block.
+    """Send file descriptors 1 and 2 to /dev/null for the duration of the block; yields a
+    :class:`SilencedOutput` (whose ``visible()`` lets a progress callback through).
 
     Python-level streams are flushed first, and buffered C output is flushed into
     /dev/null before the descriptors are restored. A descriptor that cannot be duplicated
@@ -96,12 +125,12 @@ def silence_native_output():
         except OSError:  # pragma: no cover - no /dev/null
             for _, dup in saved:
                 os.close(dup)
-            yield
+            yield SilencedOutput([], None)
             return
         try:
             for fd, _ in saved:
                 os.dup2(devnull, fd)
-            yield
+            yield SilencedOutput(saved, devnull)
         finally:
             _flush_c_stdio()
             for fd, dup in saved:
