@@ -13,6 +13,12 @@ class Status(str, Enum):
     ----------
     The result protocol of this library (DESIGN.md), with statuses as in cvxpy's
     ``STATUS_MAP``; no paper result.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> ip.Status("optimal") is ip.Status.OPTIMAL, str(ip.Status.WITHIN_GAP)
+    (True, 'proven within a gap')
     """
 
     OPTIMAL = "optimal"

@@ -87,6 +87,14 @@ class ResultStatus(str, Enum):
     ----------
     No paper result: the status set of the library's result protocol (after cvxpy's
     ``STATUS_MAP``).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> [str(s) for s in ip.ResultStatus]
+    ['optimal', 'gap', 'undecided', 'limit', 'inaccurate', 'infeasible']
+    >>> ip.ResultStatus.OPTIMAL == "optimal" == ip.Status.OPTIMAL
+    True
     """
 
     OPTIMAL = "optimal"
@@ -316,6 +324,18 @@ class Result:
     References
     ----------
     No paper result: the library's result protocol (DESIGN.md).
+
+    Examples
+    --------
+    Every public computation answers the same questions (HS Section 3's environment at
+    q = 1/2; by hand: t1 buys L at 0.75, t2 buys H at 1.75, revenue 1.25):
+
+    >>> import infopricing as ip
+    >>> m = ip.optimal_mechanism(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> isinstance(m, ip.Result), str(m.status), m.params
+    (True, 'optimal', {'selection': 'efficient'})
+    >>> round(m.as_dict()["revenue"], 4), bool(m.verify())
+    (1.25, True)
     """
 
     def __init_subclass__(cls, **kwargs):

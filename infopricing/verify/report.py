@@ -44,6 +44,21 @@ class Verification:
     References
     ----------
     DESIGN.md, "Certificates, not only values" (the library's checking convention).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> v = ip.Verification(ok=False, failures=("IR: violation 0.25 > 1e-07 (type 2)",),
+    ...                     max_violation=0.25)
+    >>> bool(v), v.max_violation
+    (False, 0.25)
+
+    A solver's answer re-checked (HS Section 3 at q = 1/2: every IC/IR constraint holds,
+    in floating point and in exact rationals):
+
+    >>> m = ip.optimal_mechanism(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> m.verify().ok, m.verify(exact=True).ok, m.verify(exact=True).exact
+    (True, True, True)
     """
 
     ok: bool
