@@ -83,6 +83,18 @@ class Mechanism(Result, Tabular):
     References
     ----------
     HS, section 4 (direct mechanisms, incentive compatibility and individual rationality).
+
+    Examples
+    --------
+    A posted price of 2 in HS Section 3's single-product environment (values 1 and 2)
+    as a direct mechanism: t1 does not buy, t2 buys at 2 (by hand: revenue 2 x 3/4 =
+    1.5 with a quarter of t1):
+
+    >>> import infopricing as ip
+    >>> env = ip.catalog.hs_section3_single_product()
+    >>> m = ip.Mechanism(env, ip.Market(env, [0.25, 0.75]), [[0.0], [1.0]], [0.0, 2.0])
+    >>> round(m.revenue, 4), m.consumer_surplus.tolist(), m.verify().ok
+    (1.5, [0.0, 0.0], True)
     """
 
     env: Environment

@@ -173,6 +173,8 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         With ``status``, ``certificate`` (the final basis, for exact re-checks) and
         ``verify()``.
 
+    Notes
+    -----
     Units: when the largest absolute value lies outside ``[tolerances.VALUE_LOW,
     tolerances.VALUE_HIGH]`` the LPs are solved on the values divided by
     :func:`..tolerances.value_scale` (a power of two, so exactly) and the payments scaled
@@ -196,6 +198,19 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     References
     ----------
     HS, section 4 (IC-IR mechanisms, consistent selection) and footnote 7.
+
+    Examples
+    --------
+    HS Section 3 at q = 1/2 (by hand: t1 buys L at 0.75, t2 is indifferent between L at
+    0.75 and H at 1.75, so revenue is (0.75 + 1.75) / 2 = 1.25, the paper's number; t1
+    gets L although H is efficient for it):
+
+    >>> import infopricing as ip
+    >>> m = ip.optimal_mechanism(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> m.allocation.tolist(), m.payments.tolist(), round(m.revenue, 4)
+    ([[1.0, 0.0], [0.0, 1.0]], [0.75, 1.75], 1.25)
+    >>> m.is_efficient, m.consumer_surplus.tolist(), m.verify(exact=True).ok
+    (False, [0.0, 0.25], True)
     """
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
