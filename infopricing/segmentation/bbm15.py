@@ -89,6 +89,18 @@ class SurplusTriangle:
     References
     ----------
     BBM15, Theorem 1 and Figure 1 (restated in BBM25, section II.A and Appendix A1).
+
+    Examples
+    --------
+    BBM25 Example 1's residual market: price 3 is optimal (profits 1, 1.5, 1), the uniform
+    price leaves consumer surplus (4 - 3) / 4 = 0.25, and the efficient surplus is 2.25:
+
+    >>> import infopricing as ip
+    >>> t = ip.surplus_triangle([1, 3, 4], [0.5, 0.25, 0.25])
+    >>> t.uniform_price, t.uniform_profit, t.uniform_consumer_surplus, t.efficient_surplus
+    (3.0, 1.5, 0.25, 2.25)
+    >>> t.vertices["consumer_optimal"]
+    (0.75, 1.5)
     """
 
     values: np.ndarray
@@ -470,6 +482,16 @@ def perfect_discrimination(values, prior, cost=0.0) -> SingleProductSegmentation
     References
     ----------
     BBM15, Figure 1 (first-degree price discrimination vertex).
+
+    Examples
+    --------
+    BBM25 Example 1's residual market (values 1, 3, 4 with probabilities 1/2, 1/4, 1/4):
+    each value priced at itself, the seller takes the whole efficient surplus E[v] = 2.25:
+
+    >>> import infopricing as ip
+    >>> s = ip.perfect_discrimination([1, 3, 4], [0.5, 0.25, 0.25])
+    >>> s.prices.tolist(), round(s.producer_surplus, 4), round(s.consumer_surplus, 4)
+    ([1.0, 3.0, 4.0], 2.25, 0.0)
     """
     pr = _prior(values, prior)
     c = _cost(cost)
@@ -508,6 +530,16 @@ def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, co
     References
     ----------
     BBM15, Theorem 1 (every point of the triangle is attained).
+
+    Examples
+    --------
+    BBM25 Example 1's residual market: the consumer-optimal corner of the BBM15 triangle,
+    consumer surplus 0.75 at the uniform profit 1.5 (by hand: 2.25 - 1.5):
+
+    >>> import infopricing as ip
+    >>> s = ip.segmentation_for_point([1, 3, 4], [0.5, 0.25, 0.25], 0.75, 1.5)
+    >>> round(s.consumer_surplus, 4), round(s.producer_surplus, 4), s.verify().ok
+    (0.75, 1.5, True)
     """
     tri = surplus_triangle(values, prior, cost)
     cs, ps = float(consumer_surplus), float(producer_surplus)

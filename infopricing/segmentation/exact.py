@@ -291,6 +291,19 @@ class NoImprovementCertificate(Result):
     ----------
     HS, section 4.1 and Theorem 1 (markets that are not Pareto improvable); the certificate
     is LP duality.
+
+    Examples
+    --------
+    HS Section 3's market (q = 3/4) is not Pareto improvable (HS, Section 3); the dual
+    certificate is rational and re-checked exactly:
+
+    >>> import infopricing as ip
+    >>> r = ip.exact_pareto_improvement(ip.catalog.hs_section3(), [0.25, 0.75])
+    >>> c = r.certificate
+    >>> type(c).__name__, c.cells_allowed, c.cells_strict, c.cells_total
+    ('NoImprovementCertificate', 5, 2, 7)
+    >>> [str(y) for y in c.y], c.verify(exact=True).ok
+    (['3/8', '-1/8'], True)
     """
 
     y: tuple
@@ -383,6 +396,17 @@ class InteriorCertificate(Result):
     ----------
     HS, section 4.1 and Theorem 1 (markets that are not Pareto improvable); the certificate
     is LP duality.
+
+    Examples
+    --------
+    A uniform three-type market that the closure certificate leaves open (the regression
+    case of tests/test_hs_exact.py, confirmed there by a brute-force search over splits):
+
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[2.25, 0.75], [2.75, 1.5], [1.0, 0.5]])
+    >>> r = ip.exact_pareto_improvement(env, [1 / 3, 1 / 3, 1 / 3])
+    >>> r.improvable, type(r.certificate).__name__, r.certificate.verify(exact=True).ok
+    (False, 'InteriorCertificate', True)
     """
 
     y: tuple
@@ -624,6 +648,19 @@ class ConsumerOptimalSegmentation(Result):
     ----------
     HS, section 4.1 (Pareto-improving segmentations); BBM 2015 for the single-product
     consumer-optimal segmentation.
+
+    Examples
+    --------
+    HS Section 3 at q = 1/2: consumer surplus 1/8 unsegmented; the best Pareto-improving
+    segmentation reaches 7/32 = 0.21875, attained, and no segmentation does better (the
+    upper bound is the same number):
+
+    >>> import infopricing as ip
+    >>> r = ip.max_consumer_surplus_segmentation(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> round(r.original_consumer_surplus, 5), round(r.supremum, 5), round(r.upper_bound, 5)
+    (0.125, 0.21875, 0.21875)
+    >>> r.attained, r.verify().ok
+    (True, True)
     """
 
     market: Market
@@ -700,6 +737,18 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
     ----------
     HS, section 4.1; BBM15 (the consumer-optimal point of the surplus triangle, to which
     this reduces with one alternative and ``pareto=False``).
+
+    Examples
+    --------
+    HS Section 3's market (a quarter of t1): "every segmentation also lowers the average
+    consumer surplus" (HS, Section 3), so the best over all segmentations is the
+    unsegmented 0.1875 (by hand: 3/4 of t2 keep 1/4 each):
+
+    >>> import infopricing as ip
+    >>> env = ip.catalog.hs_section3()
+    >>> r = ip.max_consumer_surplus_segmentation(env, [0.25, 0.75], pareto=False)
+    >>> round(r.supremum, 4), round(r.original_consumer_surplus, 4), r.attained
+    (0.1875, 0.1875, True)
     """
     from ..model._validate import check_flag, check_tolerance
 
@@ -793,6 +842,17 @@ class SurplusSet(Result, Tabular):
     ----------
     BBM 2015, Theorem 1 (the single-product surplus triangle); the multi-product set is this
     library's analogue for HS environments (HS, section 4).
+
+    Examples
+    --------
+    HS Section 3's market (q = 3/4): the unsegmented point (3/16, 3/2) is a corner of the
+    set, and no point has more consumer surplus (HS, Section 3); full extraction of the
+    efficient surplus 1.75 is the top corner:
+
+    >>> import infopricing as ip
+    >>> s = ip.surplus_set(ip.catalog.hs_section3(), [0.25, 0.75])
+    >>> s.original, s.efficient_surplus, round(float(s.vertices[:, 0].max()), 4)
+    ((0.1875, 1.5), 1.75, 0.1875)
     """
 
     market: Market

@@ -113,6 +113,13 @@ class CellDecomposition(Result):
     References
     ----------
     HS, section 4 (markets on which one menu is optimal); used by the exact Pareto decision.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> c = ip.cell_decomposition(ip.catalog.hs_section3())
+    >>> c.vertices.tolist(), c.verify().ok          # payment rules (1, 1), (3/4, 7/4), (0, 2)
+    ([[0.75, 1.75], [1.0, 1.0], [0.0, 2.0]], True)
     """
 
     env: Environment
@@ -339,6 +346,17 @@ def cell_decomposition(env: Environment, selection: str = "efficient", support=N
     ----------
     HS, section 6.2 (Lemma 2: P has finitely many vertices; markets orthogonal to a face
     of P have several optimal payment rules).
+
+    Examples
+    --------
+    HS Section 3: three optimal payment rules (1, 1), (3/4, 7/4) and (0, 2), so the market
+    segment [0, 1] splits at q = 1/4 and q = 3/4 into 3 open intervals, 2 interior points
+    and 2 ends (7 cells):
+
+    >>> import infopricing as ip
+    >>> c = ip.cell_decomposition(ip.catalog.hs_section3())
+    >>> len(c.cells), sorted(tuple(str(x) for x in v) for v in c.exact_vertices)
+    (7, [('0', '2'), ('1', '1'), ('3/4', '7/4')])
     """
     from ..model._validate import check_count, check_tolerance
 

@@ -59,6 +59,13 @@ class Genericity(Result):
     References
     ----------
     HS, section 6.2: Lemma 2, Lemma 4, Proposition 4, Definition 1, Figure 2.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> g = ip.genericity_hyperplanes(ip.catalog.hs_section3())
+    >>> [tuple(str(b) for b in rule) for rule in g.payment_rules]
+    [('1', '1'), ('0', '2'), ('3/4', '7/4')]
     """
 
     env: Environment
@@ -203,6 +210,16 @@ def genericity_hyperplanes(env: Environment, max_lp_solves: int = 2000,
     References
     ----------
     HS, section 6.2, Lemma 2, Lemma 4, Proposition 4, Definition 1, Figure 2.
+
+    Examples
+    --------
+    HS Section 3 (Figure 2): the non-generic markets lie on f(t1) - 3 f(t2) = 0 (q = 1/4)
+    and 3 f(t1) - f(t2) = 0 (q = 3/4), between three payment rules:
+
+    >>> import infopricing as ip
+    >>> g = ip.genericity_hyperplanes(ip.catalog.hs_section3())
+    >>> g.complete, len(g.payment_rules), g.hyperplanes
+    (True, 3, ((1, -3), (3, -1)))
     """
     tol.require_plain_units(env, "genericity_hyperplanes")
     if not isinstance(env, Environment):

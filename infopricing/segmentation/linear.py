@@ -86,6 +86,21 @@ class LinearEnvironment:
     References
     ----------
     HS, Appendix C.1.
+
+    Examples
+    --------
+    HS Appendix C's example: values 1 and 2, qualities in [0, 1] at cost a^2 / 2. With a
+    quarter of t2, t1's virtual value is (1 - 2q) / (1 - q) = 2/3, so t1 gets quality 2/3
+    (inefficient) and t2 quality 1, and the market is not Pareto improvable (Corollary 2):
+
+    >>> import infopricing as ip
+    >>> env = ip.LinearEnvironment([1.0, 2.0], (0.0, 1.0), lambda a: a * a / 2,
+    ...                            marginal_cost=lambda a: a)
+    >>> m = env.optimal_mechanism([0.75, 0.25])
+    >>> m.virtual_values.round(4).tolist(), m.allocation.round(4).tolist()
+    ([0.6667, 2.0], [0.6667, 1.0])
+    >>> env.pareto_improvement([0.75, 0.25]).improvable
+    False
     """
 
     def __init__(self, values, alternatives, cost, marginal_cost: Callable | None = None,
@@ -395,6 +410,17 @@ class LinearMechanism(Result):
     References
     ----------
     HS, Proposition 6 (linear valuations).
+
+    Examples
+    --------
+    HS Appendix C at q = 1/4: t2's surplus is t1's quality, 2/3 (Proposition 6):
+
+    >>> import infopricing as ip
+    >>> env = ip.LinearEnvironment([1.0, 2.0], (0.0, 1.0), lambda a: a * a / 2,
+    ...                            marginal_cost=lambda a: a)
+    >>> m = env.optimal_mechanism([0.75, 0.25])
+    >>> m.consumer_surplus.round(4).tolist(), m.verify().ok
+    ([0.0, 0.6667], True)
     """
 
     env: LinearEnvironment
@@ -456,6 +482,20 @@ class LinearImprovement(Result):
     References
     ----------
     HS, Proposition 6 (linear valuations).
+
+    Examples
+    --------
+    HS Appendix C for q >= 1/2: t1 is excluded, and a (t1, delta)-perturbation gives a
+    Pareto-improving segmentation (here at q = 0.6, two segments averaging to the market):
+
+    >>> import infopricing as ip
+    >>> env = ip.LinearEnvironment([1.0, 2.0], (0.0, 1.0), lambda a: a * a / 2,
+    ...                            marginal_cost=lambda a: a)
+    >>> r = env.pareto_improvement([0.4, 0.6])
+    >>> r.improvable, env.types[r.type], r.weights.tolist(), r.segments.round(4).tolist()
+    (True, 't1', [0.5, 0.5], [[0.7, 0.3], [0.1, 0.9]])
+    >>> r.verify().ok
+    True
     """
 
     env: LinearEnvironment

@@ -76,6 +76,14 @@ class InformationRentPath(Result):
     References
     ----------
     HS, section 6.1.2 (construction of the set S in the proof of Proposition 3).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> m = ip.optimal_mechanism(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> p = ip.information_rent_path(m, 1)          # t2 -> t1 (HS section 6.1.2)
+    >>> p.types, [str(x) for x in p.payments], p.verify().ok
+    ((1, 0), ['7/4', '3/4'], True)
     """
 
     mechanism: Mechanism
@@ -168,6 +176,17 @@ def information_rent_path(mechanism: Mechanism, type, exact: bool = True,
     References
     ----------
     HS, section 6.1.2 (proof of Proposition 3).
+
+    Examples
+    --------
+    HS Section 3 at q = 1/2: t2's IC constraint towards t1 binds and t1 keeps nothing, so
+    the path is t2 -> t1 with surpluses 1/4 and 0 (by hand: 2 - 1.75 = 1 - 0.75):
+
+    >>> import infopricing as ip
+    >>> m = ip.optimal_mechanism(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> p = ip.information_rent_path(m, 1)
+    >>> p.labels, [str(s) for s in p.surplus], p.efficient
+    (('t2', 't1'), ['1/4', '0'], (True, False))
     """
     if not isinstance(mechanism, Mechanism):
         raise TypeError(f"mechanism must be a Mechanism, got {mechanism.__class__.__name__}")
@@ -239,6 +258,13 @@ class DominatingMarket(Result):
     References
     ----------
     HS, Proposition 3 (section 6.1.2), Lemma 5 (Appendix A.2), Observation 1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> d = ip.pareto_dominating_market(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> d.exists, d.inefficient_type, d.new_type, d.verify().ok
+    (True, 0, 1, True)
     """
 
     market: Market
@@ -418,6 +444,20 @@ def pareto_dominating_market(env: Environment, market, selection: str = "efficie
     References
     ----------
     HS, Proposition 3 (section 6.1.2), Lemma 5 (Appendix A.2), Observation 1, footnote 15.
+
+    Examples
+    --------
+    HS Section 3 at q = 1/2: t1 is served L inefficiently; the construction moves mass to
+    t1 until the seller sells H to both at price 1 (by hand, at (7/8, 1/8): price 1 earns
+    1 > 0.875 from the screening menu and 0.25 from price 2), so t2's surplus rises from
+    1/4 to 1:
+
+    >>> import infopricing as ip
+    >>> d = ip.pareto_dominating_market(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> d.exists, [str(p) for p in d.exact_probabilities]
+    (True, ['7/8', '1/8'])
+    >>> [str(s) for s in d.surplus_original], [str(s) for s in d.surplus_star]
+    (['0', '1/4'], ['0', '1'])
     """
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
@@ -680,6 +720,20 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     References
     ----------
     HS, Proposition 1 and footnote 7; Bergemann, Brooks and Morris (2015), Theorem 1.
+
+    Examples
+    --------
+    HS Section 3's single-product market (a quarter of t1, price 2, no consumer surplus):
+    half the mass goes to a segment with equal shares, where price 1 is optimal (a tie,
+    revenue 1 either way) and t2 gains 1; the seller's revenue stays 1.5:
+
+    >>> import infopricing as ip
+    >>> env = ip.catalog.hs_section3_single_product()
+    >>> r = ip.single_product_pareto_segmentation(env, [0.25, 0.75])
+    >>> r.improvable, r.segmentation.weights.round(4).tolist(), round(r.segmentation.revenue, 4)
+    (True, [0.5, 0.5], 1.5)
+    >>> [s.probabilities.round(4).tolist() for s in r.segmentation.markets]
+    [[0.5, 0.5], [0.0, 1.0]]
     """
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
@@ -743,6 +797,16 @@ class ParetoAnalysis(Result):
     ----------
     HS, sections 5 and 6: Theorem 1, Proposition 3 and the information-rent paths of section
     6.1.2.
+
+    Examples
+    --------
+    HS Section 3's market (q = 3/4) has two optimal payment rules, so Theorem 1 does not
+    apply (status undecided) and the exact decision says "not improvable":
+
+    >>> import infopricing as ip
+    >>> a = ip.pareto_analysis(ip.catalog.hs_section3(), [0.25, 0.75], exact=True)
+    >>> str(a.status), a.improvement.improvable, a.exact_improvement.improvable
+    ('undecided', None, False)
     """
 
     market: Market
@@ -793,6 +857,15 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     References
     ----------
     HS, sections 5 and 6 (Proposition 1, Proposition 3, Theorem 1, Lemma 1).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> a = ip.pareto_analysis(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> a.improvement.improvable, a.paths[0].labels, a.dominating.exists
+    (True, ('t1',), True)
+    >>> round(a.improvement.segmentation.revenue, 4) > round(a.mechanism.revenue, 4)
+    True
     """
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)

@@ -640,6 +640,16 @@ class ParetoImprovement(Result):
     References
     ----------
     HS, sections 4.1 and 6, Theorem 1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> env = ip.catalog.hs_section3()
+    >>> r = ip.pareto_improving_segmentation(env, [0.5, 0.5])   # Theorem 1 construction
+    >>> r.improvable, r.method, r.verify().ok
+    (True, 'theorem', True)
+    >>> ip.exact_pareto_improvement(env, [0.25, 0.75]).improvable   # HS Section 3: not improvable
+    False
     """
 
     market: Market

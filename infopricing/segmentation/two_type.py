@@ -55,6 +55,13 @@ class TwoTypeProfile(Result):
     References
     ----------
     HS, section 5, Lemma 1 (and its proof, Appendix A.1), Proposition 2, Figure 1.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> p = ip.two_type_profile(ip.catalog.hs_section3())
+    >>> p.env.types[p.high], p.env.types[p.low], p.verify().ok
+    ('t2', 't1', True)
     """
 
     env: Environment
@@ -196,6 +203,19 @@ def two_type_profile(env: Environment, selection: str = "efficient") -> TwoTypeP
     ----------
     HS, section 5: Lemma 1, Proposition 2, Figure 1; Appendix A.1 (proof of Lemma 1,
     expression (1)).
+
+    Examples
+    --------
+    HS Section 3 (Figure 1(a)): the market is efficient up to q = 1/4, t2 keeps 1/4 on
+    (1/4, 3/4) and 0 above; q = 3/4 is the only inefficient market that is not Pareto
+    improvable:
+
+    >>> import infopricing as ip
+    >>> p = ip.two_type_profile(ip.catalog.hs_section3())
+    >>> [str(q) for q in p.thresholds], [str(s) for s in p.surplus]
+    (['0', '1/4', '3/4', '1'], ['1', '1/4', '0'])
+    >>> [str(q) for q in p.non_improvable]
+    ['3/4']
     """
     if not isinstance(env, Environment):
         raise TypeError(f"env must be an Environment, got {env.__class__.__name__}")
