@@ -93,6 +93,16 @@ class AlignmentConstruction(Result):
     References
     ----------
     BBM25, Theorem 1 and Appendix A1.
+
+    Examples
+    --------
+    BBM25 Example 1: the construction is efficient (total surplus = efficient surplus
+    2.875) and leaves each producer its bound 0.625:
+
+    >>> import infopricing as ip
+    >>> a = ip.alignment_construction(ip.catalog.bbm25_example1())
+    >>> round(a.total_surplus, 4), a.producer_surplus.round(4).tolist(), round(a.consumer_surplus, 4)
+    (2.875, [0.625, 0.625], 1.625)
     """
 
     game: PricingGame

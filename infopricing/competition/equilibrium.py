@@ -178,6 +178,13 @@ class EquilibriumCheck(Verification):
     References
     ----------
     BBM25, Theorem 1 (the construction is an equilibrium).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> ck = ip.alignment_construction(ip.catalog.bbm25_example1()).check_equilibrium()
+    >>> bool(ck), ck.max_gain < 1e-9, ck.checks
+    (True, True, ('no profitable deviation',))
     """
 
     max_gain: float = 0.0
@@ -295,6 +302,18 @@ def check_equilibrium(game: PricingGame, info: InformationStructure,
     References
     ----------
     BBM25, Section I (equilibrium) and Appendix A1 (the deviations considered there).
+
+    Examples
+    --------
+    BBM25 Example 1: no producer gains by deviating from the Theorem 1 strategies at any
+    signal (every price of the deviation grid is tried):
+
+    >>> import infopricing as ip
+    >>> g = ip.catalog.bbm25_example1()
+    >>> a = ip.alignment_construction(g)
+    >>> ck = ip.check_equilibrium(g, a.info, a.strategy)
+    >>> ck.ok, ck.max_gain < 1e-9
+    (True, True)
     """
     from ..model._validate import check_count, check_tolerance
 

@@ -486,6 +486,17 @@ class CompetitionOutcome(Result):
     References
     ----------
     BBM25, section I (welfare of an information structure and equilibrium).
+
+    Examples
+    --------
+    BBM25 Example 4 under complete information: each consumer's preferred producer charges
+    her whole residual 1, so consumer surplus is 0 and the outcome is efficient (by hand):
+
+    >>> import infopricing as ip
+    >>> g = ip.PricingGame([[0, 1], [1, 0]], [[0, 0], [0, 0]], [0.5, 0.5])
+    >>> o = ip.complete_information_outcome(g)
+    >>> round(o.consumer_surplus, 4), round(o.total_surplus, 4), round(o.efficient_surplus, 4)
+    (0.0, 1.0, 1.0)
     """
 
     label: str

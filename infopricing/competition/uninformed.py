@@ -168,6 +168,16 @@ class NoInformationOutcome(CompetitionOutcome):
     References
     ----------
     BBM25, section II (the no-segmentation benchmark).
+
+    Examples
+    --------
+    BBM25 Example 3 (cost 1, value 0 or 4 known to the consumer): the monopolist prices at
+    4 and takes (4 - 1) / 2 = 1.5, consumer surplus 0 (the paper's first case):
+
+    >>> import infopricing as ip
+    >>> n = ip.no_information_outcome(ip.catalog.bbm25_example3())
+    >>> n.method, round(n.consumer_surplus, 4), n.producer_surplus.round(4).tolist()
+    ('monopoly', 0.0, [1.5])
     """
 
     strategies: tuple = ()
@@ -554,6 +564,22 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
     References
     ----------
     BBM25, Section I (model) and the Introduction's comparison with no segmentation.
+
+    Examples
+    --------
+    BBM25 Example 4 as a two-producer game: values (0, 1) or (1, 0), equally likely, zero
+    costs. A consumer who knows her values, facing uninformed producers: each prices at 1
+    and consumer surplus is zero; one who knows nothing values both at 1/2, the producers
+    compete the price to 0 and she gets 1/2 (the paper's two numbers):
+
+    >>> import infopricing as ip
+    >>> g = ip.PricingGame([[0, 1], [1, 0]], [[0, 0], [0, 0]], [0.5, 0.5])
+    >>> n = ip.no_information_outcome(g)
+    >>> round(n.consumer_surplus, 4), n.producer_surplus.round(4).tolist(), n.verify().ok
+    (0.0, [0.5, 0.5], True)
+    >>> blind = ip.value_garbling(g, [[1], [1]]).interim      # the consumer learns nothing
+    >>> round(ip.no_information_outcome(blind).consumer_surplus, 4)
+    0.5
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")

@@ -42,6 +42,14 @@ class ValueGarbling(Result):
     References
     ----------
     BBM25, Section III.A (value garbling).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> g = ip.PricingGame([[0, 1], [1, 0]], [[0, 0], [0, 0]], [0.5, 0.5])   # BBM25 Example 4
+    >>> vg = ip.value_garbling(g, [[1], [1]])          # no information: both values 1/2
+    >>> vg.interim.values.tolist(), vg.kernel.tolist()
+    ([[0.5, 0.5]], [[0.5, 0.5]])
     """
 
     prior: PricingGame
@@ -87,6 +95,16 @@ def value_garbling(game: PricingGame, signal) -> ValueGarbling:
     References
     ----------
     BBM25, Section III.A.
+
+    Examples
+    --------
+    BBM25 Example 3 (value 0 or 4, equally likely): a signal that reveals nothing garbles
+    the values to their mean 2 (by hand: (0 + 4) / 2):
+
+    >>> import infopricing as ip
+    >>> vg = ip.value_garbling(ip.catalog.bbm25_example3(), [[1], [1]])
+    >>> vg.interim.values.tolist(), vg.interim.probabilities.tolist(), vg.verify().ok
+    ([[2.0]], [1.0], True)
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
@@ -166,6 +184,14 @@ class HomogeneousOptimum(Result):
     References
     ----------
     BBM25, section III (unknown values), Theorem 2.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> h = ip.consumer_optimal_homogeneous([0, 0.25, 0.5, 0.75, 1], [0.2] * 5, [0, 0.4],
+    ...                                     size=41)       # BBM25 Example 2
+    >>> round(float(h.consumer_surplus + h.producer_surplus), 4), h.grid.size
+    (0.5, 41)
     """
 
     consumer_surplus: float
@@ -242,6 +268,18 @@ def consumer_optimal_homogeneous(values, probabilities, costs, grid=None, size: 
     References
     ----------
     BBM25, Theorem 2; Example 2; Roesler & Szentes (2017).
+
+    Examples
+    --------
+    BBM25 Example 2 on a grid: value uniform on {0, 1/4, ..., 1}, costs 0 and 0.4. The
+    optimum is efficient (Theorem 2), so total surplus is E[v] = 1/2 (by hand); the
+    consumer's share is a grid LP value:
+
+    >>> import infopricing as ip
+    >>> h = ip.consumer_optimal_homogeneous([0, 0.25, 0.5, 0.75, 1], [0.2] * 5, [0, 0.4],
+    ...                                     size=41)
+    >>> round(float(h.total_surplus), 4), round(float(h.consumer_surplus), 3), h.verify().ok
+    (0.5, 0.331, True)
     """
     v = real_array(values, "values", ndim=1)
     f = probability_vector(probabilities, "probabilities", size=v.size)
@@ -301,6 +339,13 @@ class UnknownValuesOptimum(Result):
     References
     ----------
     BBM25, section III (unknown values), Theorem 2.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> u = ip.consumer_optimal_unknown_values(ip.catalog.bbm25_example2(), size=41)
+    >>> u.producer_surplus.round(3).tolist()           # producer 2 (cost 0.4) earns nothing
+    [0.169, 0.0]
     """
 
     consumer_surplus: float
@@ -407,6 +452,16 @@ def consumer_optimal_unknown_values(game: PricingGame, grid=None, size: int = 20
     ----------
     BBM25, Section III.A (value garbling, ``PS_i(mu')``), Theorem 2; Example 2 is the
     deterministic-cost case (:func:`consumer_optimal_homogeneous`).
+
+    Examples
+    --------
+    BBM25 Example 2 from the catalogue (same numbers as
+    :func:`consumer_optimal_homogeneous`, the costs here being a known profile):
+
+    >>> import infopricing as ip
+    >>> u = ip.consumer_optimal_unknown_values(ip.catalog.bbm25_example2(), size=41)
+    >>> round(float(u.total_surplus), 4), round(float(u.consumer_surplus), 3), u.verify().ok
+    (0.5, 0.331, True)
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
