@@ -70,6 +70,13 @@ class MonopolyOutcome:
     References
     ----------
     BBM 2015, section 2 (uniform monopoly price, profit and welfare).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> m = ip.monopoly_outcome([0.5, 0.25, 0.25], values=[1, 3, 4])   # BBM25 Example 1
+    >>> m.optimal_prices.tolist(), m.total_surplus
+    ([3.0], 1.75)
     """
 
     price: float
@@ -110,6 +117,16 @@ def monopoly_outcome(prior, values=None, cost=0.0, tie: str = "lowest") -> Monop
     References
     ----------
     BBM15 (uniform monopoly price and the surplus triangle); BBM25, section II.A.
+
+    Examples
+    --------
+    BBM25 Example 1, the efficient producer given c_i = 0: "the optimal price is p_i = 3"
+    (profits 1, 3/2 and 1 at prices 1, 3, 4, by hand):
+
+    >>> import infopricing as ip
+    >>> m = ip.monopoly_outcome(ip.catalog.bbm25_example1_residual())
+    >>> m.price, m.profit, m.consumer_surplus, m.efficient_surplus
+    (3.0, 1.5, 0.25, 2.25)
     """
     if tie not in ("lowest", "highest"):
         raise ValueError(f"tie must be 'lowest' or 'highest', got {tie!r}")

@@ -103,6 +103,17 @@ class PersuasionResult(Result):
     Kamenica & Gentzkow (2011), Proposition 1 (obedient recommendations) and Corollary 2
     (concavification); CLW, sections 2-4 (fix a menu, choose the information structure);
     HS, Appendix B.1.
+
+    Examples
+    --------
+    Kamenica and Gentzkow's prosecutor (prior 0.7 innocent): the judge convicts with
+    probability 0.6, against 0 without information and 0.3 with full information;
+    the posteriors are "surely innocent" and "guilty with probability 1/2":
+
+    >>> import infopricing as ip
+    >>> r = ip.persuade([0.7, 0.3], [[1, 0], [0, 1]], [[0, 1], [0, 1]])
+    >>> round(r.value, 4), round(r.no_information_value, 4), r.posteriors.round(4).tolist()
+    (0.6, 0.0, [[1.0, 0.0], [0.5, 0.5]])
     """
 
     value: float
