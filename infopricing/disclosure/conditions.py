@@ -149,6 +149,13 @@ class FullExtraction(Result):
     References
     ----------
     CLW, Lemma 1, Propositions 2, 3, 5; Definitions 3-5.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> r = ip.full_extraction(ip.catalog.clw_example4(0.1))      # CLW Example 4
+    >>> r.prices.tolist(), r.negatively_affiliated, r.verify().ok
+    ([10.0, 1.0], True, True)
     """
 
     prices: np.ndarray
@@ -207,6 +214,21 @@ def full_extraction(dist: ValueDistribution, ties: str = "any", atol: float = to
     ----------
     CLW, Lemma 1 and Proposition 5 (prices ``p_i = E[v_i | i*(v) = i]`` with horizontal
     disclosure), Propositions 2-3.
+
+    Examples
+    --------
+    CLW Example 4 meets Lemma 1's condition (full extraction, revenue 2 - eps); CLW
+    Appendix B.2's (5, 4), (9, 10) does not (the posterior mean of product 1 is higher when
+    product 2 is the top product: 9 > 5), and horizontal disclosure with these prices
+    earns only 5 of the 7.5 available:
+
+    >>> import infopricing as ip
+    >>> r = ip.full_extraction(ip.catalog.clw_example4(0.1))
+    >>> r.condition, round(r.evaluation.revenue, 4), round(r.welfare, 4)
+    (True, 1.9, 1.9)
+    >>> b2 = ip.full_extraction(ip.catalog.clw_b2())
+    >>> b2.condition, b2.violations, round(b2.evaluation.revenue, 4), round(b2.welfare, 4)
+    (False, ((0, 1, 5.0, 9.0),), 5.0, 7.5)
     """
     _check_dist(dist)
     if ties == "any":

@@ -112,6 +112,13 @@ class JointDesign(Result):
     References
     ----------
     CLW, section 2 (OPT-Rev), Example 2, Lemma 2.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> r = ip.optimal_design(ip.catalog.clw_example4(0.1))       # CLW Example 4
+    >>> round(r.pricing_revenue, 4), str(r.status), r.verify().ok  # pricing is optimal here
+    (1.9, 'optimal', True)
     """
 
     revenue: float
@@ -403,6 +410,16 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
     References
     ----------
     CLW, section 2 (OPT-Rev), Example 2 (lotteries help), Lemma 2 (OPT-Rev vs welfare).
+
+    Examples
+    --------
+    CLW Example 4 at eps = 0.1: the optimum extracts the full surplus 2 - eps = 1.9 (CLW,
+    Example 4), so the welfare bound proves it without a global solve:
+
+    >>> import infopricing as ip
+    >>> r = ip.optimal_design(ip.catalog.clw_example4(0.1))
+    >>> round(r.revenue, 4), round(r.upper_bound, 4), r.proven_optimal, r.method
+    (1.9, 1.9, True, 'welfare bound')
     """
     from .pricing import optimal_pricing
 

@@ -129,6 +129,13 @@ class HorizontalDisclosure(Result):
     References
     ----------
     CLW, Definition 2; proof of Theorem 2 (notation ``nu_i(i')``).
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> h = ip.horizontal_disclosure(ip.catalog.clw_b2())   # CLW Appendix B.2
+    >>> h.posterior_means.tolist()     # each profile learns its top product, so is revealed
+    [[5.0, 4.0], [9.0, 10.0]]
     """
 
     signal: Signal
@@ -172,6 +179,18 @@ def horizontal_disclosure(dist: ValueDistribution, ties: str = "lowest") -> Hori
     References
     ----------
     CLW, Definition 2; Lemma 4.
+
+    Examples
+    --------
+    CLW Example 1: (10, 5) and (6, 5) both prefer product 1 and are pooled, with posterior
+    means ((0.2 x 10 + 0.4 x 6) / 0.6, 5) = (22/3, 5); (0, 3) is told product 2 (by hand):
+
+    >>> import infopricing as ip
+    >>> h = ip.horizontal_disclosure(ip.catalog.clw_example1())
+    >>> h.probabilities.round(4).tolist(), h.posterior_means.round(4).tolist()
+    ([0.6, 0.4], [[7.3333, 5.0], [0.0, 3.0]])
+    >>> h.top_product.tolist()
+    [0, 0, 1]
     """
     _check_dist(dist)
     if ties not in ("lowest", "uniform"):
