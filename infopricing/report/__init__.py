@@ -59,6 +59,13 @@ class MarketReport(Result):
     ----------
     Renders the results of HS (sections 4-6), BBM 2015 (Theorem 1), BBM25 (Theorem 1,
     Proposition 1) and CLW (sections 2-5); see :func:`report`.
+
+    Examples
+    --------
+    >>> import infopricing as ip
+    >>> r = ip.report(ip.catalog.bbm25_example3())          # BBM25 Example 3
+    >>> [c.state for c in r.certificates][:2], r.verified
+    (['verified', 'verified'], True)
     """
 
     title: str
@@ -204,7 +211,17 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
 
     Examples
     --------
+    BBM25 Example 3 (a monopolist with cost 1, value 0 or 4): one competition section,
+    each of its certificates re-checked (``r.write("report.html")`` writes the page):
+
     >>> import infopricing as ip
+    >>> r = ip.report(ip.catalog.bbm25_example3())
+    >>> r.verified, [s.title for s in r.sections]
+    (True, ['Competition: consumer-optimal information'])
+
+    An HS market gets the menu, the Pareto-improving segmentation and the market explorer
+    (several seconds, most of it the explorer's grid of markets):
+
     >>> env = ip.Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"])
     >>> r = ip.report(ip.Market(env, [0.5, 0.5]))     # doctest: +SKIP
     >>> r.verified                                    # doctest: +SKIP

@@ -185,6 +185,18 @@ class SweepResult(Result):
     References
     ----------
     HS, section 4 (the menu LP, solved for many markets); LP duality per market.
+
+    Examples
+    --------
+    HS Section 3 at q = 1/4 and 3/4, the two non-generic markets of HS Figure 1(a) (revenue
+    1 and 1.5 by hand); t1 is served efficiently only in the first:
+
+    >>> import numpy as np
+    >>> import infopricing as ip
+    >>> markets = np.array([[0.75, 0.25], [0.25, 0.75]])
+    >>> res = ip.sweep(ip.catalog.hs_section3(), markets, backend="numpy")   # no GPU probe
+    >>> res.revenue.round(4).tolist(), res.efficient.tolist(), res.verify().ok
+    ([1.0, 1.5], [True, False], True)
     """
 
     env: Environment
@@ -481,7 +493,7 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     >>> import numpy as np
     >>> import infopricing as ip
     >>> env = ip.Environment([[0.75, 1.0], [1.0, 2.0]])
-    >>> res = ip.sweep(env, np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]))
+    >>> res = ip.sweep(env, np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]), backend="numpy")
     >>> res.revenue.round(4).tolist(), res.verify().ok
     ([1.0, 1.25, 2.0], True)
     """
