@@ -17,14 +17,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "hooks"))
 import apipages  # noqa: E402
 
 NAMES = apipages.public_names()
-# optimal_mechanism's docstring is built at import time; the "shape" helper rewrites it.
-PENDING_REFERENCES = {"optimal_mechanism"}
 WITH_EXAMPLES = [n for n in NAMES if ">>>" in (inspect.getdoc(getattr(ip, n)) or "")]
+# Model primitives that issue 14 moves into infopricing/model/ and documents there (the
+# "shape" helper writes their Examples with the move, so that the moved docstrings are
+# written once); every other public name must have an Examples section now.
+EXAMPLES_PENDING_MODEL_MOVE = {"Prior", "PricingGame", "ValueDistribution", "Signal",
+                               "Segmentation", "SingleProductSegmentation"}
+
+
+def _doc(name: str) -> str:
+    return inspect.getdoc(getattr(ip, name)) or ""
 
 
 def test_every_public_name_has_a_references_section():
-    missing = {n for n in NAMES if "References\n----------" not in (inspect.getdoc(getattr(ip, n)) or "")}
-    assert missing <= PENDING_REFERENCES, sorted(missing - PENDING_REFERENCES)
+    missing = {n for n in NAMES if "References\n----------" not in _doc(n)}
+    assert not missing, sorted(missing)
+
+
+def test_every_public_name_has_an_examples_section():
+    """A numpydoc Examples section with at least one doctest line, on every name of
+    ``infopricing.__all__`` (the API reference renders it)."""
+    missing = {n for n in NAMES if not ("Examples\n--------" in _doc(n) and ">>>" in _doc(n))}
+    assert missing <= EXAMPLES_PENDING_MODEL_MOVE, sorted(missing - EXAMPLES_PENDING_MODEL_MOVE)
 
 
 def test_the_main_entry_points_have_examples():
@@ -40,6 +54,8 @@ def test_docstring_example_runs(name):
     globs = dict(vars(sys.modules[obj.__module__]))   # as doctest runs a module's examples
     tests = doctest.DocTestFinder(recurse=False).find(obj, name, globs=globs)
     assert tests and any(t.examples for t in tests)
+    run = [e for t in tests for e in t.examples if not e.options.get(doctest.SKIP)]
+    assert run, f"every example of {name} is skipped"
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     for t in tests:
         runner.run(t)

@@ -578,9 +578,9 @@ class ArmstrongZhou(Result):
     Examples
     --------
     >>> import infopricing as ip
-    >>> az = ip.armstrong_zhou(([-1, 1], [0.5, 0.5]), price=0.05596, size=30, cells=60)
-    >>> az.price, round(az.producer_surplus, 5)      # everybody buys at the common price
-    (0.05596, 0.05596)
+    >>> az = ip.armstrong_zhou(([-1, 1], [0.5, 0.5]), price=0.05596, size=20, cells=40)
+    >>> az.price, round(az.producer_surplus, 5), az.verify().ok   # all buy at the price
+    (0.05596, 0.05596, True)
     """
 
     price: float

@@ -456,11 +456,14 @@ class UniformPricing(Result):
 
     Examples
     --------
+    One product, value 1 or 2 equally likely: revealing nothing and pricing at the mean
+    1.5 sells for sure and extracts the whole welfare 1.5 (by hand), which proves it
+    optimal without a global solve:
+
     >>> import infopricing as ip
-    >>> d = ip.ValueDistribution([[10, 0], [0, 2], [1, 1]], [0.2, 0.4, 0.4])
-    >>> u = ip.uniform_pricing(d)
-    >>> round(u.p_star, 4), round(u.price, 4), u.price >= u.p_star    # Theorem 1's p*
-    (2.4, 2.4009, True)
+    >>> u = ip.uniform_pricing(ip.ValueDistribution([[1], [2]], [0.5, 0.5]))
+    >>> u.price, u.revenue, u.welfare, u.proven_optimal
+    (1.5, 1.5, 1.5, True)
     """
 
     price: float
