@@ -201,14 +201,15 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
 
     Examples
     --------
-    HS Section 3 at q = 1/2 (by hand: t1 buys L at 0.75, t2 is indifferent between L at
-    0.75 and H at 1.75, so revenue is (0.75 + 1.75) / 2 = 1.25, the paper's number; t1
-    gets L although H is efficient for it):
+    HS Section 3's market (a quarter of t1): "she offers the low-quality product at a
+    price of 0.75 and the original product at a price of 1.75"; t1 gets L although H is
+    efficient for it, and t2 keeps 2 - 1.75 = 0.25 (revenue 0.25 x 0.75 + 0.75 x 1.75 =
+    1.5 by hand):
 
     >>> import infopricing as ip
-    >>> m = ip.optimal_mechanism(ip.catalog.hs_section3(), [0.5, 0.5])
+    >>> m = ip.optimal_mechanism(ip.catalog.hs_section3(), [0.25, 0.75])
     >>> m.allocation.tolist(), m.payments.tolist(), round(m.revenue, 4)
-    ([[1.0, 0.0], [0.0, 1.0]], [0.75, 1.75], 1.25)
+    ([[1.0, 0.0], [0.0, 1.0]], [0.75, 1.75], 1.5)
     >>> m.is_efficient, m.consumer_surplus.tolist(), m.verify(exact=True).ok
     (False, [0.0, 0.25], True)
     """

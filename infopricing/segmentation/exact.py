@@ -652,8 +652,8 @@ class ConsumerOptimalSegmentation(Result):
     Examples
     --------
     HS Section 3 at q = 1/2: consumer surplus 1/8 unsegmented; the best Pareto-improving
-    segmentation reaches 7/32 = 0.21875, attained, and no segmentation does better (the
-    upper bound is the same number):
+    segmentation reaches 7/32 = 0.21875, attained, and the closure LP's upper bound is the
+    same number (so is the best over all segmentations, ``pareto=False``):
 
     >>> import infopricing as ip
     >>> r = ip.max_consumer_surplus_segmentation(ip.catalog.hs_section3(), [0.5, 0.5])

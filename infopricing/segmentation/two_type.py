@@ -206,9 +206,9 @@ def two_type_profile(env: Environment, selection: str = "efficient") -> TwoTypeP
 
     Examples
     --------
-    HS Section 3 (Figure 1(a)): the market is efficient up to q = 1/4, t2 keeps 1/4 on
-    (1/4, 3/4) and 0 above; q = 3/4 is the only inefficient market that is not Pareto
-    improvable:
+    HS Section 3 (Figure 1(a)): the market is efficient up to q = 1/4 (H at price 1, t2
+    keeps 1), t2 keeps 1/4 on (1/4, 3/4) and 0 above; q = 3/4 is the only inefficient
+    market that is not Pareto improvable:
 
     >>> import infopricing as ip
     >>> p = ip.two_type_profile(ip.catalog.hs_section3())
