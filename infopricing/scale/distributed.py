@@ -306,6 +306,7 @@ class ChunkedRun(Result):
     >>> first.computed, again.computed, again.skipped
     ((0, 1, 2), (), (0, 1, 2))
     >>> cluster.close()
+    >>> import shutil; shutil.rmtree(out)           # tidy up
     """
 
     out_dir: Path
@@ -535,6 +536,7 @@ def run_chunked(task, payloads, out_dir, params: dict, scheduler: str | None = N
     >>> run.n_chunks, pd.read_parquet(out).square.tolist(), run.verify().ok
     (3, [1, 4, 9], True)
     >>> cluster.close()
+    >>> import shutil; shutil.rmtree(out)           # tidy up
     """
     if "input_hash" not in params:
         raise ValueError("params must contain 'input_hash' (see input_hash())")
@@ -781,6 +783,7 @@ def sweep_to_parquet(env, markets, out_dir, selection: str = "efficient", chunk_
     >>> pd.read_parquet(out).revenue.round(4).tolist(), run.verify().ok
     ([1.0, 1.25, 2.0], True)
     >>> cluster.close()
+    >>> import shutil; shutil.rmtree(out)           # tidy up
     """
     from ..model import Environment
     from .sweep import BasisStore, _validate_markets, sweep
