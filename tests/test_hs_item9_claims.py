@@ -221,3 +221,41 @@ def test_figure4_path_from_the_papers_prices():
     p_new = V[1, 1] - own[1]           # t2's efficient item a2 at the price keeping t2's surplus
     gains = [V[s, 1] - p_new - own[s] for s in range(3) if s not in path]
     assert gains[0] > 0 and p_new == pytest.approx(1.5)
+
+
+def test_corollary2_three_types_by_exact_decision_and_hand():
+    """The exact decision procedure (cells LP with a dual certificate, no virtual values)
+    agrees: the constructed market is not Pareto improvable, its generic neighbour is. The
+    virtual values by hand: t1's is the slope from (1, 1.2) to (8/15, 1.9 * 8/15), t2's from
+    there to (1/15, 2.6/15)."""
+    from infopricing.segmentation.pareto import pareto_improving_segmentation
+
+    rec = check_claim(CLAIMS["HS-C-corollary2-three-types"])
+    assert rec.status == "pass", rec
+    v = [Fraction(12, 10), Fraction(19, 10), Fraction(26, 10)]
+    F = [Fraction(1), Fraction(8, 15), Fraction(1, 15), Fraction(0)]
+    R = [v[i] * F[i] for i in range(3)] + [Fraction(0)]
+    slopes = [(R[i] - R[i + 1]) / (F[i] - F[i + 1]) for i in range(3)]
+    assert slopes == [Fraction(2, 5), Fraction(9, 5), Fraction(13, 5)]  # decreasing: no ironing
+    vv, f, g = hs_claims.COR2_THREE_TYPES
+    E = hs_corollary4_piecewise_linear(vv).to_environment()
+    assert pareto_improving_segmentation(E, [float(x) for x in f], method="exact").improvable is False
+    assert pareto_improving_segmentation(E, list(g), method="exact").improvable is True
+
+
+def test_lemma7_against_discretised_menu_lp():
+    """Appendix C example, q = 0.25 and its (t1, -1/2)-perturbation q' = 0.125: t2's surplus is
+    t1's quality (1 - 2q)/(1 - q), 2/3 before and 6/7 after; the menu LP over 201 qualities
+    agrees to the grid's accuracy."""
+    from infopricing.segmentation.linear import perturbation
+
+    rec = check_claim(CLAIMS["HS-C-lemma7-perturbation-dominates"])
+    assert rec.status == "pass", rec
+    grid = np.linspace(0, 1, 201)[1:]
+    E = Environment(np.outer([1.0, 2.0], grid), costs=grid ** 2 / 2)
+    f = np.array([0.75, 0.25])
+    f1 = perturbation(f, 0, -0.5)
+    np.testing.assert_allclose(f1, [0.875, 0.125])
+    u0, u1 = optimal_mechanism(E, f).utilities, optimal_mechanism(E, f1).utilities
+    assert u0[1] == pytest.approx(2 / 3, abs=5e-3) and u1[1] == pytest.approx(6 / 7, abs=5e-3)
+    assert u0[0] == pytest.approx(0, abs=1e-9) and u1[0] == pytest.approx(0, abs=1e-9)

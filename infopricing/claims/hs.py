@@ -800,3 +800,65 @@ register(Claim(
                  ["t3", "t2", "t1"], ["a1", "a2", "a2"]),
     compute=_figure4_path, compare=lambda e, c: [list(x) if isinstance(x, (list, tuple)) else x for x in e]
     == [list(x) if isinstance(x, (list, tuple)) else x for x in c], constructed=True))
+
+
+#: HS Corollary 2 with three types (constructed by the library): on the piecewise-linear
+#: environment with values (1.2, 1.9, 2.6), f has phi(t1) = 0.4 = min Phi(0.5) (t1 served 0.5,
+#: efficient 1) and phi(t2) = 1.8, a kink slope at which t2 gets its efficient 1.5
+COR2_THREE_TYPES = ((1.2, 1.9, 2.6), (Fraction(7, 15), Fraction(7, 15), Fraction(1, 15)), (0.45, 0.48, 0.07))
+
+
+def _corollary2_three_types():
+    """(virtual values of the constructed market, its allocation, not improvable by Corollary 2,
+    the generic neighbour improvable)."""
+    from ..catalog import hs_corollary4_piecewise_linear
+
+    v, f, g = COR2_THREE_TYPES
+    env = hs_corollary4_piecewise_linear(v)
+    f = [float(x) for x in f]
+    M = env.optimal_mechanism(f)
+    return ([round(float(x), 12) for x in M.virtual_values], [float(a) for a in M.allocation],
+            _corollary2_nonimprovable(env, f), env.pareto_improvement(list(g)).improvable is True)
+
+
+register(Claim(
+    id="HS-C-corollary2-three-types", paper="HS", location="Online Appendix C.1, Corollary 2 (three types)",
+    statement="Corollary 2 with three types and finitely many qualities (piecewise-linear cost, values (1.2, 1.9, "
+              "2.6), f = (7/15, 7/15, 1/15) [constructed by the library]): t1's virtual value 0.4 is the smallest "
+              "supporting its quality 0.5 (inefficient), t2's 1.8 gives its efficient 1.5, so f is not Pareto "
+              "improvable, while the generic neighbour (0.45, 0.48, 0.07) is: (virtual values, qualities, f not "
+              "improvable, neighbour improvable)",
+    paper_value=([0.4, 1.8, 2.6], [0.5, 1.5, 1.5], True, True), compute=_corollary2_three_types, tol=1e-9))
+
+
+def _lemma7():
+    """HS Lemma 7 on the Appendix C example, at shares q of t2 where f is NOT Pareto improvable
+    (0 < q < 1/2): some (t1, delta)-perturbation with delta < 0 Pareto dominates f (t1's quality
+    rises, t2's surplus strictly, t1's stays 0). Returns, per q, (delta found, t2's surplus
+    before, after)."""
+    from ..catalog import hs_appendix_c
+    from ..segmentation.linear import perturbation
+
+    env = hs_appendix_c()
+    out = []
+    for q in (0.1, 0.25, 0.4):
+        f = np.array([1 - q, q])
+        cs0 = env.optimal_mechanism(f).consumer_surplus
+        for j in range(1, 30):
+            d = -1 + 2.0 ** -j
+            cs1 = env.optimal_mechanism(perturbation(f, 0, d)).consumer_surplus
+            if cs1[1] > cs0[1] + 1e-9 and cs1[0] >= cs0[0] - 1e-12:
+                out.append((d, round(float(cs0[1]), 9), round(float(cs1[1]), 9)))
+                break
+        else:
+            out.append(None)
+    return [o is not None and o[2] > o[1] for o in out] + [_appc_nonimprovable(q) for q in (0.1, 0.25, 0.4)]
+
+
+register(Claim(
+    id="HS-C-lemma7-perturbation-dominates", paper="HS", location="Online Appendix C.1, Lemma 7",
+    statement="If some type's allocation is inefficient, some (t, delta)-perturbation of f Pareto dominates f: on "
+              "the Appendix C example at q = 0.1, 0.25, 0.4 (markets that are NOT Pareto improvable, so the "
+              "dominating perturbation is not one segment of an improving segmentation): (dominating (t1, delta) "
+              "found at each q, each q not improvable)",
+    paper_value=[True] * 6, compute=_lemma7))
