@@ -596,9 +596,9 @@ def _a1_mixing():
 
     no_h_fails = not check_equilibrium(a.game, a.info, no_h).ok
     top_consistent = all((r_hat - v1 - 3 * r_low) / 2 >= w for v1 in (1.0, 4.0))
-    return {"printed law a distribution": bool(valid), "printed law: k's gain": round(g_printed, 3),
-            "upper mass ignored: k's gain": round(g_no_h, 3), "printed top threshold consistent": top_consistent,
-            "derived law: k's gain": round(g_corr, 3),
+    return {"printed law a distribution": bool(valid), "printed law: k's gain": round(float(g_printed), 3),
+            "upper mass ignored: k's gain": round(float(g_no_h), 3), "printed top threshold consistent": top_consistent,
+            "derived law: k's gain": round(float(g_corr), 3),
             "library law = derived, equilibrium checks, fails without upper mass": (lib_ok, eq_ok, no_h_fails)}
 
 
@@ -620,8 +620,9 @@ register(Claim(
                 "consumers above r_low, so k gains 1/3 by raising its price towards (r_low + r_hat)/2: the "
                 "survival must be P(delta > e) = ((r_low - c_k)/(r_low - c_k + e) - H)/M (H, M the segment's "
                 "mass above and at r_low), which vanishes exactly at e = r_hat - r_low; and the top threshold is "
-                "the cut (r_hat - r_low)/2 of the first line (the printed (r_hat - v_1 - 3 r_low)/2 lies below it, "
-                "so the two lines contradict each other). Independent check: k's interim profit evaluated by "
+                "the cut (r_hat - r_low)/2 of the first line and of the text (the printed (r_hat - v_1 - 3 r_low)/2, "
+                "perhaps garbled in extraction, lies below it, so the two lines would contradict each other). "
+                "Independent check: k's interim profit evaluated by "
                 "brute force on a 5e-4 price grid under each law (gains 1/3, 1/3 and 0), and the library's "
                 "equilibrium check of the whole Example 1 construction passes with the derived law and fails "
                 "(gain 0.375) with the upper mass ignored.",
