@@ -14,4 +14,4 @@ def test_bbm25_claims_reproduce():
     # ex4-az-ts-at-optimum: the paper's TS ~ 0.57 belongs to its rounded price 0.05; at the
     # consumer-optimal price (~0.058, weakly identified) TS is 0.584 (a user review caught
     # the TS claim passing only at the printed price)
-    assert disc == {"BBM25-ex1-residual-table", "BBM25-ex4-b", "BBM25-ex4-az-ts-at-optimum"}
+    assert disc == {"BBM25-ex1-residual-table", "BBM25-ex4-b", "BBM25-ex4-az-ts-at-optimum", "BBM25-A1-mixing-law"}

@@ -76,3 +76,21 @@ def test_clw_instances_are_the_disclosure_catalogue():
     np.testing.assert_allclose(d.probabilities, [0.2, 0.4, 0.4])
     # CLW Example 1: OPT-Wel = E[max_i v_i] = 0.2 * 10 + 0.4 * 6 + 0.4 * 3 = 5.6
     assert ip.optimal_welfare(d) == pytest.approx(5.6)
+
+
+def test_hs_corollary4_cost_is_convex_piecewise_linear_at_its_kinks():
+    """Kinks 0.5, 1, 1.5 with slopes 0.4, 1.0, 1.8 (convex): costs 0.2, 0.7, 1.6."""
+    e = catalog.hs_corollary4_piecewise_linear()
+    np.testing.assert_allclose(e.qualities, [0, 0.5, 1.0, 1.5])
+    np.testing.assert_allclose(e.costs, [0, 0.2, 0.7, 1.6], atol=1e-12)
+    slopes = np.diff(e.costs) / np.diff(e.qualities)
+    np.testing.assert_allclose(slopes, [0.4, 1.0, 1.8])
+    assert np.all(np.diff(slopes) > 0)
+
+
+def test_hs_appendix_c_example():
+    """Values 1 and 2 on qualities [0, 1], cost a^2 / 2: t2's efficient quality is the cap 1."""
+    e = catalog.hs_appendix_c()
+    assert e.values.tolist() == [1.0, 2.0] and e.interval == (0.0, 1.0)
+    assert e.C(0.5) == pytest.approx(0.125)
+    assert e.efficient_quality(1) == pytest.approx(1.0) and e.efficient_quality(0) == pytest.approx(1.0)

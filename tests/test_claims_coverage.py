@@ -65,3 +65,15 @@ def test_headline_counts_only_the_papers_shown(paper):
     h = headline(recs)
     n = sum(it.paper == paper for it in ITEMS)
     assert f"Paper items: {n} " in h
+
+
+def test_conjecture_rows_are_consistent_or_refuted_never_pass():
+    ok = check_claim(Claim("t-c", "T", "l", "s", 1.0, lambda: 1.0, conjecture=True))
+    assert ok.status == "consistent" and ok.ok
+    bad = check_claim(Claim("t-c2", "T", "l", "s", 1.0, lambda: 2.0, conjecture=True))
+    assert bad.status == "fail" and not bad.ok
+    ref = check_claim(Claim("t-c3", "T", "l", "s", 1.0, lambda: 2.0, conjecture=True,
+                            discrepancy="counterexample found", corrected_value=2.0))
+    assert ref.status == "refuted" and ref.ok and ref.note == "counterexample found"
+    assert "1 conjectures consistent" in headline([ok, bad])
+    assert all(c.conjecture for c in all_claims() if c.id.startswith("CLW-conj"))

@@ -25,12 +25,14 @@ from .bbm25 import (bbm25_example1, bbm25_example1_residual, bbm25_example2, bbm
                     bbm25_example4_hotelling)
 from .clw import (clw_b1, clw_b2, clw_example1, clw_example2, clw_example3, clw_example4,
                   clw_lemma2, equal_revenue, negatively_affiliated_three_products)
-from .hs import (hs_section3, hs_section3_market, hs_section3_single_product,
-                 hs_section3_single_product_market, hs_section611, hs_section611_market)
+from .hs import (hs_appendix_c, hs_corollary4_piecewise_linear, hs_section3, hs_section3_market,
+                 hs_section3_single_product, hs_section3_single_product_market, hs_section611,
+                 hs_section611_market)
 
 __all__ = ["Entry", "CATALOG", "instance", "hs", "bbm25", "clw",
            "hs_section3", "hs_section3_market", "hs_section3_single_product",
            "hs_section3_single_product_market", "hs_section611", "hs_section611_market",
+           "hs_appendix_c", "hs_corollary4_piecewise_linear",
            "bbm25_example1", "bbm25_example1_residual", "bbm25_example2", "bbm25_example3",
            "bbm25_example4_hotelling",
            "clw_example1", "clw_example2", "clw_example3", "clw_example4", "clw_lemma2",
@@ -74,6 +76,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in (
     _entry("hs-section3-single-product-market", hs_section3_single_product_market),
     _entry("hs-section611", hs_section611),
     _entry("hs-section611-market", hs_section611_market),
+    _entry("hs-appendix-c", hs_appendix_c),
+    _entry("hs-corollary4", hs_corollary4_piecewise_linear),
     _entry("bbm25-example1", bbm25_example1),
     _entry("bbm25-example1-residual", bbm25_example1_residual),
     _entry("bbm25-example2", bbm25_example2),

@@ -6,7 +6,8 @@ from ..model import Environment, Market
 from ._cite import cite
 
 __all__ = ["hs_section3", "hs_section3_market", "hs_section3_single_product",
-           "hs_section3_single_product_market", "hs_section611", "hs_section611_market"]
+           "hs_section3_single_product_market", "hs_section611", "hs_section611_market",
+           "hs_appendix_c", "hs_corollary4_piecewise_linear"]
 
 
 @cite("HS, Section 3 (Figure 1(a))")
@@ -48,3 +49,35 @@ def hs_section611() -> Environment:
 def hs_section611_market() -> Market:
     """The section 6.1.1 environment at (0.5, 0.1, 0.4): t2 is served a1 inefficiently."""
     return Market(hs_section611(), [0.5, 0.1, 0.4])
+
+
+@cite("HS, Appendix C (the example before C.1; Figures 6 and 7)")
+def hs_appendix_c():
+    """Linear valuations v(t) a with v = (1, 2), qualities a in [0, 1], cost a^2 / 2."""
+    from ..segmentation.linear import LinearEnvironment
+
+    return LinearEnvironment([1.0, 2.0], (0.0, 1.0), lambda a: a * a / 2, marginal_cost=lambda a: a)
+
+
+#: kinks and slopes of the piecewise-linear cost of :func:`hs_corollary4_piecewise_linear`
+COROLLARY4_KINKS = (0.5, 1.0, 1.5)
+COROLLARY4_SLOPES = (0.4, 1.0, 1.8)
+
+
+@cite("HS, Appendix C.1 (Corollary 4; the piecewise-linear cost is constructed by the library)")
+def hs_corollary4_piecewise_linear(values=(1.5, 2.5)):
+    """Linear valuations with the convex piecewise-linear cost on [0, 1.5] with kinks at
+    0.5 and 1 and slopes 0.4, 1.0, 1.8, as the finite set of its kinks and end point.
+
+    phi a - C(a) is concave and piecewise linear in a, so it is maximised at a kink or an end
+    of the interval: the virtual-surplus maximisers (HS Proposition 6), hence the optimal
+    mechanisms, are those of the finite environment of the qualities 0, 0.5, 1, 1.5."""
+    from ..segmentation.linear import LinearEnvironment
+
+    a = list(COROLLARY4_KINKS)
+    widths = [a[0]] + [a[i] - a[i - 1] for i in range(1, len(a))]
+    cost, c = [], 0.0
+    for s, w in zip(COROLLARY4_SLOPES, widths):
+        c += s * w
+        cost.append(c)
+    return LinearEnvironment(list(values), a, cost)

@@ -495,3 +495,206 @@ register(Claim(
     "attained by Theorem 1's construction), but some TS-maximising outcomes do not maximise CS: on "
     "Example 1, (construction CS, TS-bar - sum PS-bar, complete information efficient, its CS) "
     "[values from the paper's formulas]", (1.625, 1.625, True, 1.125), _footnote9, tol=1e-7))
+
+
+# -- issue 17 item 9: Appendix A1's mixing law; footnote 9's first half ---------------------
+
+
+def a1_mixing_survival(d, r_low, r_hat, c_k, upper_mass, width=None):
+    """``P(delta > d)`` for an alerted runner-up's price ``c_j + delta`` (BBM25 Appendix A1),
+    re-derived by hand.
+
+    Derivation. In a public segment x of the efficient producer k's residual (lowest point
+    ``r_low`` with mass ``M``, mass ``H = 1 - M`` at the points ``r >= r_hat``), k prices at
+    ``r_low``; write ``A = r_low - c_k``. At a bottom profile the alerted j ties with k:
+    ``v_k - r_low = v_j - c_j``, so the consumer buys from k at price p iff
+    ``v_k - p > v_j - c_j - delta``, i.e. iff ``delta > p - r_low``. Consumers with
+    ``r >= r_hat > p`` buy from k whatever j does. So k's interim profit at
+    ``p = r_low + e``, ``0 <= e < r_hat - r_low``, is ``(A + e)(M P(delta > e) + H)``; it
+    equals the equilibrium profit A for every such p iff
+    ``P(delta > e) = (A / (A + e) - H) / M``. This is 1 at e = 0 (no atom at cost), falls,
+    and reaches 0 exactly at ``e = r_hat - r_low`` because ``(r_hat - c_k) H = A`` (profit
+    preservation of the segment at r_hat). Any cut ``width <= r_hat - r_low`` works, the
+    remaining mass ``P(delta > width-)`` sitting at ``c_j + width`` (the proof's choice
+    ``(r_hat - r_low) / 2``); then ``P(delta > e) = 0`` for ``e >= width``. Above the cut k
+    sells only to the upper mass, earning ``(p - c_k) x([p, vbar]) <= A``.
+
+    The paper prints ``1 - (r_low - c_i)/(r_low - c_k + e)`` (c_i the randomiser's own cost)
+    and a top threshold ``(r_hat - v_1 - 3 r_low)/2``: the numerator must be ``r_low - c_k``
+    (otherwise the law is not a distribution when ``c_i < c_k``, and has an atom at cost
+    that splits the bottom consumers when ``c_i > c_k``), the upper mass H must be
+    subtracted (otherwise k gains by raising its price towards ``(r_low + r_hat)/2``), and
+    the top threshold is the cut ``(r_hat - r_low)/2`` of the first line.
+    """
+    A = r_low - c_k
+    w = (r_hat - r_low) / 2 if width is None else width
+    d = np.asarray(d, dtype=float)
+    s = (A / (A + np.maximum(d, 0.0)) - upper_mass) / (1.0 - upper_mass)
+    return np.where(d < 0, 1.0, np.where(d >= w, 0.0, s))
+
+
+def _k_profit(p, r_low, vals, probs, c_k, greater, equal):
+    """Efficient producer's interim profit at price p in a segment (brute force, uniform ties):
+    a bottom consumer buys from k iff the alerted j's markup delta exceeds p - r_low (half on a
+    tie); a consumer with residual r > r_low buys iff p < r (half at p = r, rivals at cost)."""
+    M = probs[0]
+    e = p - r_low
+    bottom = M * (greater(e) + 0.5 * equal(e)) if e >= 0 else M
+    upper = sum(q * (1.0 if p < r else 0.5 if p == r else 0.0) for r, q in zip(vals[1:], probs[1:]))
+    return (p - c_k) * (bottom + upper)
+
+
+def _best_gain(r_low, vals, probs, c_k, greater, equal, grid):
+    eq = _k_profit(r_low, r_low, vals, probs, c_k, greater, equal)
+    best = max(_k_profit(float(p), r_low, vals, probs, c_k, greater, equal) for p in grid)
+    return best - eq
+
+
+def _a1_mixing():
+    """Example 1's segments with an alerted runner-up (the library's construction)."""
+    from ..competition.equilibrium import AlertMix, check_equilibrium
+
+    a = _ex1_construction()
+    res = [s for s in a.segments if s.kind == "residual" and s.second is not None]
+    seg_a = next(s for s in res if s.cost == 0.0 and s.price == 1.0)  # x = {1: 2/3, 3: 1/12, 4: 1/4}
+    vals, probs = list(seg_a.values), list(seg_a.probabilities)
+    r_low, r_hat, c_k = float(seg_a.price), float(seg_a.second), 0.0
+    H = 1.0 - probs[0]
+    w = (r_hat - r_low) / 2
+    grid = np.round(np.arange(0.5, 4.0001, 5e-4), 10)
+    # printed law, alerted cost c_j = 1 = r_low (profile (1,0) vs (1,1)): P(delta > e) = 0
+    g_printed = _best_gain(r_low, vals, probs, c_k, lambda e: 0.0, lambda e: 1.0 if e == 0 else 0.0, grid)
+    # numerator r_low - c_k, upper mass ignored: P(delta > e) = A / (A + e) below the cut
+    A = r_low - c_k
+    g_no_h = _best_gain(r_low, vals, probs, c_k, lambda e: A / (A + e) if e < w else 0.0,
+                        lambda e: A / (A + w) if e == w else 0.0, grid)
+    corr = lambda e: float(a1_mixing_survival(e, r_low, r_hat, c_k, H)) if e < w else 0.0  # noqa: E731
+    g_corr = _best_gain(r_low, vals, probs, c_k, corr,
+                        lambda e: float(a1_mixing_survival(w - 1e-15, r_low, r_hat, c_k, H)) if e == w else 0.0,
+                        grid)
+    # is the printed law a distribution at every alerted segment? (G(0) = 1 - (r - c_j)/(r - c_k))
+    valid = True
+    for s in res:
+        for row, sig in zip(a.info.profile, a.info.signals):
+            k = s.producer
+            if sig[k] // 2 != a.segments.index(s):
+                continue
+            for j in range(a.game.n_producers):
+                if j != k and sig[j] % 2:
+                    c_j = float(a.game.costs[row, j])
+                    g0 = 1 - (s.price - c_j) / (s.price - s.cost)
+                    valid &= 0 <= g0 <= 1
+    # the library's law and its equilibrium check; with the upper mass ignored it fails
+    ds = np.linspace(0, w, 11)[:-1]
+    lib = AlertMix(1.0, A, H, probs[0], w).survival_delta(ds)
+    lib_ok = bool(np.allclose(lib, a1_mixing_survival(ds, r_low, r_hat, c_k, H), atol=1e-12))
+    eq_ok = bool(a.check_equilibrium().ok)
+
+    def no_h(i, signal, cost):
+        s = a.strategy(i, signal, cost)
+        return AlertMix(s.cost, s.markup, 0.0, 1.0, s.width) if isinstance(s, AlertMix) else s
+
+    no_h_fails = not check_equilibrium(a.game, a.info, no_h).ok
+    top_consistent = all((r_hat - v1 - 3 * r_low) / 2 >= w for v1 in (1.0, 4.0))
+    return {"printed law a distribution": bool(valid), "printed law: k's gain": round(float(g_printed), 3),
+            "upper mass ignored: k's gain": round(float(g_no_h), 3), "printed top threshold consistent": top_consistent,
+            "derived law: k's gain": round(float(g_corr), 3),
+            "library law = derived, equilibrium checks, fails without upper mass": (lib_ok, eq_ok, no_h_fails)}
+
+
+register(Claim(
+    "BBM25-A1-mixing-law", P, "Appendix A1 (proof of Theorem 1), the alerted runner-up's mixing law",
+    "An alerted runner-up j prices at c_j + delta with P(delta <= e) = 1 - (r_low - c_j)/(r_low - c_k + e) "
+    "for 0 <= e < (r_hat - r_low)/2 and 1 for e > (r_hat - v_1 - 3 r_low)/2, so that the efficient producer k "
+    "has no profitable deviation from r_low (as printed). Checked on Example 1's segment x = {1: 2/3, 3: 1/12, "
+    "4: 1/4} (k's cost 0, alerted cost 1) by brute force over prices 0.5..4 in steps of 5e-4",
+    {"printed law a distribution": True, "printed law: k's gain": 0.0, "upper mass ignored: k's gain": 0.0,
+     "printed top threshold consistent": True, "derived law: k's gain": 0.0,
+     "library law = derived, equilibrium checks, fails without upper mass": (True, True, False)},
+    _a1_mixing, tol=1e-3,
+    discrepancy="The printed law is wrong three ways (derivation: infopricing.claims.bbm25.a1_mixing_survival): "
+                "the numerator must be r_low - c_k, k's markup, not the randomiser's r_low - c_j (with c_j < c_k "
+                "G(0) < 0, not a distribution, e.g. Example 1's segment x = {3: 1/3, 4: 2/3}, c_k = 1, c_j = 0; "
+                "with c_j = r_low all of j's mass sits at cost, ties split the bottom consumers and k gains 1/3 by "
+                "undercutting); even so the proof's sale probability (r_low - c_k)/(p - c_k) forgets the segment's "
+                "consumers above r_low, so k gains 1/3 by raising its price towards (r_low + r_hat)/2: the "
+                "survival must be P(delta > e) = ((r_low - c_k)/(r_low - c_k + e) - H)/M (H, M the segment's "
+                "mass above and at r_low), which vanishes exactly at e = r_hat - r_low; and the top threshold is "
+                "the cut (r_hat - r_low)/2 of the first line and of the text (the printed (r_hat - v_1 - 3 r_low)/2, "
+                "perhaps garbled in extraction, lies below it, so the two lines would contradict each other). "
+                "Independent check: k's interim profit evaluated by "
+                "brute force on a 5e-4 price grid under each law (gains 1/3, 1/3 and 0), and the library's "
+                "equilibrium check of the whole Example 1 construction passes with the derived law and fails "
+                "(gain 0.375) with the upper mass ignored.",
+    corrected_value={"printed law a distribution": False, "printed law: k's gain": 0.333,
+                     "upper mass ignored: k's gain": 0.333, "printed top threshold consistent": False,
+                     "derived law: k's gain": 0.0,
+                     "library law = derived, equilibrium checks, fails without upper mass": (True, True, True)}))
+
+
+def segmentation_lp_faces(values, probs, cost=0.0, slack=1e-9):
+    """Every information structure of a single producer (BBM25 with N = 1, a BBM (2015)
+    monopoly) as a segmentation with obedient price recommendations: an LP in the masses
+    ``x[p, v]`` of value v recommended price p (prices in the value support, buyers with
+    ``v >= p`` buy). Returns ``(TS-bar, PS-bar, max CS, (min TS, max PS) on the CS-optimal face,
+    (max CS, min CS, min PS, max PS) on the TS-optimal face)``, solved with HiGHS."""
+    from scipy.optimize import linprog
+
+    v = np.asarray(values, float)
+    f = np.asarray(probs, float)
+    m = v.size
+    nv = m * m  # x[p, j] at index p * m + j
+    buy = (v[None, :] >= v[:, None])  # [p, j]
+    cs = np.where(buy, v[None, :] - v[:, None], 0.0).ravel()
+    ps = np.where(buy, v[:, None] - cost, 0.0).ravel()
+    A_eq = np.zeros((m, nv))
+    for j in range(m):
+        A_eq[j, j::m] = 1.0
+    A_ub = []
+    for p in range(m):  # obedience: (p' - c) D_p(p') - (p - c) D_p(p) <= 0
+        for q in range(m):
+            if q != p:
+                row = np.zeros(nv)
+                row[p * m:(p + 1) * m] = (v[q] - cost) * (v >= v[q]) - (v[p] - cost) * (v >= v[p])
+                A_ub.append(row)
+    A_ub, b_ub = np.array(A_ub), np.zeros(len(A_ub))
+
+    def solve(c, extra=()):
+        A, b = A_ub, b_ub
+        for row, rhs in extra:
+            A, b = np.vstack([A, row]), np.r_[b, rhs]
+        r = linprog(c, A_ub=A, b_ub=b, A_eq=A_eq, b_eq=f, bounds=(0, None), method="highs")
+        if r.status != 0:
+            raise RuntimeError(f"segmentation LP failed: {r.message}")
+        return float(r.fun)
+
+    ts_bar = float(f @ np.maximum(v - cost, 0.0))
+    ps_bar = float(max((p - cost) * f[v >= p].sum() for p in v))
+    cs_max = -solve(-cs)
+    on_cs = [(-cs, -(cs_max - slack))]
+    face_cs = (solve(cs + ps, on_cs), -solve(-ps, on_cs))
+    ts_max = -solve(-(cs + ps))
+    on_ts = [(-(cs + ps), -(ts_max - slack))]
+    face_ts = (-solve(-cs, on_ts), solve(cs, on_ts), solve(ps, on_ts), -solve(-ps, on_ts))
+    return ts_bar, ps_bar, cs_max, face_cs, face_ts
+
+
+def _footnote9_all_structures():
+    from ..catalog import bbm25_example1_residual
+
+    pr = bbm25_example1_residual()
+    ts_bar, ps_bar, cs_max, (ts_min, ps_max), (cs_hi, cs_lo, ps_lo, ps_hi) = segmentation_lp_faces(
+        pr.values, pr.probabilities, 0.0)
+    return (round(cs_max, 9), round(ts_min - ts_bar, 9), round(ps_max - ps_bar, 9),
+            round(cs_lo, 9), round(ps_hi, 9))
+
+
+register(Claim(
+    "BBM25-fn9-cs-max-forces-ts-max-ps-min", P, "Section II.B, footnote 9 (both halves, over all information "
+    "structures)",
+    "In ANY information structure and equilibrium that maximises CS, TS is maximised and PS minimised; some "
+    "TS-maximising ones do not. Checked over every information structure of the single-producer case (N = 1) on "
+    "Example 1's residual (values 1, 3, 4 with 1/2, 1/4, 1/4, cost 0) by LP over all obedient segmentations: "
+    "(max CS = TS-bar - PS-bar = 0.75, min TS - TS-bar on the CS-optimal face, max PS - PS-bar there, "
+    "min CS on the TS-optimal face, max PS there = TS-bar)",
+    (0.75, 0.0, 0.0, 0.0, 2.25), _footnote9_all_structures, tol=1e-7))

@@ -562,3 +562,130 @@ register(Claim("CLW-corollary1-two-products", P, "Corollary 1 (Appendix A.5) vs 
                "the three-product analogue (Lemma 3) fails on catalog.negatively_affiliated_three_products: "
                "(negatively affiliated, (i), (ii), three-product Lemma 1 condition)",
                (True, True, True, False), _corollary1))
+
+
+# -- issue 17 item 9: Figure 1 and the conjectures ------------------------------------------
+
+
+def figure1_data(n: int = 4, eps: float = 0.1) -> dict:
+    """The numbers behind CLW Figure 1 ("weighted value profile before and after pooling")
+    for Example 3 (catalogue ``clw_example3(n, eps)``).
+
+    Returns a dict with ``angles`` (i pi / 2n), ``weighted`` ((n+1, 2): Pr[v = v_i] v_i, the
+    points drawn before pooling; they lie on the arc of radius
+    ``(1 - eps) / (1 - eps^(n+1))`` exactly), ``radius``, and ``classes``: for each of
+    ``"x>y"``, ``"x=y"``, ``"x<y"`` the profile indices, the class probability, the
+    aggregate ``sum Pr[v_i] v_i`` (the point drawn after pooling) and the posterior mean
+    (aggregate / probability), or None for an empty class.
+    """
+    d = clw_example3(n, eps)
+    v, p = d.values, d.probabilities
+    w = p[:, None] * v
+    out = {"angles": np.arange(n + 1) * np.pi / (2 * n), "weighted": w,
+           "radius": (1 - eps) / (1 - eps ** (n + 1)), "classes": {}}
+    for name, mask in (("x>y", v[:, 0] > v[:, 1]), ("x=y", v[:, 0] == v[:, 1]), ("x<y", v[:, 0] < v[:, 1])):
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            out["classes"][name] = None
+            continue
+        prob = float(p[idx].sum())
+        agg = w[idx].sum(axis=0)
+        out["classes"][name] = {"indices": idx.tolist(), "probability": prob, "aggregate": agg,
+                                "posterior_mean": agg / prob}
+    return out
+
+
+def _fig1_arc():
+    """(max | |w_i| - radius |, max angle error, radius) at n = 4, eps = 0.1."""
+    fd = figure1_data(4, 0.1)
+    w = fd["weighted"]
+    r = np.hypot(w[:, 0], w[:, 1])
+    ang = np.arctan2(w[:, 1], w[:, 0])
+    return (float(np.max(np.abs(r - fd["radius"]))), float(np.max(np.abs(ang - fd["angles"]))), float(r[0]))
+
+
+register(Claim("CLW-fig1-weighted-arc", P, "Section 3, Example 3, Figure 1 (before pooling)",
+               "The probability-weighted value profiles Pr[v_i] v_i are approximately (cos(i pi/2n), sin(i pi/2n)): "
+               "exactly on the arc of radius (1 - eps)/(1 - eps^(n+1)) at those angles (n = 4, eps = 0.1: "
+               "(radius error, angle error, radius 0.9/(1 - 1e-5)) [value from the paper's formula])",
+               (0.0, 0.0, 0.9 / (1 - 0.1 ** 5)), _fig1_arc, tol=1e-12))
+
+
+def _negcorr(a, b) -> bool:
+    """Two points negatively correlated: one is higher in coordinate 1 and lower in 2."""
+    return bool((a[0] - b[0]) * (a[1] - b[1]) < 0)
+
+
+def _fig1_pooling():
+    """(n = 2: aggregates of x>y and x<y negatively correlated, posterior means too; n = 4: the
+    same two)."""
+    out = []
+    for n in (2, 4):
+        c = figure1_data(n, 0.1)["classes"]
+        hi, lo = c["x>y"], c["x<y"]
+        out += [_negcorr(hi["aggregate"], lo["aggregate"]), _negcorr(hi["posterior_mean"], lo["posterior_mean"])]
+    return tuple(out)
+
+
+register(Claim("CLW-fig1-pooling-posteriors", P, "Section 3, Example 3, Figure 1 (after pooling)",
+               "'By only disclosing horizontal information ... the posterior mean value exhibits a negative "
+               "correlation, as we illustrate in Figure 1': (n = 2: pooled aggregates of x>y and x<y negatively "
+               "correlated, posterior means negatively correlated; n = 4: the same), eps = 0.1",
+               (True, True, True, True), _fig1_pooling,
+               discrepancy=("Figure 1 draws the probability-weighted aggregates, which are mirror images about "
+                            "x = y and so always negatively correlated; the posterior means divide them by the "
+                            "class probabilities, which fall geometrically (about 1 - eps^2 for x>y against "
+                            "eps^3 for x<y at n = 4), so for n >= 3 the mean given 'x<y' is larger in BOTH "
+                            "coordinates ((348, 1749) against (1.75, 0.35)): the posteriors are positively "
+                            "correlated, which is why Lemma 1's condition fails there (rows CLW-ex3-n3/n4). "
+                            "Independent check: the class probabilities and means in closed form in the test"),
+               corrected_value=(True, True, True, False)))
+
+
+def _conj_two_products():
+    """CLW's conjecture for two products (Conclusion; Appendix A.6): pricing with optimal
+    information is revenue-optimal. Decided where the (lower-bound) pricing revenue reaches
+    OPT-Wel >= OPT-Rev; otherwise undecided within budget (OPT-Rev's global solve takes a
+    minute). Returns (instances, consistent, refuted, undecided)."""
+    from ..disclosure.experiments import random_distribution
+
+    insts = [clw_example1(), clw_example4(0.1), clw_lemma2(0.1), clw_b2(), clw_example3(1, 0.1),
+             clw_example3(2, 0.1)]
+    insts += [random_distribution("general", 2, 4, s) for s in range(2)] + [random_distribution("hart-nisan", 2, 4, 0)]
+    dec = und = 0
+    for d in insts:
+        r, w = optimal_pricing(d, method="heuristic").revenue, optimal_welfare(d)
+        if r >= w - tol.FEAS * max(1.0, w):
+            dec += 1
+        else:
+            und += 1
+    return (len(insts), dec, 0, und)
+
+
+register(Claim("CLW-conj-two-products-pricing-optimal", P, "Section 6 (conclusion) and Appendix A.6, conjecture",
+               "Conjecture: with two products, pricing mechanisms (with optimal information) are revenue-optimal. "
+               "Checked on 6 catalogue and 3 random two-product instances (4 profiles) [random ones constructed by the library]: "
+               "(instances, consistent because pricing reaches OPT-Wel >= OPT-Rev, refuted, undecided: pricing "
+               "below OPT-Wel, where only OPT-Rev's global solve (about a minute each) decides)",
+               (9, None, 0, None), _conj_two_products, conjecture=True,
+               compare=lambda e, c: c[0] == e[0] and c[2] == 0 and c[1] >= 1 and c[1] + c[3] == c[0]))
+
+
+def _conj_two_thirds():
+    """CLW's conjecture (conclusion) that the 2/3 welfare guarantee of Proposition 1 holds for any
+    number of products (tight by Lemma 2): min over instances of (pricing revenue found, a lower
+    bound on the best) / OPT-Wel, on three-product instances."""
+    from ..disclosure.experiments import random_distribution
+
+    insts = [clw_example2(), clw_b1(3, 1e-6), negatively_affiliated_three_products()]
+    insts += [random_distribution(fam, 3, 5, 0) for fam in ("general", "hart-nisan", "positively-correlated")]
+    ratios = [optimal_pricing(d, method="heuristic").revenue / optimal_welfare(d) for d in insts]
+    return (len(insts), bool(min(ratios) >= 2 / 3))
+
+
+register(Claim("CLW-conj-two-thirds-any-products", P, "Section 6 (conclusion), conjecture",
+               "Conjecture: the 2/3 guarantee against OPT-Wel (Proposition 1, two products; tight by Lemma 2) holds "
+               "for any number of products. Checked on 3 catalogue and 3 random three-product instances (5 profiles) [random "
+               "ones constructed by the library], with the heuristic pricing revenue (a lower bound on the best): "
+               "(instances, every ratio >= 2/3)",
+               (6, True), _conj_two_thirds, conjecture=True))

@@ -560,3 +560,305 @@ register(Claim(
                     "menus); the library implements three ('efficient', 'consumer', 'adverse'), and "
                     "under 'adverse' the tie market is still improvable (HS-4-footnote7-adverse-selection), "
                     "so no counterexample is computed; the paper gives none")))
+
+
+# -- issue 17 item 9: Corollary 4, Proposition 5 / Corollary 2 with finite qualities, Figure 7,
+# -- Lemma 5, the path of Figure 4 ---------------------------------------------------------
+
+
+def _corollary2_nonimprovable(env, f) -> bool:
+    """Inefficient and not Pareto improvable by HS Corollary 2 (virtual values)."""
+    r = env.pareto_improvement(f)
+    return r.improvable is False and "efficient on its support" not in r.reason
+
+
+def _profile_agreement(env):
+    """(the menu LP's exact two-type profile of ``env``, Corollary 2 agrees with it at every
+    threshold and interval midpoint). The profile (HS Lemma 1 / Proposition 2, no virtual
+    values) lists the inefficient markets that are not Pareto improvable."""
+    from ..segmentation.two_type import two_type_profile
+
+    prof = two_type_profile(env.to_environment())
+    if not prof.verify().ok:
+        raise RuntimeError("two-type profile does not verify against the menu LP")
+    th = [Fraction(q) for q in prof.thresholds]
+    qs = [q for q in th if 0 < q < 1] + [(a + b) / 2 for a, b in zip(th, th[1:])]
+    nonimp = set(Fraction(q) for q in prof.non_improvable)
+    agree = all(_corollary2_nonimprovable(env, [1 - float(q), float(q)]) == (q in nonimp) for q in qs)
+    return prof, agree
+
+
+def _corollary4():
+    """Convex piecewise-linear cost (catalogue ``hs-corollary4``): (two types: the inefficient
+    non-improvable shares, Corollary 2 agrees with the menu LP's profile, three types: at least
+    10 of 20 random markets inefficient, every one of them improvable)."""
+    from ..catalog import hs_corollary4_piecewise_linear
+
+    prof, agree = _profile_agreement(hs_corollary4_piecewise_linear())
+    env3 = hs_corollary4_piecewise_linear((1.2, 1.9, 2.6))
+    rng = np.random.default_rng(17)
+    n_ineff, all_imp = 0, True
+    for _ in range(20):
+        f = rng.dirichlet(np.ones(3))
+        M = env3.optimal_mechanism(f)
+        if all(abs(M.allocation[t] - env3.efficient_quality(t)) <= 1e-9 for t in range(3)):
+            continue
+        n_ineff += 1
+        all_imp &= env3.pareto_improvement(f).improvable is True
+    return ([str(Fraction(q)) for q in prof.non_improvable], agree, n_ineff >= 10, bool(all_imp))
+
+
+register(Claim(
+    id="HS-C-corollary4-piecewise-linear", paper="HS", location="Online Appendix C.1, Corollary 4",
+    statement="With a convex piecewise-linear cost the inefficient markets that are not Pareto improvable "
+              "are non-generic. Cost with kinks at 0.5, 1 and slopes 0.4, 1, 1.8 on [0, 1.5] [constructed by "
+              "the library]: (two types v = (1.5, 2.5): the only such share q = (v1 - s1)/(v2 - s1) = 11/21 "
+              "(t1's virtual value at the kink slope s1 = 0.4), Corollary 2 agrees with the menu LP's exact "
+              "profile, three types (1.2, 1.9, 2.6): 20 random markets, >= 10 inefficient, all improvable)",
+    paper_value=(["11/21"], True, True, True), compute=_corollary4, tol=0.0))
+
+
+def random_finite_linear_environment(k: int, seed: int):
+    """Two types with linear values, k qualities on a cent grid and random (not necessarily
+    convex) costs, resampled until each type has a unique efficient quality (constructed by
+    the library for HS Corollary 2 / Proposition 5 with finitely many alternatives)."""
+    from ..segmentation.linear import LinearEnvironment
+
+    rng = np.random.default_rng(100 * k + seed)
+    while True:
+        q = np.sort(rng.choice(np.arange(10, 200), size=k, replace=False)) / 100
+        c = np.round(rng.uniform(0.0, 1.5, size=k) * q, 2)
+        v = np.sort(rng.choice(np.arange(50, 300), size=2, replace=False)) / 100
+        try:
+            return LinearEnvironment(v, q, c)
+        except ValueError:
+            continue
+
+
+_PROP5_ENVS = ((3, 0), (3, 1), (4, 0), (4, 1), (5, 0), (5, 1))
+
+
+def _proposition5_finite():
+    """Finite qualities (Corollary 2 beyond Corollary 3): 6 random two-type environments.
+    (Corollary 2 agrees with the menu LP's exact profile everywhere it was asked, Proposition 5's
+    perturbation test run with the menu LP agrees with it, some environment has a non-improvable
+    inefficient market, some inefficient market is improvable)."""
+    from ..screening import optimal_mechanism
+    from ..segmentation.linear import perturbation
+
+    agree_all = prop5_all = True
+    seen_non = seen_imp = False
+    for k, s in _PROP5_ENVS:
+        env = random_finite_linear_environment(k, s)
+        prof, agree = _profile_agreement(env)
+        agree_all &= agree
+        E = env.to_environment()
+        th = [Fraction(q) for q in prof.thresholds]
+        nonimp = set(Fraction(q) for q in prof.non_improvable)
+        for q in [q for q in th if 0 < q < 1] + [(a + b) / 2 for a, b in zip(th, th[1:])]:
+            f = np.array([1 - float(q), float(q)])
+            M = env.optimal_mechanism(f)
+            if abs(M.allocation[0] - env.efficient_quality(0)) <= 1e-9:
+                continue
+            # Proposition 5: some delta0 > 0 with every (t1, delta)-perturbation, 0 < delta <= delta0,
+            # keeping the optimal mechanism (menu LP), tested at delta = 1e-3 and 1e-6
+            X0 = optimal_mechanism(E, f).allocation
+            keeps = all(np.allclose(optimal_mechanism(E, perturbation(f, 0, d)).allocation, X0, atol=1e-7)
+                        for d in (1e-3, 1e-6))
+            improvable = q not in nonimp
+            prop5_all &= keeps == improvable
+            seen_non |= not improvable
+            seen_imp |= improvable
+    return (bool(agree_all), bool(prop5_all), bool(seen_non), bool(seen_imp))
+
+
+register(Claim(
+    id="HS-C-proposition5-finite-qualities", paper="HS",
+    location="Online Appendix C.1, Proposition 5, Corollary 2 (beyond Corollary 3)",
+    statement="Linear valuations with finitely many qualities (random costs, 6 random two-type environments "
+              "[constructed by the library]): f is Pareto improvable iff some inefficiently served type has "
+              "phi(t) > min Phi(phi(t)) (Corollary 2) iff small (t, delta)-perturbations, delta > 0, keep the "
+              "optimal mechanism (Proposition 5): (Corollary 2 = the menu LP's exact Lemma 1 profile at every "
+              "threshold and midpoint, the perturbation test with the menu LP = the profile, some non-improvable "
+              "inefficient market met, some improvable one met)",
+    paper_value=(True, True, True, True), compute=_proposition5_finite))
+
+
+def figure7_frontier(qs=None):
+    """HS Figure 7's data: for each share q of t2 in the Appendix C example, the profit from
+    each type in the optimal mechanism, ``(q, a(t1), profit from t1, profit from t2)``; the
+    frontier is ``(a - a^2/2, 1.5 - a)`` with ``a = (1 - 2q)/(1 - q)`` for q < 1/2."""
+    from ..catalog import hs_appendix_c
+
+    env = hs_appendix_c()
+    qs = np.linspace(0.02, 0.48, 24) if qs is None else np.asarray(qs, dtype=float)
+    rows = []
+    for q in qs:
+        M = env.optimal_mechanism([1 - q, q])
+        rows.append((float(q), float(M.allocation[0]), float(M.profits[0]), float(M.profits[1])))
+    return rows
+
+
+def _figure7():
+    """(every optimal profit pair lies on the curve (a - a^2/2, 1.5 - a), t2 gets quality 1,
+    t1's quality strictly falls in q (so each market has its own optimal payment rule:
+    infinitely many vertices), each pair is the unique maximiser of its market's weights among
+    all the others)."""
+    from ..catalog import hs_appendix_c
+
+    env = hs_appendix_c()
+    rows = figure7_frontier()
+    on_curve = all(abs(p1 - (a - a * a / 2)) <= 1e-9 and abs(p2 - (1.5 - a)) <= 1e-9 for _, a, p1, p2 in rows)
+    top = all(abs(env.optimal_mechanism([1 - q, q]).allocation[1] - 1.0) <= 1e-9 for q, *_ in rows[::6])
+    a = [r[1] for r in rows]
+    falling = all(x > y + 1e-6 for x, y in zip(a, a[1:]))
+    P = np.array([[r[2], r[3]] for r in rows])
+    exposed = all(int(np.argmax(P @ [1 - q, q])) == i and np.sort(P @ [1 - q, q])[-2] < (P @ [1 - q, q])[i] - 1e-9
+                  for i, (q, *_) in enumerate(rows))
+    return (bool(on_curve), bool(top), bool(falling), bool(exposed))
+
+
+register(Claim(
+    id="HS-C-figure7-payment-set", paper="HS", location="Online Appendix C, Figure 7",
+    statement="Appendix C example (v = (1, 2), qualities [0, 1], cost a^2/2): the Pareto frontier of the "
+              "IC-IR profit pairs is (a - a^2/2, 1.5 - a), t1 getting a and t2 quality 1, and the set has "
+              "infinitely many vertices (every q < 0.5 has its own optimal point): at 24 shares q in "
+              "[0.02, 0.48]: (optimal profit pairs on the curve, t2 gets 1, t1's quality strictly falls, each "
+              "pair the unique maximiser of its own weights (1 - q, q) among the 24)",
+    paper_value=(True, True, True, True), compute=_figure7))
+
+
+def _lemma5():
+    """HS Lemma 5 through Proposition 3's construction: the Section 6.1.1 market and 12 random
+    inefficient three-type markets [constructed by the library]. (every constructed M* is
+    efficient on its chain with binding chain IC and last IR, the Lemma 5 market has full support
+    on the chain, and the menu LP on it returns M* with a unique payment rule)."""
+    from ..catalog import hs_section611
+    from ..model import Environment
+    from ..screening import optimal_mechanism
+    from ..segmentation.pareto import pareto_dominating_market
+
+    cases = [(hs_section611(), np.array(MARKET_611))]
+    rng = np.random.default_rng(5)
+    while len(cases) < 13:
+        v = rng.integers(1, 40, size=(3, 2)) / 10
+        try:
+            env = Environment(v)
+            [env.efficient_alternative(t) for t in range(3)]
+        except ValueError:
+            continue
+        f = rng.dirichlet(np.ones(3))
+        if not optimal_mechanism(env, f).is_efficient:
+            cases.append((env, f))
+    ok = True
+    for env, f in cases:
+        D = pareto_dominating_market(env, f)
+        chain = list(D.chain)
+        full = all(D.exact_probabilities[s] > 0 for s in chain)
+        ok &= bool(D.exists and D.confirmed and full and D.verify().ok)
+    return (len(cases), bool(ok))
+
+
+register(Claim(
+    id="HS-A.2-lemma5-unique-optimum", paper="HS", location="Appendix A.2, Lemma 5",
+    statement="An efficient mechanism M* whose IC constraints from t_j to t_{j+1} and t_n's IR bind is the "
+              "unique optimal mechanism of some market with full support on {t_1..t_n}: checked on the "
+              "chains of Proposition 3's construction for the Section 6.1.1 market and 12 random inefficient "
+              "three-type markets [constructed by the library]: (markets, every Lemma 5 market confirmed by "
+              "the menu LP with a unique payment rule)",
+    paper_value=(13, True), compute=_lemma5))
+
+
+def _figure4_path():
+    """Section 6.1.1's market through Proposition 3's procedure (Figure 4 is missing from the
+    text; its caption and the text name the steps): (binding IC constraints and IR of the
+    optimal menu, the path from the inefficient type, the type appended, the M* allocation)."""
+    from ..catalog import hs_section611
+    from ..segmentation.pareto import pareto_dominating_market
+
+    env = hs_section611()
+    D = pareto_dominating_market(env, MARKET_611)
+    M = D.mechanism
+    V, X, p = env.values, M.allocation, M.payments
+    U = V @ X.T - p[None, :]  # U[s, t]: type s reporting t
+    own = np.diag(U)
+    names = env.types
+    binding = sorted(f"IC {names[s]}->{names[t]}" for s in range(3) for t in range(3)
+                     if s != t and abs(U[s, t] - own[s]) <= 1e-9)
+    binding += [f"IR {names[s]}" for s in range(3) if abs(own[s]) <= 1e-9]
+    alloc = [env.alternatives[int(np.argmax(r))] for r in D.allocation_star]
+    return (binding, [names[s] for s in D.path], names[D.new_type], [names[s] for s in D.chain], alloc)
+
+
+register(Claim(
+    id="HS-6.1.2-figure4-path", paper="HS", location="Section 6.1.2, Figure 4",
+    statement="Section 6.1.1's market f = (0.5, 0.1, 0.4) [type values reconstructed: Figure 3 is missing]: "
+              "(a) binding constraints of the optimal menu (t1's IR; t1 and t2 share a1 at one price; t3 is "
+              "indifferent between a1 and a2), (b) the binding IC path from the inefficient t2 to the zero-surplus "
+              "t1, (c) t3 appended at its start; M* gives a1 to t1 and a2 to t2 and t3 (Figure 3(c))",
+    paper_value=(["IC t1->t2", "IC t2->t1", "IC t3->t1", "IC t3->t2", "IR t1"], ["t2", "t1"], "t3",
+                 ["t3", "t2", "t1"], ["a1", "a2", "a2"]),
+    compute=_figure4_path, compare=lambda e, c: [list(x) if isinstance(x, (list, tuple)) else x for x in e]
+    == [list(x) if isinstance(x, (list, tuple)) else x for x in c], constructed=True))
+
+
+#: HS Corollary 2 with three types (constructed by the library): on the piecewise-linear
+#: environment with values (1.2, 1.9, 2.6), f has phi(t1) = 0.4 = min Phi(0.5) (t1 served 0.5,
+#: efficient 1) and phi(t2) = 1.8, a kink slope at which t2 gets its efficient 1.5
+COR2_THREE_TYPES = ((1.2, 1.9, 2.6), (Fraction(7, 15), Fraction(7, 15), Fraction(1, 15)), (0.45, 0.48, 0.07))
+
+
+def _corollary2_three_types():
+    """(virtual values of the constructed market, its allocation, not improvable by Corollary 2,
+    the generic neighbour improvable)."""
+    from ..catalog import hs_corollary4_piecewise_linear
+
+    v, f, g = COR2_THREE_TYPES
+    env = hs_corollary4_piecewise_linear(v)
+    f = [float(x) for x in f]
+    M = env.optimal_mechanism(f)
+    return ([round(float(x), 12) for x in M.virtual_values], [float(a) for a in M.allocation],
+            _corollary2_nonimprovable(env, f), env.pareto_improvement(list(g)).improvable is True)
+
+
+register(Claim(
+    id="HS-C-corollary2-three-types", paper="HS", location="Online Appendix C.1, Corollary 2 (three types)",
+    statement="Corollary 2 with three types and finitely many qualities (piecewise-linear cost, values (1.2, 1.9, "
+              "2.6), f = (7/15, 7/15, 1/15) [constructed by the library]): t1's virtual value 0.4 is the smallest "
+              "supporting its quality 0.5 (inefficient), t2's 1.8 gives its efficient 1.5, so f is not Pareto "
+              "improvable, while the generic neighbour (0.45, 0.48, 0.07) is: (virtual values, qualities, f not "
+              "improvable, neighbour improvable)",
+    paper_value=([0.4, 1.8, 2.6], [0.5, 1.5, 1.5], True, True), compute=_corollary2_three_types, tol=1e-9))
+
+
+def _lemma7():
+    """HS Lemma 7 on the Appendix C example, at shares q of t2 where f is NOT Pareto improvable
+    (0 < q < 1/2): some (t1, delta)-perturbation with delta < 0 Pareto dominates f (t1's quality
+    rises, t2's surplus strictly, t1's stays 0). Returns, per q, (delta found, t2's surplus
+    before, after)."""
+    from ..catalog import hs_appendix_c
+    from ..segmentation.linear import perturbation
+
+    env = hs_appendix_c()
+    out = []
+    for q in (0.1, 0.25, 0.4):
+        f = np.array([1 - q, q])
+        cs0 = env.optimal_mechanism(f).consumer_surplus
+        for j in range(1, 30):
+            d = -1 + 2.0 ** -j
+            cs1 = env.optimal_mechanism(perturbation(f, 0, d)).consumer_surplus
+            if cs1[1] > cs0[1] + 1e-9 and cs1[0] >= cs0[0] - 1e-12:
+                out.append((d, round(float(cs0[1]), 9), round(float(cs1[1]), 9)))
+                break
+        else:
+            out.append(None)
+    return [o is not None and o[2] > o[1] for o in out] + [_appc_nonimprovable(q) for q in (0.1, 0.25, 0.4)]
+
+
+register(Claim(
+    id="HS-C-lemma7-perturbation-dominates", paper="HS", location="Online Appendix C.1, Lemma 7",
+    statement="If some type's allocation is inefficient, some (t, delta)-perturbation of f Pareto dominates f: on "
+              "the Appendix C example at q = 0.1, 0.25, 0.4 (markets that are NOT Pareto improvable, so the "
+              "dominating perturbation is not one segment of an improving segmentation): (dominating (t1, delta) "
+              "found at each q, each q not improvable)",
+    paper_value=[True] * 6, compute=_lemma7))

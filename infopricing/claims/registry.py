@@ -58,6 +58,11 @@ class Claim:
     not_computable : str or None
         The reason the claim cannot be checked by computation; ``compute`` is then not
         called and the record's status is ``"not-computable"``.
+    conjecture : bool
+        The paper states a conjecture, which no finite check proves: a match is reported as
+        ``"consistent"`` (consistent on the instances the statement names), never as
+        ``"pass"``; a mismatch is ``"fail"`` until the counterexample is recorded with a
+        ``discrepancy`` (then ``"refuted"``).
     """
 
     id: str
@@ -72,6 +77,7 @@ class Claim:
     compare: Callable[[Any, Any], bool] | None = None
     constructed: bool | None = None
     not_computable: str | None = None
+    conjecture: bool = False
 
     @property
     def is_constructed(self) -> bool:
@@ -83,7 +89,7 @@ class Claim:
 
 
 #: statuses of a record; the last two are not failures
-STATUSES = ("pass", "text-discrepancy", "not-computable", "fail", "error")
+STATUSES = ("pass", "text-discrepancy", "not-computable", "consistent", "refuted", "fail", "error")
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,7 @@ class ClaimRecord:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("pass", "text-discrepancy", "not-computable")
+        return self.status in ("pass", "text-discrepancy", "not-computable", "consistent", "refuted")
 
     def as_dict(self) -> dict:
         return {"id": self.id, "paper": self.paper, "location": self.location,
@@ -167,11 +173,11 @@ def check_claim(claim: Claim) -> ClaimRecord:
     cmp = claim.compare or (lambda e, c: values_match(e, c, claim.tol))
     if claim.discrepancy is not None:
         ok = cmp(claim.corrected_value, computed)
-        status = "text-discrepancy" if ok else "fail"
+        status = ("refuted" if claim.conjecture else "text-discrepancy") if ok else "fail"
         note = claim.discrepancy + ("" if ok else " (and the computed value does not match the correction either)")
     else:
         ok = cmp(claim.paper_value, computed)
-        status = "pass" if ok else "fail"
+        status = ("consistent" if claim.conjecture else "pass") if ok else "fail"
         note = ""
     return ClaimRecord(claim.id, claim.paper, claim.location, claim.statement,
                        claim.paper_value, computed, status, note, claim.is_constructed)
@@ -208,7 +214,10 @@ def headline(records: list[ClaimRecord]) -> str:
             f"infopricing/claims/coverage.py): {cov['full']} covered fully, {cov['partly']} partly, "
             f"{cov['not']} not. Checks: {len(records)} rows, {sum(r.ok for r in records)} reproduced "
             f"({by['pass']} pass, {by['text-discrepancy']} where the paper's text is wrong and the computed "
-            f"value matches the correction, {by['not-computable']} not computable), {by['fail']} fail, "
+            f"value matches the correction, {by['not-computable']} not computable"
+            + (f", {by['consistent']} conjectures consistent on the instances checked" if by["consistent"] else "")
+            + (f", {by['refuted']} conjectures refuted" if by["refuted"] else "")
+            + f"), {by['fail']} fail, "
             f"{by['error']} error; {made} rows use an instance or value constructed by the library "
             "(column 'source').")
 
