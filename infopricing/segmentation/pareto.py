@@ -29,7 +29,7 @@ from . import units
 from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
                      rational_vector, revenue_upper_bound)
 from ..verify.ic_ir import exact_ic_ir, utility_matrix as _utility_matrix
-from ..verify.protocol import Result
+from ..verify.protocol import Result, worst_status
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
            "pareto_dominating_market", "pareto_improving_segmentation",
@@ -654,13 +654,13 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
                                         "improving (HS Observation 1)")
     uniq = payment_rule_is_unique(env, market)
     if not uniq.unique_on_support:
-        spread = {env.types[t]: float(uniq.spread[t]) for t in market.support
-                  if uniq.spread[t] > tol.EQUAL}
+        spread = "{" + ", ".join(f"{env.types[t]}: {float(uniq.spread[t]):.6g}" for t in market.support
+                                 if uniq.spread[t] > tol.EQUAL) + "}"
         return ParetoImprovement(market=market, improvable=None, segmentation=None,
                                  method="theorem", selection=selection,
                                  reason=("the market has multiple optimal payment rules (payment "
                                          f"ranges {spread}), so it lies on a hyperplane H(b) and "
-                                         "Theorem 1 does not apply; try method='exact'"))
+                                         "Theorem 1 does not apply; try method='exact' (pareto --exact)"))
     D = pareto_dominating_market(env, market, selection=selection, mechanism=M)
     if not D.exists:
         return ParetoImprovement(market=market, improvable=False, segmentation=None,
@@ -817,6 +817,11 @@ class ParetoAnalysis(Result):
     exact_improvement: ParetoImprovement | None = None
     profile: object = None
     notes: tuple = ()
+
+    def _status(self):
+        # an undecided Theorem 1 answer that the exact procedure then decided is not undecided
+        decided = self.exact_improvement is not None and self.improvement.improvable is None
+        return worst_status([p.status for p in self._parts() if not (decided and p is self.improvement)])
 
     def verify(self, *, exact: bool = False) -> Verification:
         fails = []
