@@ -67,11 +67,14 @@ def test_exactly_feasible_suboptimal_menus_are_rejected(name, mech):
     # ... the exact one proves the menu feasible and not optimal
     assert not chk.ok
     assert all("exact optimality certificate" in f for f in chk.failures), chk.failures
-    f = mech.market.probabilities
     # closed form of the loss: B's mass times what B should pay (1, its value for its product,
-    # when it gets product b for sure) minus what the menu's B item earns per unit of mass
+    # when it gets product b for sure) minus what the menu's B item earns per unit of mass.
+    # The mass was typed as 1e-6, so the exact model reads it as 1/10**6 (a model float is its
+    # shortest decimal, lp/exact_data.py); the menu's payment, a computed point, is read as the
+    # binary rational it is.
+    assert mech.market.probabilities[1] == 1e-6
     pB = mech.payments[1]
-    full = Fraction(float(f[1])) * (Fraction(1) - Fraction(float(pB)))
+    full = Fraction(1, 10**6) * (Fraction(1) - Fraction(float(pB)))
     assert chk.details["exact_gap"] == full
     assert 0 < float(chk.details["exact_gap"]) < 2e-15
 
@@ -81,8 +84,9 @@ def test_optimal_hand_built_menu_passes_exactly():
     m = Mechanism(env=env, market=mkt, allocation=[[1, 0], [0, 1]], payments=[1.0, 1.0])
     chk = m.verify(exact=True)
     assert chk.ok, chk.failures
-    f = mkt.probabilities
-    assert chk.details["exact_revenue"] == Fraction(float(f[0])) + Fraction(float(f[1]))
+    # masses typed as 1 - 1e-6 (the float 0.999999) and 1e-6: exactly 999999/10**6 + 1/10**6
+    assert repr(float(mkt.probabilities[0])) == "0.999999"
+    assert chk.details["exact_revenue"] == 1
     assert chk.details["exact_gap"] == 0
 
 

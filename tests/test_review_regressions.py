@@ -20,9 +20,6 @@ def _revenue(f, pay):
     return sum(Fraction(str(q)) * p for q, p in zip(f, pay))
 
 
-@pytest.mark.xfail(strict=True, reason="open defect: exact checks read decimal masses as binary "
-                   "rationals (Fraction(float)), which breaks exact ties; fixing it changes the "
-                   "convention test_exact_certificates.py asserts, so it is left to the lead")
 def test_decimal_masses_exact_tie_certifies():
     ra = _revenue(F4, [2, 3, 5, 5])
     rb = _revenue(F4, [2, 2, 6, 6])
@@ -35,3 +32,27 @@ def test_decimal_masses_exact_tie_certifies():
     cert = mech.exact_certificate()
     assert cert.ok
     assert Fraction(cert.lp.field.frac(cert.objective)) == Fraction(16, 5)
+
+
+def test_fraction_masses_are_kept_exact():
+    """Masses given as Fractions are the exact data (1/3 is not its float 0.333...); a
+    float mass is its shortest decimal (0.1 is 1/10, not the binary 0.1000000000000000055...)."""
+    from infopricing.lp.exact_data import exact_masses, exact_values
+
+    env = ip.Environment([[1, 2], [2, 3], [3, 5]])
+    third = Fraction(1, 3)
+    m = ip.Market(env, [third, third, third])
+    assert exact_masses(m) == (third, third, third)
+    assert exact_masses(ip.Market(env, [0.1, 0.2, 0.7])) == (Fraction(1, 10), Fraction(1, 5), Fraction(7, 10))
+    assert exact_values(env)[2] == [3, 5]
+    # normalising exact masses keeps them exact
+    assert exact_masses(ip.Market(env, [1, 1, 2], normalize=True)) == (Fraction(1, 4), Fraction(1, 4), Fraction(1, 2))
+    # the exact certificate's objective is in those exact masses: revenue of the optimal menu
+    # (sell a1 at 1... checked against the exact dual bound, so any gap fails)
+    mech = ip.optimal_mechanism(env, m)
+    ver = mech.verify(exact=True)
+    assert ver.ok, ver.failures
+    rev = ver.details["exact_revenue"]
+    # the exact revenue is a combination of the masses 1/3 with the (integer) values, so its
+    # denominator divides 3 (a binary reading of 1/3 would give a power-of-two denominator)
+    assert (rev * 3).denominator == 1 and abs(float(rev) - mech.revenue) < 1e-12

@@ -347,7 +347,9 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
 
     xe, pe, from_basis = _exact_point(mech)
     n, k = v.shape
-    V = [[Fraction(float(v[t, a])) for a in range(k)] for t in range(n)]
+    from ..lp.exact_data import exact_values
+
+    V = exact_values(env)  # exact model data: lp/exact_data.py
 
     from ..verify.ic_ir import exact_ic_ir
     found, worst = exact_ic_ir(V, xe, pe, names=env.types, alternatives=env.alternatives)
@@ -376,21 +378,19 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
 
 def menu_lp_exact(env: Environment, market, backend: str = "auto"):
     """The full menu LP of ``env`` with the revenue objective of ``market``, in exact rational
-    arithmetic (values and masses read as the binary rationals they are)."""
+    arithmetic (values and masses read exactly as given: :mod:`infopricing.lp.exact_data`)."""
     from ..lp.exact_certificate import rational_lp
+    from ..lp.exact_data import exact_masses, exact_values
     from .lp_build import build_menu_lp, exact_matrix, revenue_objective
 
-    if isinstance(market, Market):
-        F = [Fraction(float(q)) for q in market.probabilities]
-    else:  # exact masses (Fraction) are kept exact; floats read as the binary rationals they are
-        F = [q if isinstance(q, Fraction) else Fraction(float(q)) for q in market]
+    F = list(exact_masses(market))
     f = np.array([float(q) for q in F])
     A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
     n, k = env.n_types, env.n_alternatives
-    V = env.values
-    c_exact = [F[t] * Fraction(float(V[t, a])) for t in range(n) for a in range(k)] + [-q for q in F]
+    V = exact_values(env)
+    c_exact = [F[t] * V[t][a] for t in range(n) for a in range(k)] + [-q for q in F]
     return rational_lp(revenue_objective(env.values, f), A, lo_r, hi_r, lo_c, hi_c, sense="max",
-                       A_exact=exact_matrix(env.values), c_exact=c_exact, backend=backend)
+                       A_exact=exact_matrix(env.values, V=V), c_exact=c_exact, backend=backend)
 
 
 def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto", masses=None):
@@ -419,8 +419,10 @@ def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto", m
     env = mech.env
     n, k = env.n_types, env.n_alternatives
     lp = menu_lp_exact(env, mech.market if masses is None else list(masses), backend=backend)
-    V = env.values
-    ue = [sum((Fraction(float(V[t, a])) * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
+    from ..lp.exact_data import exact_values
+
+    V = exact_values(env)
+    ue = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
     z = [xe[t][a] for t in range(n) for a in range(k)] + ue
     cert = mech.certificate
     basis = cert.revenue_basis if cert is not None else None
@@ -472,11 +474,13 @@ def _exact_point(mech: Mechanism):
     from ..lp import exact_basic_solution
     from .lp_build import build_menu_lp, exact_matrix
 
+    from ..lp.exact_data import exact_values
+
+    V = exact_values(env)
     A, *_ = build_menu_lp(env.values)
     z = exact_basic_solution(A, cert.col_lower, cert.col_upper, cert.row_lower, cert.row_upper,
-                             cert.col_basis, cert.row_basis, A_exact=exact_matrix(env.values))
+                             cert.col_basis, cert.row_basis, A_exact=exact_matrix(env.values, V=V))
     xe = [[z[t * k + a] for a in range(k)] for t in range(n)]
     ue = [z[n * k + t] for t in range(n)]
-    V = [[Fraction(float(env.values[t, a])) for a in range(k)] for t in range(n)]
     pe = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - ue[t] for t in range(n)]
     return xe, pe, True
