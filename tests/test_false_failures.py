@@ -25,7 +25,6 @@ from scipy.optimize import linprog
 from infopricing.information.persuasion import persuade
 from infopricing.model import Environment, Market
 from infopricing.segmentation.pareto import pareto_analysis
-from infopricing.segmentation.result import rational_vector
 
 ROOT = Path(__file__).resolve().parents[1]
 ISSUE_MARKET = [0.23349461164915802, 0.14623051727072361, 0.6202748710801184]
@@ -40,8 +39,9 @@ def _check_pareto(values, f):
     ex = res.improvement.verify(exact=True)
     assert ex.ok, ex.failures
     # re-check of the averaging in exact arithmetic, on the market as the exact check reads
-    # it (simple fractions where they sum to one, else the binary values rescaled)
-    fe = rational_vector(f, total=1)
+    # it: each float mass its shortest decimal, divided by their exact sum
+    ds = [Fraction(repr(float(x))) for x in Market(env, f).probabilities]
+    fe = [x / sum(ds) for x in ds]
     we, Fe = seg.exact_weights, seg.exact_markets
     for t in range(len(f)):
         assert sum(we[i] * Fe[i][t] for i in range(len(we))) == fe[t]

@@ -3,13 +3,20 @@
 A model number given exactly, as an ``int`` or a :class:`fractions.Fraction`, is that
 rational; :class:`~infopricing.model.Market` and :class:`~infopricing.model.Environment`
 keep such inputs beside their float arrays (``_exact_probabilities``, ``_exact_values``).
-A model number given as a float is read as the *shortest decimal that rounds to it* (its
-``repr``: ``0.1`` is 1/10, ``1e-06`` is 1/10**6), which is what the user typed and what a
-model file's text says, so a market typed in Python and the same market loaded from a file
-pose the same exact problem, and an exact tie in decimal data (masses 0.3 = 0.2 + 0.1) is a
-tie. The floating solve works with the binary floats; they are within half a unit in the
-last place of the exact data, and the exact certificate re-solves the solver's basis with
-the exact data (repairing it by exact pivots when the rounding chose a neighbouring basis).
+A model number given as a float is read as the *decimal it was typed as* when there is
+one: its shortest round-trip decimal (``repr``) when that has at most
+:data:`DECIMAL_DIGITS` = 15 significant digits (``0.1`` is 1/10, ``1e-06`` is 1/10**6, a
+model file's "0.3" is 3/10). Every decimal of at most 15 significant digits rounds to a
+different double, so such a float stands for exactly one short decimal, which is what the
+user typed; a market typed in Python and the same market loaded from a file then pose the
+same exact problem, and an exact tie in decimal data (masses 0.3 = 0.2 + 0.1) is a tie.
+Any other float (16-17 digits: the result of arithmetic, such as ``1/3``, ``1 - 0.7`` or
+``0.75 * 2**-30``, or a random draw) is read as the exact binary rational it is, which keeps
+every relation that holds exactly in binary (a power-of-two rescaling, a sum that is exact
+in floating point). The floating solve works with the binary floats; they are within half
+a unit in the last place of the exact data, and the exact certificate re-solves the
+solver's basis with the exact data (repairing it by exact pivots when the rounding chose a
+neighbouring basis).
 
 Solver *outputs* (a menu, a dual vector) are points to be checked, not data: they are read
 as the exact binary rationals they are (:meth:`infopricing.lp.exact_certificate._Field.q`).
@@ -23,12 +30,17 @@ from numbers import Rational
 
 import numpy as np
 
-__all__ = ["exact_number", "exact_input", "exact_masses", "exact_values"]
+#: a float whose shortest decimal has at most this many significant digits is read as that
+#: decimal (module docstring)
+DECIMAL_DIGITS = 15
+
+__all__ = ["DECIMAL_DIGITS", "exact_number", "exact_input", "exact_masses", "exact_market", "exact_values"]
 
 
 def exact_number(v) -> Fraction:
     """The exact rational a model number stands for (module docstring): an int or Fraction
-    is itself, a float its shortest round-trip decimal."""
+    is itself, a float its shortest round-trip decimal when that is short (at most
+    :data:`DECIMAL_DIGITS` significant digits), else its exact binary value."""
     if isinstance(v, Fraction):
         return v
     if isinstance(v, (bool, np.bool_)):
@@ -40,7 +52,9 @@ def exact_number(v) -> Fraction:
     x = float(v)
     if not math.isfinite(x):
         raise ValueError(f"a model number must be finite, got {x!r}")
-    return Fraction(repr(x))
+    r = repr(x)
+    digits = r.split("e")[0].lstrip("-").replace(".", "").strip("0")
+    return Fraction(r) if len(digits) <= DECIMAL_DIGITS else Fraction(x)
 
 
 def _is_exact_scalar(v) -> bool:
@@ -104,3 +118,15 @@ def exact_values(env) -> list:
     v = getattr(env, "values", env)
     v = np.asarray(v, dtype=float)
     return [[exact_number(x) for x in row] for row in v.tolist()]
+
+
+def exact_market(market) -> tuple:
+    """:func:`exact_masses` divided by their exact sum: the exact distribution that
+    segmentations must average to (equal to the masses as given when they sum exactly to
+    one, as typed decimals such as 0.4, 0.3, 0.2, 0.1 do; a float market normalised in
+    floating point is within 1e-16 of it)."""
+    q = exact_masses(market)
+    s = sum(q, Fraction(0))
+    if s <= 0:
+        raise ValueError("a market must have positive total mass")
+    return q if s == 1 else tuple(x / s for x in q)

@@ -216,9 +216,7 @@ class Mechanism(Result, Tabular):
             raise ValueError("the exact optimality certificate does not hold: " + "; ".join(oc.failures[:5]))
         return dataclasses.replace(oc, problem={
             "kind": "menu (HS section 4 revenue LP)", "types": list(self.env.types),
-            "alternatives": list(self.env.alternatives), "values": self.env.values.tolist(),
-            "probabilities": self.market.probabilities.tolist(),
-            "variables": "x[t, a] at t * n_alternatives + a, then u[t] at n_types * n_alternatives + t",
+            "alternatives": list(self.env.alternatives), **menu_problem(self.env, oc.lp),
             "revenue": self.revenue})
 
     # -- presentation helpers ------------------------------------------------------
@@ -391,6 +389,23 @@ def menu_lp_exact(env: Environment, market, backend: str = "auto"):
     c_exact = [F[t] * V[t][a] for t in range(n) for a in range(k)] + [-q for q in F]
     return rational_lp(revenue_objective(env.values, f), A, lo_r, hi_r, lo_c, hi_c, sense="max",
                        A_exact=exact_matrix(env.values, V=V), c_exact=c_exact, backend=backend)
+
+
+def menu_problem(env: Environment, lp) -> dict:
+    """The model data of an exact menu LP (:func:`menu_lp_exact`) for an exported
+    certificate, exact as [numerator, denominator] pairs, with the name of the LP's layout
+    (``builder``) by which ``infopricing/verify/check_certificate.py`` rebuilds the LP from
+    them: the masses are read off the LP's objective (the coefficient of ``u[t]`` is
+    ``-f[t]``), the values are the environment's exact values."""
+    from ..lp.exact_data import exact_values
+
+    n, k = env.n_types, env.n_alternatives
+    F = lp.field
+    pair = lambda q: [F.frac(q).numerator, F.frac(q).denominator]
+    return {"builder": "hs-menu-revenue", "n_types": n, "n_alternatives": k,
+            "values": [[pair(v) for v in row] for row in exact_values(env)],
+            "probabilities": [pair(-lp.c[n * k + t]) for t in range(n)],
+            "variables": "x[t, a] at t * n_alternatives + a, then u[t] at n_types * n_alternatives + t"}
 
 
 def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto", masses=None):

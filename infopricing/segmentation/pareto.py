@@ -627,7 +627,9 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
                                  method="theorem", selection=selection, reason=D.reason,
                                  dominating=D)
     n = env.n_types
-    fe = rational_vector(market.probabilities, total=1)
+    from ..lp.exact_data import exact_market
+
+    fe = exact_market(market)
     fd = D.exact_probabilities
     eps_max = min(fe[t] / fd[t] for t in range(n) if fd[t] > 0)
     eps = min(eps_max, Fraction(1)) / 2
@@ -704,9 +706,11 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     # seller's indifference by 1e-16: correct answers failed the exact check)
     from .bbm15 import _greedy_exact
 
-    fe = rational_vector(f, total=1)
+    from ..lp.exact_data import exact_market, exact_number
+
+    fe = exact_market(market)
     mass_q = [sum((fe[t] for t in np.flatnonzero(sup & (v == x))), Fraction(0)) for x in vals]
-    g = _greedy_exact([Fraction(float(x)) for x in vals], mass_q, Fraction(0)).exact
+    g = _greedy_exact([exact_number(x) for x in vals], mass_q, Fraction(0)).exact
     segs, segs_q = [], []
     for row in g["markets"]:
         seg_q = [Fraction(0)] * env.n_types
