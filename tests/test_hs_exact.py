@@ -322,3 +322,14 @@ def test_fraction_boundary_market_decided_exactly_and_float_near_it_reported():
     # tiny but positive): the near-boundary answer must not claim "not improvable"
     far = exact_pareto_improvement(HS3, [0.25 - 1e-12, 0.75 + 1e-12])
     assert far.improvable is False and far.certificate.verify(exact=True).details["y_dot_f"] < 0
+
+
+def test_progress_callback():
+    calls = []
+    r = exact_pareto_improvement(HS3, [Fraction(3, 10), Fraction(7, 10)],
+                                 progress=lambda done, total: calls.append((done, total)))
+    assert r.improvable is True
+    assert calls and all(0 <= d <= t for d, t in calls) and calls[-1][0] == calls[-1][1]
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    with pytest.raises(TypeError, match="progress"):
+        exact_pareto_improvement(HS3, [0.3, 0.7], progress="yes")

@@ -233,14 +233,14 @@ class _Setup:
     fe: tuple = ()  # the market exactly as given (lp/exact_data.exact_market)
 
 
-def _setup(env, market, selection, atol=tol.EQUAL, dec=None) -> _Setup:
+def _setup(env, market, selection, atol=tol.EQUAL, dec=None, progress=None) -> _Setup:
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
     mech = optimal_mechanism(env, market, selection=selection)
     f = market.probabilities
     if dec is None:
-        dec = cell_decomposition(env, selection=selection, support=f > 0)
+        dec = cell_decomposition(env, selection=selection, support=f > 0, progress=progress)
     u0 = mech.utilities
     allowed, strict, gain = [], [], {}
     for i, c in enumerate(dec.cells):
@@ -488,7 +488,7 @@ def _interior_certificate(st: _Setup) -> InteriorCertificate | None:
 # public: decision
 # ---------------------------------------------------------------------------------------
 def exact_pareto_improvement(env: Environment, market, selection: str = "efficient",
-                             atol: float = tol.EQUAL) -> ParetoImprovement:
+                             atol: float = tol.EQUAL, progress=None) -> ParetoImprovement:
     """Decide whether a market is Pareto improvable, exactly, for a small environment.
 
     Parameters
@@ -499,16 +499,27 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
         Selection rule among optimal mechanisms (HS section 4); it matters on cell
         boundaries, which are cells of their own.
     atol : float
-        Tolerance for comparing a cell's surplus with the market's.
+        Tolerance for comparing a cell's surplus with the market's, and for reporting a
+        market as near a boundary (below).
+    progress : callable ``progress(done, total)``, optional
+        Called while the cells' mechanisms are computed (the bulk of the time).
+
+    The market is decided as given: ``Fraction`` (or int) masses exactly, floats as
+    :mod:`infopricing.lp.exact_data` reads them (a short decimal such as 0.3 is 3/10, any
+    other float its binary value), never snapped to a nearby simple rational.
 
     Returns
     -------
     ParetoImprovement
         ``improvable=True`` with a Pareto-improving ``segmentation`` (exact weights and
-        segments; ``segmentation.verify(exact=True)`` re-checks it), ``False`` with a
-        :class:`NoImprovementCertificate` in ``certificate`` (or by HS Observation 1 for an
-        efficient market), or ``None`` when the improvement would need mass on a cell
-        boundary (see the module docstring). ``method="exact"``.
+        segments; ``segmentation.verify(exact=True)`` re-checks it), preferring one in which
+        the seller gains strictly when one is found (the ``reason`` says which holds),
+        ``False`` with a :class:`NoImprovementCertificate` in ``certificate`` (or by HS
+        Observation 1 for an efficient market), or ``None`` when the improvement would need
+        mass on a cell boundary (see the module docstring), or when the market lies within
+        ``atol`` of the boundary ``y . f = 0`` of the non-improvable markets but strictly
+        outside it (``near_boundary``: a :class:`NearBoundary` naming that hyperplane).
+        ``method="exact"``.
 
     References
     ----------
@@ -529,18 +540,20 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
         m0 = _check_inputs(env, market)
         kept = getattr(m0, "_exact_probabilities", None)  # exact masses stay exact
         r = exact_pareto_improvement(senv, list(kept) if kept is not None else m0.probabilities,
-                                     selection=selection, atol=atol)
+                                     selection=selection, atol=atol, progress=progress)
         return units.rebind_improvement(r, env, scale)
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable progress(done, total), got {type(progress).__name__}")
     mech = optimal_mechanism(env, market, selection=selection)
     if mech.is_efficient:
         return ParetoImprovement(market=market, improvable=False, segmentation=None, method="exact",
                                  selection=selection,
                                  reason="the market is efficient, so no segmentation is Pareto "
                                         "improving (HS Observation 1)")
-    st = _setup(env, market, selection, atol)
+    st = _setup(env, market, selection, atol, progress=progress)
     return _decide(st, selection, atol)
 
 

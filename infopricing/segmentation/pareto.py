@@ -787,12 +787,13 @@ AUTO_EXACT_MAX_TYPES = 4
 
 
 def pareto_analysis(env: Environment, market, selection: str = "efficient",
-                    exact: bool = False) -> ParetoAnalysis:
+                    exact: bool = False, progress=None) -> ParetoAnalysis:
     """Run the HS constructions on one market (see :class:`ParetoAnalysis`).
 
     The exact procedure (:mod:`infopricing.segmentation.exact`) runs when ``exact`` is
     True, and also when Theorem 1 cannot decide (multiple optimal payment rules) and the
-    environment has at most ``AUTO_EXACT_MAX_TYPES`` types.
+    environment has at most ``AUTO_EXACT_MAX_TYPES`` types; ``progress(done, total)`` is
+    then called while its cells are computed (see :func:`.exact.exact_pareto_improvement`).
 
     References
     ----------
@@ -800,8 +801,10 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     """
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
-        a = pareto_analysis(senv, _check_inputs(env, market).probabilities, selection=selection,
-                            exact=exact)
+        m0 = _check_inputs(env, market)
+        kept = getattr(m0, "_exact_probabilities", None)  # exact masses stay exact
+        a = pareto_analysis(senv, list(kept) if kept is not None else m0.probabilities,
+                            selection=selection, exact=exact, progress=progress)
         prof = None
         if a.profile is not None:
             from .two_type import two_type_profile
@@ -845,7 +848,9 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     ex = None
     if exact or (imp.improvable is None and env.n_types <= AUTO_EXACT_MAX_TYPES):
         # Theorem 1 could not decide: fall back to the exact procedure on small environments
-        ex = pareto_improving_segmentation(env, market, method="exact", selection=selection)
+        from .exact import exact_pareto_improvement
+
+        ex = exact_pareto_improvement(env, market, selection=selection, progress=progress)
     prof = None
     if env.n_types == 2:
         from .two_type import two_type_profile
