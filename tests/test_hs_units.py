@@ -251,3 +251,67 @@ def test_dominating_market_bound_at_scale_1e9():
     # selling it at 4 to t3 alone 1.0, so the optimal revenue is 1.25 (times 1e9)
     assert revenue_upper_bound(env, d.dominating.probabilities) == pytest.approx(1.25e9, rel=1e-9)
     assert d.verify().ok
+
+
+# ---------------------------------------------------------------------------------------
+# genericity hyperplanes (HS Proposition 4) in any units
+# ---------------------------------------------------------------------------------------
+def _perm_normal(b, perm):
+    """The normal of the hyperplane H(b) after relabelling types by ``perm`` (new type i is
+    old type perm[i]), as a primitive normal with first non-zero entry positive."""
+    c = [b[p] for p in perm]
+    first = next(v for v in c if v != 0)
+    return tuple(-v for v in c) if first < 0 else tuple(c)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets3(), st.sampled_from([2.0 ** -30, 2.0 ** 30, Fraction(1, 10**9), Fraction(10**9),
+                                    Fraction(3, 10**5)]))
+def test_genericity_hyperplanes_equivariant_under_rescaling(Vf, s):
+    """The hyperplanes are a property of the market simplex, not of the units: the same
+    primitive normals at any scale (power-of-two floats, or values given exactly as
+    Fractions times a rational scale), and payment rules scaled by s exactly."""
+    from infopricing.segmentation.genericity import genericity_hyperplanes
+
+    V, _ = Vf
+    a = genericity_hyperplanes(Environment(V))
+    if isinstance(s, Fraction):
+        env_s = Environment([[Fraction(x) * s for x in row] for row in V.tolist()])
+    else:
+        env_s = Environment(V * s)
+    b = genericity_hyperplanes(env_s)
+    assert a.complete and b.complete
+    assert b.hyperplanes == a.hyperplanes
+    S = Fraction(s)
+    assert sorted(b.payment_rules) == sorted(tuple(x * S for x in p) for p in a.payment_rules)
+    assert b.verify(samples=5).ok
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets3(), st.permutations([0, 1, 2]))
+def test_genericity_hyperplanes_equivariant_under_permuting_types(Vf, perm):
+    from infopricing.segmentation.genericity import genericity_hyperplanes
+
+    V, _ = Vf
+    a = genericity_hyperplanes(Environment(V))
+    b = genericity_hyperplanes(Environment(V[list(perm)]))
+    assert sorted(b.hyperplanes) == sorted(_perm_normal(h, perm) for h in a.hyperplanes)
+    assert sorted(b.payment_rules) == sorted(tuple(p[i] for i in perm) for p in a.payment_rules)
+
+
+def test_genericity_hyperplanes_tiny_units_hs_figure2_example():
+    """HS section 3's environment (t1 = (0.75, 1), t2 = (1, 2)) at 1e-9 given exactly: the one
+    interior hyperplane of the two-type simplex is where the seller is indifferent between
+    the menus of two regions; they do not depend on the scale, and meet the simplex at the
+    interior thresholds of the two-type profile (HS section 5: 1/4 and 3/4)."""
+    from infopricing.segmentation.genericity import genericity_hyperplanes
+
+    V = [[Fraction(3, 4), Fraction(1)], [Fraction(1), Fraction(2)]]
+    base = genericity_hyperplanes(Environment(V))
+    tiny = genericity_hyperplanes(Environment([[x / 10**9 for x in r] for r in V]))
+    assert tiny.hyperplanes == base.hyperplanes and base.hyperplanes
+    # every hyperplane b . f = 0 meets the two-type simplex at one share of t2
+    shares = sorted(Fraction(b[0], b[0] - b[1]) for b in base.hyperplanes if b[0] != b[1])
+    prof = two_type_profile(Environment(V))
+    assert shares == [Fraction(1, 4), Fraction(3, 4)]
+    assert shares == sorted(Fraction(q) for q in prof.thresholds[1:-1])
