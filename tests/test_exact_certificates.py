@@ -15,6 +15,7 @@ import pytest
 import scipy.optimize as so
 
 from infopricing.competition.game import PricingGame
+from infopricing.competition.hotelling import hotelling_lp
 from infopricing.competition.unknown import consumer_optimal_homogeneous, consumer_optimal_unknown_values
 from infopricing.disclosure import optimal_information, optimal_prices_for_signal
 from infopricing.disclosure.catalog import clw_example1
@@ -209,6 +210,8 @@ def _results():
     g = PricingGame(np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]]),
                     np.array([[0, 0.3], [0, 0.3], [0.2, 0], [0.2, 0]]), [0.25] * 4)
     yield "BBM25 unknown values", consumer_optimal_unknown_values(g, size=11).exact_certificate()
+    yield "BBM25 Hotelling grid", hotelling_lp(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]), size=21,
+                                               cells=20).exact_certificate()
 
 
 def _run_checker(*paths):
