@@ -399,7 +399,7 @@ class InteriorCertificate(Result):
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Check ``y . a >= z_a``, ``z >= 0``, the group sums and ``y . f <= 0`` in
-        ``Fraction`` arithmetic with no tolerance (``exact``; the market is the exact binary
+        ``Fraction`` arithmetic with no tolerance (``exact``; the market is the exact
         value of the floating input: any positive ``y . f``, however small, leaves room for
         an improvement of that size), or in floating point with ``atol``."""
         fails = []
@@ -466,7 +466,7 @@ def _interior_certificate(st: _Setup) -> InteriorCertificate | None:
         return None
     dual = np.concatenate([np.asarray(res.row_dual[:n]), -np.asarray(res.row_dual[n:])])
     Ex = tuple(_exact_columns(st.dec, owner))
-    # the market exactly as given (binary floats), not snapped to a nearby simple rational
+    # the market exactly as given (lp/exact_data.py), not snapped to a nearby simple rational
     # as the closure-LP certificate does, and y.f <= 0 exactly: a market 1e-8 from a
     # non-improvable one can be improvable (code review), so this certificate never
     # rounds the question
