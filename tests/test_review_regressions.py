@@ -2,8 +2,6 @@
 
 from fractions import Fraction
 
-import pytest
-
 import infopricing as ip
 
 # Four types, three products, decimal masses. Two menus tie exactly at revenue 16/5 (by hand):

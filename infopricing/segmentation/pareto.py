@@ -27,7 +27,7 @@ from ..screening import Mechanism, Verification, optimal_mechanism, payment_rule
 from ..screening.optimal import SELECTIONS, _check_inputs
 from . import units
 from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
-                     rational_vector, revenue_upper_bound)
+                     revenue_upper_bound)
 from ..verify.ic_ir import exact_ic_ir, utility_matrix as _utility_matrix
 from ..verify.protocol import Result
 
