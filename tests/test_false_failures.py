@@ -39,9 +39,11 @@ def _check_pareto(values, f):
     ex = res.improvement.verify(exact=True)
     assert ex.ok, ex.failures
     # re-check of the averaging in exact arithmetic, on the market as the exact check reads
-    # it: each float mass its shortest decimal, divided by their exact sum
-    ds = [Fraction(repr(float(x))) for x in Market(env, f).probabilities]
-    fe = [x / sum(ds) for x in ds]
+    # it (infopricing/lp/exact_data.py: short decimals as typed, other floats binary, divided
+    # by their exact sum)
+    from infopricing.lp.exact_data import exact_market
+
+    fe = exact_market(Market(env, f))
     we, Fe = seg.exact_weights, seg.exact_markets
     for t in range(len(f)):
         assert sum(we[i] * Fe[i][t] for i in range(len(we))) == fe[t]
