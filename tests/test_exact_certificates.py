@@ -71,7 +71,7 @@ def test_exactly_feasible_suboptimal_menus_are_rejected(name, mech):
     # closed form of the loss: B's mass times what B should pay (1, its value for its product,
     # when it gets product b for sure) minus what the menu's B item earns per unit of mass.
     # The mass was typed as 1e-6, so the exact model reads it as 1/10**6 (a model float is its
-    # shortest decimal, lp/exact_data.py); the menu's payment, a computed point, is read as the
+    # shortest decimal, exact_numbers.py); the menu's payment, a computed point, is read as the
     # binary rational it is.
     assert mech.market.probabilities[1] == 1e-6
     pB = mech.payments[1]

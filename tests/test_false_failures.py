@@ -39,9 +39,9 @@ def _check_pareto(values, f):
     ex = res.improvement.verify(exact=True)
     assert ex.ok, ex.failures
     # re-check of the averaging in exact arithmetic, on the market as the exact check reads
-    # it (infopricing/lp/exact_data.py: short decimals as typed, other floats binary, divided
+    # it (infopricing/exact_numbers.py: short decimals as typed, other floats binary, divided
     # by their exact sum)
-    from infopricing.lp.exact_data import exact_market
+    from infopricing.exact_numbers import exact_market
 
     fe = exact_market(Market(env, f))
     we, Fe = seg.exact_weights, seg.exact_markets

@@ -330,7 +330,7 @@ def test_proposition3_identical_types_at_1e9_scale(s):
     times the binary value of 2.5e-10, so the construction's exact comparisons among the
     payments p* (all 1/2 at scale 1, exactly equal) saw the binary roundings and broke the
     tie between the identical types differently. Floats are now
-    read as the short decimals they print as (lp/exact_data.py): 1.25e-9 is 5 * 2.5e-10
+    read as the short decimals they print as (exact_numbers.py): 1.25e-9 is 5 * 2.5e-10
     exactly and p* = 1/(2 * 10**9) exactly."""
     V = np.array([[0.25, 1.25], [0.25, 0.5], [0.25, 0.5]])
     f = np.full(3, 1 / 3)

@@ -35,7 +35,7 @@ def test_decimal_masses_exact_tie_certifies():
 def test_fraction_masses_are_kept_exact():
     """Masses given as Fractions are the exact data (1/3 is not its float 0.333...); a
     float mass is its shortest decimal (0.1 is 1/10, not the binary 0.1000000000000000055...)."""
-    from infopricing.lp.exact_data import exact_masses, exact_values
+    from infopricing.exact_numbers import exact_masses, exact_values
 
     env = ip.Environment([[1, 2], [2, 3], [3, 5]])
     third = Fraction(1, 3)

@@ -402,12 +402,12 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
 
 def _exact_lp_data(prior, mu, receiver_utility, uR, sender_utility, uS, pairs) -> dict:
     """The persuasion LP in the model's exact numbers (ints / Fractions as given, floats as
-    their shortest decimals: :mod:`infopricing.lp.exact_data`), for the exact certificate:
+    their shortest decimals: :mod:`infopricing.exact_numbers`), for the exact certificate:
     ``A_exact``, ``c_exact``, ``bounds_exact`` of :func:`~infopricing.lp.exact_certificate.rational_lp`
     and the exact ``model`` (prior, receiver and sender utilities)."""
     from fractions import Fraction
 
-    from ..lp.exact_data import exact_input, exact_number
+    from ..exact_numbers import exact_input, exact_number
 
     def ex(given, arr):
         kept = exact_input(given)

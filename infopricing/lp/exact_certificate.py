@@ -20,7 +20,7 @@ point does better, so "optimal" is a theorem about the LP as given, not an estim
 Both points come from a simplex basis, re-solved exactly (:func:`basis_primal`,
 :func:`basis_dual`), or from floating vectors read as exact binary rationals. The data
 themselves are floats (exact binary rationals) unless the caller passes exact entries,
-as the results built from a model do (its numbers read by :mod:`.exact_data`: ints and
+as the results built from a model do (its numbers read by :mod:`infopricing.exact_numbers`: ints and
 Fractions as given, short decimals such as 0.1 as 1/10).
 Arithmetic is python-flint's ``fmpq`` when it is installed (``pip install
 infopricing[exact]``) and :class:`fractions.Fraction` otherwise; answers are identical, only

@@ -78,7 +78,7 @@ class Environment:
             c = real_array(costs, "costs", ndim=1)
             if c.size != k:
                 raise ValueError(f"costs must have one entry per alternative ({k}), got {c.size}")
-        from ..lp.exact_data import exact_input  # exact inputs kept for exact checks (issue 19)
+        from ..exact_numbers import exact_input  # exact inputs kept for exact checks (issue 19)
 
         ev, ec = exact_input(valuations), (None if costs is None else exact_input(costs))
         self._exact_values = (None if ev is None or (costs is not None and ec is None) else
@@ -227,7 +227,7 @@ class Market:
         from ._validate import check_flag
 
         check_flag(self.normalize, "normalize")  # None too: Market's normalize is a bool
-        from ..lp.exact_data import exact_input  # exact inputs kept for exact checks (issue 19)
+        from ..exact_numbers import exact_input  # exact inputs kept for exact checks (issue 19)
 
         ex = exact_input(self.probabilities)
         p = probability_vector(self.probabilities, "probabilities", size=self.env.n_types,

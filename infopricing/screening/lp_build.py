@@ -72,10 +72,10 @@ def revenue_objective(values: np.ndarray, probabilities: np.ndarray) -> np.ndarr
 
 def exact_matrix(values: np.ndarray, pairs=None, V=None) -> dict:
     """The LP matrix in exact arithmetic: ``V`` (rows of Fraction) are the exact values,
-    by default ``values`` read by :func:`infopricing.lp.exact_data.exact_values`."""
+    by default ``values`` read by :func:`infopricing.exact_numbers.exact_values`."""
     n, k = values.shape
     if V is None:
-        from ..lp.exact_data import exact_values
+        from ..exact_numbers import exact_values
 
         V = exact_values(values)
     T, S = ic_pairs(n, pairs)

@@ -345,9 +345,9 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
 
     xe, pe, from_basis = _exact_point(mech)
     n, k = v.shape
-    from ..lp.exact_data import exact_values
+    from ..exact_numbers import exact_values
 
-    V = exact_values(env)  # exact model data: lp/exact_data.py
+    V = exact_values(env)  # exact model data: exact_numbers.py
 
     from ..verify.ic_ir import exact_ic_ir
     found, worst = exact_ic_ir(V, xe, pe, names=env.types, alternatives=env.alternatives)
@@ -376,9 +376,9 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
 
 def menu_lp_exact(env: Environment, market, backend: str = "auto"):
     """The full menu LP of ``env`` with the revenue objective of ``market``, in exact rational
-    arithmetic (values and masses read exactly as given: :mod:`infopricing.lp.exact_data`)."""
+    arithmetic (values and masses read exactly as given: :mod:`infopricing.exact_numbers`)."""
     from ..lp.exact_certificate import rational_lp
-    from ..lp.exact_data import exact_masses, exact_values
+    from ..exact_numbers import exact_masses, exact_values
     from .lp_build import build_menu_lp, exact_matrix, revenue_objective
 
     F = list(exact_masses(market))
@@ -397,7 +397,7 @@ def menu_problem(env: Environment, lp) -> dict:
     (``builder``) by which ``infopricing/verify/check_certificate.py`` rebuilds the LP from
     them: the masses are read off the LP's objective (the coefficient of ``u[t]`` is
     ``-f[t]``), the values are the environment's exact values."""
-    from ..lp.exact_data import exact_values
+    from ..exact_numbers import exact_values
 
     n, k = env.n_types, env.n_alternatives
     F = lp.field
@@ -434,7 +434,7 @@ def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto", m
     env = mech.env
     n, k = env.n_types, env.n_alternatives
     lp = menu_lp_exact(env, mech.market if masses is None else list(masses), backend=backend)
-    from ..lp.exact_data import exact_values
+    from ..exact_numbers import exact_values
 
     V = exact_values(env)
     ue = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
@@ -489,7 +489,7 @@ def _exact_point(mech: Mechanism):
     from ..lp import exact_basic_solution
     from .lp_build import build_menu_lp, exact_matrix
 
-    from ..lp.exact_data import exact_values
+    from ..exact_numbers import exact_values
 
     V = exact_values(env)
     A, *_ = build_menu_lp(env.values)

@@ -82,7 +82,7 @@ from ..model import Environment, Market
 from ..screening import Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS, _check_inputs
 from .exact_cells import CellDecomposition, cell_decomposition
-from ..lp.exact_data import exact_market
+from ..exact_numbers import exact_market
 from .result import ParetoImprovement, Segmentation
 from ..verify.protocol import Result, Tabular, no_exact
 
@@ -171,7 +171,7 @@ def _exact_segmentation(market: Market, lam, G, owner, dec, selection: str, orig
     from ..lp import solve_exact_square
 
     env = market.env
-    fe = exact_market(market)  # the market as given, never snapped (lp/exact_data.py)
+    fe = exact_market(market)  # the market as given, never snapped (exact_numbers.py)
     S = [t for t in range(env.n_types) if fe[t] > 0]
     used = [int(j) for j in np.argsort(-lam) if lam[j] > tiny]
     if not used:
@@ -230,7 +230,7 @@ class _Setup:
     allowed: list
     strict: list
     gain: dict  # cell -> (n,) bool: types of its support that strictly gain
-    fe: tuple = ()  # the market exactly as given (lp/exact_data.exact_market)
+    fe: tuple = ()  # the market exactly as given (exact_numbers.exact_market)
 
 
 def _setup(env, market, selection, atol=tol.EQUAL, dec=None, progress=None) -> _Setup:
@@ -466,7 +466,7 @@ def _interior_certificate(st: _Setup) -> InteriorCertificate | None:
         return None
     dual = np.concatenate([np.asarray(res.row_dual[:n]), -np.asarray(res.row_dual[n:])])
     Ex = tuple(_exact_columns(st.dec, owner))
-    # the market exactly as given (lp/exact_data.py), not snapped to a nearby simple rational
+    # the market exactly as given (exact_numbers.py), not snapped to a nearby simple rational
     # as the closure-LP certificate does, and y.f <= 0 exactly: a market 1e-8 from a
     # non-improvable one can be improvable (code review), so this certificate never
     # rounds the question
@@ -505,7 +505,7 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
         Called while the cells' mechanisms are computed (the bulk of the time).
 
     The market is decided as given: ``Fraction`` (or int) masses exactly, floats as
-    :mod:`infopricing.lp.exact_data` reads them (a short decimal such as 0.3 is 3/10, any
+    :mod:`infopricing.exact_numbers` reads them (a short decimal such as 0.3 is 3/10, any
     other float its binary value), never snapped to a nearby simple rational.
 
     Returns

@@ -39,7 +39,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import LinearProgram, Status, exact_basic_solution
-from ..lp.exact_data import exact_values
+from ..exact_numbers import exact_values
 from ..model import Environment
 from ..screening import Mechanism, optimal_mechanism
 from ..screening.lp_build import build_menu_lp, exact_matrix, revenue_objective
@@ -173,7 +173,7 @@ class _Oracle:
         A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(self.V)
         self.A = A
         self.bounds = (lo_c, hi_c, lo_r, hi_r)
-        self.Vq = exact_values(env)  # model numbers read exactly (lp/exact_data.py)
+        self.Vq = exact_values(env)  # model numbers read exactly (exact_numbers.py)
         self.A_exact = exact_matrix(self.V, V=self.Vq)
         n, k = self.V.shape
         self.lp = LinearProgram(revenue_objective(self.V, np.ones(n)), A, lo_r, hi_r, lo_c, hi_c,

@@ -627,7 +627,7 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
                                  method="theorem", selection=selection, reason=D.reason,
                                  dominating=D)
     n = env.n_types
-    from ..lp.exact_data import exact_market
+    from ..exact_numbers import exact_market
 
     fe = exact_market(market)
     fd = D.exact_probabilities
@@ -706,7 +706,7 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     # seller's indifference by 1e-16: correct answers failed the exact check)
     from .bbm15 import _greedy_exact
 
-    from ..lp.exact_data import exact_market, exact_number
+    from ..exact_numbers import exact_market, exact_number
 
     fe = exact_market(market)
     mass_q = [sum((fe[t] for t in np.flatnonzero(sup & (v == x))), Fraction(0)) for x in vals]

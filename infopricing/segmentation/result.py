@@ -91,13 +91,13 @@ def exact_segments_of(weights, segments, market_exact) -> tuple[tuple, tuple]:
 
 
 def _exact_number(x):
-    from ..lp.exact_data import exact_number
+    from ..exact_numbers import exact_number
 
     return exact_number(x)
 
 
 def _exact_values(env: Environment):
-    from ..lp.exact_data import exact_values  # the one convention (lp/exact_data.py)
+    from ..exact_numbers import exact_values  # the one convention (exact_numbers.py)
 
     return exact_values(env)
 
@@ -504,7 +504,7 @@ class Segmentation(Result, Tabular):
         mechs = list(self.mechanisms) + [self.original]
         names = [f"segment {i}" for i in range(self.n_segments)] + ["original market"]
         if exact:
-            from ..lp.exact_data import exact_market
+            from ..exact_numbers import exact_market
 
             fe = exact_market(self.market)
             if self.exact_weights and self.exact_markets:

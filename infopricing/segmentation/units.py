@@ -35,8 +35,8 @@ def scaled(env):
         return None, 1.0
     senv = Environment(env.gross_values / s, types=env.types, alternatives=env.alternatives,
                        costs=env.costs / s)
-    # the scaled problem is exactly the given one divided by s (exact values: lp/exact_data)
-    from ..lp.exact_data import exact_values
+    # the scaled problem is exactly the given one divided by s (exact values: exact_numbers.py)
+    from ..exact_numbers import exact_values
 
     S = Fraction(s)
     senv._exact_values = tuple(tuple(x / S for x in row) for row in exact_values(env))
