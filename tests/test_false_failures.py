@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +47,9 @@ def _check_pareto(values, f):
     for t in range(len(f)):
         assert sum(we[i] * Fe[i][t] for i in range(len(we))) == fe[t]
     # every segment is extremal: the lowest support value is an optimal posted price
-    v = [Fraction(float(x)) for x in values]
+    from infopricing.exact_numbers import exact_number  # the values as the exact check reads them
+
+    v = [exact_number(float(x)) for x in values]
     for row in Fe:
         sup = [t for t in range(len(v)) if row[t] > 0 and v[t] > 0]
         if not sup:

@@ -2,6 +2,8 @@
 
 from fractions import Fraction
 
+import numpy as np
+
 import infopricing as ip
 
 # Four types, three products, decimal masses. Two menus tie exactly at revenue 16/5 (by hand):
@@ -54,3 +56,25 @@ def test_fraction_masses_are_kept_exact():
     # the exact revenue is a combination of the masses 1/3 with the (integer) values, so its
     # denominator divides 3 (a binary reading of 1/3 would give a power-of-two denominator)
     assert (rev * 3).denominator == 1 and abs(float(rev) - mech.revenue) < 1e-12
+
+
+def test_masses_computed_as_counts_over_total_certify():
+    """Masses computed as w / sum(w) in floating point: values 2.25, 1.5, 1 with counts 1, 7, 4
+    tie exactly between the prices 1.5 and 1 (1.5 * 8/12 = 1 * 12/12 = 1, by hand), but the
+    binary roundings of 1/12, 7/12, 4/12 favour one of them by 1e-17, so reading the floats as
+    binary rationals rejected the solver's (exactly optimal) menu. A float is now the simplest
+    rational that rounds to it (7/12 for 0.5833333333333334)."""
+    from infopricing.exact_numbers import exact_masses
+
+    w = np.array([1.0, 7.0, 4.0])
+    cases = [([[2.25], [1.5], [1.0]], w, 12), ([[0.25, -0.5], [2.5, 0.0], [1.0, 0.0]], np.array([1.0, 4.0, 6.0]), 11)]
+    for V, counts, total in cases:
+        env = ip.Environment(V)
+        mkt = ip.Market(env, counts / counts.sum())
+        assert exact_masses(mkt) == tuple(Fraction(int(c), total) for c in counts)
+        mech = ip.optimal_mechanism(env, mkt)
+        ver = mech.verify(exact=True)
+        assert ver.ok, ver.failures
+    # the first: revenue exactly 1 (price 1 to all, or 1.5 to the two upper types)
+    env = ip.Environment([[2.25], [1.5], [1.0]])
+    assert ip.optimal_mechanism(env, w / w.sum()).verify(exact=True).details["exact_revenue"] == 1

@@ -407,14 +407,17 @@ def _exact_lp_data(prior, mu, receiver_utility, uR, sender_utility, uS, pairs) -
     and the exact ``model`` (prior, receiver and sender utilities)."""
     from fractions import Fraction
 
-    from ..exact_numbers import exact_input, exact_number
+    from ..exact_numbers import exact_array, exact_input
 
     def ex(given, arr):
         kept = exact_input(given)
         if kept is not None and np.shape(kept) == arr.shape:
             return [list(r) for r in kept] if arr.ndim == 2 else list(kept)
-        return ([[exact_number(v) for v in r] for r in arr.tolist()] if arr.ndim == 2
-                else [exact_number(v) for v in arr.tolist()])
+        flat = exact_array(arr.ravel())  # the per-array rule of exact_numbers
+        if arr.ndim == 1:
+            return flat
+        k = arr.shape[1]
+        return [flat[i * k:(i + 1) * k] for i in range(arr.shape[0])]
 
     q, R, S = ex(prior, mu), ex(receiver_utility, uR), ex(sender_utility, uS)
     n, m = uR.shape

@@ -366,12 +366,62 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
                    exact_point="basis" if from_basis else "floats")
     if optimality and mech.market is not None and mech.status is Status.OPTIMAL:
         oc = exact_optimality(mech, xe, pe)
+        if not oc.ok and from_basis and oc.complete and not found:
+            oc, note = _repaired_optimality(mech, oc, x, p, unit)
+            if note:
+                details["repair"] = note
+                if oc.ok:
+                    details.update(exact_point="repaired basis")
         details.update(exact_certificate=oc, exact_revenue=oc.objective and oc.lp.field.frac(oc.objective),
                        exact_gap=oc.gap)
         if not oc.ok:
             failures += [f"exact optimality certificate: {f}" for f in oc.failures[:10]]
     return Verification(ok=not failures, failures=tuple(failures[:20]), max_violation=float(worst),
                         exact=True, details=details)
+
+
+def _repaired_optimality(mech, oc, x, p, unit):
+    """When the solver's basis re-solved exactly is feasible but not exactly optimal (the
+    float solve broke an exact tie of the data, by 1e-17), exact primal simplex pivots
+    (:func:`~infopricing.lp.exact_certificate.repair_basis`) find an exactly optimal basis.
+    If its exact vertex is the floating menu up to rounding (``tolerances.ROUNDING``), the
+    menu is certified at that vertex; otherwise the menu is not the exact optimum and the
+    note says what the exact optimum is. Returns (certificate, note or "")."""
+    import dataclasses as _dc
+
+    from ..lp.exact_certificate import REPAIR_MAX_ROWS, basis_primal, certify, repair_basis
+
+    cert = mech.certificate
+    basis = cert.revenue_basis if cert is not None else None
+    lp = oc.lp
+    if basis is None or lp.shape[0] > REPAIR_MAX_ROWS:
+        return oc, ""
+    try:
+        rb = repair_basis(lp, basis[0], basis[1])
+        z = basis_primal(lp, *rb)
+    except ValueError as exc:
+        return oc, f"exact basis repair failed: {exc}"
+    alt = certify(lp, primal=z, dual_basis=rb)
+    if not alt.ok:
+        return oc, "exact basis repair found no certified vertex"
+    n, k = mech.env.n_types, mech.env.n_alternatives
+    from ..exact_numbers import exact_values
+
+    V = exact_values(mech.env)
+    F = lp.field
+    z = [F.frac(v) for v in z]
+    xe = [[z[t * k + a] for a in range(k)] for t in range(n)]
+    pe = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - z[n * k + t] for t in range(n)]
+    dev_x = max(abs(float(F.frac(xe[t][a])) - x[t, a]) for t in range(n) for a in range(k))
+    dev_p = max(abs(float(F.frac(pe[t])) - p[t]) for t in range(n))
+    if dev_x <= tol.ROUNDING and dev_p <= tol.ROUNDING * unit:
+        return alt, ("the solver's basis was exactly optimal only up to rounding; exact pivots "
+                     "reached an exactly optimal basis whose vertex is this menu")
+    g = F.frac(alt.objective) - F.frac(oc.objective) if oc.objective is not None else None
+    return _dc.replace(oc, failures=oc.failures + (
+        f"the exactly optimal menu is another vertex (exact revenue {F.frac(alt.objective)}, "
+        f"{'' if g is None else f'{float(g):.3g} more; '}menus {max(dev_x, dev_p):.3g} apart): "
+        "the floats broke an exact tie of the data",)), "repair found a different optimal menu"
 
 
 def menu_lp_exact(env: Environment, market, backend: str = "auto"):

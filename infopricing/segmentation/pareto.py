@@ -706,11 +706,12 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     # seller's indifference by 1e-16: correct answers failed the exact check)
     from .bbm15 import _greedy_exact
 
-    from ..exact_numbers import exact_market, exact_number
+    from ..exact_numbers import exact_market, exact_values
 
     fe = exact_market(market)
     mass_q = [sum((fe[t] for t in np.flatnonzero(sup & (v == x))), Fraction(0)) for x in vals]
-    g = _greedy_exact([exact_number(x) for x in vals], mass_q, Fraction(0)).exact
+    ev = exact_values(env)  # the environment's exact values, by type
+    g = _greedy_exact([ev[int(np.flatnonzero(v == x)[0])][0] for x in vals], mass_q, Fraction(0)).exact
     segs, segs_q = [], []
     for row in g["markets"]:
         seg_q = [Fraction(0)] * env.n_types

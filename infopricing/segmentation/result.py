@@ -90,10 +90,10 @@ def exact_segments_of(weights, segments, market_exact) -> tuple[tuple, tuple]:
     return tuple(we), tuple(Fe)
 
 
-def _exact_number(x):
-    from ..exact_numbers import exact_number
+def _exact_masses(p):
+    from ..exact_numbers import exact_masses
 
-    return exact_number(x)
+    return list(exact_masses(p))
 
 
 def _exact_values(env: Environment):
@@ -175,7 +175,7 @@ def _bound_float(y, d, lo_r, hi_r, lo_c, hi_c, unit: float = 1.0) -> float:
 def _exact_objective(env, probabilities):
     n, k = env.values.shape
     V = _exact_values(env)
-    P = [Fraction(x) if isinstance(x, Fraction) else _exact_number(x) for x in probabilities]
+    P = _exact_masses(probabilities)
     return [P[t] * V[t][a] for t in range(n) for a in range(k)] + [-P[t] for t in range(n)]
 
 
@@ -208,7 +208,7 @@ def _basis_duals(env, probabilities, res, A_exact):
 def _bound_exact(env, probabilities, y_float, lo_r, hi_r, lo_c, hi_c, A_exact):
     n, k = env.values.shape
     V = _exact_values(env)
-    P = [Fraction(x) if isinstance(x, Fraction) else _exact_number(x) for x in probabilities]
+    P = _exact_masses(probabilities)
     # exact objective: sum_t f_t (v_t . x_t - u_t)
     c = [P[t] * V[t][a] for t in range(n) for a in range(k)] + [-P[t] for t in range(n)]
     m = len(lo_r)
