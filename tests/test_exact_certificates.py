@@ -15,6 +15,7 @@ import pytest
 import scipy.optimize as so
 
 from infopricing.competition.game import PricingGame
+from infopricing.competition.hotelling import hotelling_lp
 from infopricing.competition.unknown import consumer_optimal_homogeneous, consumer_optimal_unknown_values
 from infopricing.disclosure import optimal_information, optimal_prices_for_signal
 from infopricing.disclosure.catalog import clw_example1
@@ -67,11 +68,14 @@ def test_exactly_feasible_suboptimal_menus_are_rejected(name, mech):
     # ... the exact one proves the menu feasible and not optimal
     assert not chk.ok
     assert all("exact optimality certificate" in f for f in chk.failures), chk.failures
-    f = mech.market.probabilities
     # closed form of the loss: B's mass times what B should pay (1, its value for its product,
-    # when it gets product b for sure) minus what the menu's B item earns per unit of mass
+    # when it gets product b for sure) minus what the menu's B item earns per unit of mass.
+    # The mass was typed as 1e-6, so the exact model reads it as 1/10**6 (a model float is its
+    # shortest decimal, exact_numbers.py); the menu's payment, a computed point, is read as the
+    # binary rational it is.
+    assert mech.market.probabilities[1] == 1e-6
     pB = mech.payments[1]
-    full = Fraction(float(f[1])) * (Fraction(1) - Fraction(float(pB)))
+    full = Fraction(1, 10**6) * (Fraction(1) - Fraction(float(pB)))
     assert chk.details["exact_gap"] == full
     assert 0 < float(chk.details["exact_gap"]) < 2e-15
 
@@ -81,8 +85,9 @@ def test_optimal_hand_built_menu_passes_exactly():
     m = Mechanism(env=env, market=mkt, allocation=[[1, 0], [0, 1]], payments=[1.0, 1.0])
     chk = m.verify(exact=True)
     assert chk.ok, chk.failures
-    f = mkt.probabilities
-    assert chk.details["exact_revenue"] == Fraction(float(f[0])) + Fraction(float(f[1]))
+    # masses typed as 1 - 1e-6 (the float 0.999999) and 1e-6: exactly 999999/10**6 + 1/10**6
+    assert repr(float(mkt.probabilities[0])) == "0.999999"
+    assert chk.details["exact_revenue"] == 1
     assert chk.details["exact_gap"] == 0
 
 
@@ -205,6 +210,8 @@ def _results():
     g = PricingGame(np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]]),
                     np.array([[0, 0.3], [0, 0.3], [0.2, 0], [0.2, 0]]), [0.25] * 4)
     yield "BBM25 unknown values", consumer_optimal_unknown_values(g, size=11).exact_certificate()
+    yield "BBM25 Hotelling grid", hotelling_lp(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]), size=21,
+                                               cells=20).exact_certificate()
 
 
 def _run_checker(*paths):
@@ -282,3 +289,81 @@ def test_checker_unreadable_file(tmp_path):
     p.write_text('{"format": "something else"}')
     r = _run_checker(p)
     assert r.returncode == 2 and "unreadable" in r.stdout
+
+
+# ---------------------------------------------------------------------------------------
+# the checker rebuilds the LP from the problem's numbers (model data tampering)
+# ---------------------------------------------------------------------------------------
+def _input_paths(problem):
+    """Paths (key, i[, j]) of every model number of a rebuildable problem."""
+    keys = {"hs-menu-revenue": ("values", "probabilities"),
+            "persuasion": ("prior", "receiver_utility", "sender_utility")}[problem["builder"]]
+    out = []
+    for key in keys:
+        for i, v in enumerate(problem[key]):
+            if isinstance(v[0], list):
+                out += [(key, i, j) for j in range(len(v))]
+            else:
+                out.append((key, i))
+    return out
+
+
+def test_checker_rejects_tampered_model_numbers(tmp_path):
+    rng = np.random.default_rng(5)
+    env = Environment(rng.uniform(0, 1, (3, 2)).round(2))
+    F = rng.dirichlet(np.ones(3), 3)
+    certs = {"menu": optimal_mechanism(env, F[0]).exact_certificate(),
+             "sweep": sweep(env, F).exact_certificate(1),
+             "persuasion": persuade([0.3, 0.7], [[1, 0.25], [0, 1]], [[0, 1], [0.5, 1]]).exact_certificate()}
+    good, bad = [], []
+    for name, cert in certs.items():
+        data = json.loads(cert.to_json())
+        p = tmp_path / f"{name}.json"
+        p.write_text(json.dumps(data))
+        good.append(p)
+        paths = _input_paths(data["problem"])
+        assert len(paths) >= 6
+        for path in paths:
+            d = json.loads(json.dumps(data))
+            box = d["problem"][path[0]]
+            for idx in path[1:-1]:
+                box = box[idx]
+            num, den = box[path[-1]]
+            box[path[-1]] = [num + den, den]  # the model number plus one
+            q = tmp_path / f"bad_{name}_{'_'.join(map(str, path))}.json"
+            q.write_text(json.dumps(d))
+            bad.append(q)
+    r = _run_checker(*good)
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.count("rebuilt from the problem's numbers and matches") == len(good)
+    rb = _run_checker(*bad)
+    assert rb.returncode == 1
+    heads = [ln for ln in rb.stdout.splitlines() if ln.startswith(str(tmp_path))]
+    assert len(heads) == len(bad) and all(h.endswith("REJECTED") for h in heads), rb.stdout
+    assert rb.stdout.count("does not encode the stated problem") >= len(bad)
+
+
+def test_checker_rebuild_of_the_menu_lp_is_independent():
+    """The checker's own menu-LP builder (standard library) reproduces the library's exact
+    LP for a hand-checkable 2-type menu: the IC row of (t1, t2) is u1 - u2 - (v1 - v2) x2 >= 0."""
+    sys.path.insert(0, str(CHECKER.parent))
+    try:
+        import check_certificate as cc
+    finally:
+        sys.path.pop(0)
+    h = lambda q: [Fraction(q).numerator, Fraction(q).denominator]
+    prob = {"builder": "hs-menu-revenue", "n_types": 2, "n_alternatives": 1,
+            "values": [[h(1)], [h(3)]], "probabilities": [h("0.4"), h("0.6")]}
+    sense, A, lo, hi, cl, cu, c = cc._build_menu(prob)
+    assert sense == "max" and c == [Fraction(2, 5), Fraction(9, 5), Fraction(-2, 5), Fraction(-3, 5)]
+    assert A == [{0: 1}, {1: 1}, {2: 1, 3: -1, 1: 2}, {3: 1, 2: -1, 0: -2}]
+    assert hi[:2] == [1, 1] and lo[2:] == [0, 0]
+    env = Environment([[1], [3]])
+    cert = optimal_mechanism(env, Market(env, [0.4, 0.6])).exact_certificate()
+    data = json.loads(cert.to_json())
+    assert Fraction(*data["objective"]) == Fraction(9, 5)  # sell at 3 to t2 only: 3 * 0.6
+    rebuilt, msgs = cc.rebuild_matches(data, (data["sense"], [
+        {e[1]: Fraction(e[2], e[3]) for e in data["A"] if e[0] == i} for i in range(data["rows"])],
+        *[[None if v is None else Fraction(*v) for v in data[key]]
+          for key in ("row_lower", "row_upper", "col_lower", "col_upper", "c")]))
+    assert rebuilt and msgs == []

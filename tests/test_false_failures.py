@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,6 @@ from scipy.optimize import linprog
 from infopricing.information.persuasion import persuade
 from infopricing.model import Environment, Market
 from infopricing.segmentation.pareto import pareto_analysis
-from infopricing.segmentation.result import rational_vector
 
 ROOT = Path(__file__).resolve().parents[1]
 ISSUE_MARKET = [0.23349461164915802, 0.14623051727072361, 0.6202748710801184]
@@ -40,13 +38,18 @@ def _check_pareto(values, f):
     ex = res.improvement.verify(exact=True)
     assert ex.ok, ex.failures
     # re-check of the averaging in exact arithmetic, on the market as the exact check reads
-    # it (simple fractions where they sum to one, else the binary values rescaled)
-    fe = rational_vector(f, total=1)
+    # it (infopricing/exact_numbers.py: short decimals as typed, other floats binary, divided
+    # by their exact sum)
+    from infopricing.exact_numbers import exact_market
+
+    fe = exact_market(Market(env, f))
     we, Fe = seg.exact_weights, seg.exact_markets
     for t in range(len(f)):
         assert sum(we[i] * Fe[i][t] for i in range(len(we))) == fe[t]
     # every segment is extremal: the lowest support value is an optimal posted price
-    v = [Fraction(float(x)) for x in values]
+    from infopricing.exact_numbers import exact_number  # the values as the exact check reads them
+
+    v = [exact_number(float(x)) for x in values]
     for row in Fe:
         sup = [t for t in range(len(v)) if row[t] > 0 and v[t] > 0]
         if not sup:

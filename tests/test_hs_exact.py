@@ -17,7 +17,6 @@ from infopricing.segmentation.exact import (  # noqa: E402
     exact_pareto_improvement, max_consumer_surplus_segmentation, plot_surplus_set, surplus_set)
 from infopricing.segmentation.exact_cells import cell_decomposition  # noqa: E402
 from infopricing.segmentation.pareto import pareto_improving_segmentation  # noqa: E402
-from infopricing.segmentation.result import rational_vector  # noqa: E402
 
 # HS section 3: t1 values (low, original) = (0.75, 1), t2 = (1, 2); market = (f(t1), f(t2))
 HS3 = Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"], alternatives=["low", "orig"])
@@ -121,9 +120,9 @@ def test_agrees_with_two_type_profile(env):
         return
     bad = {Fraction(q) for q in prof.non_improvable}
     qs = list(prof.thresholds[1:-1]) + [(a + b) / 2 for a, b in zip(prof.thresholds, prof.thresholds[1:])]
-    for q in qs:
-        f = np.zeros(2)
-        f[prof.high], f[prof.low] = float(q), 1 - float(q)
+    for q in qs:  # the thresholds exactly (Fractions): a float near one is decided as given
+        f = [Fraction(0)] * 2
+        f[prof.high], f[prof.low] = Fraction(q), 1 - Fraction(q)
         res = exact_pareto_improvement(env, f)
         _check(res)
         mech_eff = res.reason.endswith("(HS Observation 1)")
@@ -147,14 +146,11 @@ def test_random_cell_markets_agree_with_theorem1(seed, n, k):
     env = _random_env(rng, n, k)
     dec = cell_decomposition(env)
     markets = []
-    for c in dec.cells:  # exact cell centres that round-trip through floating point
+    for c in dec.cells:  # exact cell centres, given exactly (a float would be decided as given)
         if not (c.support.all() and c.exact_generators):
             continue
         ce = [sum((g[t] for g in c.exact_generators), Fraction(0)) for t in range(n)]
-        ce = [x / sum(ce) for x in ce]
-        f = np.array([float(x) for x in ce])
-        if rational_vector(f, total=1) == tuple(ce):
-            markets.append(f)
+        markets.append([x / sum(ce) for x in ce])
     assert markets
     picks = rng.choice(len(markets), size=min(6, len(markets)), replace=False)
     for i in picks:
@@ -267,3 +263,73 @@ def test_interior_certificate_never_rounds_the_market():
         assert r.improvable is not False, delta
         assert r.verify(exact=True).ok
     assert exact_pareto_improvement(env, f0 + 1e-6 * d).improvable is True
+
+
+def test_prefers_a_pareto_improvement_with_a_strict_seller_gain():
+    """HS 4.1 only asks the seller not to lose, but the README promises a strict gain when one
+    exists. On this market the LP maximising the strictly gaining consumer mass lands on a
+    Pareto improvement that leaves the seller indifferent; a strictly revenue-raising one
+    also exists, and the exact decision must return it (issue 15)."""
+    from infopricing.screening import optimal_mechanism
+    from infopricing.segmentation import exact as ex
+
+    env = Environment([[7.0, 5.0], [4.0, 2.5], [2.5, 0.5]])
+    f = [Fraction(1, 3), Fraction(1, 2), Fraction(1, 6)]
+    # both exist: the consumer-mass LP's segmentation (seller indifferent) ...
+    st = ex._setup(env, _market(env, f), "efficient")
+    G, owner = ex._columns(st.dec, st.allowed)
+    g = ex._gain_weights(st, G, owner)
+    res, G, owner = ex._shrink_lp(st.dec, st.allowed, st.f, g, 1e2)
+    first = ex._exact_segmentation(st.market, res.x[: G.shape[1]], G, owner, st.dec, "efficient",
+                                   original=st.mech)
+    assert first.is_pareto_improving and abs(first.revenue_change) < 1e-9
+    # ... and the returned one, with a strict seller gain, re-checked exactly
+    r = exact_pareto_improvement(env, f)
+    assert r.improvable is True and "seller gains strictly" in r.reason
+    seg = r.segmentation
+    assert seg.is_pareto_improving and seg.verify(exact=True).ok
+    # independent revenue check: each exact segment's optimal revenue re-solved from scratch
+    base = optimal_mechanism(env, [float(x) for x in f]).revenue
+    rev = sum(float(w) * optimal_mechanism(env, [float(x) for x in m]).revenue
+              for w, m in zip(seg.exact_weights, seg.exact_markets))
+    assert rev - base > 1e-3 and rev - base == pytest.approx(seg.revenue_change, abs=1e-9)
+
+
+def _market(env, f):
+    from infopricing.model import Market
+
+    return Market(env, f)
+
+
+def test_fraction_boundary_market_decided_exactly_and_float_near_it_reported():
+    """HS section 3 (Figure 1a): share 3/4 of type 2 lies on the boundary of the markets that
+    are not Pareto improvable. Given exactly it is decided exactly (not improvable, y . f = 0
+    exactly); the float market 1e-12 on the improvable side is reported as near that
+    boundary (naming it), not answered as the boundary market; 1e-12 on the other side is
+    decided exactly (not improvable, y . f < 0)."""
+    on = exact_pareto_improvement(HS3, [Fraction(1, 4), Fraction(3, 4)])
+    assert on.improvable is False and on.near_boundary is None
+    chk = on.certificate.verify(exact=True)
+    assert chk.ok and chk.details["y_dot_f"] == 0
+    near = exact_pareto_improvement(HS3, [0.25 + 1e-12, 0.75 - 1e-12])
+    assert near.improvable is None and near.near_boundary is not None
+    nb = near.near_boundary
+    y = nb.normal
+    assert y[0] * Fraction(1, 4) + y[1] * Fraction(3, 4) == 0  # the boundary passes through 3/4
+    assert 0 < nb.offset and nb.distance == pytest.approx(1e-12 * np.sqrt(2), rel=1e-3)
+    assert "near_boundary" in near.as_dict() and near.verify(exact=True).ok
+    # HS section 3: shares just below 3/4 are improvable (the exact mass of gaining types is
+    # tiny but positive): the near-boundary answer must not claim "not improvable"
+    far = exact_pareto_improvement(HS3, [0.25 - 1e-12, 0.75 + 1e-12])
+    assert far.improvable is False and far.certificate.verify(exact=True).details["y_dot_f"] < 0
+
+
+def test_progress_callback():
+    calls = []
+    r = exact_pareto_improvement(HS3, [Fraction(3, 10), Fraction(7, 10)],
+                                 progress=lambda done, total: calls.append((done, total)))
+    assert r.improvable is True
+    assert calls and all(0 <= d <= t for d, t in calls) and calls[-1][0] == calls[-1][1]
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    with pytest.raises(TypeError, match="progress"):
+        exact_pareto_improvement(HS3, [0.3, 0.7], progress="yes")

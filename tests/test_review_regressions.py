@@ -2,7 +2,7 @@
 
 from fractions import Fraction
 
-import pytest
+import numpy as np
 
 import infopricing as ip
 
@@ -20,9 +20,6 @@ def _revenue(f, pay):
     return sum(Fraction(str(q)) * p for q, p in zip(f, pay))
 
 
-@pytest.mark.xfail(strict=True, reason="open defect: exact checks read decimal masses as binary "
-                   "rationals (Fraction(float)), which breaks exact ties; fixing it changes the "
-                   "convention test_exact_certificates.py asserts, so it is left to the lead")
 def test_decimal_masses_exact_tie_certifies():
     ra = _revenue(F4, [2, 3, 5, 5])
     rb = _revenue(F4, [2, 2, 6, 6])
@@ -35,3 +32,49 @@ def test_decimal_masses_exact_tie_certifies():
     cert = mech.exact_certificate()
     assert cert.ok
     assert Fraction(cert.lp.field.frac(cert.objective)) == Fraction(16, 5)
+
+
+def test_fraction_masses_are_kept_exact():
+    """Masses given as Fractions are the exact data (1/3 is not its float 0.333...); a
+    float mass is its shortest decimal (0.1 is 1/10, not the binary 0.1000000000000000055...)."""
+    from infopricing.exact_numbers import exact_masses, exact_values
+
+    env = ip.Environment([[1, 2], [2, 3], [3, 5]])
+    third = Fraction(1, 3)
+    m = ip.Market(env, [third, third, third])
+    assert exact_masses(m) == (third, third, third)
+    assert exact_masses(ip.Market(env, [0.1, 0.2, 0.7])) == (Fraction(1, 10), Fraction(1, 5), Fraction(7, 10))
+    assert exact_values(env)[2] == [3, 5]
+    # normalising exact masses keeps them exact
+    assert exact_masses(ip.Market(env, [1, 1, 2], normalize=True)) == (Fraction(1, 4), Fraction(1, 4), Fraction(1, 2))
+    # the exact certificate's objective is in those exact masses: revenue of the optimal menu
+    # (sell a1 at 1... checked against the exact dual bound, so any gap fails)
+    mech = ip.optimal_mechanism(env, m)
+    ver = mech.verify(exact=True)
+    assert ver.ok, ver.failures
+    rev = ver.details["exact_revenue"]
+    # the exact revenue is a combination of the masses 1/3 with the (integer) values, so its
+    # denominator divides 3 (a binary reading of 1/3 would give a power-of-two denominator)
+    assert (rev * 3).denominator == 1 and abs(float(rev) - mech.revenue) < 1e-12
+
+
+def test_masses_computed_as_counts_over_total_certify():
+    """Masses computed as w / sum(w) in floating point: values 2.25, 1.5, 1 with counts 1, 7, 4
+    tie exactly between the prices 1.5 and 1 (1.5 * 8/12 = 1 * 12/12 = 1, by hand), but the
+    binary roundings of 1/12, 7/12, 4/12 favour one of them by 1e-17, so reading the floats as
+    binary rationals rejected the solver's (exactly optimal) menu. A float is now the simplest
+    rational that rounds to it (7/12 for 0.5833333333333334)."""
+    from infopricing.exact_numbers import exact_masses
+
+    w = np.array([1.0, 7.0, 4.0])
+    cases = [([[2.25], [1.5], [1.0]], w, 12), ([[0.25, -0.5], [2.5, 0.0], [1.0, 0.0]], np.array([1.0, 4.0, 6.0]), 11)]
+    for V, counts, total in cases:
+        env = ip.Environment(V)
+        mkt = ip.Market(env, counts / counts.sum())
+        assert exact_masses(mkt) == tuple(Fraction(int(c), total) for c in counts)
+        mech = ip.optimal_mechanism(env, mkt)
+        ver = mech.verify(exact=True)
+        assert ver.ok, ver.failures
+    # the first: revenue exactly 1 (price 1 to all, or 1.5 to the two upper types)
+    env = ip.Environment([[2.25], [1.5], [1.0]])
+    assert ip.optimal_mechanism(env, w / w.sum()).verify(exact=True).details["exact_revenue"] == 1

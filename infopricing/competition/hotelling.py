@@ -472,10 +472,23 @@ class HotellingLP(Result):
     masses: np.ndarray
     status: Status
     prior: SymmetricPrior
+    #: the LP as solved (for ``verify(exact=True)`` and ``exact_certificate()``)
+    lp_record: object = field(default=None, repr=False, compare=False)
+
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of the grid LP (variables h on ``support`` then t;
+        objective ``sum h_j y_j / 2 - 2 t``, the consumer surplus less ``v-bar / 2``), for
+        ``infopricing/verify/check_certificate.py``."""
+        from ..verify.exact_lp import export_certificate
+
+        return export_certificate(self.lp_record, "BBM25 Hotelling grid LP", {
+            "consumer_surplus": self.consumer_surplus, "support": self.support,
+            "variables": "h[j] at j, then t at len(support)"}, backend=backend)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
-        """Re-check the grid distribution: contraction, producer surplus, welfare."""
-        no_exact(self, exact)
+        """Re-check the grid distribution: contraction, producer surplus, welfare.
+        ``exact=True`` adds the grid LP's exact optimality certificate (rational primal and
+        dual with equal values; fails, saying so, when it cannot be completed)."""
         ck = Checker()
         y, h = self.support, self.masses
         ck.check("distribution", max(abs(h.sum() - 1), -h.min()), atol, "masses are not a distribution")
@@ -488,6 +501,11 @@ class HotellingLP(Result):
         ts = 0.5 * self.prior.vbar + 0.5 * float(y @ h)
         ck.check("welfare", max(abs(ts - self.total_surplus), abs(ts - ps - self.consumer_surplus)),
                  atol)
+        if exact:
+            from ..verify.exact_lp import exact_branch
+
+            return exact_branch(ck.report(), [("Hotelling grid LP", self.lp_record,
+                                               self.consumer_surplus - 0.5 * self.prior.vbar)], atol=atol)
         return ck.report()
 
 
@@ -529,13 +547,15 @@ def hotelling_lp(prior, vbar=None, size: int = 201, cells: int = 200) -> Hotelli
     lo = np.r_[np.full(pos.size, -np.inf), np.full(t_pts.size, -np.inf), 1.0]
     hi = np.r_[np.zeros(pos.size), Pd.stop_loss(t_pts), 1.0]
     c = np.r_[0.5 * y, -2.0]
-    res = solve_lp(c, A, lo, hi, sense="max")
+    from ..lp.exact_certificate import solve_lp_recorded
+
+    res, record = solve_lp_recorded(c, A, lo, hi, sense="max")
     if res.status != Status.OPTIMAL:
         raise SolverError(f"Hotelling LP: {res.status}")
     h = np.maximum(res.x[:m], 0.0)
     ps = 2 * float(res.x[m])
     ts = 0.5 * Pd.vbar + 0.5 * float(y @ h)
-    return HotellingLP(ts - ps, ts, ps, frozen(y), frozen(h), res.status, Pd)
+    return HotellingLP(ts - ps, ts, ps, frozen(y), frozen(h), res.status, Pd, lp_record=record)
 
 
 # ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ cross-check.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -155,10 +156,15 @@ class PersuasionResult(Result):
         ``infopricing/verify/check_certificate.py``."""
         from ..verify.exact_lp import export_certificate
 
+        ex = (self.lp_record.exact or {}).get("model") if self.lp_record is not None else None
+        pair = lambda q: [q.numerator, q.denominator]
+        data = {} if ex is None else {
+            "builder": "persuasion", "prior": [pair(q) for q in ex[0]],
+            "receiver_utility": [[pair(q) for q in r] for r in ex[1]],
+            "sender_utility": [[pair(q) for q in r] for r in ex[2]]}
         return export_certificate(self.lp_record, "persuasion", {
-            "prior": self.prior, "receiver_utility": self.receiver_utility,
-            "sender_utility": self.sender_utility, "value": self.value,
-            "variables": "joint[w, a] at w * n_actions + a"}, backend=backend)
+            **data, "value": self.value, "variables": "joint[w, a] at w * n_actions + a"},
+            backend=backend)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check obedience, Bayes plausibility, the value and its bounds.
@@ -349,6 +355,8 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
     lo = np.concatenate([mu, np.zeros(A_ob.shape[0])])
     hi = np.concatenate([mu, np.full(A_ob.shape[0], np.inf)])
     res, record = solve_lp_recorded(uS.ravel(), A, lo, hi, sense="max", method=method)
+    record = dataclasses.replace(record, exact=_exact_lp_data(prior, mu, receiver_utility, uR,
+                                                              sender_utility, uS, pairs))
     if res.status is not Status.OPTIMAL:
         raise SolverError(f"persuasion LP not solved to optimality: {res.status.value} ({res.message})")
     x = np.clip(res.x.reshape(n, m), 0.0, None)
@@ -401,3 +409,35 @@ def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
                             full_information_value=full, upper_bound=upper,
                             binding=binding, status=res.status, concavification_value=conc,
                             lp_record=record, method=method)
+
+
+def _exact_lp_data(prior, mu, receiver_utility, uR, sender_utility, uS, pairs) -> dict:
+    """The persuasion LP in the model's exact numbers (ints / Fractions as given, floats as
+    their shortest decimals: :mod:`infopricing.exact_numbers`), for the exact certificate:
+    ``A_exact``, ``c_exact``, ``bounds_exact`` of :func:`~infopricing.lp.exact_certificate.rational_lp`
+    and the exact ``model`` (prior, receiver and sender utilities)."""
+    from fractions import Fraction
+
+    from ..exact_numbers import exact_array, exact_input
+
+    def ex(given, arr):
+        kept = exact_input(given)
+        if kept is not None and np.shape(kept) == arr.shape:
+            return [list(r) for r in kept] if arr.ndim == 2 else list(kept)
+        flat = exact_array(arr.ravel())  # the per-array rule of exact_numbers
+        if arr.ndim == 1:
+            return flat
+        k = arr.shape[1]
+        return [flat[i * k:(i + 1) * k] for i in range(arr.shape[0])]
+
+    q, R, S = ex(prior, mu), ex(receiver_utility, uR), ex(sender_utility, uS)
+    n, m = uR.shape
+    A = {(w, w * m + a): Fraction(1) for w in range(n) for a in range(m)}
+    for r, (a, b) in enumerate(pairs):
+        for w in range(n):
+            if R[w][a] != R[w][b]:
+                A[(n + r, w * m + a)] = R[w][a] - R[w][b]
+    P = len(pairs)
+    return {"A_exact": A, "c_exact": [S[w][a] for w in range(n) for a in range(m)],
+            "bounds_exact": {"row_lower": q + [Fraction(0)] * P, "row_upper": q + [None] * P},
+            "model": (tuple(q), tuple(map(tuple, R)), tuple(map(tuple, S)))}

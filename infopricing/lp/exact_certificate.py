@@ -19,7 +19,9 @@ point does better, so "optimal" is a theorem about the LP as given, not an estim
 
 Both points come from a simplex basis, re-solved exactly (:func:`basis_primal`,
 :func:`basis_dual`), or from floating vectors read as exact binary rationals. The data
-themselves are floats (exact binary rationals) unless the caller passes exact entries.
+themselves are floats (exact binary rationals) unless the caller passes exact entries,
+as the results built from a model do (its numbers read by :mod:`infopricing.exact_numbers`: ints and
+Fractions as given, short decimals such as 0.1 as 1/10).
 Arithmetic is python-flint's ``fmpq`` when it is installed (``pip install
 infopricing[exact]``) and :class:`fractions.Fraction` otherwise; answers are identical, only
 the speed differs (``benchmarks/bench_exact.py``).
@@ -153,13 +155,16 @@ class RationalLP:
 
 
 def rational_lp(c, A, row_lower=None, row_upper=None, col_lower=None, col_upper=None,
-                sense: str = "max", A_exact=None, c_exact=None, backend: str = "auto") -> RationalLP:
+                sense: str = "max", A_exact=None, c_exact=None, backend: str = "auto",
+                bounds_exact=None) -> RationalLP:
     """The LP of :func:`infopricing.lp.solve_lp`'s arguments with exact rational data.
 
     Floats are read as the exact binary rationals they are; ``A_exact`` (dict {(i, j):
     rational}) and ``c_exact`` (sequence) replace the floating matrix / objective when the
-    caller knows exact data that the floats only approximate. ``backend``: ``"flint"``,
-    ``"fraction"`` or ``"auto"`` (flint when installed)."""
+    caller knows exact data that the floats only approximate; ``bounds_exact`` (dict with
+    any of the keys ``row_lower``, ``row_upper``, ``col_lower``, ``col_upper``: sequences of
+    rationals, ``None`` for an infinite bound) likewise replaces floating bounds.
+    ``backend``: ``"flint"``, ``"fraction"`` or ``"auto"`` (flint when installed)."""
     if sense not in ("max", "min"):
         raise ValueError(f"sense must be 'max' or 'min', got {sense!r}")
     F = _Field(backend)
@@ -193,9 +198,20 @@ def rational_lp(c, A, row_lower=None, row_upper=None, col_lower=None, col_upper=
     cq = [F.q(v) for v in (c_exact if c_exact is not None else c.tolist())]
     if len(cq) != n:
         raise ValueError(f"c_exact has {len(cq)} entries, expected {n}")
-    return RationalLP(c=cq, rows=rows, row_lower=bounds(row_lower, -np.inf, m),
-                      row_upper=bounds(row_upper, np.inf, m), col_lower=bounds(col_lower, 0.0, n),
-                      col_upper=bounds(col_upper, np.inf, n), sense=sense, field=F)
+    bx = bounds_exact or {}
+
+    def exact_or(key, a, default, size):
+        if bx.get(key) is None:
+            return bounds(a, default, size)
+        vals = list(bx[key])
+        if len(vals) != size:
+            raise ValueError(f"bounds_exact[{key!r}] has {len(vals)} entries, expected {size}")
+        return [None if v is None else F.q(v) for v in vals]
+
+    return RationalLP(c=cq, rows=rows, row_lower=exact_or("row_lower", row_lower, -np.inf, m),
+                      row_upper=exact_or("row_upper", row_upper, np.inf, m),
+                      col_lower=exact_or("col_lower", col_lower, 0.0, n),
+                      col_upper=exact_or("col_upper", col_upper, np.inf, n), sense=sense, field=F)
 
 
 def _at_bound(code, lo, hi):
@@ -609,12 +625,14 @@ def certify(lp: RationalLP, *, basis=None, primal=None, x=None, dual_basis=None,
 
 
 def certify_lp_result(c, A, row_lower, row_upper, col_lower, col_upper, sense, res, *,
-                      backend: str = "auto", A_exact=None, c_exact=None) -> ExactCertificate:
+                      backend: str = "auto", A_exact=None, c_exact=None,
+                      bounds_exact=None) -> ExactCertificate:
     """Exact certificate of an :class:`~infopricing.lp.highs.LPResult` for the LP data it
-    was solved on: its basis re-solved exactly when it has one, its floating primal and
-    dual read exactly otherwise."""
+    was solved on (or the exact data that the floats approximate: ``A_exact``, ``c_exact``,
+    ``bounds_exact`` as in :func:`rational_lp`): its basis re-solved exactly when it has
+    one, its floating primal and dual read exactly otherwise."""
     lp = rational_lp(c, A, row_lower, row_upper, col_lower, col_upper, sense=sense,
-                     A_exact=A_exact, c_exact=c_exact, backend=backend)
+                     A_exact=A_exact, c_exact=c_exact, backend=backend, bounds_exact=bounds_exact)
     if res.col_basis is not None and res.row_basis is not None:
         cert = certify(lp, basis=(res.col_basis, res.row_basis))
         if cert.ok:
@@ -642,6 +660,9 @@ class LPRecord:
     row_dual: np.ndarray
     col_basis: np.ndarray | None = None
     row_basis: np.ndarray | None = None
+    #: exact model data the floats approximate (keys ``A_exact``, ``c_exact``,
+    #: ``bounds_exact`` of :func:`rational_lp`); None: the LP as the solver saw it
+    exact: dict | None = None
 
     @classmethod
     def of(cls, c, A, row_lower, row_upper, col_lower, col_upper, sense, res) -> "LPRecord":
@@ -655,7 +676,9 @@ class LPRecord:
 
     def certify(self, backend: str = "auto") -> ExactCertificate:
         return certify_lp_result(self.c, self.A, self.row_lower, self.row_upper, self.col_lower,
-                                 self.col_upper, self.sense, self, backend=backend)
+                                 self.col_upper, self.sense, self, backend=backend,
+                                 **{key: v for key, v in (self.exact or {}).items()
+                                    if key in ("A_exact", "c_exact", "bounds_exact")})
 
 
 def exact_lp_verification(record: "LPRecord | None", what: str, backend: str = "auto"):

@@ -78,6 +78,11 @@ class Environment:
             c = real_array(costs, "costs", ndim=1)
             if c.size != k:
                 raise ValueError(f"costs must have one entry per alternative ({k}), got {c.size}")
+        from ..exact_numbers import exact_input  # exact inputs kept for exact checks (issue 19)
+
+        ev, ec = exact_input(valuations), (None if costs is None else exact_input(costs))
+        self._exact_values = (None if ev is None or (costs is not None and ec is None) else
+                              tuple(tuple(x - (ec[a] if ec else 0) for a, x in enumerate(r)) for r in ev))
         self._costs = frozen(c)
         self._gross = frozen(v)
         self._values = frozen(v - c[None, :])
@@ -222,9 +227,15 @@ class Market:
         from ._validate import check_flag
 
         check_flag(self.normalize, "normalize")  # None too: Market's normalize is a bool
+        from ..exact_numbers import exact_input  # exact inputs kept for exact checks (issue 19)
+
+        ex = exact_input(self.probabilities)
         p = probability_vector(self.probabilities, "probabilities", size=self.env.n_types,
                                normalize=self.normalize, labels=self.env.types)
+        if ex is not None and self.normalize:
+            ex = tuple(q / sum(ex) for q in ex)
         object.__setattr__(self, "probabilities", p)
+        object.__setattr__(self, "_exact_probabilities", ex)
 
     @property
     def support(self) -> np.ndarray:

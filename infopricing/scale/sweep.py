@@ -239,11 +239,12 @@ class SweepResult(Result):
         cert = self._exact_market(int(i), backend)
         if not cert.ok:
             raise ValueError(f"market {i}: the exact certificate does not hold: " + "; ".join(cert.failures[:5]))
+        from ..screening.mechanism import menu_problem
+
         return dataclasses.replace(cert, problem={
             "kind": "sweep market (HS section 4 revenue LP)", "market_index": int(i),
-            "values": self.env.values.tolist(), "probabilities": self.markets[int(i)].tolist(),
-            "certificate_kind": KIND_NAMES[int(self.kind[int(i)])], "revenue": float(self.revenue[int(i)]),
-            "variables": "x[t, a] at t * n_alternatives + a, then u[t] at n_types * n_alternatives + t"})
+            **menu_problem(self.env, cert.lp),
+            "certificate_kind": KIND_NAMES[int(self.kind[int(i)])], "revenue": float(self.revenue[int(i)])})
 
     def _exact_market(self, i: int, backend: str = "auto"):
         """Exact certificate of market i: a market certified by a basis cone (kind "cone")

@@ -70,10 +70,14 @@ def revenue_objective(values: np.ndarray, probabilities: np.ndarray) -> np.ndarr
     return np.concatenate([(f[:, None] * values).ravel(), -f])
 
 
-def exact_matrix(values: np.ndarray, pairs=None) -> dict:
-    """The LP matrix in exact arithmetic (values read as exact binary rationals)."""
+def exact_matrix(values: np.ndarray, pairs=None, V=None) -> dict:
+    """The LP matrix in exact arithmetic: ``V`` (rows of Fraction) are the exact values,
+    by default ``values`` read by :func:`infopricing.exact_numbers.exact_values`."""
     n, k = values.shape
-    V = [[Fraction(float(values[t, a])) for a in range(k)] for t in range(n)]
+    if V is None:
+        from ..exact_numbers import exact_values
+
+        V = exact_values(values)
     T, S = ic_pairs(n, pairs)
     A = {}
     for t in range(n):

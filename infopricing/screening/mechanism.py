@@ -228,9 +228,7 @@ class Mechanism(Result, Tabular):
             raise ValueError("the exact optimality certificate does not hold: " + "; ".join(oc.failures[:5]))
         return dataclasses.replace(oc, problem={
             "kind": "menu (HS section 4 revenue LP)", "types": list(self.env.types),
-            "alternatives": list(self.env.alternatives), "values": self.env.values.tolist(),
-            "probabilities": self.market.probabilities.tolist(),
-            "variables": "x[t, a] at t * n_alternatives + a, then u[t] at n_types * n_alternatives + t",
+            "alternatives": list(self.env.alternatives), **menu_problem(self.env, oc.lp),
             "revenue": self.revenue})
 
     # -- presentation helpers ------------------------------------------------------
@@ -359,7 +357,9 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
 
     xe, pe, from_basis = _exact_point(mech)
     n, k = v.shape
-    V = [[Fraction(float(v[t, a])) for a in range(k)] for t in range(n)]
+    from ..exact_numbers import exact_values
+
+    V = exact_values(env)  # exact model data: exact_numbers.py
 
     from ..verify.ic_ir import exact_ic_ir
     found, worst = exact_ic_ir(V, xe, pe, names=env.types, alternatives=env.alternatives)
@@ -378,6 +378,12 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
                    exact_point="basis" if from_basis else "floats")
     if optimality and mech.market is not None and mech.status is Status.OPTIMAL:
         oc = exact_optimality(mech, xe, pe)
+        if not oc.ok and from_basis and oc.complete and not found:
+            oc, note = _repaired_optimality(mech, oc, x, p, unit)
+            if note:
+                details["repair"] = note
+                if oc.ok:
+                    details.update(exact_point="repaired basis")
         details.update(exact_certificate=oc, exact_revenue=oc.objective and oc.lp.field.frac(oc.objective),
                        exact_gap=oc.gap)
         if not oc.ok:
@@ -386,23 +392,82 @@ def verify_mechanism(mech: Mechanism, exact: bool = False, atol: float = tol.FEA
                         exact=True, details=details)
 
 
+def _repaired_optimality(mech, oc, x, p, unit):
+    """When the solver's basis re-solved exactly is feasible but not exactly optimal (the
+    float solve broke an exact tie of the data, by 1e-17), exact primal simplex pivots
+    (:func:`~infopricing.lp.exact_certificate.repair_basis`) find an exactly optimal basis.
+    If its exact vertex is the floating menu up to rounding (``tolerances.ROUNDING``), the
+    menu is certified at that vertex; otherwise the menu is not the exact optimum and the
+    note says what the exact optimum is. Returns (certificate, note or "")."""
+    import dataclasses as _dc
+
+    from ..lp.exact_certificate import REPAIR_MAX_ROWS, basis_primal, certify, repair_basis
+
+    cert = mech.certificate
+    basis = cert.revenue_basis if cert is not None else None
+    lp = oc.lp
+    if basis is None or lp.shape[0] > REPAIR_MAX_ROWS:
+        return oc, ""
+    try:
+        rb = repair_basis(lp, basis[0], basis[1])
+        z = basis_primal(lp, *rb)
+    except ValueError as exc:
+        return oc, f"exact basis repair failed: {exc}"
+    alt = certify(lp, primal=z, dual_basis=rb)
+    if not alt.ok:
+        return oc, "exact basis repair found no certified vertex"
+    n, k = mech.env.n_types, mech.env.n_alternatives
+    from ..exact_numbers import exact_values
+
+    V = exact_values(mech.env)
+    F = lp.field
+    z = [F.frac(v) for v in z]
+    xe = [[z[t * k + a] for a in range(k)] for t in range(n)]
+    pe = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - z[n * k + t] for t in range(n)]
+    dev_x = max(abs(float(F.frac(xe[t][a])) - x[t, a]) for t in range(n) for a in range(k))
+    dev_p = max(abs(float(F.frac(pe[t])) - p[t]) for t in range(n))
+    if dev_x <= tol.ROUNDING and dev_p <= tol.ROUNDING * unit:
+        return alt, ("the solver's basis was exactly optimal only up to rounding; exact pivots "
+                     "reached an exactly optimal basis whose vertex is this menu")
+    g = F.frac(alt.objective) - F.frac(oc.objective) if oc.objective is not None else None
+    return _dc.replace(oc, failures=oc.failures + (
+        f"the exactly optimal menu is another vertex (exact revenue {F.frac(alt.objective)}, "
+        f"{'' if g is None else f'{float(g):.3g} more; '}menus {max(dev_x, dev_p):.3g} apart): "
+        "the floats broke an exact tie of the data",)), "repair found a different optimal menu"
+
+
 def menu_lp_exact(env: Environment, market, backend: str = "auto"):
     """The full menu LP of ``env`` with the revenue objective of ``market``, in exact rational
-    arithmetic (values and masses read as the binary rationals they are)."""
+    arithmetic (values and masses read exactly as given: :mod:`infopricing.exact_numbers`)."""
     from ..lp.exact_certificate import rational_lp
+    from ..exact_numbers import exact_masses, exact_values
     from .lp_build import build_menu_lp, exact_matrix, revenue_objective
 
-    if isinstance(market, Market):
-        F = [Fraction(float(q)) for q in market.probabilities]
-    else:  # exact masses (Fraction) are kept exact; floats read as the binary rationals they are
-        F = [q if isinstance(q, Fraction) else Fraction(float(q)) for q in market]
+    F = list(exact_masses(market))
     f = np.array([float(q) for q in F])
     A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
     n, k = env.n_types, env.n_alternatives
-    V = env.values
-    c_exact = [F[t] * Fraction(float(V[t, a])) for t in range(n) for a in range(k)] + [-q for q in F]
+    V = exact_values(env)
+    c_exact = [F[t] * V[t][a] for t in range(n) for a in range(k)] + [-q for q in F]
     return rational_lp(revenue_objective(env.values, f), A, lo_r, hi_r, lo_c, hi_c, sense="max",
-                       A_exact=exact_matrix(env.values), c_exact=c_exact, backend=backend)
+                       A_exact=exact_matrix(env.values, V=V), c_exact=c_exact, backend=backend)
+
+
+def menu_problem(env: Environment, lp) -> dict:
+    """The model data of an exact menu LP (:func:`menu_lp_exact`) for an exported
+    certificate, exact as [numerator, denominator] pairs, with the name of the LP's layout
+    (``builder``) by which ``infopricing/verify/check_certificate.py`` rebuilds the LP from
+    them: the masses are read off the LP's objective (the coefficient of ``u[t]`` is
+    ``-f[t]``), the values are the environment's exact values."""
+    from ..exact_numbers import exact_values
+
+    n, k = env.n_types, env.n_alternatives
+    F = lp.field
+    pair = lambda q: [F.frac(q).numerator, F.frac(q).denominator]
+    return {"builder": "hs-menu-revenue", "n_types": n, "n_alternatives": k,
+            "values": [[pair(v) for v in row] for row in exact_values(env)],
+            "probabilities": [pair(-lp.c[n * k + t]) for t in range(n)],
+            "variables": "x[t, a] at t * n_alternatives + a, then u[t] at n_types * n_alternatives + t"}
 
 
 def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto", masses=None):
@@ -431,8 +496,10 @@ def exact_optimality(mech: Mechanism, xe=None, pe=None, backend: str = "auto", m
     env = mech.env
     n, k = env.n_types, env.n_alternatives
     lp = menu_lp_exact(env, mech.market if masses is None else list(masses), backend=backend)
-    V = env.values
-    ue = [sum((Fraction(float(V[t, a])) * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
+    from ..exact_numbers import exact_values
+
+    V = exact_values(env)
+    ue = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(n)]
     z = [xe[t][a] for t in range(n) for a in range(k)] + ue
     cert = mech.certificate
     basis = cert.revenue_basis if cert is not None else None
@@ -484,11 +551,13 @@ def _exact_point(mech: Mechanism):
     from ..lp import exact_basic_solution
     from .lp_build import build_menu_lp, exact_matrix
 
+    from ..exact_numbers import exact_values
+
+    V = exact_values(env)
     A, *_ = build_menu_lp(env.values)
     z = exact_basic_solution(A, cert.col_lower, cert.col_upper, cert.row_lower, cert.row_upper,
-                             cert.col_basis, cert.row_basis, A_exact=exact_matrix(env.values))
+                             cert.col_basis, cert.row_basis, A_exact=exact_matrix(env.values, V=V))
     xe = [[z[t * k + a] for a in range(k)] for t in range(n)]
     ue = [z[n * k + t] for t in range(n)]
-    V = [[Fraction(float(env.values[t, a])) for a in range(k)] for t in range(n)]
     pe = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - ue[t] for t in range(n)]
     return xe, pe, True

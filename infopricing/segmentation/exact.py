@@ -82,7 +82,8 @@ from ..model import Environment, Market
 from ..screening import Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS, _check_inputs
 from .exact_cells import CellDecomposition, cell_decomposition
-from .result import ParetoImprovement, Segmentation, rational_vector
+from ..exact_numbers import exact_market
+from .result import ParetoImprovement, Segmentation
 from ..verify.protocol import Result, Tabular, no_exact
 
 __all__ = ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
@@ -109,11 +110,11 @@ def _closure_lp(dec, cells, f, obj_per_col, sense="max"):
     return res, G, owner
 
 
-def _shrink_lp(dec, cells, f, obj_per_col, C):
+def _shrink_lp(dec, cells, f, obj_per_col, C, at_least=None):
     """Maximise over segmentations whose used segments are strictly inside their cells.
 
     Columns: lam (one per generator) then s (one per cell). Rows: sum lam a = f;
-    lam_j - s_F >= 0; C s_F - lam_j >= 0."""
+    lam_j - s_F >= 0; C s_F - lam_j >= 0; and, with ``at_least = (w, b)``, w . lam >= b."""
     G, owner = _columns(dec, cells)
     n, N = G.shape
     K = len(cells)
@@ -123,9 +124,13 @@ def _shrink_lp(dec, cells, f, obj_per_col, C):
     A1 = sp.csr_matrix((np.ones(N), (r, r)), shape=(N, N + K)) - sp.csr_matrix((np.ones(N), (r, N + own)), shape=(N, N + K))
     A2 = sp.csr_matrix((np.full(N, C), (r, N + own)), shape=(N, N + K)) - sp.csr_matrix((np.ones(N), (r, r)), shape=(N, N + K))
     A0 = sp.hstack([sp.csr_matrix(G), sp.csr_matrix((n, K))])
-    A = sp.vstack([A0, A1, A2], format="csc")
-    lo = np.concatenate([f, np.zeros(2 * N)])
-    hi = np.concatenate([f, np.full(2 * N, np.inf)])
+    blocks, lo_x, hi_x = [A0, A1, A2], [], []
+    if at_least is not None:
+        blocks.append(sp.csr_matrix(np.concatenate([at_least[0], np.zeros(K)])[None, :]))
+        lo_x, hi_x = [at_least[1]], [np.inf]
+    A = sp.vstack(blocks, format="csc")
+    lo = np.concatenate([f, np.zeros(2 * N), lo_x])
+    hi = np.concatenate([f, np.full(2 * N, np.inf), hi_x])
     c = np.concatenate([obj_per_col, np.zeros(K)])
     res = solve_lp(c, A, lo, hi, np.zeros(N + K), np.full(N + K, np.inf), sense="max")
     return res, G, owner
@@ -166,7 +171,7 @@ def _exact_segmentation(market: Market, lam, G, owner, dec, selection: str, orig
     from ..lp import solve_exact_square
 
     env = market.env
-    fe = rational_vector(market.probabilities, total=1)
+    fe = exact_market(market)  # the market as given, never snapped (exact_numbers.py)
     S = [t for t in range(env.n_types) if fe[t] > 0]
     used = [int(j) for j in np.argsort(-lam) if lam[j] > tiny]
     if not used:
@@ -225,16 +230,17 @@ class _Setup:
     allowed: list
     strict: list
     gain: dict  # cell -> (n,) bool: types of its support that strictly gain
+    fe: tuple = ()  # the market exactly as given (exact_numbers.exact_market)
 
 
-def _setup(env, market, selection, atol=tol.EQUAL, dec=None) -> _Setup:
+def _setup(env, market, selection, atol=tol.EQUAL, dec=None, progress=None) -> _Setup:
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
     mech = optimal_mechanism(env, market, selection=selection)
     f = market.probabilities
     if dec is None:
-        dec = cell_decomposition(env, selection=selection, support=f > 0)
+        dec = cell_decomposition(env, selection=selection, support=f > 0, progress=progress)
     u0 = mech.utilities
     allowed, strict, gain = [], [], {}
     for i, c in enumerate(dec.cells):
@@ -249,7 +255,7 @@ def _setup(env, market, selection, atol=tol.EQUAL, dec=None) -> _Setup:
                 gmask = np.zeros(env.n_types, dtype=bool)
                 gmask[np.flatnonzero(S)[d > atol]] = True
                 gain[i] = gmask
-    return _Setup(market, f, mech, dec, allowed, strict, gain)
+    return _Setup(market, f, mech, dec, allowed, strict, gain, exact_market(market))
 
 
 def _gain_mask(st: _Setup, owner) -> np.ndarray:
@@ -317,8 +323,10 @@ class NoImprovementCertificate(Result):
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Check the dual inequalities: ``y . a >= g_a`` in ``Fraction`` arithmetic when
-        ``exact`` (on the exact generators), and ``y . f <= 0`` up to ``atol * max|y|`` (the
-        market is the rationalised floating input; ``details["y_dot_f"]`` has the exact value)."""
+        ``exact`` (on the exact generators) and ``y . f <= 0`` exactly, on the market as given
+        (``details["y_dot_f"]`` has the exact value: a market within rounding of the boundary
+        ``y . f = 0`` but on its far side fails, and the decision reports it as near the
+        boundary); in floating point with ``atol``."""
         fails = []
         if exact:
             y = self.y
@@ -332,10 +340,7 @@ class NoImprovementCertificate(Result):
                     worst = max(worst, need - val)
             yf = sum((fi * yi for fi, yi in zip(self.market, y)), Fraction(0))
             if yf > 0:
-                # a market meant to lie on a cell boundary is only approximately there in
-                # binary floating point: y.f is compared with tolerance atol * |y|
-                if float(yf) > atol * max(1.0, max(abs(float(v)) for v in y)):
-                    fails.append(f"y.f = {float(yf):.3g} > 0")
+                fails.append(f"y.f = {float(yf):.3g} > 0")
                 worst = max(worst, yf)
             return Verification(ok=not fails, failures=tuple(fails[:20]), max_violation=float(worst),
                                 exact=True, details={"y_dot_f": yf})
@@ -354,7 +359,7 @@ def _certificate(st: _Setup) -> NoImprovementCertificate | None:
     mask = _gain_mask(st, owner)
     g = _gain_weights(st, G, owner)
     n = G.shape[0]
-    fe = rational_vector(st.f, total=1)
+    fe = st.fe
     make = lambda y: NoImprovementCertificate(y, G.T.copy(), mask, fe, len(st.allowed), len(st.strict),
                                               len(st.dec.cells), Ex)
     if not (g > 0).any():
@@ -418,7 +423,7 @@ class InteriorCertificate(Result):
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Check ``y . a >= z_a``, ``z >= 0``, the group sums and ``y . f <= 0`` in
-        ``Fraction`` arithmetic with no tolerance (``exact``; the market is the exact binary
+        ``Fraction`` arithmetic with no tolerance (``exact``; the market is the exact
         value of the floating input: any positive ``y . f``, however small, leaves room for
         an improvement of that size), or in floating point with ``atol``."""
         fails = []
@@ -485,11 +490,11 @@ def _interior_certificate(st: _Setup) -> InteriorCertificate | None:
         return None
     dual = np.concatenate([np.asarray(res.row_dual[:n]), -np.asarray(res.row_dual[n:])])
     Ex = tuple(_exact_columns(st.dec, owner))
-    # the market exactly as given (binary floats), not snapped to a nearby simple rational
+    # the market exactly as given (exact_numbers.py), not snapped to a nearby simple rational
     # as the closure-LP certificate does, and y.f <= 0 exactly: a market 1e-8 from a
     # non-improvable one can be improvable (code review), so this certificate never
     # rounds the question
-    fe = tuple(Fraction(float(x)) for x in st.f)
+    fe = st.fe
     for den in (10**3, 10**4, 10**6, 10**9, None):
         rat = (lambda v: Fraction(float(v)).limit_denominator(den)) if den else (lambda v: Fraction(float(v)))
         y = tuple(rat(v) for v in dual[:n])
@@ -507,7 +512,7 @@ def _interior_certificate(st: _Setup) -> InteriorCertificate | None:
 # public: decision
 # ---------------------------------------------------------------------------------------
 def exact_pareto_improvement(env: Environment, market, selection: str = "efficient",
-                             atol: float = tol.EQUAL) -> ParetoImprovement:
+                             atol: float = tol.EQUAL, progress=None) -> ParetoImprovement:
     """Decide whether a market is Pareto improvable, exactly, for a small environment.
 
     Parameters
@@ -518,16 +523,27 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
         Selection rule among optimal mechanisms (HS section 4); it matters on cell
         boundaries, which are cells of their own.
     atol : float
-        Tolerance for comparing a cell's surplus with the market's.
+        Tolerance for comparing a cell's surplus with the market's, and for reporting a
+        market as near a boundary (below).
+    progress : callable ``progress(done, total)``, optional
+        Called while the cells' mechanisms are computed (the bulk of the time).
+
+    The market is decided as given: ``Fraction`` (or int) masses exactly, floats as
+    :mod:`infopricing.exact_numbers` reads them (a short decimal such as 0.3 is 3/10, any
+    other float its binary value), never snapped to a nearby simple rational.
 
     Returns
     -------
     ParetoImprovement
         ``improvable=True`` with a Pareto-improving ``segmentation`` (exact weights and
-        segments; ``segmentation.verify(exact=True)`` re-checks it), ``False`` with a
-        :class:`NoImprovementCertificate` in ``certificate`` (or by HS Observation 1 for an
-        efficient market), or ``None`` when the improvement would need mass on a cell
-        boundary (see the module docstring). ``method="exact"``.
+        segments; ``segmentation.verify(exact=True)`` re-checks it), preferring one in which
+        the seller gains strictly when one is found (the ``reason`` says which holds),
+        ``False`` with a :class:`NoImprovementCertificate` in ``certificate`` (or by HS
+        Observation 1 for an efficient market), or ``None`` when the improvement would need
+        mass on a cell boundary (see the module docstring), or when the market lies within
+        ``atol`` of the boundary ``y . f = 0`` of the non-improvable markets but strictly
+        outside it (``near_boundary``: a :class:`NearBoundary` naming that hyperplane).
+        ``method="exact"``.
 
     References
     ----------
@@ -545,45 +561,146 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
 
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
-        r = exact_pareto_improvement(senv, _check_inputs(env, market).probabilities,
-                                     selection=selection, atol=atol)
+        m0 = _check_inputs(env, market)
+        kept = getattr(m0, "_exact_probabilities", None)  # exact masses stay exact
+        r = exact_pareto_improvement(senv, list(kept) if kept is not None else m0.probabilities,
+                                     selection=selection, atol=atol, progress=progress)
         return units.rebind_improvement(r, env, scale)
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable progress(done, total), got {type(progress).__name__}")
     mech = optimal_mechanism(env, market, selection=selection)
     if mech.is_efficient:
         return ParetoImprovement(market=market, improvable=False, segmentation=None, method="exact",
                                  selection=selection,
                                  reason="the market is efficient, so no segmentation is Pareto "
                                         "improving (HS Observation 1)")
-    st = _setup(env, market, selection, atol)
-    return _decide(st, selection)
+    st = _setup(env, market, selection, atol, progress=progress)
+    return _decide(st, selection, atol)
 
 
-def _decide(st: _Setup, selection: str) -> ParetoImprovement:
+def _revenue_gain_weights(st: _Setup, G, owner) -> np.ndarray:
+    """Per column: the seller's revenue gain on that generator a, ``a . (p_F - p_f)`` (p_F
+    the payments of a's cell's mechanism, p_f those of the market's); non-negative up to
+    rounding, since the cell's mechanism is optimal on a."""
+    p0 = np.asarray(st.mech.payments, dtype=float)
+    P = np.array([st.dec.cells[int(c)].payments for c in owner]).reshape(len(owner), -1)
+    return np.einsum("nj,jn->j", G, P - p0[None, :])
+
+
+def _prefer_seller_gain(st: _Setup, seg, g, gain_mass: float, C: float, selection: str):
+    """HS 4.1 asks the seller only not to lose; a Pareto improvement in which the seller
+    *strictly* gains is preferred when one exists: if ``seg`` leaves the seller indifferent,
+    the shrunk LP is re-solved maximising the seller's gain subject to keeping at least half
+    the strictly gaining consumer mass, and its segmentation (rebuilt exactly, Pareto
+    improving, strictly raising revenue) replaces ``seg``. Returns (segmentation, sentence
+    saying which case holds)."""
+    unit = tol.value_scale(st.dec.env.values)
+    strict = lambda s: s.revenue_change > tol.EQUAL * unit
+    if strict(seg):
+        return seg, f"the seller gains strictly (revenue {seg.revenue_change:+.6g})"
+    G, owner = _columns(st.dec, st.allowed)
+    r = np.maximum(_revenue_gain_weights(st, G, owner), 0.0)
+    if (r > tol.EQUAL * unit).any():
+        res, G, owner = _shrink_lp(st.dec, st.allowed, st.f, r, C, at_least=(g, gain_mass / 2))
+        if res.status is Status.OPTIMAL and res.objective > tol.EQUAL * unit:
+            try:
+                alt = _exact_segmentation(st.market, res.x[: G.shape[1]], G, owner, st.dec,
+                                          selection, original=st.mech)
+            except (SolverError, ValueError):
+                alt = None
+            if alt is not None and alt.is_pareto_improving and strict(alt):
+                return alt, ("the seller gains strictly (revenue "
+                             f"{alt.revenue_change:+.6g}; preferred to a Pareto improvement "
+                             "that leaves the seller indifferent)")
+    clo, _, _ = _closure_lp(st.dec, st.allowed, st.f, r)
+    if clo.status is Status.OPTIMAL and clo.objective <= tol.EQUAL * unit:
+        return seg, ("the seller is indifferent, and no segmentation over the allowed cells "
+                     "raises revenue (closure LP), so no Pareto improvement gives the seller a "
+                     "strict gain")
+    return seg, ("the seller is indifferent in this segmentation (revenue change "
+                 f"{seg.revenue_change:+.3g}); no strictly revenue-raising one was found")
+
+
+def _no_improvement(st: _Setup, selection: str, atol: float, reason: str) -> ParetoImprovement:
+    """The "not improvable" answer, when its dual certificate holds exactly on the market as
+    given. A certificate whose only failure is ``0 < y . f <= atol * max|y|`` means the market
+    lies within tolerance of the boundary ``{f: y . f = 0}`` of the non-improvable region
+    but strictly outside it: the answer is then ``improvable=None`` with ``near_boundary``
+    naming that hyperplane, not the boundary market's answer."""
+    cert = _certificate(st)
+    if cert is not None:
+        chk = cert.verify(exact=True)
+        if chk.ok:
+            return ParetoImprovement(market=st.market, improvable=False, segmentation=None,
+                                     method="exact", selection=selection, certificate=cert,
+                                     reason=reason)
+        yf = chk.details.get("y_dot_f")
+        ymax = max((abs(v) for v in cert.y), default=Fraction(0))
+        only_yf = all(f.startswith("y.f") for f in chk.failures)
+        if only_yf and yf is not None and ymax > 0 and yf <= Fraction(atol) * ymax:
+            norm = float(np.sqrt(sum(float(v) ** 2 for v in cert.y)))
+            near = NearBoundary(normal=tuple(cert.y), offset=yf, distance=float(yf) / norm,
+                                certificate=cert)
+            return ParetoImprovement(
+                market=st.market, improvable=None, segmentation=None, method="exact",
+                selection=selection, near_boundary=near,
+                reason=(f"the market lies {near.distance:.3g} (in probability) outside the "
+                        "boundary y . f = 0 of the markets that are not Pareto improvable "
+                        f"(y = {near.normal_floats()}; exactly, y . f = {float(yf):.3g} > 0): "
+                        "within tolerance of the boundary but not on it, so neither answer is "
+                        "proven; give the market exactly (Fractions) to decide the boundary "
+                        "market itself"))
+    return ParetoImprovement(market=st.market, improvable=None, segmentation=None, method="exact",
+                             selection=selection,
+                             reason=("the floating LPs find no improvement, but their dual "
+                                     "certificate does not hold exactly on the market as given: "
+                                     "undecided"))
+
+
+@dataclass(frozen=True, eq=False)
+class NearBoundary:
+    """A market within tolerance of a boundary hyperplane ``{f: normal . f = 0}`` of the
+    set of markets that are not Pareto improvable, strictly on the far side
+    (``offset = normal . f > 0``, exact; ``distance`` the Euclidean distance in probability).
+    ``certificate`` is the :class:`NoImprovementCertificate` that proves the boundary
+    market (and every market with ``normal . f <= 0`` in the same cells) not improvable."""
+
+    normal: tuple
+    offset: Fraction
+    distance: float
+    certificate: object = field(repr=False, default=None)
+
+    def normal_floats(self) -> list:
+        return [float(f"{float(v):.6g}") for v in self.normal]
+
+    def as_dict(self) -> dict:
+        return {"normal": [[v.numerator, v.denominator] for v in self.normal],
+                "offset": [self.offset.numerator, self.offset.denominator],
+                "distance": self.distance}
+
+
+def _decide(st: _Setup, selection: str, atol: float = tol.EQUAL) -> ParetoImprovement:
     market = st.market
     ncell = len(st.dec.cells)
     if not st.strict:
-        cert = _certificate(st)
-        return ParetoImprovement(market=market, improvable=False, segmentation=None, method="exact",
-                                 selection=selection, certificate=cert,
-                                 reason=(f"no cell of the market simplex ({ncell} cells) gives any type "
-                                         "of its support more surplus without hurting another, so no "
-                                         "segment Pareto dominates the market"))
+        return _no_improvement(st, selection, atol,
+                               f"no cell of the market simplex ({ncell} cells) gives any type "
+                               "of its support more surplus without hurting another, so no "
+                               "segment Pareto dominates the market")
     G, owner = _columns(st.dec, st.allowed)
     g = _gain_weights(st, G, owner)
     res, _, _ = _closure_lp(st.dec, st.allowed, st.f, g)
     if res.status is not Status.OPTIMAL:
         raise SolverError(f"closure LP not solved: {res.status}")
     if res.objective <= tol.FEAS:
-        cert = _certificate(st)
-        return ParetoImprovement(market=market, improvable=False, segmentation=None, method="exact",
-                                 selection=selection, certificate=cert,
-                                 reason=(f"LP over the closures of the {len(st.allowed)} allowed cells "
-                                         f"(of {ncell}) puts no mass on a strictly gaining type of the "
-                                         f"{len(st.strict)} cells where some type gains; the dual "
-                                         "certificate proves no Pareto-improving segmentation exists"))
+        return _no_improvement(st, selection, atol,
+                               f"LP over the closures of the {len(st.allowed)} allowed cells "
+                               f"(of {ncell}) puts no mass on a strictly gaining type of the "
+                               f"{len(st.strict)} cells where some type gains; the dual "
+                               "certificate proves no Pareto-improving segmentation exists")
     span_trouble = False
     for C in _SHRINK:
         res, G, owner = _shrink_lp(st.dec, st.allowed, st.f, g, C)
@@ -595,19 +712,20 @@ def _decide(st: _Setup, selection: str) -> ParetoImprovement:
                 span_trouble = span_trouble or "span" in str(exc)
                 continue
             if seg.is_pareto_improving:
+                seg, seller = _prefer_seller_gain(st, seg, g, res.objective, C, selection)
                 return ParetoImprovement(
                     market=market, improvable=True, segmentation=seg, method="exact",
                     selection=selection,
                     reason=(f"LP over the {len(st.allowed)} allowed cells (of {ncell}) found a "
                             f"segmentation with {seg.n_segments} segments, each strictly inside "
-                            f"its cell, with strict gains on mass {res.objective:.6g}"))
+                            f"its cell, with strict consumer gains; {seller}"))
     if span_trouble:
         return ParetoImprovement(
             market=market, improvable=None, segmentation=None, method="exact", selection=selection,
             reason=("a Pareto-improving segmentation was found in floating point, but the market "
-                    "lies on a cell boundary only up to rounding, so it cannot be rebuilt exactly; "
-                    "give the market's probabilities as exact rationals (denominators up to "
-                    f"{tol.RATIONAL_DENOMINATOR}) to decide exactly"))
+                    "lies on a cell boundary only up to rounding, so it cannot be rebuilt exactly "
+                    "on the market as given; give the probabilities exactly (Fractions, or "
+                    "decimals that sum to one) to decide the boundary market"))
     icert = _interior_certificate(st)
     if icert is not None:
         return ParetoImprovement(market=market, improvable=False, segmentation=None, method="exact",

@@ -39,6 +39,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import LinearProgram, Status, exact_basic_solution
+from ..exact_numbers import exact_values
 from ..model import Environment
 from ..screening import Mechanism, optimal_mechanism
 from ..screening.lp_build import build_menu_lp, exact_matrix, revenue_objective
@@ -179,11 +180,11 @@ class _Oracle:
         A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(self.V)
         self.A = A
         self.bounds = (lo_c, hi_c, lo_r, hi_r)
-        self.A_exact = exact_matrix(self.V)
+        self.Vq = exact_values(env)  # model numbers read exactly (exact_numbers.py)
+        self.A_exact = exact_matrix(self.V, V=self.Vq)
         n, k = self.V.shape
         self.lp = LinearProgram(revenue_objective(self.V, np.ones(n)), A, lo_r, hi_r, lo_c, hi_c,
                                 sense="max", method="simplex", tiny_entries="raise")
-        self.Vq = [[Fraction(float(self.V[t, a])) for a in range(k)] for t in range(n)]
         self.solves = 0
 
     def maximise(self, direction):

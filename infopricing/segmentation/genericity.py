@@ -21,6 +21,7 @@ listed (Theorem 1 needs uniqueness only on the support).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -193,7 +194,14 @@ def genericity_hyperplanes(env: Environment, max_lp_solves: int = 2000,
     Parameters
     ----------
     env : Environment
-        At most :data:`MAX_TYPES` (4) types (region vertex enumeration is brute force).
+        At most :data:`MAX_TYPES` (4) types (region vertex enumeration is brute force). Any
+        units: the search runs on the values divided by a power of two
+        (:mod:`.units`, exact), and the payment rules are scaled back exactly; the
+        hyperplanes' primitive normals do not depend on the units. Ints and Fractions in
+        the valuations are kept exact, so rescaling them by any rational (1e-9 given as
+        ``Fraction(1, 10**9)``) gives the same hyperplanes; a float rescaling by a power of
+        ten rounds the values (3 * 7.500000000000001e-10 is not 2.2500000000000003e-09)
+        and may move the exact payment rules of the rounded data.
     max_lp_solves : int
         Cap on menu-LP solves; ``complete`` is False when it is reached.
     selection : str
@@ -221,9 +229,16 @@ def genericity_hyperplanes(env: Environment, max_lp_solves: int = 2000,
     >>> g.complete, len(g.payment_rules), g.hyperplanes
     (True, 3, ((1, -3), (3, -1)))
     """
-    tol.require_plain_units(env, "genericity_hyperplanes")
     if not isinstance(env, Environment):
         raise TypeError(f"env must be an Environment, got {env.__class__.__name__}")
+    from . import units
+
+    senv, scale = units.scaled(env)
+    if senv is not None:  # any units: search on values / a power of two, scale back exactly
+        g = genericity_hyperplanes(senv, max_lp_solves=max_lp_solves, selection=selection)
+        S = Fraction(scale)
+        return dataclasses.replace(g, env=env,
+                                   payment_rules=tuple(tuple(x * S for x in p) for p in g.payment_rules))
     n = env.n_types
     if not 2 <= n <= MAX_TYPES:
         raise ValueError(f"env must have between 2 and {MAX_TYPES} types for the region search, got {n}")

@@ -27,7 +27,7 @@ from ..screening import Mechanism, Verification, optimal_mechanism, payment_rule
 from ..screening.optimal import SELECTIONS, _check_inputs
 from . import units
 from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
-                     rational_vector, revenue_upper_bound)
+                     revenue_upper_bound)
 from ..verify.ic_ir import exact_ic_ir, utility_matrix as _utility_matrix
 from ..verify.protocol import Result, worst_status
 
@@ -667,7 +667,9 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
                                  method="theorem", selection=selection, reason=D.reason,
                                  dominating=D)
     n = env.n_types
-    fe = rational_vector(market.probabilities, total=1)
+    from ..exact_numbers import exact_market
+
+    fe = exact_market(market)
     fd = D.exact_probabilities
     eps_max = min(fe[t] / fd[t] for t in range(n) if fd[t] > 0)
     eps = min(eps_max, Fraction(1)) / 2
@@ -758,9 +760,12 @@ def single_product_pareto_segmentation(env: Environment, market) -> ParetoImprov
     # seller's indifference by 1e-16: correct answers failed the exact check)
     from .bbm15 import _greedy_exact
 
-    fe = rational_vector(f, total=1)
+    from ..exact_numbers import exact_market, exact_values
+
+    fe = exact_market(market)
     mass_q = [sum((fe[t] for t in np.flatnonzero(sup & (v == x))), Fraction(0)) for x in vals]
-    g = _greedy_exact([Fraction(float(x)) for x in vals], mass_q, Fraction(0)).exact
+    ev = exact_values(env)  # the environment's exact values, by type
+    g = _greedy_exact([ev[int(np.flatnonzero(v == x)[0])][0] for x in vals], mass_q, Fraction(0)).exact
     segs, segs_q = [], []
     for row in g["markets"]:
         seg_q = [Fraction(0)] * env.n_types
@@ -852,12 +857,13 @@ AUTO_EXACT_MAX_TYPES = 4
 
 
 def pareto_analysis(env: Environment, market, selection: str = "efficient",
-                    exact: bool = False) -> ParetoAnalysis:
+                    exact: bool = False, progress=None) -> ParetoAnalysis:
     """Run the HS constructions on one market (see :class:`ParetoAnalysis`).
 
     The exact procedure (:mod:`infopricing.segmentation.exact`) runs when ``exact`` is
     True, and also when Theorem 1 cannot decide (multiple optimal payment rules) and the
-    environment has at most ``AUTO_EXACT_MAX_TYPES`` types.
+    environment has at most ``AUTO_EXACT_MAX_TYPES`` types; ``progress(done, total)`` is
+    then called while its cells are computed (see :func:`.exact.exact_pareto_improvement`).
 
     References
     ----------
@@ -874,8 +880,10 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     """
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
-        a = pareto_analysis(senv, _check_inputs(env, market).probabilities, selection=selection,
-                            exact=exact)
+        m0 = _check_inputs(env, market)
+        kept = getattr(m0, "_exact_probabilities", None)  # exact masses stay exact
+        a = pareto_analysis(senv, list(kept) if kept is not None else m0.probabilities,
+                            selection=selection, exact=exact, progress=progress)
         prof = None
         if a.profile is not None:
             from .two_type import two_type_profile
@@ -919,7 +927,9 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     ex = None
     if exact or (imp.improvable is None and env.n_types <= AUTO_EXACT_MAX_TYPES):
         # Theorem 1 could not decide: fall back to the exact procedure on small environments
-        ex = pareto_improving_segmentation(env, market, method="exact", selection=selection)
+        from .exact import exact_pareto_improvement
+
+        ex = exact_pareto_improvement(env, market, selection=selection, progress=progress)
     prof = None
     if env.n_types == 2:
         from .two_type import two_type_profile

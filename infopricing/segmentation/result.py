@@ -90,9 +90,16 @@ def exact_segments_of(weights, segments, market_exact) -> tuple[tuple, tuple]:
     return tuple(we), tuple(Fe)
 
 
+def _exact_masses(p):
+    from ..exact_numbers import exact_masses
+
+    return list(exact_masses(p))
+
+
 def _exact_values(env: Environment):
-    v = env.values
-    return [[Fraction(float(v[t, a])) for a in range(v.shape[1])] for t in range(v.shape[0])]
+    from ..exact_numbers import exact_values  # the one convention (exact_numbers.py)
+
+    return exact_values(env)
 
 
 def revenue_upper_bound(env: Environment, probabilities, exact: bool = False):
@@ -148,7 +155,8 @@ def revenue_upper_bound(env: Environment, probabilities, exact: bool = False):
             ub = _bound_float(y, d, lo_r, hi_r, lo_c, hi_c, unit)
             best = min(best, ub)
         else:
-            ub = _bound_exact(env, probabilities, y, lo_r, hi_r, lo_c, hi_c, exact_matrix(env.values))
+            ub = _bound_exact(env, probabilities, y, lo_r, hi_r, lo_c, hi_c,
+                              exact_matrix(env.values, V=_exact_values(env)))
             if ub is not None and (best is None or ub < best):
                 best = ub
     return best if best is not None else float("inf")
@@ -167,7 +175,7 @@ def _bound_float(y, d, lo_r, hi_r, lo_c, hi_c, unit: float = 1.0) -> float:
 def _exact_objective(env, probabilities):
     n, k = env.values.shape
     V = _exact_values(env)
-    P = [Fraction(x) if isinstance(x, Fraction) else Fraction(float(x)) for x in probabilities]
+    P = _exact_masses(probabilities)
     return [P[t] * V[t][a] for t in range(n) for a in range(k)] + [-P[t] for t in range(n)]
 
 
@@ -200,7 +208,7 @@ def _basis_duals(env, probabilities, res, A_exact):
 def _bound_exact(env, probabilities, y_float, lo_r, hi_r, lo_c, hi_c, A_exact):
     n, k = env.values.shape
     V = _exact_values(env)
-    P = [Fraction(x) if isinstance(x, Fraction) else Fraction(float(x)) for x in probabilities]
+    P = _exact_masses(probabilities)
     # exact objective: sum_t f_t (v_t . x_t - u_t)
     c = [P[t] * V[t][a] for t in range(n) for a in range(k)] + [-P[t] for t in range(n)]
     m = len(lo_r)
@@ -496,7 +504,9 @@ class Segmentation(Result, Tabular):
         mechs = list(self.mechanisms) + [self.original]
         names = [f"segment {i}" for i in range(self.n_segments)] + ["original market"]
         if exact:
-            fe = rational_vector(self.market.probabilities, total=1)
+            from ..exact_numbers import exact_market
+
+            fe = exact_market(self.market)
             if self.exact_weights and self.exact_markets:
                 we, Fe = self.exact_weights, self.exact_markets
             else:
@@ -636,6 +646,10 @@ class ParetoImprovement(Result):
     certificate : object or None
         Method-specific evidence that no improvement exists (method ``"exact"``); when it
         has a ``verify`` method, :meth:`verify` calls it.
+    near_boundary : object or None
+        Method ``"exact"``, ``improvable=None``: the boundary hyperplane of the
+        non-improvable markets that the market is within tolerance of but not on
+        (:class:`~infopricing.segmentation.exact.NearBoundary`).
 
     References
     ----------
@@ -661,6 +675,7 @@ class ParetoImprovement(Result):
     dominating: Any = None
     epsilon: Any = None
     certificate: Any = None
+    near_boundary: Any = None
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check the answer: a returned segmentation must verify and be Pareto improving
@@ -699,4 +714,6 @@ class ParetoImprovement(Result):
              "epsilon": None if self.epsilon is None else str(self.epsilon)}
         if self.segmentation is not None:
             d["segmentation"] = self.segmentation.as_dict()
+        if self.near_boundary is not None:
+            d["near_boundary"] = self.near_boundary.as_dict()
         return d

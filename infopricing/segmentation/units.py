@@ -33,14 +33,21 @@ def scaled(env):
     s = tol.value_scale(env.values)
     if s == 1.0:
         return None, 1.0
-    return Environment(env.gross_values / s, types=env.types, alternatives=env.alternatives,
-                       costs=env.costs / s), s
+    senv = Environment(env.gross_values / s, types=env.types, alternatives=env.alternatives,
+                       costs=env.costs / s)
+    # the scaled problem is exactly the given one divided by s (exact values: exact_numbers.py)
+    from ..exact_numbers import exact_values
+
+    S = Fraction(s)
+    senv._exact_values = tuple(tuple(x / S for x in row) for row in exact_values(env))
+    return senv, s
 
 
 def rebind_market(m, env):
     if m is None or not isinstance(m, Market):
         return m
-    return Market(env, m.probabilities)
+    kept = getattr(m, "_exact_probabilities", None)  # exact masses stay exact
+    return Market(env, list(kept) if kept is not None else m.probabilities)
 
 
 def rebind_mechanism(mech, env, scale):

@@ -23,9 +23,26 @@ The certificate is accepted exactly when, in rational arithmetic,
    duality, a bound on c . z for every feasible z;
 3. c . x == B == the claimed objective.
 
-Then x is optimal: no feasible point does better than B, and x attains it. The file's
-"problem" entry says which model the LP encodes; this script checks the LP as written.
-Exit status: 0 every certificate accepted, 1 one was rejected, 2 one could not be read.
+Then x is optimal: no feasible point does better than B, and x attains it.
+
+The file's "problem" entry says which model the LP encodes. When it names a ``builder``
+this script knows, the LP is rebuilt from the problem's own numbers (exact pairs) and must
+equal the LP in the file entry by entry, so a certificate whose model data (values,
+probabilities, utilities, prior) were changed is rejected:
+
+* ``hs-menu-revenue`` (menus and sweep markets, HS section 4): ``values`` (n x k) and
+  ``probabilities`` (n); columns x[t, a] at t*k + a then u[t] at n*k + t; rows: n
+  feasibility rows sum_a x[t, a] <= 1, then for each ordered pair (t, s), t != s, in
+  row-major order, the IC row u[t] - u[s] - sum_a (v[t, a] - v[s, a]) x[s, a] >= 0;
+  columns >= 0; maximise sum_t f[t] (v[t] . x[t] - u[t]).
+* ``persuasion`` (Bayesian persuasion): ``prior`` (n states), ``receiver_utility`` and
+  ``sender_utility`` (n x m); columns joint[w, a] at w*m + a; rows: n consistency rows
+  sum_a joint[w, a] = prior[w], then for each ordered pair of actions (a, b), a != b,
+  row-major, the obedience row sum_w joint[w, a] (uR[w, a] - uR[w, b]) >= 0; columns
+  >= 0; maximise sum uS[w, a] joint[w, a].
+
+Other problems are checked as LPs only (the output says so). Exit status: 0 every
+certificate accepted, 1 one was rejected, 2 one could not be read.
 This file imports nothing outside the standard library, so it can be copied and run alone.
 """
 
@@ -58,6 +75,119 @@ def _vec(data, key, size, allow_none):
     if not allow_none and any(v is None for v in out):
         raise CertificateError(f"{key}: every entry must be a number")
     return out
+
+
+def _matrix(problem, key, rows, cols):
+    a = problem.get(key)
+    if not isinstance(a, list) or len(a) != rows:
+        raise CertificateError(f"problem.{key}: expected {rows} rows")
+    out = []
+    for i, r in enumerate(a):
+        if not isinstance(r, list) or len(r) != cols:
+            raise CertificateError(f"problem.{key}[{i}]: expected {cols} entries")
+        out.append([_q(v, f"problem.{key}[{i}][{j}]") for j, v in enumerate(r)])
+        if any(v is None for v in out[-1]):
+            raise CertificateError(f"problem.{key}[{i}]: every entry must be a number")
+    return out
+
+
+def _size(problem, key):
+    v = problem.get(key)
+    if not (isinstance(v, int) and not isinstance(v, bool) and v > 0):
+        raise CertificateError(f"problem.{key}: expected a positive integer")
+    return v
+
+
+def _build_menu(problem):
+    """The HS revenue LP of a menu (module docstring), from the problem's exact numbers."""
+    n, k = _size(problem, "n_types"), _size(problem, "n_alternatives")
+    V = _matrix(problem, "values", n, k)
+    f = _matrix({"p": [[v] for v in problem.get("probabilities") or []]}, "p", n, 1)
+    f = [r[0] for r in f]
+    N = n * k + n
+    A, lo, hi = [], [], []
+    for t in range(n):
+        A.append({t * k + a: Fraction(1) for a in range(k)})
+        lo.append(None)
+        hi.append(Fraction(1))
+    for t in range(n):
+        for s in range(n):
+            if s == t:
+                continue
+            r = {n * k + t: Fraction(1), n * k + s: Fraction(-1)}
+            for a in range(k):
+                d = V[t][a] - V[s][a]
+                if d:
+                    r[s * k + a] = -d
+            A.append(r)
+            lo.append(Fraction(0))
+            hi.append(None)
+    c = [f[t] * V[t][a] for t in range(n) for a in range(k)] + [-f[t] for t in range(n)]
+    return "max", A, lo, hi, [Fraction(0)] * N, [None] * N, c
+
+
+def _build_persuasion(problem):
+    """The obedience LP of Bayesian persuasion (module docstring), from the problem."""
+    mu = problem.get("prior")
+    if not isinstance(mu, list) or not mu:
+        raise CertificateError("problem.prior: expected a list")
+    n = len(mu)
+    mu = [r[0] for r in _matrix({"p": [[v] for v in mu]}, "p", n, 1)]
+    uR0 = problem.get("receiver_utility")
+    m = len(uR0[0]) if isinstance(uR0, list) and uR0 and isinstance(uR0[0], list) else 0
+    if m == 0:
+        raise CertificateError("problem.receiver_utility: expected an n x m matrix")
+    uR = _matrix(problem, "receiver_utility", n, m)
+    uS = _matrix(problem, "sender_utility", n, m)
+    A, lo, hi = [], [], []
+    for w in range(n):
+        A.append({w * m + a: Fraction(1) for a in range(m)})
+        lo.append(mu[w])
+        hi.append(mu[w])
+    for a in range(m):
+        for b in range(m):
+            if a == b:
+                continue
+            A.append({w * m + a: uR[w][a] - uR[w][b] for w in range(n) if uR[w][a] != uR[w][b]})
+            lo.append(Fraction(0))
+            hi.append(None)
+    N = n * m
+    return "max", A, lo, hi, [Fraction(0)] * N, [None] * N, [uS[w][a] for w in range(n) for a in range(m)]
+
+
+BUILDERS = {"hs-menu-revenue": _build_menu, "persuasion": _build_persuasion}
+
+
+def rebuild_matches(data, lp):
+    """Compare the LP in the file with the one rebuilt from its problem's numbers.
+
+    Returns (rebuilt: bool, list of mismatch messages); ``rebuilt`` is False when the problem
+    names no builder this script knows."""
+    problem = data.get("problem")
+    name = problem.get("builder") if isinstance(problem, dict) else None
+    if name is None:
+        return False, []
+    if name not in BUILDERS:
+        raise CertificateError(f"problem.builder {name!r} is not one this checker knows "
+                               f"({', '.join(sorted(BUILDERS))})")
+    sense, A, lo, hi, cl, cu, c = BUILDERS[name](problem)
+    sense0, rows0, lo0, hi0, cl0, cu0, c0 = lp
+    msgs = []
+    if sense != sense0:
+        msgs.append(f"sense {sense0!r} differs from the problem's {sense!r}")
+    if len(A) != len(rows0) or len(c) != len(c0):
+        msgs.append(f"the LP is {len(rows0)} x {len(c0)}, the problem's is {len(A)} x {len(c)}")
+        return True, msgs
+    for what, a, b in (("c", c0, c), ("row_lower", lo0, lo), ("row_upper", hi0, hi),
+                       ("col_lower", cl0, cl), ("col_upper", cu0, cu)):
+        for i, (u, v) in enumerate(zip(a, b)):
+            if u != v:
+                msgs.append(f"{what}[{i}] is {u}, the problem gives {v}")
+    for i, (r0, r) in enumerate(zip(rows0, A)):
+        if r0 != r:
+            j = min(set(r0) ^ set(r) | {j for j in r if r0.get(j) != r[j]})
+            msgs.append(f"A[{i},{j}] is {r0.get(j, 0)}, the problem gives {r.get(j, 0)}")
+    return True, [f"the LP does not encode the stated problem: {m}" for m in msgs[:10]]
 
 
 def check(data):
@@ -93,7 +223,7 @@ def check(data):
             raise CertificateError(f"A: duplicate entry ({i}, {j})")
         rows[i][j] = _q(e[2:], f"A[{i},{j}]")
 
-    msgs = []
+    rebuilt, msgs = rebuild_matches(data, (sense, rows, rl, ru, cl, cu, c))
     for j in range(n):
         if cl[j] is not None and x[j] < cl[j]:
             msgs.append(f"primal infeasible: column {j} below its lower bound by {cl[j] - x[j]}")
@@ -129,6 +259,9 @@ def check(data):
     if not msgs:
         msgs.append(f"certificate accepted: optimal value {obj} (= {float(obj):.17g}), "
                     f"{m} rows, {n} columns, sense {sense}")
+        msgs.append("the LP was rebuilt from the problem's numbers and matches" if rebuilt else
+                    "note: the problem names no builder this checker knows; the LP is checked "
+                    "as written, not against the problem's numbers")
         return True, msgs
     return False, msgs
 
