@@ -9,6 +9,7 @@ import numpy as np
 import typer
 from rich.progress import Progress
 
+from .choices import DesignMethod, Family
 from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
                      check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
                      print_json, table)
@@ -41,7 +42,8 @@ def _signal_rows(ev):
 
 
 def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[distribution] table."),
-             method: str = typer.Option("auto", help="auto, global (SCIP) or heuristic."),
+             method: DesignMethod = typer.Option("auto",
+                                        help="auto, global (SCIP) or heuristic."),
              time_limit: Optional[float] = typer.Option(
                  None, help="Seconds per global solve (default: none). A time limit makes the "
                             "answer depend on the machine's speed; prefer --node-limit."),
@@ -116,13 +118,14 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
     fail_if(not ok)
 
 
-def experiment(family: str = typer.Argument(..., help="independent, negatively-affiliated, exchangeable, "
-                                                     "positively-correlated, hart-nisan or general."),
+def experiment(family: Family = typer.Argument(..., help="The random family of "
+                                                     "value distributions (CLW section 5)."),
                products: int = typer.Option(2, "--products", "-m", help="Number of products."),
                support: int = typer.Option(3, "--support", "-n", help="Profiles per instance."),
                instances: int = typer.Option(10, "--instances", "-k", help="Number of random instances."),
                seed: int = typer.Option(0, help="Random seed."),
-               method: str = typer.Option("auto", help="auto, global (SCIP) or heuristic."),
+               method: DesignMethod = typer.Option("auto",
+                                        help="auto, global (SCIP) or heuristic."),
                time_limit: Optional[float] = typer.Option(
                    None, help="Seconds per global solve (default none; node limits keep the answer "
                               "deterministic)."),

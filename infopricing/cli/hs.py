@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 from rich.progress import Progress
 
+from .choices import Selection
 from .common import (check_plot_path, console, err_console, fail_if, fmt, model_errors,
                      output_errors, print_json, table)
 
@@ -23,7 +24,8 @@ def _plot_paths(base: Path) -> dict:
 
 
 def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [environment] and [market]."),
-           selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
+           selection: Selection = typer.Option("efficient",
+                                   help="Selection rule among optimal menus (HS section 4)."),
            exact: bool = typer.Option(False, "--exact", help="Also decide improvability exactly "
                                       "(small environments; HS item 6)."),
            plot: Optional[Path] = typer.Option(None, "--plot", help="Write figures: PATH (per-segment "
