@@ -114,8 +114,30 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
         mrows = [[jd.menu.labels[k]] + [fmt(float(x)) for x in jd.menu.allocations[k]] + [fmt(float(jd.menu.prices[k]))]
                  for k in range(jd.menu.n_items)]
         console.print(table("OPT-Rev menu", ["item"] + list(dist.products) + ["price"], mrows))
+    _render_ratios(rep.ratios())
     console.print(f"verification: {'passed' if ok else 'FAILED: ' + '; '.join(failures)}")
     fail_if(not ok)
+
+
+def _render_ratios(ratios) -> None:
+    """The report's ratios, each with its numbers and tie rule (footnoted: one rule is
+    shared by most)."""
+    rules = list(dict.fromkeys(r["tie_rule"] for r in ratios))
+    rows = []
+    for r in ratios:
+        if r["value"] is None:
+            val = "not computed (--opt-rev)"
+        else:
+            val = fmt(r["value"])
+            if "lower_bound" in r:
+                val = f"{fmt(r['lower_bound'])} to {val} (OPT-Rev gap open)"
+        rows.append([r["ratio"], val,
+                     "-" if r["numerator_value"] is None else fmt(r["numerator_value"]),
+                     "-" if r["denominator_value"] is None else fmt(r["denominator_value"]),
+                     r["proven"], f"[{rules.index(r['tie_rule']) + 1}]"])
+    console.print(table("Ratios", ["ratio", "value", "numerator", "denominator", "proven", "ties"], rows))
+    for k, rule in enumerate(rules, 1):
+        console.print(f"  ties [{k}]: {rule}")
 
 
 def experiment(family: Family = typer.Argument(..., help="The random family of "
