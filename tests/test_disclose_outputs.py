@@ -75,3 +75,31 @@ def test_disclose_without_opt_rev_says_so(tmp_path):
     ratios = {x["ratio"]: x for x in json.loads(r.stdout)["ratios"]}
     assert ratios["uniform / OPT-Rev"]["value"] is None
     assert ratios["pricing / OPT-Wel"]["value"] == pytest.approx(1.0, abs=1e-7)
+
+
+def test_experiment_json_is_the_result_as_dict():
+    """`experiment --json` is ExperimentResult.as_dict() plus the verification; its ratios
+    are recomputed from the printed revenues and the worst instance's OPT-Wel from its
+    printed values."""
+    import numpy as np
+
+    from infopricing.disclosure.experiments import run_experiment
+
+    args = dict(products=2, support=2, instances=3, seed=4, method="heuristic",
+                lottery_max_support=0)
+    r = runner.invoke(app, ["experiment", "independent", "-m", "2", "-n", "2", "-k", "3",
+                            "--seed", "4", "--method", "heuristic", "--lottery-max-support", "0",
+                            "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d.pop("verification")["ok"] is True
+    res = run_experiment("independent", **args)
+    assert d == json.loads(json.dumps(res.as_dict()))
+    assert d["type"] == "ExperimentResult" and len(d["rows"]) == 3
+    for row in d["rows"]:
+        assert row["pricing_ratio"] == pytest.approx(row["pricing"] / row["welfare"], rel=1e-12)
+        assert row["uniform_ratio"] == pytest.approx(row["uniform"] / row["welfare"], rel=1e-12)
+    assert d["summary"]["min_pricing_ratio"] == min(row["pricing_ratio"] for row in d["rows"])
+    w = d["worst"]
+    V, p = np.array(w["values"]), np.array(w["probabilities"])
+    assert w["welfare"] == pytest.approx(float(p @ V.max(axis=1)))

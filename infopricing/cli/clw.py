@@ -212,15 +212,17 @@ def experiment(family: Family = typer.Argument(..., help="The random family of "
         with output_errors(plot):
             fig.savefig(plot, dpi=150)
     summ = res.summary()
-    failures = [] if summ["all_verified"] else [
-        f"instances not verified: {', '.join(str(r['instance']) for r in res.rows if not r['verified'])}"]
+    check = res.verify()
+    failures = list(check.failures)
     if out is not None and not run_check.ok:
         failures += list(run_check.failures)
     w = res.rows[res.worst]
     wd = res.instances[res.worst]
     if json_out:
-        print_json({"summary": summ, "worst": {**w, "values": wd.values, "probabilities": wd.probabilities},
-                    "verification": {"ok": not failures, "failures": failures}})
+        # the result's own as_dict (summary, worst instance, every row, settings), plus the
+        # verification that decides the exit status
+        print_json({**res.as_dict(),
+                    "verification": {**check.as_dict(), "ok": not failures, "failures": failures}})
         fail_if(bool(failures))
         return
     console.print(table(f"{family}: {instances} instances, m={products}, support {support}, seed {seed}",
