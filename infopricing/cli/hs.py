@@ -115,10 +115,7 @@ def _render(res, env, seg_check):
     if ex is not None:
         console.print(f"[bold]exact:[/] improvable {ex.improvable} — {ex.reason}")
         if ex.segmentation is not None and ans is not ex:
-            s = ex.segmentation
-            console.print(table("Exact Pareto-improving segmentation", ["segment", "weight", "market", "surplus"],
-                                [[i, float(s.weights[i]), ", ".join(f"{x:.4g}" for x in s.markets[i].probabilities),
-                                  ", ".join(f"{x:.4g}" for x in s.surplus[i])] for i in range(s.n_segments)]))
+            _render_answer(ex, "exact", env, title="exact segmentation")
     _render_answer(ans, "exact" if ans is ex else "theorem", env)
     if res.profile is not None:
         p = res.profile
@@ -129,13 +126,13 @@ def _render(res, env, seg_check):
         console.print(f"[yellow]note:[/] {note}")
 
 
-def _render_answer(ans, source: str, env):
+def _render_answer(ans, source: str, env, title: str = "answer"):
     """The answer a reader takes away: the construction, the seller's revenue before and
     after, and per segment its composition, its menu and each type's surplus before and
     after (all from the library's result; nothing is computed here)."""
     seg = ans.segmentation
     gain = "-" if seg is None else ("yes" if ans.seller_gains_strictly else "no (indifferent)")
-    console.print(f"[bold]answer ({source}):[/] Pareto improvable {ans.improvable}; construction: "
+    console.print(f"[bold]{title} ({source}):[/] Pareto improvable {ans.improvable}; construction: "
                   f"{ans.construction}; seller gains strictly: {gain}")
     if seg is None:
         return
