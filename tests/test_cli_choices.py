@@ -13,6 +13,11 @@ from typer.testing import CliRunner
 
 from infopricing.cli import app, choices
 
+try:  # typer >= 0.2x carries its own copy of click
+    from typer import _click
+except ImportError:  # pragma: no cover
+    import click as _click
+
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
@@ -58,8 +63,6 @@ def test_help_lists_the_choices_and_completion_offers_them(command, option, valu
     shown = "|".join(v.lower() if option == "paper" else v for v in values)
     assert shown in r.output, r.output
     cmd, param = _param(command, option)
-    from typer import _click
-
     ctx = _click.Context(cmd)
     offered = [c.value for c in param.shell_complete(ctx, "")]
     assert [v.lower() for v in offered] == [v.lower() for v in values]
@@ -90,8 +93,6 @@ def test_bad_choice_exits_2_with_one_line(tmp_path, args, option):
 def test_paper_choice_is_case_insensitive():
     """``--paper clw`` is accepted and passed on as the catalogue's spelling ``CLW``."""
     cmd, param = _param("reproduce", "paper")
-    from typer import _click
-
     ctx = _click.Context(cmd)
     r = runner.invoke(app, ["reproduce", "--paper", "nosuch"])
     assert r.exit_code == 2
