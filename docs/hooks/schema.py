@@ -85,6 +85,20 @@ TABLES = (
                "their probabilities")),
           '[game]\n[[game.marginal]]\npairs = [[1, 0], [3, 0]]\nprobabilities = [0.5, 0.5]\n\n'
           '[[game.marginal]]\npairs = [[2, 0]]\nprobabilities = [1.0]\n'),
+    Table("information", "a public segmentation of the [game] prior",
+          "infopricing.competition.public_segments:INFORMATION_KEYS",
+          "infopricing.competition.public_segments:load_public_segmentation", "compete",
+          (Key("weights", "array of numbers", "one per segment, >= 0, summing to 1", REQ,
+               "the probability of each segment"),
+           Key("segments", "array of arrays of numbers (segments x profiles)",
+               "each row >= 0 summing to 1; weights @ segments = the [game] probabilities", REQ,
+               "each segment's distribution over the game's profiles; every producer observes "
+               "the segment (BBM25 Section I); compete computes each segment's equilibrium, "
+               "checks the whole structure for profitable deviations and prints it beside no "
+               "information, complete information and the consumer-optimal construction")),
+          '[game]\nvalues = [[2, 2], [2, 2]]\ncosts = [[0, 0.5], [0, 1.5]]\n'
+          'probabilities = [0.5, 0.5]\n\n[information]\nweights = [0.5, 0.5]\n'
+          'segments = [[0.75, 0.25], [0.25, 0.75]]\n'),
     Table("distribution", "explicit profiles", "infopricing.disclosure.report:DISTRIBUTION_KEYS",
           "infopricing.disclosure.report:load_distribution", "disclose",
           (Key("values", "array of arrays of numbers (profiles x products)", "finite, >= 0", REQ,
@@ -178,7 +192,7 @@ def reference_page() -> str:
     out = ["# Model file reference", "",
            "Generated at build time from `docs/hooks/schema.py`, whose key lists are checked "
            "against the accepted keys of the loaders (`infopricing/io.py`, "
-           "`infopricing/competition/files.py`, `infopricing/disclosure/report.py`, "
+           "`infopricing/competition/files.py`, `infopricing/competition/public_segments.py`, `infopricing/disclosure/report.py`, "
            "`infopricing/information/files.py`): a key a loader accepts but this page does not "
            "describe fails the build. Every example below is a complete file that the test suite "
            "loads with the real loader.", "",

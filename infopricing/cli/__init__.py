@@ -49,4 +49,35 @@ for _mod in (core, hs, information, bbm25, clw, scale, report):
 
 
 def main() -> None:  # console-script entry point
-    app()
+    """Run the command line. A usage mistake (an unknown option, a value that is not one of
+    an option's choices, a missing argument) is reported as one line on stderr with exit
+    status 2, like every other bad input (see :mod:`infopricing.cli.common`)."""
+    import sys
+
+    try:  # typer >= 0.2x carries its own copy of click
+        from typer._click import exceptions as cx
+    except ImportError:  # pragma: no cover - older typer on click
+        from click import exceptions as cx
+
+    try:
+        code = app(standalone_mode=False)
+    except cx.NoArgsIsHelpError as exc:  # no arguments at all: the help, status 2
+        from typer import rich_utils
+
+        rich_utils.rich_format_error(exc)
+        sys.exit(exc.exit_code)
+    except cx.UsageError as exc:
+        from .common import error
+
+        cmd = exc.ctx.command_path if exc.ctx is not None else "infopricing"
+        msg = " ".join(exc.format_message().split()).replace("Value error, ", "")
+        error(f"{msg} (see: {cmd} --help)")
+        sys.exit(exc.exit_code)
+    except cx.ClickException as exc:
+        from .common import error
+
+        error(" ".join(exc.format_message().split()))
+        sys.exit(exc.exit_code)
+    except (cx.Abort, typer.Abort, KeyboardInterrupt):
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -40,14 +40,14 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     A no-information benchmark that could not be computed is reported, not a failure."""
     from ..competition import (alignment_construction, complete_information_outcome,
                                no_information_outcome)
-    from ..competition.files import load_game
+    from ..competition.public_segments import evaluate_public_segmentation, load_public_segmentation
     from ..errors import SolverError
 
     with model_errors():
         check_int(grid, "--grid", 3)
         check_int(no_info_grid, "--no-info-grid", 2)
         check_int(refine, "--refine", 0)
-        game = load_game(model)
+        game, seg_weights, seg_rows = load_public_segmentation(model)
         cons = alignment_construction(game)
         check = cons.verify(grid=grid)
         eq = check.details["equilibrium"]
@@ -61,9 +61,19 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
             none_reason = ""
         except SolverError as exc:
             none, none_reason = None, str(exc)
-    outs = ([] if none is None else [none]) + [full, cons.outcome]
+        given = given_check = None
+        if seg_weights is not None:  # the user's own information structure ([information])
+            with Progress(console=err_console, transient=True, disable=json_out) as prog:
+                task = prog.add_task("the given segmentation's equilibria", total=len(seg_weights))
+                given = evaluate_public_segmentation(
+                    game, seg_weights, seg_rows, grid=no_info_grid, refine=refine, check_grid=grid,
+                    progress=lambda i, n: prog.update(task, completed=i, total=n))
+            given_check = given.verify()
+    failed = not check.ok or (given_check is not None and not given_check.ok)
+    outs = ([] if given is None else [given]) + ([] if none is None else [none]) + [full, cons.outcome]
     rows = [[o.label, *o.producer_surplus.tolist(), o.consumer_surplus, o.total_surplus,
-             fmt(o.deviation_gain) if o is none else "0 (exact)" if o is full else fmt(eq.max_gain)]
+             fmt(o.deviation_gain) if o is none or o is given else "0 (exact)" if o is full
+             else fmt(eq.max_gain)]
             for o in outs]
     if json_out:
         print_json({"efficient_surplus": game.efficient_surplus, "bounds": cons.bounds,
@@ -71,8 +81,10 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
                     "outcomes": [o.as_dict() for o in outs],
                     "equilibrium_check": {**eq.as_dict(), "deviations_evaluated": eq.n_deviations},
                     "verification": check.as_dict(),
-                    "segments": cons.summary()})
-        fail_if(not check.ok)
+                    "segments": cons.summary(),
+                    "given": None if given is None else given.as_dict(),
+                    "given_verification": None if given_check is None else given_check.as_dict()})
+        fail_if(failed)
         return
     console.print(f"{game!r}")
     console.print(table("Producer-surplus lower bounds (eq. (1), Proposition 1)",
@@ -91,11 +103,33 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         console.print(f"no information: {none.method} equilibrium of the grid game{grid_part}; largest "
                       f"gain from a continuous deviation (epsilon) {fmt(none.deviation_gain)}"
                       f"{_grid_sizes_part(none, no_info_grid)}")
+    if given is not None:
+        _render_given(given, given_check, game)
     console.print(table("Welfare", ["information", *[f"PS {p}" for p in game.producers], "CS", "TS",
                                      "deviation gain"], rows))
     console.print("verification of the construction: " + (
         "passed" if check.ok else "FAILED: " + "; ".join(check.failures)))
-    fail_if(not check.ok)
+    if given_check is not None:
+        console.print("verification of the given segmentation: " + (
+            "passed" if given_check.ok else "FAILED: " + "; ".join(given_check.failures)))
+    fail_if(failed)
+
+
+def _render_given(given, given_check, game) -> None:
+    """The user's public segmentation: each segment's composition, equilibrium and welfare,
+    and the independent equilibrium check of the whole structure."""
+    rows = []
+    for d in given.as_dict()["segments"]:
+        rows.append([d["segment"], d["weight"], ", ".join(fmt(x) for x in d["composition"]),
+                     d.get("method", "-"), d.get("consumer_surplus", "-"),
+                     "-" if "deviation_gain" not in d else fmt(d["deviation_gain"])])
+    console.print(table("Given public segmentation (\\[information]): each segment's equilibrium",
+                        ["segment", "weight", "profile masses", "equilibrium", "CS", "epsilon"], rows))
+    c = given.check
+    console.print(f"equilibrium check of the given segmentation: largest deviation gain "
+                  f"{fmt(c.max_gain)} over {c.n_deviations} (signal, price) pairs, reported "
+                  f"epsilon {fmt(given.deviation_gain)}: "
+                  f"{'no profitable deviation beyond it' if given_check.ok else 'FAILED'}")
 
 
 def _grid_sizes_part(none, requested: int) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 import typer
 from rich.progress import Progress
 
+from .choices import DesignMethod, Family
 from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
                      check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
                      print_json, table)
@@ -41,7 +42,8 @@ def _signal_rows(ev):
 
 
 def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[distribution] table."),
-             method: str = typer.Option("auto", help="auto, global (SCIP) or heuristic."),
+             method: DesignMethod = typer.Option("auto",
+                                        help="auto, global (SCIP) or heuristic."),
              time_limit: Optional[float] = typer.Option(
                  None, help="Seconds per global solve (default: none). A time limit makes the "
                             "answer depend on the machine's speed; prefer --node-limit."),
@@ -112,17 +114,40 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
         mrows = [[jd.menu.labels[k]] + [fmt(float(x)) for x in jd.menu.allocations[k]] + [fmt(float(jd.menu.prices[k]))]
                  for k in range(jd.menu.n_items)]
         console.print(table("OPT-Rev menu", ["item"] + list(dist.products) + ["price"], mrows))
+    _render_ratios(rep.ratios())
     console.print(f"verification: {'passed' if ok else 'FAILED: ' + '; '.join(failures)}")
     fail_if(not ok)
 
 
-def experiment(family: str = typer.Argument(..., help="independent, negatively-affiliated, exchangeable, "
-                                                     "positively-correlated, hart-nisan or general."),
+def _render_ratios(ratios) -> None:
+    """The report's ratios, each with its numbers and tie rule (footnoted: one rule is
+    shared by most)."""
+    rules = list(dict.fromkeys(r["tie_rule"] for r in ratios))
+    rows = []
+    for r in ratios:
+        if r["value"] is None:
+            val = "not computed (--opt-rev)"
+        else:
+            val = fmt(r["value"])
+            if "lower_bound" in r:
+                val = f"{fmt(r['lower_bound'])} to {val} (OPT-Rev gap open)"
+        rows.append([r["ratio"], val,
+                     "-" if r["numerator_value"] is None else fmt(r["numerator_value"]),
+                     "-" if r["denominator_value"] is None else fmt(r["denominator_value"]),
+                     r["proven"], f"[{rules.index(r['tie_rule']) + 1}]"])
+    console.print(table("Ratios", ["ratio", "value", "numerator", "denominator", "proven", "ties"], rows))
+    for k, rule in enumerate(rules, 1):
+        console.print(f"  ties [{k}]: {rule}")
+
+
+def experiment(family: Family = typer.Argument(..., help="The random family of "
+                                                     "value distributions (CLW section 5)."),
                products: int = typer.Option(2, "--products", "-m", help="Number of products."),
                support: int = typer.Option(3, "--support", "-n", help="Profiles per instance."),
                instances: int = typer.Option(10, "--instances", "-k", help="Number of random instances."),
                seed: int = typer.Option(0, help="Random seed."),
-               method: str = typer.Option("auto", help="auto, global (SCIP) or heuristic."),
+               method: DesignMethod = typer.Option("auto",
+                                        help="auto, global (SCIP) or heuristic."),
                time_limit: Optional[float] = typer.Option(
                    None, help="Seconds per global solve (default none; node limits keep the answer "
                               "deterministic)."),
@@ -187,15 +212,17 @@ def experiment(family: str = typer.Argument(..., help="independent, negatively-a
         with output_errors(plot):
             fig.savefig(plot, dpi=150)
     summ = res.summary()
-    failures = [] if summ["all_verified"] else [
-        f"instances not verified: {', '.join(str(r['instance']) for r in res.rows if not r['verified'])}"]
+    check = res.verify()
+    failures = list(check.failures)
     if out is not None and not run_check.ok:
         failures += list(run_check.failures)
     w = res.rows[res.worst]
     wd = res.instances[res.worst]
     if json_out:
-        print_json({"summary": summ, "worst": {**w, "values": wd.values, "probabilities": wd.probabilities},
-                    "verification": {"ok": not failures, "failures": failures}})
+        # the result's own as_dict (summary, worst instance, every row, settings), plus the
+        # verification that decides the exit status
+        print_json({**res.as_dict(),
+                    "verification": {**check.as_dict(), "ok": not failures, "failures": failures}})
         fail_if(bool(failures))
         return
     console.print(table(f"{family}: {instances} instances, m={products}, support {support}, seed {seed}",

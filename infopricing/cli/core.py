@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 from rich.progress import Progress
 
+from .choices import MenuMethod, Paper, Selection
 from .common import (check_output_file, console, err_console, error, fail_if, fmt, model_errors,
                      output_errors, print_json)
 
@@ -18,10 +19,11 @@ def register(app: typer.Typer) -> None:
 
 
 def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[environment] and \\[market] tables."),
-         selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
+         selection: Selection = typer.Option("efficient",
+                                   help="Selection rule among optimal menus (HS section 4)."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
          exact: bool = typer.Option(False, help="Also re-check IC/IR in exact rational arithmetic."),
-         method: str = typer.Option("auto", help="auto, full (all n(n-1) IC rows), lazy "
+         method: MenuMethod = typer.Option("auto", help="auto, full (all n(n-1) IC rows), lazy "
                                                   "(IC rows generated; for large type spaces) or "
                                                   "ipm (structured interior point, then crossover; "
                                                   "generic types of more than two dimensions)."),
@@ -64,7 +66,8 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
     fail_if(not check.ok)
 
 
-def reproduce(paper: Optional[str] = typer.Option(None, help="Only this paper: HS, BBM15, BBM25 or CLW."),
+def reproduce(paper: Optional[Paper] = typer.Option(None, case_sensitive=False,
+                                                  help="Only this paper (any letter case)."),
               report: Path = typer.Option(Path("reproduction.md"), help="Markdown report to write."),
               json_out: bool = typer.Option(False, "--json", help="Print the records as JSON.")):
     """Recompute every numbered claim of the papers and compare with the printed values.

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 from rich.progress import Progress
 
+from .choices import Selection
 from .common import (check_plot_path, console, err_console, fail_if, fmt, model_errors,
                      output_errors, print_json, table)
 
@@ -23,7 +24,8 @@ def _plot_paths(base: Path) -> dict:
 
 
 def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [environment] and [market]."),
-           selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
+           selection: Selection = typer.Option("efficient",
+                                   help="Selection rule among optimal menus (HS section 4)."),
            exact: bool = typer.Option(False, "--exact", help="Also decide improvability exactly "
                                       "(small environments; HS item 6)."),
            plot: Optional[Path] = typer.Option(None, "--plot", help="Write figures: PATH (per-segment "
@@ -112,13 +114,12 @@ def _render(res, env, seg_check):
                       f"{fmt(seg.consumer_surplus_change)}   exact verification: "
                       f"{'passed' if seg_check.ok else 'FAILED'}")
     ex = res.exact_improvement
+    ans = res.answer
     if ex is not None:
         console.print(f"[bold]exact:[/] improvable {ex.improvable} — {ex.reason}")
-        if ex.segmentation is not None:
-            s = ex.segmentation
-            console.print(table("Exact Pareto-improving segmentation", ["segment", "weight", "market", "surplus"],
-                                [[i, float(s.weights[i]), ", ".join(f"{x:.4g}" for x in s.markets[i].probabilities),
-                                  ", ".join(f"{x:.4g}" for x in s.surplus[i])] for i in range(s.n_segments)]))
+        if ex.segmentation is not None and ans is not ex:
+            _render_answer(ex, "exact", env, title="exact segmentation")
+    _render_answer(ans, "exact" if ans is ex else "theorem", env)
     if res.profile is not None:
         p = res.profile
         console.print(f"two types (HS section 5): thresholds {', '.join(str(q) for q in p.thresholds)}; "
@@ -126,6 +127,30 @@ def _render(res, env, seg_check):
                       f"inefficient non-improvable markets: {', '.join(str(q) for q in p.non_improvable) or 'none'}")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}")
+
+
+def _render_answer(ans, source: str, env, title: str = "answer"):
+    """The answer a reader takes away: the construction, the seller's revenue before and
+    after, and per segment its composition, its menu and each type's surplus before and
+    after (all from the library's result; nothing is computed here)."""
+    seg = ans.segmentation
+    gain = "-" if seg is None else ("yes" if ans.seller_gains_strictly else "no (indifferent)")
+    console.print(f"[bold]{title} ({source}):[/] Pareto improvable {ans.improvable}; construction: "
+                  f"{ans.construction}; seller gains strictly: {gain}")
+    if seg is None:
+        return
+    console.print(f"seller revenue before {fmt(seg.original.revenue)}, after {fmt(seg.revenue)} "
+                  f"(change {fmt(seg.revenue_change)})")
+    for i in range(seg.n_segments):
+        d = seg.segment_detail(i)
+        comp = ", ".join(f"{t}={fmt(x)}" for t, x in d["composition"].items())
+        rows = [[m["type"], d["composition"][m["type"]],
+                 ", ".join(f"{a}:{fmt(x)}" for a, x in m["item"].items() if abs(x) > 5e-13) or "nothing",
+                 m["price"], d["surplus_before"][m["type"]], d["surplus_after"][m["type"]]]
+                for m in d["menu"]]
+        console.print(table(f"segment {i} (weight {fmt(d['weight'])}; composition {comp}): "
+                            f"seller-optimal menu ({seg.selection}), revenue {fmt(d['revenue'])}",
+                            ["type", "mass", "item", "price", "surplus before", "surplus after"], rows))
 
 
 def _write_plots(res, env, base: Path):

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 from rich.progress import Progress
 
+from .choices import Selection
 from .common import (check_output_file, console, err_console, fail_if, model_errors, output_errors,
                      print_json)
 
@@ -21,8 +22,8 @@ def report_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file: \\[
                                              "\\[distribution]."),
                out: Path = typer.Option(Path("report.html"), "-o", "--out",
                                         help="The HTML file to write."),
-               selection: str = typer.Option("efficient", help="Selection rule among optimal menus: "
-                                             "efficient, consumer or adverse."),
+               selection: Selection = typer.Option("efficient",
+                                             help="Selection rule among optimal menus."),
                explorer_size: Optional[int] = typer.Option(None, "--explorer-size",
                                                            help="Grid steps of the 2/3-type market "
                                                                 "explorer (default 40 / 12)."),

@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from ..scale.distributed import CONNECT_TIMEOUT
 
+from .choices import Backend, Selection
 from .common import (check_dask_options, check_int, check_number, check_output_dir, console, err_console,
                      fail_if, fmt, model_errors, print_json, table)
 
@@ -152,8 +153,8 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
               grid: Optional[int] = typer.Option(None, help="Sweep the simplex grid with masses in multiples of 1/STEPS."),
               alpha: float = typer.Option(1.0, help="Dirichlet parameter for --random."),
               seed: int = typer.Option(0, help="Seed for --random."),
-              selection: str = typer.Option("efficient", help="Selection rule: efficient, consumer or adverse."),
-              backend: str = typer.Option("auto", help="Certification products on: auto, numpy, torch, cupy."),
+              selection: Selection = typer.Option("efficient", help="Selection rule among optimal menus (HS section 4)."),
+              backend: Backend = typer.Option("auto", help="Certification products on this array library."),
               out: Optional[Path] = typer.Option(None, help="Write per-market results as Parquet chunks into this directory (runs on Dask; resumable)."),
               scheduler: Optional[str] = typer.Option(None, help="Address of an existing Dask scheduler (default: an embedded local cluster). Needs --out."),
               workers: Optional[int] = typer.Option(None, help="Worker processes of the local cluster (>= 1; default min(4, CPUs)). Needs --out."),

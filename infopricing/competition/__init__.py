@@ -14,6 +14,7 @@ from .game import (CompetitionOutcome, ConditionalResidual, PricingGame,
 from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
                           check_equilibrium, evaluate_outcome)
 from .construction import AlignmentConstruction, Segment, alignment_construction
+from .public_segments import PublicSegmentationOutcome, evaluate_public_segmentation
 from .uninformed import DiscreteMix, NoInformationOutcome, no_information_outcome
 from .hotelling import (ArmstrongZhou, HotellingLP, HotellingOptimum, SymmetricPrior,
                         TwoSidedPareto, armstrong_zhou, hotelling_lp, hotelling_optimum)
@@ -32,6 +33,7 @@ __all__ = [
     "AlertMix", "PointPrice", "InformationStructure", "EquilibriumCheck",
     "check_equilibrium", "evaluate_outcome",
     "AlignmentConstruction", "Segment", "alignment_construction",
+    "PublicSegmentationOutcome", "evaluate_public_segmentation",
     "DiscreteMix", "NoInformationOutcome", "no_information_outcome",
     "TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_optimum",
     "HotellingLP", "hotelling_lp", "ArmstrongZhou", "armstrong_zhou",

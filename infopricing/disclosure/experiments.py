@@ -35,6 +35,8 @@ from .conditions import full_extraction
 from .distribution import ValueDistribution
 from .lottery import exogenous_baseline, optimal_design
 from .pricing import optimal_pricing, two_product_mechanisms, uniform_pricing
+from ..verify import Checker, Verification
+from ..verify.protocol import Result, ResultStatus, Tabular, jsonable, no_exact
 
 FAMILIES = ("independent", "negatively-affiliated", "exchangeable", "positively-correlated",
             "hart-nisan", "general")
@@ -102,9 +104,14 @@ def random_distribution(family: str, products: int, support: int, rng) -> ValueD
     return ValueDistribution(vals, rng.dirichlet(np.ones(n)), normalize=True)
 
 
-@dataclass(frozen=True)
-class ExperimentResult:
+@dataclass(frozen=True, repr=False)
+class ExperimentResult(Result, Tabular):
     """Rows of an experiment (one dict per instance), the instances, and the worst one.
+
+    A protocol result: ``status`` is ``inaccurate`` when an instance did not verify,
+    ``gap`` when some pricing solve is not proven optimal, else ``optimal``; ``params`` are
+    the ``settings``; ``as_dict()`` holds the ``summary``, the ``worst`` instance (its row,
+    values and probabilities) and every row; ``to_frame()`` is one row per instance.
 
     Attributes
     ----------
@@ -146,6 +153,61 @@ class ExperimentResult:
         out["lottery_beats_proven_pricing_bound"] = len(beats)
         out["two_product_counterexamples"] = [r["instance"] for r in beats if r["n_products"] == 2]
         return out
+
+    def _status(self):
+        if not all(r["verified"] for r in self.rows):
+            return ResultStatus.INACCURATE
+        if not all(bool(r["pricing_proven"]) for r in self.rows):
+            return ResultStatus.GAP
+        return ResultStatus.OPTIMAL
+
+    def _extra_params(self) -> dict:
+        return dict(self.settings)
+
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
+        """Every instance verified when it was computed (its designs' own ``verify``), and
+        each row's OPT-Wel and ratios are re-derived here: OPT-Wel ``= E max_i v_i`` of the
+        instance, each ratio its revenue over OPT-Wel (or over OPT-Rev)."""
+        no_exact(self, exact)
+        ck = Checker()
+        bad = [str(r.get("instance", i)) for i, r in enumerate(self.rows) if not r["verified"]]
+        ck.check("instances verified", float(len(bad)), 0.0,
+                 f"instances not verified: {', '.join(bad)}")
+        worst_w = worst_r = 0.0
+        for r, d in zip(self.rows, self.instances):
+            wel = float(d.probabilities @ d.max_value)
+            worst_w = max(worst_w, abs(wel - r["welfare"]))
+            for ratio, num, den in (("uniform_ratio", "uniform", "welfare"),
+                                    ("p_star_ratio", "p_star", "welfare"),
+                                    ("pricing_ratio", "pricing", "welfare"),
+                                    ("pricing_over_optrev", "pricing", "opt_rev")):
+                x, a, b = r.get(ratio), r.get(num), r.get(den)
+                if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (x, a, b)) or b <= 0:
+                    continue
+                worst_r = max(worst_r, abs(x - a / b))
+        ck.check("OPT-Wel is E max_i v_i", worst_w, atol * 10)
+        ck.check("ratios are revenue over OPT-Wel / OPT-Rev", worst_r, atol)
+        return ck.report()
+
+    def _table(self) -> dict:
+        keys = list(self.rows[0].keys()) if self.rows else []
+        return {k: [r.get(k) for r in self.rows] for k in keys}
+
+    def as_dict(self) -> dict:
+        """``summary``, ``worst`` (its row with the instance's values and probabilities),
+        ``rows`` and ``settings``, JSON-ready."""
+        w = self.rows[self.worst] if self.rows else {}
+        wd = self.instances[self.worst] if self.instances else None
+        worst = {**w} if wd is None else {**w, "values": wd.values, "probabilities": wd.probabilities}
+        return {"type": type(self).__name__, "status": self.status.value,
+                "params": jsonable(self.params), "summary": jsonable(self.summary()),
+                "worst": jsonable(worst), "rows": jsonable(list(self.rows)),
+                "settings": jsonable(self.settings)}
+
+    @classmethod
+    def _example(cls):
+        return run_experiment("independent", products=2, support=2, instances=2, seed=0,
+                              method="heuristic", lottery_max_support=0)
 
     def write_csv(self, path) -> None:
         keys = list(self.rows[0].keys()) if self.rows else []

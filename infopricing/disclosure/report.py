@@ -130,6 +130,62 @@ class DisclosureReport(Result):
                             checks=tuple(type(p).__name__ for p in parts)
                             + (("exogenous",) if self.exogenous is not None else ()))
 
+    def ratios(self) -> list[dict]:
+        """Every ratio a CLW reader asks about, each with the tie rule its numbers use.
+
+        Over OPT-Wel (``E max_i v_i``, CLW section 2): uniform pricing (best uniform price
+        with its optimal information), Theorem 1's ``p*`` (at least 1/2), optimal pricing
+        (Theorem 2), OPT-Rev, exogenous full information and, for two products,
+        Proposition 1's best mechanism (at least 2/3); over OPT-Rev: uniform pricing and
+        optimal pricing. Each entry: ``ratio`` (name), ``numerator``, ``denominator``,
+        ``value`` (None when a part was not computed), ``tie_rule``, ``proven`` (the
+        numerator and the denominator are proven optimal) and, over an OPT-Rev whose gap
+        is not closed, ``lower_bound`` (the numerator over OPT-Rev's upper bound; the
+        ratio then lies in ``[lower_bound, value]``)."""
+        buyer = BUYER_TIES
+        W = self.welfare
+        u, p, jd = self.uniform, self.pricing, self.design
+        rows = [("uniform / OPT-Wel", u.revenue, W, buyer, u.proven_optimal, None),
+                ("p* / OPT-Wel", u.p_star, W, P_STAR_TIES, True, None),
+                ("pricing / OPT-Wel", p.revenue, W, buyer, p.proven_optimal, None)]
+        if jd is not None:
+            rows.append(("OPT-Rev / OPT-Wel", jd.revenue, W, buyer, jd.proven_optimal, None))
+        if self.exogenous is not None:
+            rows.append(("full information / OPT-Wel", self.exogenous.revenue, W, buyer, True, None))
+        if self.two_product is not None:
+            tp = self.two_product
+            rows.append(("Proposition 1 best / OPT-Wel", tp.best.revenue, W, buyer, True, None))
+        for name, part in (("uniform / OPT-Rev", u), ("pricing / OPT-Rev", p)):
+            if jd is None:
+                rows.append((name, None, None, buyer, False, None))
+            else:
+                rows.append((name, part.revenue, jd.revenue, buyer,
+                             bool(part.proven_optimal and jd.proven_optimal), jd.upper_bound))
+        out = []
+        for name, num, den, ties, proven, den_bound in rows:
+            num_name, den_name = (x.strip() for x in name.split("/"))
+            d = {"ratio": name, "numerator": num_name, "denominator": den_name,
+                 "numerator_value": None if num is None else float(num),
+                 "denominator_value": None if den is None else float(den),
+                 "value": None if num is None or not den else float(num) / float(den),
+                 "tie_rule": ties, "proven": bool(proven)}
+            if den_bound is not None and num is not None and not proven and den_bound > 0:
+                d["lower_bound"] = float(num) / float(den_bound)
+            out.append(d)
+        return out
+
+    def as_dict(self) -> dict:
+        """The protocol's dict of every part, with :meth:`ratios` under ``ratios``."""
+        return {**super().as_dict(), "ratios": self.ratios()}
+
+
+#: tie rule of every revenue computed by evaluating a design (infopricing.disclosure.design)
+BUYER_TIES = ("buyer's ties go to the seller: highest price, then highest welfare, then lowest "
+              "item; buying beats the outside option")
+#: tie rule of Theorem 1's p*
+P_STAR_TIES = ("coarse horizontal disclosure at p*: a buyer indifferent between buying at p* and "
+               "not buying buys (the sale is for sure)")
+
 
 def disclosure_report(dist: ValueDistribution, method: str = "auto", time_limit: float | None = None,
                       opt_rev: bool | None = None, opt_rev_max_profiles: int = 4,

@@ -841,8 +841,31 @@ class ParetoAnalysis(Result):
                 fails.append(f"rent path {p.labels} does not verify")
         return Verification(ok=not fails, failures=tuple(fails), exact=exact)
 
+    @property
+    def answer(self) -> ParetoImprovement:
+        """The answer to show a reader: of the improvements computed (the Theorem 1 /
+        Proposition 1 one and, when run, the exact one), a Pareto-improving segmentation
+        with a strict seller gain first, then any Pareto-improving one, then a decided
+        answer (the exact procedure's ``False`` before an undecided theorem), else the
+        theorem's."""
+        cands = [c for c in (self.improvement, self.exact_improvement) if c is not None]
+        for good in (lambda c: c.segmentation is not None and c.seller_gains_strictly,
+                     lambda c: c.segmentation is not None,
+                     lambda c: c.improvable is not None):
+            for c in cands:
+                if good(c):
+                    return c
+        return self.improvement
+
     def as_dict(self) -> dict:
-        d = {"mechanism": self.mechanism.as_dict(),
+        """JSON-ready: every part's ``as_dict`` (``mechanism``, ``theorem``, ``exact``, ...)
+        and ``answer``: the improvement of :attr:`answer` (its construction, whether the
+        seller gains strictly, its segmentation with each segment's composition, menu and
+        the types' surplus before and after) and ``answer_from`` naming which part it is."""
+        ans = self.answer
+        d = {"answer_from": "exact" if ans is self.exact_improvement else "theorem",
+             "answer": ans.as_dict(),
+             "mechanism": self.mechanism.as_dict(),
              "information_rent_paths": [p.as_dict() for p in self.paths],
              "dominating_market": None if self.dominating is None else self.dominating.as_dict(),
              "theorem": self.improvement.as_dict(), "notes": list(self.notes)}

@@ -610,6 +610,34 @@ class Segmentation(Result, Tabular):
             "total_surplus_change": self.total_surplus_change,
             "weakly_dominates": rep["weakly_dominates"], "dominates": rep["dominates"],
             "pareto_improving": rep["pareto_improving"],
+            "seller_revenue_before": self.original.revenue, "seller_revenue_after": self.revenue,
+            "seller_gains_strictly": self.seller_gains_strictly,
+            "original_menu": menu_items(self.original),
+            "segment_details": [self.segment_detail(i) for i in range(self.n_segments)],
+        }
+
+    @property
+    def seller_gains_strictly(self) -> bool:
+        """The seller's expected revenue rises by more than ``tolerances.EQUAL`` (in the
+        model's units, ``tolerances.value_scale``) over the unsegmented market."""
+        return bool(self.revenue_change > tol.EQUAL * tol.value_scale(self.env.values))
+
+    def segment_detail(self, i: int) -> dict:
+        """Segment ``i`` as a reader checks it: its weight, its composition (the mass of
+        each type in it), the seller-optimal menu offered there under the selection rule
+        (one item per type: the lottery over alternatives and its price), the seller's
+        revenue there, and each type's surplus before (unsegmented market) and after (in
+        this segment). JSON-ready; labels are the environment's."""
+        env = self.env
+        mech = self.mechanisms[i]
+        f = self.markets[i].probabilities
+        return {
+            "segment": i, "weight": float(self.weights[i]),
+            "composition": {env.types[t]: float(f[t]) for t in range(env.n_types)},
+            "menu": menu_items(mech),
+            "revenue": float(mech.revenue_in(self.markets[i])),
+            "surplus_before": {env.types[t]: float(self.original_surplus[t]) for t in range(env.n_types)},
+            "surplus_after": {env.types[t]: float(mech.utilities[t]) for t in range(env.n_types)},
         }
 
 
@@ -708,12 +736,45 @@ class ParetoImprovement(Result):
         return Verification(ok=not failures, failures=tuple(failures), max_violation=worst,
                             exact=exact)
 
+    @property
+    def construction(self) -> str:
+        """Which construction produced the answer, in words (from ``method``)."""
+        return CONSTRUCTIONS.get(self.method, self.method)
+
+    @property
+    def seller_gains_strictly(self) -> bool | None:
+        """Whether the attached segmentation strictly raises the seller's revenue (None
+        without a segmentation)."""
+        return None if self.segmentation is None else self.segmentation.seller_gains_strictly
+
     def as_dict(self) -> dict:
         d = {"improvable": self.improvable, "reason": self.reason, "method": self.method,
-             "selection": self.selection,
+             "construction": self.construction, "selection": self.selection,
+             "seller_gains_strictly": self.seller_gains_strictly,
              "epsilon": None if self.epsilon is None else str(self.epsilon)}
         if self.segmentation is not None:
             d["segmentation"] = self.segmentation.as_dict()
         if self.near_boundary is not None:
             d["near_boundary"] = self.near_boundary.as_dict()
         return d
+
+
+#: the constructions behind :attr:`ParetoImprovement.method`, in words
+CONSTRUCTIONS = {
+    "theorem": "HS Theorem 1: two segments, the Proposition 3 dominating market f' (weight "
+               "epsilon) and the remainder f'' that keeps the original menu",
+    "bbm": "HS Proposition 1: the BBM (2015) greedy extremal segmentation (one alternative)",
+    "exact": "HS item 6: the exact decision procedure over the cells of the market simplex",
+}
+
+
+def menu_items(mech: Mechanism) -> list:
+    """A mechanism's menu as JSON-ready items, one per type: the type it is meant for, the
+    lottery over alternatives (probability of each; the rest is the outside option), its
+    price (gross of production cost) and that type's surplus from it."""
+    env = mech.env
+    return [{"type": env.types[t],
+             "item": {env.alternatives[a]: float(mech.allocation[t, a])
+                      for a in range(env.n_alternatives)},
+             "price": float(mech.prices[t]), "surplus": float(mech.utilities[t])}
+            for t in range(env.n_types)]
