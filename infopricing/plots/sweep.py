@@ -1,0 +1,92 @@
+"""The market map of a sweep: HS Figure 1 for two types, the market simplex for three."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._figure import figure_and_axes, fit_limits, legend_outside, mark_market, number
+from .hs import _probabilities, _simplex_frame, barycentric
+
+__all__ = ["plot_sweep_map"]
+
+
+def _high_type(env) -> int:
+    """HS section 5's high type t_H of a two-type environment (index 1 when neither type
+    is high or the efficient alternatives are not unique)."""
+    try:
+        from ..segmentation.two_type import two_type_profile
+
+        hi = two_type_profile(env).high
+    except ValueError:
+        hi = None
+    return 1 if hi is None else int(hi)
+
+
+def plot_sweep_map(result, market=None, ax=None):
+    """The market map of a :class:`~infopricing.scale.SweepResult`.
+
+    Two types (HS Figure 1): the high type's surplus in each swept market's selected
+    optimal menu against its share q, green where the menu is efficient (not Pareto
+    improvable, HS Observation 1) and blue where it is not. Three types: each swept market
+    as a point of the simplex, green where efficient and blue where not. The user's
+    ``market`` (a Market or probability vector, e.g. the model file's) is marked.
+
+    Parameters
+    ----------
+    result : SweepResult
+    market : Market or array_like, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    HS, section 5, Lemma 1, Figure 1 (two types); section 6.2, Observation 1, Figure 2
+    (the market simplex).
+    """
+    env = result.env
+    n = env.n_types
+    if n not in (2, 3):
+        raise ValueError(f"plot_sweep_map draws 2 or 3 types, got {n}")
+    p = _probabilities(market, n)
+    F = np.asarray(result.markets, dtype=float)
+    eff = np.asarray(result.efficient, dtype=bool)
+    fig, ax = figure_and_axes(ax, figsize=(8, 4.5) if n == 2 else (8, 5))
+    if n == 2:
+        hi = _high_type(env)
+        q = F[:, hi]
+        s = np.asarray(result.surplus, dtype=float)[:, hi]
+        order = np.argsort(q, kind="stable")
+        ax.plot(q[order], s[order], color="0.75", lw=0.8, zorder=1)
+        ax.plot(q[eff], s[eff], "o", color="tab:green", ms=4, ls="none",
+                label="efficient (not Pareto improvable)")
+        ax.plot(q[~eff], s[~eff], "o", color="tab:blue", ms=4, ls="none", label="inefficient")
+        ys = list(s)
+        if p is not None:
+            from ..scale import sweep
+
+            mine = sweep(env, p[None, :], selection=result.selection)
+            y = float(mine.surplus[0, hi])
+            mark_market(ax, p[hi], y, f"your market (q = {number(p[hi])})")
+            ys.append(y)
+        ax.set_xlabel(f"q = share of high type {env.types[hi]}")
+        ax.set_ylabel(f"surplus of {env.types[hi]}")
+        ax.set_xlim(-0.02, 1.02)
+        fit_limits(ax, y=ys, margin=0.08)
+        ax.set_title(f"HS Figure 1 from a sweep of {len(q)} markets ({result.selection} selection)")
+    else:
+        x, y = barycentric(F)
+        size = float(np.clip(4000.0 / max(len(F), 1), 2.0, 30.0))
+        ax.scatter(x[eff], y[eff], s=size, color="tab:green", alpha=0.7,
+                   label="efficient (not Pareto improvable)")
+        ax.scatter(x[~eff], y[~eff], s=size, color="tab:blue", alpha=0.5,
+                   label="inefficient")
+        if p is not None:
+            mx, my = barycentric(p)
+            mark_market(ax, mx[0], my[0])
+        _simplex_frame(ax, env.types)
+        ax.set_title(f"Market simplex from a sweep of {len(F)} markets ({result.selection} selection)")
+    legend_outside(ax)
+    return fig
