@@ -189,11 +189,17 @@ def plot_genericity(genericity, profile=None, resolution: int = 60, ax=None, pro
     fig, ax = figure_and_axes(ax, figsize=(7.5, 5))
     if n == 2:
         ax.plot([1, 0], [0, 1], color="black", lw=2, label="markets f(t1) + f(t2) = 1")
-        s = np.linspace(-0.1, 1.1, 3)
+        lo, top = -0.05, 1.1
+        s = np.linspace(lo, top, 461)
         for b in genericity.hyperplanes:
             b0, b1 = float(b[0]), float(b[1])
             if b1 != 0:
-                ax.plot(s, -b0 * s / b1, "--", lw=1,
+                y = -b0 * s / b1
+                keep = (y >= lo) & (y <= top)  # the part of the line inside the axes
+                if not keep.any():
+                    continue
+                xs = s[keep][[0, -1]]
+                ax.plot(xs, -b0 * xs / b1, "--", lw=1,
                         label=f"H(b): {number(b0)} f(t1) + {number(b1)} f(t2) = 0")
             else:
                 ax.axvline(0, ls="--", lw=1)
@@ -206,8 +212,8 @@ def plot_genericity(genericity, profile=None, resolution: int = 60, ax=None, pro
                         label="inefficient, not Pareto improvable")
         if p is not None:
             mark_market(ax, p[0], p[1])
-        ax.set_xlim(-0.05, 1.1)
-        ax.set_ylim(-0.05, 1.1)
+        ax.set_xlim(lo, top)
+        ax.set_ylim(lo, top)
         ax.set_aspect("equal")
         ax.set_xlabel(f"f({env.types[0]})")
         ax.set_ylabel(f"f({env.types[1]})")

@@ -9,6 +9,11 @@ from .hs import _probabilities, _simplex_frame, barycentric
 
 __all__ = ["plot_sweep_map"]
 
+#: Legend entries of the two regions (efficiency of the selected menu, every type's
+#: allocation counted, as ``SweepResult.efficient`` and ``Mechanism.is_efficient``).
+EFFICIENT_LABEL = "selected menu efficient (not Pareto improvable, HS Obs. 1)"
+INEFFICIENT_LABEL = "selected menu inefficient"
+
 
 def _high_type(env) -> int:
     """HS section 5's high type t_H of a two-type environment (index 1 when neither type
@@ -61,8 +66,8 @@ def plot_sweep_map(result, market=None, ax=None):
         order = np.argsort(q, kind="stable")
         ax.plot(q[order], s[order], color="0.75", lw=0.8, zorder=1)
         ax.plot(q[eff], s[eff], "o", color="tab:green", ms=4, ls="none",
-                label="efficient (not Pareto improvable)")
-        ax.plot(q[~eff], s[~eff], "o", color="tab:blue", ms=4, ls="none", label="inefficient")
+                label=EFFICIENT_LABEL)
+        ax.plot(q[~eff], s[~eff], "o", color="tab:blue", ms=4, ls="none", label=INEFFICIENT_LABEL)
         ys = list(s)
         if p is not None:
             from ..scale import sweep
@@ -80,9 +85,9 @@ def plot_sweep_map(result, market=None, ax=None):
         x, y = barycentric(F)
         size = float(np.clip(4000.0 / max(len(F), 1), 2.0, 30.0))
         ax.scatter(x[eff], y[eff], s=size, color="tab:green", alpha=0.7,
-                   label="efficient (not Pareto improvable)")
+                   label=EFFICIENT_LABEL)
         ax.scatter(x[~eff], y[~eff], s=size, color="tab:blue", alpha=0.5,
-                   label="inefficient")
+                   label=INEFFICIENT_LABEL)
         if p is not None:
             mx, my = barycentric(p)
             mark_market(ax, mx[0], my[0])
