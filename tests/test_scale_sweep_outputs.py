@@ -165,8 +165,9 @@ def test_plot_needs_two_or_three_types_and_no_out(tmp_path):
 
 
 def test_write_csv_refuses_above_the_limit_and_leaves_nothing(tmp_path, monkeypatch):
-    import infopricing.scale.sweep as sw
+    import importlib
 
+    sw = importlib.import_module("infopricing.scale.sweep")  # the module, not the function
     res = ip.sweep(catalog.hs_section3(), [[0.5, 0.5], [0.2, 0.8]])
     monkeypatch.setattr(sw, "CSV_MAX_MARKETS", 1)
     with pytest.raises(ValueError, match="CSV_MAX_MARKETS"):
