@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._figure import figure_and_axes, fit_limits, legend_outside, number
+from ._figure import figure_and_axes, legend_outside, number
 
 __all__ = ["plot_clw_figure1", "plot_experiment"]
 
