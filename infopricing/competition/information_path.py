@@ -131,7 +131,8 @@ def information_path(start, end, size: int = 21, bounds=None) -> InformationPath
     ([1.125, 1.375, 1.625], True)
     """
     for name, o in (("start", start), ("end", end)):
-        if not all(hasattr(o, a) for a in ("consumer_surplus", "producer_surplus", "total_surplus")):
+        if not all(hasattr(o, a) for a in ("consumer_surplus", "producer_surplus", "total_surplus",
+                                         "efficient_surplus")):
             raise TypeError(f"{name} must be a CompetitionOutcome, got {type(o).__name__}")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
         raise ValueError(f"size must be an integer >= 2, got {size!r}")
