@@ -342,6 +342,9 @@ def _older_figures():
         "revenue_curve": lambda: ip.plots.plot_revenue_curve(lin, [0.45, 0.1, 0.45]),
         "surplus_triangle": lambda: ip.plots.plot_surplus_triangle(
             ip.surplus_triangle([1.0, 3.0, 4.0], [0.5, 0.25, 0.25])),
+        "interim_density": lambda: ip.plots.plot_interim_density(
+            ip.hotelling_optimum(catalog.bbm25_example4_hotelling()), points=51),
+        "hs_figure6": lambda: ip.plots.plot_hs_figure6(grid=21, market=[0.5, 0.5]),
         "genericity_2": lambda: ip.plots.plot_genericity(ip.genericity_hyperplanes(env),
                                                          ip.two_type_profile(env), market=[0.5, 0.5]),
     }
@@ -352,7 +355,7 @@ def test_older_figures_follow_the_habits(name):
     fig = _older_figures()[name]()
     assert isinstance(fig, Figure)
     _check_hygiene(fig)
-    if name in ("surplus_set", "surplus_triangle", "genericity_2"):
+    if name in ("surplus_set", "surplus_triangle", "genericity_2", "hs_figure6"):
         assert _market_marks(fig.axes[0]), name
 
 
