@@ -184,6 +184,8 @@ def test_sweep_map_two_types_marks_hs_figure1_regions():
                 assert y == pytest.approx(_hs3_high_surplus(x), abs=1e-9)
     (mark,) = _market_marks(ax)
     assert (mark.get_xdata()[0], mark.get_ydata()[0]) == pytest.approx((0.6, 0.25))
+    (cross,) = [ln for ln in ax.lines if ln.get_label().startswith("inefficient, not Pareto")]
+    assert cross.get_xdata()[0] == pytest.approx(0.75)  # HS Figure 1(a): only q = 0.75
     _check_hygiene(fig)
 
 

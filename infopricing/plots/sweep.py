@@ -15,16 +15,17 @@ EFFICIENT_LABEL = "selected menu efficient (not Pareto improvable, HS Obs. 1)"
 INEFFICIENT_LABEL = "selected menu inefficient"
 
 
-def _high_type(env) -> int:
+def _high_type(env, selection: str):
     """HS section 5's high type t_H of a two-type environment (index 1 when neither type
-    is high or the efficient alternatives are not unique)."""
+    is high or the efficient alternatives are not unique), with the environment's
+    :class:`~infopricing.segmentation.two_type.TwoTypeProfile` (None in the latter case)."""
     try:
         from ..segmentation.two_type import two_type_profile
 
-        hi = two_type_profile(env).high
+        profile = two_type_profile(env, selection=selection)
     except ValueError:
-        hi = None
-    return 1 if hi is None else int(hi)
+        return 1, None
+    return (1 if profile.high is None else int(profile.high)), profile
 
 
 def plot_sweep_map(result, market=None, ax=None):
@@ -32,7 +33,8 @@ def plot_sweep_map(result, market=None, ax=None):
 
     Two types (HS Figure 1): the high type's surplus in each swept market's selected
     optimal menu against its share q, green where the menu is efficient (not Pareto
-    improvable, HS Observation 1) and blue where it is not. Three types: each swept market
+    improvable, HS Observation 1) and blue where it is not, with the inefficient markets
+    that are not Pareto improvable (:func:`~infopricing.two_type_profile`) crossed. Three types: each swept market
     as a point of the simplex, green where efficient and blue where not. The user's
     ``market`` (a Market or probability vector, e.g. the model file's) is marked.
 
@@ -60,7 +62,7 @@ def plot_sweep_map(result, market=None, ax=None):
     eff = np.asarray(result.efficient, dtype=bool)
     fig, ax = figure_and_axes(ax, figsize=(8, 4.5) if n == 2 else (8, 5))
     if n == 2:
-        hi = _high_type(env)
+        hi, profile = _high_type(env, result.selection)
         q = F[:, hi]
         s = np.asarray(result.surplus, dtype=float)[:, hi]
         order = np.argsort(q, kind="stable")
@@ -69,6 +71,11 @@ def plot_sweep_map(result, market=None, ax=None):
                 label=EFFICIENT_LABEL)
         ax.plot(q[~eff], s[~eff], "o", color="tab:blue", ms=4, ls="none", label=INEFFICIENT_LABEL)
         ys = list(s)
+        if profile is not None:  # HS Figure 1's crosses: inefficient, not Pareto improvable
+            for qq in profile.non_improvable:
+                j = profile.thresholds.index(qq)
+                ax.plot([float(qq)], [float(profile.threshold_surplus[j])], "X", color="tab:red",
+                        ms=10, ls="none", label="inefficient, not Pareto improvable (HS Lemma 1)")
         if p is not None:
             from ..scale import sweep
 
