@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from infopricing import Environment
 from infopricing.screening import optimal_mechanism
 from infopricing.segmentation import genericity_hyperplanes
-from infopricing.segmentation.plots_hs import _grid_efficiency, plot_genericity, simplex_grid
+from infopricing.plots.hs import _grid_efficiency, plot_genericity, simplex_grid
 
 ENV3 = Environment([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]])
 

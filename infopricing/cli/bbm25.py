@@ -28,6 +28,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
                                                   "budget runs out; the text output shows the price counts "
                                                   "per (producer, cost) of the grid it reports."),
             refine: int = typer.Option(1, help="Refinement rounds (>= 0) per grid level of the no-information benchmark."),
+            plot: Optional[Path] = typer.Option(None, "--plot", help="Write the figure of consumer surplus along the mixtures of no information with the consumer-optimal structure and with complete information, the three benchmarks marked."),
             json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Bertrand competition (BBM25): bounds, the Theorem 1 construction, its equilibrium
     check, and the welfare of no segmentation, complete information and consumer-optimal
@@ -47,6 +48,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         check_int(grid, "--grid", 3)
         check_int(no_info_grid, "--no-info-grid", 2)
         check_int(refine, "--refine", 0)
+        plot = check_plot_path(plot)
         game, seg_weights, seg_rows = load_public_segmentation(model)
         cons = alignment_construction(game)
         check = cons.verify(grid=grid)
@@ -71,6 +73,10 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
             given_check = given.verify()
     failed = not check.ok or (given_check is not None and not given_check.ok)
     outs = ([] if given is None else [given]) + ([] if none is None else [none]) + [full, cons.outcome]
+    if plot is not None:
+        from ..plots.bbm25 import plot_benchmark_paths
+        with output_errors(plot):
+            plot_benchmark_paths(full, cons.outcome, none).savefig(plot, dpi=120)
     rows = [[o.label, *o.producer_surplus.tolist(), o.consumer_surplus, o.total_surplus,
              fmt(o.deviation_gain) if o is none or o is given else "0 (exact)" if o is full
              else fmt(eq.max_gain)]

@@ -71,7 +71,7 @@ def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [en
         console.print("verification: " + ("passed" if not failures else "FAILED: " + "; ".join(failures)))
     if plot is not None:
         with output_errors(plot):
-            _write_plots(res, env, plot)
+            _write_plots(res, env, plot, market)
     fail_if(bool(failures))
 
 
@@ -153,7 +153,7 @@ def _render_answer(ans, source: str, env, title: str = "answer"):
                             ["type", "mass", "item", "price", "surplus before", "surplus after"], rows))
 
 
-def _write_plots(res, env, base: Path):
+def _write_plots(res, env, base: Path, market=None):
     from ..segmentation.genericity import genericity_hyperplanes
     from ..segmentation.plots_hs import (plot_genericity, plot_segmentation_surplus,
                                          plot_two_type_profile)
@@ -167,13 +167,13 @@ def _write_plots(res, env, base: Path):
         plot_segmentation_surplus(seg).savefig(paths["bars"], dpi=120)
         written.append(paths["bars"])
     if res.profile is not None:
-        plot_two_type_profile(res.profile).savefig(paths["fig1"], dpi=120)
+        plot_two_type_profile(res.profile, market=market).savefig(paths["fig1"], dpi=120)
         written.append(paths["fig1"])
     if env.n_types in (2, 3):
         g = genericity_hyperplanes(env)
         with Progress(console=err_console, transient=True) as prog:
             task = prog.add_task("market simplex", total=None)
-            fig = plot_genericity(g, res.profile,
+            fig = plot_genericity(g, res.profile, market=market,
                                   progress=lambda i, n: prog.update(task, completed=i, total=n))
         fig.savefig(paths["fig2"], dpi=120)
         written.append(paths["fig2"])

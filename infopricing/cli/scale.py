@@ -13,8 +13,9 @@ from rich.progress import Progress
 from ..scale.distributed import CONNECT_TIMEOUT
 
 from .choices import Backend, Selection
-from .common import (check_dask_options, check_int, check_number, check_output_dir, console, err_console,
-                     fail_if, fmt, model_errors, print_json, table)
+from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
+                     check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
+                     print_json, table)
 
 
 def register(app) -> None:
@@ -52,6 +53,28 @@ def _check_sweep_size(m: int, n: int, option: str) -> None:
     from ..model._validate import check_memory
 
     check_memory(8.0 * m * (3 * n + 10), f"a sweep of {m:.4g} markets of {n} types", option)
+
+
+def _check_csv_size(path, m: int) -> None:
+    """Refuse, before computing, a --csv of more markets than ``CSV_MAX_MARKETS``."""
+    from ..scale.sweep import CSV_MAX_MARKETS
+
+    if path is not None and m > CSV_MAX_MARKETS:
+        raise ValueError(f"--csv {path}: {m} markets is above the CSV limit of {CSV_MAX_MARKETS} "
+                         "markets; use --out DIR (Parquet) for large sweeps")
+
+
+def _write_outputs(res, check, csv_path, plot_path, market) -> None:
+    """Write the --csv rows and the --plot market map of an in-process sweep."""
+    if csv_path is not None:
+        with output_errors(csv_path):
+            res.write_csv(csv_path, verified=check.ok)
+    if plot_path is not None:
+        from ..plots.sweep import plot_sweep_map
+
+        fig = plot_sweep_map(res, market=market)
+        with output_errors(plot_path):
+            fig.savefig(plot_path, dpi=120)
 
 
 def _first_row(path):
@@ -160,21 +183,33 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
               workers: Optional[int] = typer.Option(None, help="Worker processes of the local cluster (>= 1; default min(4, CPUs)). Needs --out."),
               connect_timeout: float = typer.Option(CONNECT_TIMEOUT, "--connect-timeout", help="Seconds to wait for --scheduler to answer before giving up (nothing is written then)."),
               chunk_size: int = typer.Option(100_000, help="Markets per chunk / Parquet file."),
+              csv_out: Optional[Path] = typer.Option(None, "--csv", help="Also write the per-market rows (the Parquet chunks' columns: market, masses, revenue, surpluses, efficiency, menu id, basis id, certificate, verified) as one CSV file; in-process runs of at most 100000 markets (scale.sweep.CSV_MAX_MARKETS; larger: --out)."),
+              plot: Optional[Path] = typer.Option(None, "--plot", help="Draw the market map here (two types: HS Figure 1, the high type's surplus by market; three types: the market simplex), efficient and inefficient markets coloured and the model file's [market] marked. In-process runs only."),
               json_out: bool = typer.Option(False, "--json", help="Print a JSON summary.")):
     """Optimal menus of many markets of one environment (HS section 4), each certified by a
     stored optimal basis; LPs only where no stored basis certifies.
 
     Exit status: 0 when every market's certificate verified, 1 when the verification
     failed (the summary is still printed), 2 for bad input (model, markets CSV, options,
-    output directory, unreachable --scheduler; one-line message, nothing written)."""
+    output directory, unreachable --scheduler, --csv above its size, --plot for other
+    than two or three types; one-line message, nothing written)."""
     from ..io import load_environment
     from ..scale import sweep, sweep_to_parquet
 
     with model_errors():
         check_dask_options(out, scheduler, workers, chunk_size, connect_timeout)
         check_output_dir(out, "--out")
-        env, _ = load_environment(model)
+        if out is not None and (csv_out is not None or plot is not None):
+            raise ValueError("--csv and --plot apply to in-process sweeps (without --out); read "
+                             "the Parquet chunks with pandas.read_parquet(out_dir)")
+        check_output_file(csv_out, "--csv")
+        plot = check_plot_path(plot)
+        env, own_market = load_environment(model)
+        if plot is not None and env.n_types not in (2, 3):
+            raise ValueError(f"--plot draws the market map of 2 or 3 types; the model has "
+                             f"{env.n_types}")
         F = _markets(env, markets, random, grid, alpha, seed, normalize)
+        _check_csv_size(csv_out, F.shape[0])
         if out is not None:
             with Progress(console=err_console, transient=True, disable=json_out) as prog:
                 task = prog.add_task("chunks", total=None)
@@ -184,17 +219,13 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
                                        backend="numpy" if backend == "auto" else backend,
                                        progress=lambda d, t: prog.update(task, completed=d, total=t))
             check = run.verify()
-            summary = {"markets": int(F.shape[0]), "out_dir": str(run.out_dir), "chunks": run.n_chunks,
-                       "computed": list(run.computed), "skipped": list(run.skipped),
-                       "repaired": list(run.repaired), "removed": list(run.removed),
-                       "scheduler": run.scheduler, "seconds": run.seconds,
-                       "library_version": run.params["library_version"],
-                       "verification": check.as_dict()}
+            summary = {**run.as_dict(), "verification": check.as_dict()}
             if json_out:
                 print_json(summary)
             else:
                 console.print(table("Distributed sweep", ["field", "value"],
-                                    [[k, v] for k, v in summary.items() if k != "verification"]))
+                                    [[k, v] for k, v in summary.items()
+                                     if k not in ("verification", "type", "status", "params")]))
                 console.print(f"verification: {'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
             fail_if(not check.ok)
             return
@@ -203,19 +234,13 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
             res = sweep(env, F, selection=selection, backend=backend,
                         progress=lambda d, t: prog.update(task, completed=d))
     check = res.verify()
-    kinds = np.bincount(res.kind, minlength=3)
-    summary = {"markets": len(res), "bases": len(res.cones), "lp_solves": res.lp_solves,
-               "certified_unique": int(kinds[0]), "boundary_selected": int(kinds[1]),
-               "revenue_min": float(res.revenue.min()), "revenue_mean": float(res.revenue.mean()),
-               "revenue_max": float(res.revenue.max()),
-               "share_efficient": float(res.efficient.mean()),
-               "consumer_surplus_mean": float(res.consumer_surplus.mean()),
-               "seconds": res.seconds, "backend": res.backend, "verification": check.as_dict()}
+    _write_outputs(res, check, csv_out, plot, own_market)
+    summary = {**res.as_dict(), "verification": check.as_dict()}
     if json_out:
         print_json(summary)
     else:
         console.print(table(f"Sweep of {len(res)} markets (selection: {selection})", ["quantity", "value"],
                             [[k, fmt(v) if isinstance(v, float) else v] for k, v in summary.items()
-                             if k != "verification"]))
+                             if k not in ("verification", "type", "status", "params")]))
         console.print(f"verification: {'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
     fail_if(not check.ok)

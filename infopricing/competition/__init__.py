@@ -22,6 +22,7 @@ from .unknown import (HomogeneousOptimum, UnknownValuesOptimum, ValueGarbling,
                       consumer_optimal_homogeneous, consumer_optimal_unknown_values,
                       has_common_knowledge_of_gains, interim_bounds, is_homogeneous,
                       value_garbling)
+from .information_path import InformationPath, information_path
 
 __all__ = [
     "ValueGarbling", "value_garbling", "is_homogeneous", "has_common_knowledge_of_gains",
@@ -37,4 +38,5 @@ __all__ = [
     "DiscreteMix", "NoInformationOutcome", "no_information_outcome",
     "TwoSidedPareto", "SymmetricPrior", "HotellingOptimum", "hotelling_optimum",
     "HotellingLP", "hotelling_lp", "ArmstrongZhou", "armstrong_zhou",
+    "InformationPath", "information_path",
 ]

@@ -333,29 +333,7 @@ def run_experiment(family: str, products: int = 2, support: int = 3, instances: 
                                       "instances": instances, "seed": seed, "method": method})
 
 
-def plot_experiment(result: ExperimentResult, ax=None):
-    """Scatter of pricing/OPT-Wel against uniform/OPT-Wel, with the 1/2 (Theorem 1) and
-    2/3 (Proposition 1) lines, drawn on ``ax`` (default: a new figure); returns the Figure."""
-    from ..plots._figure import figure_and_axes
-
-    fig, ax = figure_and_axes(ax, figsize=(5.5, 4.5))
-    u = [r["uniform_ratio"] for r in result.rows]
-    p = [r["pricing_ratio"] for r in result.rows]
-    ax.scatter(u, p, s=18, label="instances")
-    w = result.worst
-    ax.scatter([u[w]], [p[w]], s=60, facecolors="none", edgecolors="red", label="worst pricing ratio")
-    ax.axhline(2 / 3, ls="--", c="grey", lw=1, label="2/3 (Prop. 1, two products)")
-    ax.axvline(0.5, ls=":", c="grey", lw=1, label="1/2 (Thm. 1)")
-    ax.plot([0, 1], [0, 1], c="k", lw=0.5)
-    ax.set_xlim(0.4, 1.02)
-    ax.set_ylim(0.4, 1.02)
-    ax.set_xlabel("uniform pricing / OPT-Wel")
-    ax.set_ylabel("pricing / OPT-Wel")
-    s = result.settings
-    ax.set_title(f"{s.get('family')}: m={s.get('products')}, support {s.get('support')}")
-    ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    return fig
+from ..plots.clw import plot_experiment  # noqa: E402,F401 (the figure lives in plots/)
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,15 @@ class ChunkedRun(Result):
     repaired: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
 
+    def as_dict(self) -> dict:
+        """JSON-ready summary (the CLI's ``--json``): where the chunks are, which were
+        computed, skipped, repaired or removed, the scheduler and seconds."""
+        return {"markets": self.params.get("n_markets"), "out_dir": str(self.out_dir),
+                "chunks": self.n_chunks, "computed": list(self.computed),
+                "skipped": list(self.skipped), "repaired": list(self.repaired),
+                "removed": list(self.removed), "scheduler": self.scheduler,
+                "seconds": self.seconds, "library_version": self.params.get("library_version")}
+
     def paths(self) -> list[Path]:
         return [_part_path(self.out_dir, i) for i in range(self.n_chunks)]
 
@@ -691,14 +700,11 @@ class _SweepTask:
 
         res = sweep(self.env, F, selection=self.selection, backend=self.backend,
                     dual_tol=self.dual_tol, store=self.store)
-        df = res.to_frame()
-        df.insert(0, "market", np.arange(start, start + F.shape[0], dtype=np.int64))
         # ids that mean the same menu / basis in every chunk (the sweep's own indices are
         # local to this chunk)
+        df = res.market_table(start)
         unit = tol_.value_scale(self.env.values)
         ids = np.array([menu_id(x, p, unit) for x, p in zip(res.allocations, res.payments)])
-        df["mechanism"] = ids[res.mechanism]
-        df["basis"] = np.array([c.key for c in res.cones])[res.basis]
         ok = res.verify().ok
         df["verified"] = ok
         if not self.menus:

@@ -141,6 +141,10 @@ def _cone_from_basis(A, M, res, n: int, k: int) -> BasisCone:
                      key=h.hexdigest()[:16], col_basis=cb.copy(), row_basis=rb.copy())
 
 
+#: The largest sweep written as CSV (``SweepResult.write_csv``, ``infopricing sweep --csv``):
+#: about 200 bytes a row for a few types, so at most about 20 MB; larger sweeps go to Parquet.
+CSV_MAX_MARKETS = 100_000
+
 #: decimals kept of allocations and of payments (in the value unit) when a menu is hashed
 MENU_ID_DECIMALS = 9
 
@@ -358,6 +362,76 @@ class SweepResult(Result):
                                     f"optimum {float(c.objective)!r}")
         return Verification(ok=not failures, failures=tuple(failures[:20]), max_violation=worst,
                             exact=bool(exact))
+
+    def _summary(self) -> dict:
+        kinds = np.bincount(np.asarray(self.kind, dtype=np.int64), minlength=3)
+        empty = len(self) == 0
+
+        def stat(a, fn):
+            return None if empty else float(fn(a))
+
+        return {"markets": len(self), "bases": len(self.cones), "lp_solves": int(self.lp_solves),
+                "certified_unique": int(kinds[KIND_CONE]), "boundary_selected": int(kinds[KIND_FACE]),
+                "solved_individually": int(kinds[KIND_LP]),
+                "revenue_min": stat(self.revenue, np.min), "revenue_mean": stat(self.revenue, np.mean),
+                "revenue_max": stat(self.revenue, np.max),
+                "share_efficient": stat(self.efficient, np.mean),
+                "consumer_surplus_mean": stat(self.consumer_surplus, np.mean),
+                "seconds": float(self.seconds), "backend": self.backend}
+
+    def as_dict(self) -> dict:
+        """The sweep's summary, JSON-ready (the CLI's ``--json``): market count, bases,
+        LP solves, how many markets each certificate kind covers, revenue min / mean /
+        max, the share of efficient markets, mean consumer surplus, seconds and backend,
+        with the protocol's ``type``, ``status`` and ``params``. The per-market rows are
+        :meth:`market_table` (and :meth:`write_csv`); a summary keeps ``--json`` small
+        for any number of markets."""
+        return self._summary()
+
+    def _extra_params(self) -> dict:
+        # "kind" (a PARAM_FIELDS name) is the per-market certificate array here, not a
+        # parameter: params records what the computation was instead
+        return {"kind": "market sweep", "backend": self.backend, "types": list(self.env.types),
+                "alternatives": list(self.env.alternatives)}
+
+    def market_table(self, start: int = 0):
+        """One row per market with ids that mean the same thing in every run: the
+        columns of :meth:`to_frame` after a ``market`` column (``start``, ``start + 1``,
+        ...), with ``mechanism`` the menu's content id (:func:`menu_id`) and ``basis`` the
+        certifying basis's key, as in the Parquet chunks of
+        :func:`~infopricing.scale.sweep_to_parquet`."""
+        df = self.to_frame()
+        df.insert(0, "market", np.arange(int(start), int(start) + len(self), dtype=np.int64))
+        unit = tol.value_scale(self.env.values)
+        ids = np.array([menu_id(x, p, unit) for x, p in zip(self.allocations, self.payments)],
+                       dtype=object)
+        df["mechanism"] = ids[self.mechanism] if len(ids) else np.array([], dtype=object)
+        keys = np.array([c.key for c in self.cones], dtype=object)
+        df["basis"] = keys[self.basis] if len(keys) else np.array([], dtype=object)
+        return df
+
+    def write_csv(self, path, verified: bool | None = None) -> None:
+        """Write :meth:`market_table` as CSV (with a ``verified`` column: ``verified``, or
+        this result's :meth:`verify` when None), for runs of at most
+        :data:`CSV_MAX_MARKETS` markets (larger sweeps: :func:`sweep_to_parquet`).
+        Written to a temporary file beside ``path`` and renamed, so a failed write leaves
+        no partial file. ``ValueError`` above the size limit."""
+        import os
+        from pathlib import Path
+
+        if len(self) > CSV_MAX_MARKETS:
+            raise ValueError(f"a CSV of {len(self)} markets is above CSV_MAX_MARKETS = "
+                             f"{CSV_MAX_MARKETS}; write Parquet (sweep_to_parquet) instead")
+        df = self.market_table()
+        df["verified"] = bool(self.verify().ok if verified is None else verified)
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        try:
+            df.to_csv(tmp, index=False)  # floats as shortest round-trip text
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
 
     def to_frame(self):
         """A pandas DataFrame, one row per market (needs the ``scale`` extra)."""

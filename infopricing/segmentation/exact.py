@@ -1138,33 +1138,4 @@ def _hull2d(points, atol):
     return [np.array(p) for p in lower[:-1] + upper[:-1]]
 
 
-def plot_surplus_set(sset: SurplusSet, ax=None, title: str | None = None):
-    """Plot the surplus set with the BBM15 triangle it sits in.
-
-    The triangle has corners (0, PS0), (0, W) and (W - PS0, PS0), W the efficient surplus and
-    PS0 the unsegmented profit; with one alternative the set fills it (BBM15), with several
-    it may not (HS footnote 8). Returns the Figure.
-
-    References
-    ----------
-    BBM 2015, Figure 1 (the surplus triangle); HS, section 4.
-    """
-    from ..plots._figure import figure_and_axes
-
-    if ax is None:
-        fig, ax = figure_and_axes(figsize=(5.5, 4.5))
-    else:
-        fig = ax.figure
-    W = sset.efficient_surplus
-    ps0 = sset.original[1]
-    tri = np.array([[0, ps0], [0, W], [W - ps0, ps0], [0, ps0]])
-    ax.plot(tri[:, 0], tri[:, 1], "--", color="0.5", label="surplus triangle (BBM15 bound)")
-    V = np.vstack([sset.vertices, sset.vertices[:1]])
-    ax.fill(V[:, 0], V[:, 1], alpha=0.35, color="C0", label="achievable by segmentation")
-    ax.plot(V[:, 0], V[:, 1], color="C0")
-    ax.plot(*sset.original, "o", color="C3", label="unsegmented market")
-    ax.set_xlabel("consumer surplus")
-    ax.set_ylabel("producer surplus")
-    ax.set_title(title or "Surplus pairs of segmentations")
-    ax.legend(fontsize=8, loc="upper right")
-    return fig
+from ..plots.hs import plot_surplus_set  # noqa: E402,F401 (the figure lives in plots/)

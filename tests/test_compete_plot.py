@@ -1,0 +1,53 @@
+"""`infopricing compete --plot` (issue 15, section 2): the figure of consumer surplus along
+the mixtures of no information with the consumer-optimal structure and with complete
+information, the three benchmarks marked. Checked on BBM25 Example 1: the figure file is a
+PNG of the expected size and its end points are the paper's benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from infopricing.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow  # the no-information benchmark (Lemke on an 11-point grid), ~4 s on 2 busy cores
+def test_compete_plot_writes_the_benchmark_figure(tmp_path, monkeypatch):
+    from matplotlib.image import imread
+
+    import infopricing.plots.bbm25 as pb
+
+    drawn = {}
+    real = pb.plot_benchmark_paths
+
+    def spy(*args, **kwargs):
+        fig = real(*args, **kwargs)
+        drawn["fig"] = fig
+        return fig
+
+    monkeypatch.setattr(pb, "plot_benchmark_paths", spy)
+    out = tmp_path / "cs.png"
+    r = CliRunner().invoke(app, ["compete", str(ROOT / "examples" / "bbm25_example1.toml"),
+                                 "--no-info-grid", "11", "--grid", "51", "--plot", str(out)])
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert imread(out).shape[:2] == (4.2 * 120, 9 * 120)
+    ax = drawn["fig"].axes[0]
+    marks = {ln.get_label().split(":")[0]: float(ln.get_ydata()[0]) for ln in ax.lines
+             if ":" in ln.get_label() and not ln.get_label().startswith("CS")}
+    # BBM25 Example 1: CS = TS-bar - PS = 2.875 - 2 x 0.875 (complete information) and
+    # 2.875 - 2 x 0.625 (Theorem 1); no information lies below both
+    assert marks["complete information"] == pytest.approx(1.125)
+    assert marks["consumer-optimal (Theorem 1)"] == pytest.approx(1.625)
+    assert marks["no information"] < 1.125
+
+
+def test_compete_plot_bad_path_is_refused_first(tmp_path):
+    r = CliRunner().invoke(app, ["compete", str(ROOT / "examples" / "bbm25_example1.toml"),
+                                 "--plot", str(tmp_path / "missing" / "x.png")])
+    assert r.exit_code == 2
+    assert "--plot" in r.stderr
