@@ -105,18 +105,11 @@ def test_tied_market_exact_answer_certified_and_analysis_not_undecided():
     assert "0.16666666666666" not in a.improvement.reason     # no float noise in the message
 
 
-@pytest.mark.xfail(strict=True, reason="exact_pareto_improvement returns a segmentation where "
-                   "the seller is only indifferent (3.4 -> 3.4) though one with a strict gain "
-                   "exists (the theorem's, 3.4 -> 3.55, certified above); issue 15 section 2 asks "
-                   "to prefer it (owner: segmentation/exact*.py)")
 def test_exact_prefers_a_strict_seller_gain():
     ex = ip.exact_pareto_improvement(ip.Environment(VALS), F_GENERIC)
     assert _check_improvement(VALS, F_GENERIC, ex) > 1e-6
 
 
-@pytest.mark.xfail(strict=True, reason="an exact segmentation where the seller is indifferent "
-                   "reports revenue_change = -4.4e-16 (float noise read as a seller loss); the "
-                   "exact path has exact weights, so the change can be exact (owner: exact)")
 def test_exact_revenue_change_is_not_negative_noise():
     assert _tied_analysis().exact_improvement.segmentation.revenue_change >= 0
 
@@ -268,9 +261,6 @@ def test_ragged_valuations_message_names_the_row():
     assert "inhomogeneous" not in str(exc.value) and "row" in str(exc.value)
 
 
-@pytest.mark.xfail(strict=True, reason="with costs, `menu` labels the seller's profit "
-                   "'revenue' beside gross prices (price 4, 'revenue 2.25' = 0.75 x (4 - 1)) "
-                   "(owner: cli/hs.py)")
 def test_cli_menu_with_costs_says_profit(tmp_path):
     f = tmp_path / "costs.toml"
     f.write_text("[environment]\nvaluations = [[1, 2], [2, 4], [3, 5]]\ncosts = [0.5, 1]\n"

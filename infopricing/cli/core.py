@@ -59,7 +59,9 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
         print_json(d)
     else:
         console.print(mech.menu_table(max_rows=rows))
-        console.print(f"revenue {fmt(mech.revenue)}   total surplus {fmt(mech.total_surplus)}   "
+        # with costs, payments are net of cost: the seller's profit (prices in the table are gross)
+        earned = "profit" if any(c != 0 for c in env.costs) else "revenue"
+        console.print(f"{earned} {fmt(mech.revenue)}   total surplus {fmt(mech.total_surplus)}   "
                       f"efficient: {mech.is_efficient}   status: {mech.status}")
         console.print(f"verification ({'exact' if exact else 'float'}): "
                       f"{'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")

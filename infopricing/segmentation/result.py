@@ -425,9 +425,15 @@ class Segmentation(Result, Tabular):
     def revenue(self) -> float:
         return float(self.weights @ self.segment_revenues)
 
+    def _change(self, after: float, before: float) -> float:
+        """``after - before``, reported as exactly 0 when the two agree within ``tol.EQUAL`` in
+        the model's units (so float noise of 1e-16 is never read as a loss or a gain)."""
+        d = after - before
+        return 0.0 if abs(d) <= tol.EQUAL * tol.value_scale(self.env.values) else float(d)
+
     @property
     def revenue_change(self) -> float:
-        return self.revenue - self.original.revenue
+        return self._change(self.revenue, self.original.revenue)
 
     @property
     def consumer_surplus(self) -> float:
@@ -435,7 +441,7 @@ class Segmentation(Result, Tabular):
 
     @property
     def consumer_surplus_change(self) -> float:
-        return self.consumer_surplus - self.original.expected_consumer_surplus
+        return self._change(self.consumer_surplus, self.original.expected_consumer_surplus)
 
     @property
     def total_surplus(self) -> float:
@@ -443,7 +449,7 @@ class Segmentation(Result, Tabular):
 
     @property
     def total_surplus_change(self) -> float:
-        return self.total_surplus - self.original.total_surplus
+        return self._change(self.total_surplus, self.original.total_surplus)
 
     def pareto_report(self, atol: float = tol.EQUAL) -> dict:
         """HS section 4.1 comparison of every segment with the unsegmented market.
