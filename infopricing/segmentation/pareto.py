@@ -806,12 +806,13 @@ class ParetoAnalysis(Result):
     Examples
     --------
     HS Section 3's market (q = 3/4) has two optimal payment rules, so Theorem 1 does not
-    apply (status undecided) and the exact decision says "not improvable":
+    apply (its answer is undecided) and the exact decision settles it, "not improvable", so the
+    analysis as a whole is decided (status optimal):
 
     >>> import infopricing as ip
     >>> a = ip.pareto_analysis(ip.catalog.hs_section3(), [0.25, 0.75], exact=True)
     >>> str(a.status), a.improvement.improvable, a.exact_improvement.improvable
-    ('undecided', None, False)
+    ('optimal', None, False)
     """
 
     market: Market
