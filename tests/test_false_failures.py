@@ -25,7 +25,7 @@ from scipy.optimize import linprog
 from infopricing.information.persuasion import persuade
 from infopricing.model import Environment, Market
 from infopricing.segmentation.pareto import pareto_analysis
-from infopricing.segmentation.result import rational_vector
+from infopricing.segmentation.segment_welfare import rational_vector
 
 ROOT = Path(__file__).resolve().parents[1]
 ISSUE_MARKET = [0.23349461164915802, 0.14623051727072361, 0.6202748710801184]

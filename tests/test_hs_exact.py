@@ -17,7 +17,7 @@ from infopricing.segmentation.exact import (  # noqa: E402
     exact_pareto_improvement, max_consumer_surplus_segmentation, plot_surplus_set, surplus_set)
 from infopricing.segmentation.exact_cells import cell_decomposition  # noqa: E402
 from infopricing.segmentation.pareto import pareto_improving_segmentation  # noqa: E402
-from infopricing.segmentation.result import rational_vector  # noqa: E402
+from infopricing.segmentation.segment_welfare import rational_vector  # noqa: E402
 
 # HS section 3: t1 values (low, original) = (0.75, 1), t2 = (1, 2); market = (f(t1), f(t2))
 HS3 = Environment([[0.75, 1.0], [1.0, 2.0]], types=["t1", "t2"], alternatives=["low", "orig"])

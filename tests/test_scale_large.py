@@ -7,8 +7,8 @@ from hypothesis import given, settings, strategies as st
 
 from infopricing import Environment, optimal_mechanism
 from infopricing import tolerances as tol
-from infopricing.screening import large
-from infopricing.screening.large import (full_row_index, ic_violations, solve_menu_lazy,
+from infopricing.screening import lazy_menu as large
+from infopricing.screening.lazy_menu import (full_row_index, ic_violations, solve_menu_lazy,
                                          starting_pairs)
 from infopricing.screening.lp_build import ic_pairs
 

@@ -93,7 +93,7 @@ def _secondary_objectives(values: np.ndarray, selection: str):
 #: coefficients are its mass times its values, so with a mass of 1e-7 a reduced cost that
 #: matters is 1e-7 and the default dual tolerance stopped at a wrong vertex (HS section
 #: 6.1.1-like values [[1, .5], [1.5, 3]] at masses (1 - 1e-7, 1e-7): t2 left a surplus of
-#: 2.5 instead of 0.5). The lazy path (large.py) uses the same values.
+#: 2.5 instead of 0.5). The lazy path (lazy_menu.py) uses the same values.
 _MENU_LP_OPTIONS = {"dual_feasibility_tolerance": tol.FEAS / 100,
                     "primal_feasibility_tolerance": tol.FEAS / 100}
 
@@ -221,7 +221,7 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         return solve_menu_ipm(env, market, selection=selection, dual_tol=dual_tol,
                               progress=progress).mechanism
     if uses_lazy_rows(env, method):
-        from .large import solve_menu_lazy
+        from .lazy_menu import solve_menu_lazy
         return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
                                progress=progress).mechanism
     lp, res, bounds = _solve_revenue(env, market)

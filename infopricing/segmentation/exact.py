@@ -29,7 +29,7 @@ gets, since boundary cells are cells of their own with their own selected mechan
 * **An improvement** is found by the *shrunk* LP, which requires each used cell's
   coefficients to satisfy ``s_F <= lam_Fj <= C s_F`` (so a used segment is strictly inside
   its cell and gets the cell's mechanism); the returned segmentation is rebuilt in exact
-  rationals and verified by :class:`~infopricing.segmentation.result.Segmentation`.
+  rationals and verified by :class:`~infopricing.segmentation.segment_welfare.Segmentation`.
 * If the closure LP admits strict mass but the shrunk LP (for C up to 1e6) finds none, a
   second relaxation decides most such markets: a segment strictly inside a cell is a
   combination of *all* the cell's generators with positive weights, so if no segmentation
@@ -82,7 +82,7 @@ from ..model import Environment, Market
 from ..screening import Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS, _check_inputs
 from .exact_cells import CellDecomposition, cell_decomposition
-from .result import ParetoImprovement, Segmentation, rational_vector
+from .segment_welfare import ParetoImprovement, Segmentation, rational_vector
 from ..verify.protocol import Result, Tabular, no_exact
 
 __all__ = ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",

@@ -26,7 +26,7 @@ from ..model import Environment, Market
 from ..screening import Mechanism, Verification, optimal_mechanism, payment_rule_is_unique
 from ..screening.optimal import SELECTIONS, _check_inputs
 from . import units
-from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
+from .segment_welfare import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
                      rational_vector, revenue_upper_bound)
 from ..verify.ic_ir import exact_ic_ir, utility_matrix as _utility_matrix
 from ..verify.protocol import Result
