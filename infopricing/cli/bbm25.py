@@ -40,14 +40,14 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     A no-information benchmark that could not be computed is reported, not a failure."""
     from ..competition import (alignment_construction, complete_information_outcome,
                                no_information_outcome)
-    from ..competition.files import load_game
+    from .common import load_model
     from ..errors import SolverError
 
     with model_errors():
         check_int(grid, "--grid", 3)
         check_int(no_info_grid, "--no-info-grid", 2)
         check_int(refine, "--refine", 0)
-        game = load_game(model)
+        game = load_model(model, "game")
         cons = alignment_construction(game)
         check = cons.verify(grid=grid)
         eq = check.details["equilibrium"]

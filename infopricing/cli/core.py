@@ -31,12 +31,12 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
 
     Exit status: 0 when the menu verifies (IC, IR, optimality certificate), 1 when the
     verification failed (the menu is still printed), 2 for bad input (one-line message)."""
-    from ..io import load_environment
+    from .common import load_model
     from ..screening import optimal_mechanism
     from ..screening.optimal import uses_lazy_rows
 
     with model_errors():
-        env, market = load_environment(model)
+        env, market = load_model(model, "environment", "market")
         if market is None:
             raise ValueError(f"{model}: field 'market': missing table [market]")
         if rows < 1:

@@ -166,13 +166,13 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
     Exit status: 0 when every market's certificate verified, 1 when the verification
     failed (the summary is still printed), 2 for bad input (model, markets CSV, options,
     output directory, unreachable --scheduler; one-line message, nothing written)."""
-    from ..io import load_environment
+    from .common import load_model
     from ..scale import sweep, sweep_to_parquet
 
     with model_errors():
         check_dask_options(out, scheduler, workers, chunk_size, connect_timeout)
         check_output_dir(out, "--out")
-        env, _ = load_environment(model)
+        env = load_model(model, "environment")
         F = _markets(env, markets, random, grid, alpha, seed, normalize)
         if out is not None:
             with Progress(console=err_console, transient=True, disable=json_out) as prog:

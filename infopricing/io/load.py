@@ -5,11 +5,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..errors import ModelFileError
 from ..model import Environment, Market, PricingGame, Prior, ValueDistribution
 from .read import display_path, read_model_file
 from .schema import TOP_LEVEL
-from .tables import (SegmentationTarget, distribution_from_dict, environment_from_dict, game_from_dict,
+from .tables import (SegmentationTarget, distribution_from_dict, environment_from_dict, environment_to_dict,
+                     game_from_dict,
                      market_from_dict, persuasion_from_dict, prior_from_dict, segmentation_from_dict)
 
 __all__ = ["ModelFile", "load"]
@@ -57,6 +60,35 @@ class ModelFile:
     prior: Prior | None = None
     segmentation: SegmentationTarget | None = None
     persuasion: dict | None = None
+
+    def to_dict(self) -> dict:
+        """The tables describing these objects, as plain lists ready for ``json.dump``:
+        :func:`load` of the dumped JSON gives equal objects (a continuous ``[prior]``
+        comes back as its discretisation, a catalogued ``[distribution]`` as its
+        profiles)."""
+        out = {}
+        if self.environment is not None:
+            out.update(environment_to_dict(self.environment, self.market))
+        if self.game is not None:
+            g = self.game
+            out["game"] = {"producers": list(g.producers), "values": g.values.tolist(),
+                           "costs": g.costs.tolist(), "probabilities": g.probabilities.tolist()}
+        if self.distribution is not None:
+            d = self.distribution
+            out["distribution"] = {"products": list(d.products), "values": d.values.tolist(),
+                                   "probabilities": d.probabilities.tolist()}
+        if self.prior is not None:
+            out["prior"] = {"values": self.prior.values.tolist(),
+                            "probabilities": self.prior.probabilities.tolist()}
+        if self.segmentation is not None:
+            seg = {"cost": self.segmentation.cost}
+            if self.segmentation.point is not None:
+                seg["point"] = list(self.segmentation.point)
+            out["segmentation"] = seg
+        if self.persuasion is not None:
+            out["persuasion"] = {k: np.asarray(v).tolist() if k not in ("states", "actions") else list(v)
+                                 for k, v in self.persuasion.items()}
+        return out
 
     def __repr__(self) -> str:
         got = ", ".join(f"{n}={type(getattr(self, n)).__name__}" for n in TOP_LEVEL

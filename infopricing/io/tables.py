@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ModelFileError
 from ..model import Environment, Market, PricingGame, Prior, ValueDistribution
-from ..model._validate import probability_vector
+from ..model._validate import NORMALIZE_HINT, RESCALE_HINT, probability_vector
 from . import schema
 from .read import (check_keys, check_numbers, check_numeric_table, describe_value, display_path, file_reason,
                    read_csv_matrix, read_flag, read_model_file)
@@ -72,7 +72,8 @@ def _require(t: dict, where: str, form: str, path, missing: str = "missing") -> 
     """Every key the schema marks required for ``[where]`` (form ``form``) is present."""
     for key in schema.required_keys(where, form):
         if key not in t:
-            raise ModelFileError(path, f"{where}.{key}", missing)
+            rng = schema.valid(where, key)
+            raise ModelFileError(path, f"{where}.{key}", f"{missing} (valid {where}.{key}: {rng})")
 
 
 def _ranges(where: str, message: str) -> str:
@@ -91,8 +92,20 @@ def _model_error(path, where: str, exc: Exception, normalize_in: str | None = No
                  field: str | None = None) -> ModelFileError:
     """A constructor's error, worded for a file, with the valid ranges of the keys it names."""
     reason = file_reason(exc, normalize_in)
-    hint = _ranges(where.split("[")[0], reason)
+    named = str(exc).replace(NORMALIZE_HINT, "").replace(RESCALE_HINT, "")   # not the advice
+    hint = _ranges(where.split("[")[0], named)
     return ModelFileError(path, field or where, f"{reason} ({hint})" if hint else reason)
+
+
+def _numbers(x, path, where: str, key: str):
+    """:func:`check_numbers` for ``[where].key``, its error quoting the schema's valid range."""
+    try:
+        return check_numbers(x, path, f"{where}.{key}")
+    except ModelFileError as exc:
+        rng = schema.valid(where, key)
+        if not rng:
+            raise
+        raise ModelFileError(path, exc.field, f"{exc.reason} (valid {where}.{key}: {rng})") from None
 
 
 def _number(x, path, field):
@@ -122,11 +135,11 @@ def environment_from_dict(data: dict, path="<model>") -> Environment:
         if alts is None and header is not None:
             alts = header
     elif vals is not None:
-        check_numbers(vals, path, "environment.valuations")
+        _numbers(vals, path, "environment", "valuations")
     if vals is None:
         raise ModelFileError(path, "environment.valuations", "missing (give valuations or valuations_csv)")
     if t.get("costs") is not None:
-        check_numbers(t["costs"], path, "environment.costs")
+        _numbers(t["costs"], path, "environment", "costs")
     try:
         return Environment(vals, types=t.get("types"), alternatives=alts, costs=t.get("costs"))
     except (TypeError, ValueError) as exc:
@@ -142,7 +155,7 @@ def market_from_dict(data: dict, env: Environment, path="<model>") -> Market | N
     check_keys(t, MARKET_KEYS, path, "market")
     _require(t, "market", "", path)
     normalize = read_flag(t, "normalize", path, "market")
-    check_numbers(t["probabilities"], path, "market.probabilities")
+    _numbers(t["probabilities"], path, "market", "probabilities")
     try:
         return Market(env, t["probabilities"], normalize=normalize)
     except (TypeError, ValueError) as exc:
@@ -194,7 +207,7 @@ def game_from_dict(data: dict, path="<model>") -> PricingGame:
     check_keys(g, GAME_KEYS, path, "game")
     _require(g, "game", "explicit profiles", path)
     for key in ("values", "costs", "probabilities"):
-        check_numbers(g[key], path, f"game.{key}")
+        _numbers(g[key], path, "game", key)
     normalize = read_flag(g, "normalize", path, "game")
     try:
         return PricingGame(g["values"], g["costs"], g["probabilities"], producers=producers,
@@ -269,7 +282,7 @@ def distribution_from_dict(data: dict, path="<dict>") -> ValueDistribution:
     check_keys(d, DISTRIBUTION_KEYS, path, "distribution")
     _require(d, "distribution", "explicit profiles", path)
     for key in ("values", "probabilities"):
-        check_numbers(d[key], path, f"distribution.{key}")
+        _numbers(d[key], path, "distribution", key)
     normalize = read_flag(d, "normalize", path, "distribution")
     try:
         return ValueDistribution(d["values"], d["probabilities"], products=d.get("products"),
@@ -312,7 +325,7 @@ def prior_from_dict(data: dict, path="<model>") -> Prior:
                form="(finite form; a continuous prior is given by 'distribution')")
     _require(t, "prior", "finite", path, missing="missing (or give 'distribution')")
     for key in ("values", "probabilities"):
-        check_numbers(t[key], path, f"prior.{key}")
+        _numbers(t[key], path, "prior", key)
     normalize = read_flag(t, "normalize", path, "prior")
     try:
         return Prior.finite(t["values"], t["probabilities"], normalize=normalize)
@@ -347,7 +360,7 @@ def persuasion_from_dict(data: dict, path="<model>") -> dict:
     _require(t, "persuasion", "", path)
     out = {}
     for key in ("prior", "receiver_utility", "sender_utility"):
-        out[key] = check_numbers(t[key], path, f"persuasion.{key}")
+        out[key] = _numbers(t[key], path, "persuasion", key)
     try:                                  # persuade() has no normalize: say so for a file
         probability_vector(out["prior"], "prior")
     except (TypeError, ValueError) as exc:
