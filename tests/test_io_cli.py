@@ -277,3 +277,14 @@ def test_schema_errors_name_the_field_and_valid_range_in_one_line(command, text,
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1, res.output
     assert f"<stdin>: field '{field}'" in lines[0] and valid in lines[0], lines[0]
+
+
+def test_report_reads_stdin_once_and_records_its_digest(tmp_path):
+    import hashlib
+
+    path = EXAMPLES / "info_prosecutor.toml"
+    res = runner.invoke(app, ["report", "-", "-o", str(tmp_path / "r.html"), "--json"], input=path.read_text())
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["source"] == "<stdin>"
+    assert d["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()   # the bytes read, once

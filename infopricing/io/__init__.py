@@ -30,9 +30,10 @@ The other tables (``[game]``, ``[distribution]``, ``[prior]``, ``[segmentation]`
 :class:`~infopricing.errors.ModelFileError` naming the file, the field and the reason.
 """
 
-from .load import ModelFile, load
+from .load import ModelFile, load, load_dict
 from .read import (STDIN, check_keys, check_numbers, check_numeric_table, describe_value, display_path,
-                   file_reason, is_stdin, read_csv_matrix, read_flag, read_model_file)
+                   file_reason, is_stdin, parse_model_bytes, read_csv_matrix, read_flag, read_model_bytes,
+                   read_model_file)
 from .tables import (CATALOG_DISTRIBUTION_KEYS, DISTRIBUTION_KEYS, DISTRIBUTION_PRIOR_KEYS, ENVIRONMENT_KEYS,
                      FINITE_PRIOR_KEYS, GAME_KEYS, INDEPENDENT_DISTRIBUTION_KEYS, INDEPENDENT_GAME_KEYS,
                      INDEPENDENT_KEYS, MARGINAL_KEYS, MARKET_KEYS, PERSUASION_KEYS, SEGMENTATION_KEYS,
@@ -43,7 +44,7 @@ from .tables import (CATALOG_DISTRIBUTION_KEYS, DISTRIBUTION_KEYS, DISTRIBUTION_
 
 parse_prior = prior_from_dict    # the name information/files.py gave it
 
-__all__ = ["load", "ModelFile", "SegmentationTarget", "read_model_file", "read_csv_matrix", "load_environment",
+__all__ = ["load", "load_dict", "ModelFile", "read_model_bytes", "parse_model_bytes", "SegmentationTarget", "read_model_file", "read_csv_matrix", "load_environment",
            "load_game", "load_distribution", "load_segmentation_model", "load_persuasion_model",
            "environment_from_dict", "market_from_dict", "game_from_dict", "distribution_from_dict",
            "prior_from_dict", "segmentation_from_dict", "persuasion_from_dict", "environment_to_dict",

@@ -15,7 +15,7 @@ from .tables import (SegmentationTarget, distribution_from_dict, environment_fro
                      game_from_dict,
                      market_from_dict, persuasion_from_dict, prior_from_dict, segmentation_from_dict)
 
-__all__ = ["ModelFile", "load"]
+__all__ = ["ModelFile", "load", "load_dict"]
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,13 @@ def load(path, tables=None) -> ModelFile:
     >>> m.tables, m.environment.n_types, m.market.probabilities.tolist(), m.game
     (('environment', 'market'), 2, [0.25, 0.75], None)
     """
-    data = read_model_file(path)
-    where = display_path(path)
+    return load_dict(read_model_file(path), display_path(path), tables)
+
+
+def load_dict(data: dict, path="<dict>", tables=None) -> ModelFile:
+    """:func:`load` for a document already parsed (``data``: table name to table); errors
+    name ``path``."""
+    where = path
     if tables is None:
         for name in data:
             if name not in TOP_LEVEL:

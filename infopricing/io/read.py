@@ -42,6 +42,39 @@ def is_stdin(path) -> bool:
     return str(path) == STDIN
 
 
+def read_model_bytes(path) -> tuple[bytes, Path, bool]:
+    """The raw bytes of a model file (``-``: standard input), the name errors give it, and
+    whether it is JSON (``*.json``; on standard input, text starting with ``{``)."""
+    if is_stdin(path):
+        raw = sys.stdin.buffer.read()
+        return raw, Path(STDIN_NAME), raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    p = Path(path)
+    if not p.is_file():
+        raise ModelFileError(p, None, "file not found")
+    return p.read_bytes(), p, p.suffix.lower() == ".json"
+
+
+def parse_model_bytes(raw: bytes, path, is_json: bool) -> dict:
+    """Parse a model file's bytes (TOML, or JSON when ``is_json``) into a dict; errors name
+    ``path``. Nothing is executed."""
+    try:
+        decoded = raw.decode("utf-8-sig")     # a byte-order mark (Windows editors) is ignored
+        if is_json:
+            data = json.loads(decoded)
+        else:
+            data = tomllib.loads(decoded)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelFileError(path, None, f"cannot parse: {exc}") from None
+    except RecursionError:
+        raise ModelFileError(path, None, "cannot parse: arrays or tables are nested too deeply "
+                                         "(a model file needs at most a few levels)") from None
+    except ValueError as exc:  # e.g. an integer literal with more digits than Python reads
+        raise ModelFileError(path, None, f"cannot parse: {exc}") from None
+    if not isinstance(data, dict):
+        raise ModelFileError(path, None, "top level must be a table/object")
+    return data
+
+
 def read_model_file(path) -> dict:
     """Parse a TOML or JSON model file into a dict (nothing is executed).
 
@@ -49,31 +82,8 @@ def read_model_file(path) -> dict:
     otherwise; a ``valuations_csv`` it names is then relative to the working directory.
     Files are JSON when named ``*.json``, TOML otherwise.
     """
-    if is_stdin(path):
-        p, text = Path(STDIN_NAME), sys.stdin.buffer.read()
-        is_json = text.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise ModelFileError(p, None, "file not found")
-        text = p.read_bytes()
-        is_json = p.suffix.lower() == ".json"
-    try:
-        decoded = text.decode("utf-8-sig")     # a byte-order mark (Windows editors) is ignored
-        if is_json:
-            data = json.loads(decoded)
-        else:
-            data = tomllib.loads(decoded)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelFileError(p, None, f"cannot parse: {exc}") from None
-    except RecursionError:
-        raise ModelFileError(p, None, "cannot parse: arrays or tables are nested too deeply "
-                                      "(a model file needs at most a few levels)") from None
-    except ValueError as exc:  # e.g. an integer literal with more digits than Python reads
-        raise ModelFileError(p, None, f"cannot parse: {exc}") from None
-    if not isinstance(data, dict):
-        raise ModelFileError(p, None, "top level must be a table/object")
-    return data
+    raw, p, is_json = read_model_bytes(path)
+    return parse_model_bytes(raw, p, is_json)
 
 
 def display_path(path):
