@@ -37,7 +37,7 @@ from ..lp import LinearProgram, Status
 from ..model import Environment
 from .lp_build import feasibility_rows, ic_rows, revenue_objective
 from .mechanism import LPCertificate, Mechanism, Verification
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result, no_exact, record_params
 
 #: Above this number of full IC rows no full-size basis certificate is stored (it would
 #: take ``n(n-1)`` entries per array, and the exact re-check it serves is quadratic in
@@ -508,8 +508,9 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                             neighbours=neighbours, per_type=per_type, max_add=max_add, cut=cut,
                             lp_method=lp_method, warm_start=ws, drop_slack=drop_slack,
                             separation=separation, progress=progress)
-        return LazyMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
-                              max_ic_violation=r.max_ic_violation * scale, stats=r.stats)
+        return record_params(LazyMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
+                                            max_ic_violation=r.max_ic_violation * scale, stats=r.stats),
+                             **r.params, value_scale=scale)
     from .optimal import merged_near_duplicates, on_original_types
 
     merged = merged_near_duplicates(env)
@@ -520,8 +521,9 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                             neighbours=neighbours, per_type=per_type, max_add=max_add, cut=cut,
                             lp_method=lp_method, warm_start=ws, drop_slack=drop_slack,
                             separation=separation, progress=progress)
-        return LazyMenuResult(mechanism=on_original_types(r.mechanism, env, market),
-                              max_ic_violation=r.max_ic_violation, stats=r.stats)
+        return record_params(LazyMenuResult(mechanism=on_original_types(r.mechanism, env, market),
+                                            max_ic_violation=r.max_ic_violation, stats=r.stats),
+                             **r.params, merged_near_duplicates=True)
     dim = _type_dimension(env.values)
     if neighbours is None:
         neighbours = 4 if dim <= 1 else 2 if dim == 2 else 8
@@ -551,8 +553,12 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         extra = binding_pairs(env.values, warm_start.allocation, warm_start.utilities)
     t0 = time.perf_counter()
     L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method, extra)
-    return _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut,
-                         lp_method, drop_slack, separation, progress, t0)
+    out = _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut,
+                        lp_method, drop_slack, separation, progress, t0)
+    return record_params(out, selection=selection, dual_tol=dual_tol, neighbours=int(neighbours),
+                         per_type=int(per_type), max_add=int(max_add), cut=cut, lp_method=lp_method,
+                         drop_slack=bool(drop_slack), separation=separation,
+                         warm_start=warm_start is not None)
 
 
 def _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut, lp_method,

@@ -20,13 +20,14 @@ from ..lp import LinearProgram, Status
 from ..model import Environment, Market
 from .lp_build import build_menu_lp, revenue_objective
 from .mechanism import LPCertificate, Mechanism
+from ..verify.protocol import record_params
 
 SELECTIONS = ("efficient", "consumer", "adverse")
 
 #: number of types from which the revenue stage uses interior point + crossover
 IPM_THRESHOLD = 60
 
-#: ``method="auto"`` uses lazy IC generation (:mod:`.large`) above this many types; the
+#: ``method="auto"`` uses lazy IC generation (:mod:`.lazy_menu`) above this many types; the
 #: full LP at or below it. Measured crossover on a 2-core machine (benchmarks/README.md):
 #: full/lazy time 0.5-0.9 at n=8-16, 1.1-1.4 at n=24, 1.2-1.7 at n=32, 2-5 at n=48-96.
 LAZY_THRESHOLD = 24
@@ -157,7 +158,7 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         Duals larger than this in absolute value identify the optimal face.
     method : {"auto", "full", "lazy", "ipm"}
         ``"full"`` solves the LP with all n(n-1) IC rows; ``"lazy"`` generates IC rows
-        lazily and certifies every stage against all of them (:mod:`.large`; same answer);
+        lazily and certifies every stage against all of them (:mod:`.lazy_menu`; same answer);
         ``"ipm"`` finds the binding rows by a structured interior point on all IC rows and
         finishes like ``"lazy"`` from them (:mod:`.interior_point`; same answer);
         ``"auto"`` uses ``"ipm"`` for types spanning more than two dimensions from
@@ -165,7 +166,7 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         :data:`LAZY_THRESHOLD` types, ``"full"`` otherwise.
     progress : callable, optional
         Lazy path only: called as ``progress(stage, rounds, ic_rows)`` after every round
-        of constraint generation (see :func:`.large.solve_menu_lazy`); the CLI shows it.
+        of constraint generation (see :func:`.lazy_menu.solve_menu_lazy`); the CLI shows it.
 
     Returns
     -------
@@ -203,27 +204,38 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     from ..model._validate import check_tolerance
 
     check_tolerance(dual_tol, "dual_tol")
+    uses_lazy_rows(env, method)  # validates method before any solve
+    used = {}
+    m = _optimal_mechanism(env, market, selection, dual_tol, method, progress, used)
+    return record_params(m, method=method, dual_tol=dual_tol, **used)
+
+
+def _optimal_mechanism(env, market, selection, dual_tol, method, progress, used: dict) -> Mechanism:
+    """:func:`optimal_mechanism` after validation; notes in ``used`` the path it took."""
     scale = tol.value_scale(env.values)
     if scale != 1.0:
-        uses_lazy_rows(env, method)  # validates method before the scaled solve
-        m = optimal_mechanism(Environment(env.values / scale), market.probabilities,
-                              selection=selection, dual_tol=dual_tol, method=method,
-                              progress=progress)
+        used["value_scale"] = scale
+        scaled = Environment(env.values / scale)
+        m = _optimal_mechanism(scaled, Market(scaled, market.probabilities), selection, dual_tol, method,
+                               progress, used)
         return _rescaled(m, env, market, scale)
     merged = merged_near_duplicates(env)
     if merged is not None:  # near-duplicate types: solve the merged values (see the function)
-        uses_lazy_rows(env, method)
-        m = optimal_mechanism(merged, market.probabilities, selection=selection,
-                              dual_tol=dual_tol, method=method, progress=progress)
+        used["merged_near_duplicates"] = True
+        m = _optimal_mechanism(merged, Market(merged, market.probabilities), selection, dual_tol, method,
+                               progress, used)
         return on_original_types(m, env, market)
     if uses_interior_point(env, method):
         from .interior_point import solve_menu_ipm
+        used["method_used"] = "ipm"
         return solve_menu_ipm(env, market, selection=selection, dual_tol=dual_tol,
                               progress=progress).mechanism
     if uses_lazy_rows(env, method):
         from .lazy_menu import solve_menu_lazy
+        used["method_used"] = "lazy"
         return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
                                progress=progress).mechanism
+    used["method_used"] = "full"
     lp, res, bounds = _solve_revenue(env, market)
     rev_obj = res.objective
     rev_duals = res.row_dual.copy()

@@ -29,7 +29,7 @@ from . import units
 from .segment_welfare import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
                      rational_vector, revenue_upper_bound)
 from ..verify.ic_ir import exact_ic_ir, utility_matrix as _utility_matrix
-from ..verify.protocol import Result
+from ..verify.protocol import Result, records_params
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
            "pareto_dominating_market", "pareto_improving_segmentation",
@@ -552,6 +552,7 @@ def _confirm(env, dom: Market, lp_mech: Mechanism, Xs, Ps, chain) -> bool:
 # ---------------------------------------------------------------------------------------
 # Theorem 1: a two-segment Pareto-improving segmentation
 # ---------------------------------------------------------------------------------------
+@records_params("method", "selection", "max_halvings")
 def pareto_improving_segmentation(env: Environment, market, method: str = "theorem",
                                   selection: str = "efficient", max_halvings: int = 60
                                   ) -> ParetoImprovement:
@@ -782,6 +783,7 @@ class ParetoAnalysis(Result):
 AUTO_EXACT_MAX_TYPES = 4
 
 
+@records_params("selection", "exact")
 def pareto_analysis(env: Environment, market, selection: str = "efficient",
                     exact: bool = False) -> ParetoAnalysis:
     """Run the HS constructions on one market (see :class:`ParetoAnalysis`).
