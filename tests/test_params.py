@@ -4,7 +4,6 @@ and run), the selection rule, tolerances and solver limits, as actually passed."
 import json
 import pickle
 
-import pytest
 
 import infopricing as ip
 from infopricing import catalog
