@@ -43,9 +43,9 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
             raise ValueError(f"--rows must be at least 1, got {rows}")
         if uses_lazy_rows(env, method) and not json_out:
             with err_console.status(f"menu LP, {env.n_types} types: starting") as status:
-                def progress(stage, rounds, ic_rows):
-                    status.update(f"menu LP, {env.n_types} types: {stage} stage, round {rounds}, "
-                                  f"{ic_rows} of {env.n_types * (env.n_types - 1)} IC rows in the LP")
+                def progress(ic_rows, total, stage="", round=0):
+                    status.update(f"menu LP, {env.n_types} types: {stage} stage, round {round}, "
+                                  f"{ic_rows} of {total} IC rows in the LP")
                 mech = optimal_mechanism(env, market, selection=selection, method=method,
                                          progress=progress)
         else:

@@ -32,6 +32,7 @@ import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
+from .._progress import menu_rounds
 from ..errors import SolverError
 from ..lp import LinearProgram, Status
 from ..model import Environment
@@ -474,10 +475,11 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         ``"violation"`` otherwise (the same speed on i.i.d. uniform values, whose binding
         partners are far).
     progress : callable, optional
-        Called as ``progress(stage_name, rounds, ic_rows)`` after every round (``rounds``
-        counts the rounds of the current stage, ``ic_rows`` the IC rows now in the LP);
-        the last call of a stage reports its totals. ``stage_name`` is ``"revenue"`` or
-        ``"selection"``.
+        Called as ``progress(ic_rows, n(n-1))`` after every round, the library's one
+        convention (:mod:`infopricing._progress`): the IC rows now in the LP out of the full
+        problem's. A callback that accepts keywords also gets ``stage`` (``"revenue"`` or
+        ``"selection"``) and ``round`` (the rounds of the current stage so far); the last
+        call of a stage reports its totals.
 
     Returns
     -------
@@ -554,7 +556,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     t0 = time.perf_counter()
     L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method, extra)
     out = _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut,
-                        lp_method, drop_slack, separation, progress, t0)
+                        lp_method, drop_slack, separation, menu_rounds(progress, n), t0)
     return record_params(out, selection=selection, dual_tol=dual_tol, neighbours=int(neighbours),
                          per_type=int(per_type), max_add=int(max_add), cut=cut, lp_method=lp_method,
                          drop_slack=bool(drop_slack), separation=separation,

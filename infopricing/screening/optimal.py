@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import tolerances as tol
+from .._progress import menu_rounds
 from ..errors import SolverError
 from ..lp import LinearProgram, Status
 from ..model import Environment, Market
@@ -165,8 +166,9 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         :data:`.interior_point.IPM_MIN_TYPES` types on, else ``"lazy"`` above
         :data:`LAZY_THRESHOLD` types, ``"full"`` otherwise.
     progress : callable, optional
-        Lazy path only: called as ``progress(stage, rounds, ic_rows)`` after every round
-        of constraint generation (see :func:`.lazy_menu.solve_menu_lazy`); the CLI shows it.
+        Lazy and interior-point paths: called as ``progress(ic_rows, n(n-1))`` after every
+        round of constraint generation, with ``stage`` and ``round`` keywords for a
+        callback that accepts them (see :func:`.lazy_menu.solve_menu_lazy`); the CLI shows it.
 
     Returns
     -------
@@ -229,7 +231,7 @@ def _optimal_mechanism(env, market, selection, dual_tol, method, progress, used:
         from .interior_point import solve_menu_ipm
         used["method_used"] = "ipm"
         return solve_menu_ipm(env, market, selection=selection, dual_tol=dual_tol,
-                              progress=progress).mechanism
+                              progress=menu_rounds(progress, env.n_types)).mechanism
     if uses_lazy_rows(env, method):
         from .lazy_menu import solve_menu_lazy
         used["method_used"] = "lazy"
