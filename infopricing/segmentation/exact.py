@@ -613,7 +613,7 @@ class ConsumerOptimalSegmentation(Result):
     pareto : bool                  whether segments were restricted to weakly dominate f
     supremum : float               sup of expected consumer surplus over the segmentations
     attained : bool                whether ``segmentation`` attains it (else it comes within
-                                   ``supremum - segmentation.consumer_surplus``)
+                                   ``supremum - segmentation.expected_consumer_surplus``)
     segmentation : Segmentation or None   (None when no Pareto-improving segmentation exists)
     upper_bound : float            the closure LP over all allowed cells (= supremum unless
                                    some allowed cell is usable only on its boundary)
@@ -642,7 +642,7 @@ class ConsumerOptimalSegmentation(Result):
         if self.segmentation is not None:
             chk = self.segmentation.verify(exact=exact, atol=atol, check_pareto=self.pareto)
             fails.extend(chk.failures)
-            cs = self.segmentation.consumer_surplus
+            cs = self.segmentation.expected_consumer_surplus
             if cs > self.supremum + tol.EQUAL * max(1.0, abs(self.supremum)):
                 fails.append(f"segmentation surplus {cs:.9g} exceeds the supremum {self.supremum:.9g}")
             if self.attained and cs < self.supremum - tol.EQUAL * max(1.0, abs(self.supremum)):
@@ -746,7 +746,7 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
     try:
         seg = _exact_segmentation(market, res.x, G, owner, st.dec, selection, original=st.mech)
         ok = (not pareto or seg.is_pareto_improving)
-        if ok and seg.consumer_surplus >= sup_val - tol.EQUAL * max(1.0, abs(sup_val)):
+        if ok and seg.expected_consumer_surplus >= sup_val - tol.EQUAL * max(1.0, abs(sup_val)):
             best = (seg, True)
     except (SolverError, ValueError):
         pass

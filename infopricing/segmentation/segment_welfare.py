@@ -313,6 +313,8 @@ class Segmentation(Result, Tabular):
     type_surplus_change : ndarray (n,)
         Expected change per consumer of each type: ``sum_i w_i f_i(t) (CS(t,f_i) - CS(t,f)) / f(t)``
         (0 for types without mass).
+    consumer_surplus : ndarray (n,)  per type: ``original_surplus + type_surplus_change``
+    expected_consumer_surplus : float  its average over the market
     revenue_change, consumer_surplus_change, total_surplus_change : float
         Averages over segments minus the unsegmented values.
     is_pareto_improving : bool       HS section 4.1 (see :meth:`pareto_report`)
@@ -451,12 +453,19 @@ class Segmentation(Result, Tabular):
         return self.revenue - self.original.revenue
 
     @property
-    def consumer_surplus(self) -> float:
+    def consumer_surplus(self) -> np.ndarray:
+        """Per type: each type's expected surplus over the segments it is in (as
+        :attr:`Mechanism.consumer_surplus <infopricing.screening.Mechanism.consumer_surplus>`)."""
+        return self.original_surplus + self.type_surplus_change
+
+    @property
+    def expected_consumer_surplus(self) -> float:
+        """The scalar: consumer surplus averaged over segments and types."""
         return float(self.weights @ np.array([m.expected_consumer_surplus for m in self.mechanisms]))
 
     @property
     def consumer_surplus_change(self) -> float:
-        return self.consumer_surplus - self.original.expected_consumer_surplus
+        return self.expected_consumer_surplus - self.original.expected_consumer_surplus
 
     @property
     def total_surplus(self) -> float:
