@@ -29,14 +29,13 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
 from .._progress import menu_rounds
 from ..errors import SolverError
 from ..lp import LinearProgram, Status
 from ..model import Environment
-from .lp_build import feasibility_rows, ic_rows, revenue_objective
+from .lp_build import build_menu_lp, ic_rows, revenue_objective
 from .mechanism import LPCertificate, Mechanism, Verification
 from ..verify.protocol import Result, no_exact, record_params
 
@@ -261,11 +260,8 @@ class _LazyMenuLP:
         self.in_lp = np.zeros((n, n), dtype=bool)
         self.in_lp[T, S] = True
         self.T, self.S = [T], [S]
-        A = sp.vstack([feasibility_rows(n, k), ic_rows(values, T, S)], format="csc")
-        self.lo_r = np.concatenate([np.full(n, -np.inf), np.zeros(T.size)])
-        self.hi_r = np.concatenate([np.ones(n), np.full(T.size, np.inf)])
-        self.lo_c = np.zeros(n * k + n)
-        self.hi_c = np.full(n * k + n, np.inf)
+        # the one menu-LP builder, with the row strategy (these starting IC pairs) as its parameter
+        A, self.lo_r, self.hi_r, self.lo_c, self.hi_c = build_menu_lp(values, pairs=(T, S))
         self.lp = LinearProgram(revenue_objective(values, f), A, self.lo_r, self.hi_r,
                                 self.lo_c, self.hi_c, sense="max", method=method,
                                 options=_HIGHS_OPTIONS, tiny_entries="raise")
@@ -492,7 +488,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     ----------
     HS, section 4 (IC-IR menu LP; consistent selection over the optimal face).
     """
-    from .optimal import SELECTIONS, _check_inputs, _rescaled
+    from .selection import SELECTIONS, check_menu_inputs as _check_inputs, rescaled_mechanism as _rescaled
 
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
@@ -568,7 +564,7 @@ def _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut, l
     """The revenue stage, the selection stages and the full-problem check of
     :func:`solve_menu_lazy`, on a lazy LP ``L`` set up by the caller (its starting rows,
     and possibly a crossover basis, are the caller's; the answer does not depend on them)."""
-    from .optimal import _face_fix, _secondary_objectives
+    from .selection import face_fix as _face_fix, secondary_objectives as _secondary_objectives
 
     n, k = env.n_types, env.n_alternatives
 
