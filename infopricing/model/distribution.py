@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ._validate import frozen, labels, probability_vector, real_array
+from ._validate import frozen, labels, probability_vector, real_array, shape_of, stored
 
 __all__ = ["ValueDistribution"]
 
@@ -82,21 +82,10 @@ class ValueDistribution:
         return cls(grid, pr, products=products, normalize=True)
 
     # -- basic shape -------------------------------------------------------------------
-    @property
-    def values(self) -> np.ndarray:
-        return self._values
-
-    @property
-    def probabilities(self) -> np.ndarray:
-        return self._probs
-
-    @property
-    def n_profiles(self) -> int:
-        return self._values.shape[0]
-
-    @property
-    def n_products(self) -> int:
-        return self._values.shape[1]
+    values = stored("_values")
+    probabilities = stored("_probs")
+    n_profiles = shape_of("_values", 0)
+    n_products = shape_of("_values", 1)
 
     def __repr__(self) -> str:
         return f"ValueDistribution({self.n_profiles} profiles, {self.n_products} products)"

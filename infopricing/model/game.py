@@ -24,7 +24,7 @@ from itertools import product
 import numpy as np
 
 from .. import tolerances as tol
-from ._validate import frozen, labels, probability_vector, real_array
+from ._validate import frozen, labels, probability_vector, real_array, shape_of, stored
 
 __all__ = ["PricingGame", "ConditionalResidual", "residual_willingness_to_pay",
            "optimal_prices_against_cost"]
@@ -266,29 +266,12 @@ class PricingGame:
         return cls(t[:, :n], t[:, n:2 * n], t[:, -1], producers=producers, normalize=normalize)
 
     # -- data --------------------------------------------------------------------------
-    @property
-    def values(self) -> np.ndarray:
-        return self._values
-
-    @property
-    def costs(self) -> np.ndarray:
-        return self._costs
-
-    @property
-    def probabilities(self) -> np.ndarray:
-        return self._probabilities
-
-    @property
-    def producers(self) -> tuple[str, ...]:
-        return self._producers
-
-    @property
-    def n_producers(self) -> int:
-        return int(self._values.shape[1])
-
-    @property
-    def n_profiles(self) -> int:
-        return int(self._values.shape[0])
+    values = stored("_values")
+    costs = stored("_costs")
+    probabilities = stored("_probabilities")
+    producers = stored("_producers")
+    n_producers = shape_of("_values", 1)
+    n_profiles = shape_of("_values", 0)
 
     def __repr__(self) -> str:
         return (f"PricingGame(producers={self.n_producers}, profiles={self.n_profiles}, "
