@@ -39,3 +39,13 @@ def test_modules_are_named_after_what_they_compute(old, new):
     importlib.import_module(new)
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module(old)
+
+
+def test_a_count_is_size_and_the_old_grid_keyword_warns():
+    prior = ([-1.0, 1.0], [0.5, 0.5])                    # BBM25 Example 4
+    new = ip.hotelling_optimum(prior, size=40)
+    with pytest.warns(DeprecationWarning, match="size="):
+        old = ip.hotelling_optimum(prior, grid=40)
+    assert old.consumer_surplus == new.consumer_surplus and new.params["size"] == 40
+    with pytest.raises(ValueError, match="size must be an integer >= 5"):
+        ip.hotelling_optimum(prior, size=3)
