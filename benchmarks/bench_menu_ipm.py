@@ -76,7 +76,7 @@ def _emit(args, row):
 def compare(args):
     import infopricing as ip
     from infopricing.screening.interior_point import menu_bounds, solve_menu_ipm
-    from infopricing.screening.large import solve_menu_lazy
+    from infopricing.screening.lazy_menu import solve_menu_lazy
 
     for n in args.sizes:
         V, f = instance(args.family, n, args.k, args.noise)

@@ -130,7 +130,7 @@ def _instances(args, header):
 
 
 def lazy_only(args):
-    from infopricing.screening.large import solve_menu_lazy
+    from infopricing.screening.lazy_menu import solve_menu_lazy
 
     for n, V, f, env in _instances(args, f"{'n':>6} {'seconds':>8} {'rounds':>7} {'IC rows used':>13} "
                                          f"{'dropped':>8} {'of':>10} {'max IC viol':>12} {'verified':>9}"):
@@ -142,7 +142,7 @@ def lazy_only(args):
 
 
 def drop_compare(args):
-    from infopricing.screening.large import solve_menu_lazy
+    from infopricing.screening.lazy_menu import solve_menu_lazy
 
     for n, V, f, env in _instances(args, f"{'n':>6} {'keep rows s':>12} {'drop rows s':>12} {'keep/drop':>10} "
                                          f"{'rows kept':>10} {'rows drop':>10} {'dropped':>8} {'|rev diff|':>11}"):
@@ -157,7 +157,7 @@ def drop_compare(args):
 
 def floor(args):
     from infopricing.lp import solve_lp
-    from infopricing.screening.large import binding_pairs, solve_menu_lazy
+    from infopricing.screening.lazy_menu import binding_pairs, solve_menu_lazy
     from infopricing.screening.lp_build import build_menu_lp, revenue_objective
 
     for n, V, f, env in _instances(args, f"{'n':>6} {'lazy s':>8} {'binding IC':>11} {'per type':>9} "
@@ -181,7 +181,7 @@ def floor(args):
 
 
 def nearest(args):
-    from infopricing.screening.large import solve_menu_lazy
+    from infopricing.screening.lazy_menu import solve_menu_lazy
 
     for n, V, f, env in _instances(args, f"{'n':>6} {'by violation s':>15} {'nearest s':>11} {'ratio':>6} "
                                          f"{'rounds':>7} {'rounds':>7} {'|rev diff|':>11}"):

@@ -20,12 +20,15 @@ from .competition import *  # noqa: F401,F403
 from .disclosure import *  # noqa: F401,F403
 from .scale import *  # noqa: F401,F403
 from .report import MarketReport, report
-from . import catalog, plots
+from . import catalog, io, plots
+from .io import ModelFile, load
 
 __all__ = [
     # the model a user builds
     "Environment", "Market", "Prior", "PricingGame", "ValueDistribution", "Signal", "Menu",
     "LinearEnvironment", "SymmetricPrior",
+    # model files (infopricing.io): every table of a file, as model objects
+    "load", "ModelFile",
     # the result protocol
     "Result", "ResultStatus", "Status", "Verification", "Checker",
     # HS: menus (section 4)
@@ -63,6 +66,6 @@ __all__ = [
     # many markets
     "sweep", "sweep_to_parquet", "run_chunked", "SweepResult", "ChunkedRun",
     # subpackages
-    "catalog", "plots", "model", "lp", "verify", "screening", "segmentation", "information",
+    "catalog", "io", "plots", "model", "lp", "verify", "screening", "segmentation", "information",
     "competition", "disclosure", "scale", "tolerances",
 ]

@@ -68,7 +68,7 @@ def test_consumer_optimal_closed_form(q):
     r = max_consumer_surplus_segmentation(HS3, [1 - q, q])
     assert r.supremum == pytest.approx(9 / 32 - q / 8, abs=1e-9)
     assert r.attained
-    assert r.segmentation.consumer_surplus == pytest.approx(9 / 32 - q / 8, abs=1e-9)
+    assert r.segmentation.expected_consumer_surplus == pytest.approx(9 / 32 - q / 8, abs=1e-9)
     assert r.verify(exact=True).ok
 
 
@@ -205,7 +205,7 @@ def test_consumer_optimal_supremum_not_attained_under_adverse_selection():
     r = max_consumer_surplus_segmentation(HS3, [1 - q, q], selection="adverse")
     assert r.supremum == pytest.approx(9 / 32 - q / 8, abs=1e-9)
     assert not r.attained
-    cs = r.segmentation.consumer_surplus
+    cs = r.segmentation.expected_consumer_surplus
     assert r.original_consumer_surplus < cs < r.supremum
     assert r.supremum - cs < 1e-3
     assert r.verify(exact=True).ok

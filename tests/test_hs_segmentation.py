@@ -7,7 +7,7 @@ import pytest
 
 from infopricing import catalog
 from infopricing import Environment, Market
-from infopricing.segmentation.result import Segmentation, rational_vector, revenue_upper_bound
+from infopricing.segmentation.segment_welfare import Segmentation, rational_vector, revenue_upper_bound
 
 
 @pytest.fixture

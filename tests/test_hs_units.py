@@ -244,7 +244,7 @@ def test_dominating_market_bound_at_scale_1e9():
     costs carry the values' unit, so their rounding, ~1e-7, exceeded the absolute dual
     tolerance) and DominatingMarket.verify failed a correct construction."""
     from infopricing.segmentation.pareto import pareto_dominating_market
-    from infopricing.segmentation.result import revenue_upper_bound
+    from infopricing.segmentation.segment_welfare import revenue_upper_bound
 
     V = np.array([[1.25, 0.25], [0.25, 0.5], [4.0, 1.0]])
     d1 = pareto_dominating_market(Environment(V), np.ones(3) / 3)

@@ -83,3 +83,75 @@ def test_market_normalize_and_zero_mass():
         Market(env, [0.0, 0.0, 0.0], normalize=True)
     with pytest.raises(TypeError, match="Environment"):
         Market("env", [1.0])
+
+
+# -- the model layer: every primitive in infopricing.model, constructors never solve -----
+
+def test_every_primitive_lives_in_model_and_old_paths_are_the_same_objects():
+    import infopricing as ip
+    import infopricing.model as model
+    from infopricing.competition.game import PricingGame
+    from infopricing.disclosure.distribution import ValueDistribution
+    from infopricing.disclosure.signals import Signal
+    from infopricing.information.prior import Prior
+
+    for cls in (PricingGame, ValueDistribution, Signal, Prior):
+        assert cls.__module__.startswith("infopricing.model."), cls
+        assert getattr(model, cls.__name__) is cls is getattr(ip, cls.__name__)
+
+
+def test_model_modules_import_no_solver():
+    # "a model never imports a solver": statically, no module of infopricing/model imports
+    # lp, screening, segmentation, competition, disclosure, information, scale or highspy
+    import ast
+    from pathlib import Path
+
+    import infopricing.model as model
+
+    banned = {"lp", "screening", "segmentation", "competition", "disclosure", "information",
+              "scale", "verify", "cli", "report", "plots"}
+    for f in Path(model.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                top = mod.split(".")[0]
+                assert not (node.level >= 2 and top in banned), (f.name, mod)
+                assert not (node.level == 0 and (top == "highspy" or mod.startswith("infopricing.")
+                                                 and mod.split(".")[1] in banned)), (f.name, mod)
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.split(".")[0] == "highspy" for a in node.names), f.name
+
+
+def test_segmentation_constructor_validates_but_does_not_solve(monkeypatch):
+    import infopricing.segmentation.segment_welfare as sw
+
+    env = Environment([[0.75, 1.0], [1.0, 2.0]])
+    calls = []
+    real = sw.optimal_mechanism
+    monkeypatch.setattr(sw, "optimal_mechanism", lambda *a, **k: calls.append(1) or real(*a, **k))
+    seg = sw.Segmentation(Market(env, [0.5, 0.5]), [0.5, 0.5], [[1.0, 0.0], [0.0, 1.0]])
+    assert calls == []                                  # nothing solved at construction
+    with pytest.raises(ValueError, match="average"):   # ... but the split is validated
+        sw.Segmentation(Market(env, [0.5, 0.5]), [0.5, 0.5], [[1.0, 0.0], [0.5, 0.5]])
+    # first use solves once per market, then the mechanisms are kept. Perfect segmentation
+    # of this market: each single-type segment is charged its best value (1 and 2), so
+    # revenue is 0.5*1 + 0.5*2 = 1.5 (first-degree price discrimination)
+    assert seg.revenue == pytest.approx(1.5)
+    assert len(calls) == 2
+    seg.original, seg.mechanisms
+    assert len(calls) == 3
+    seg.revenue_change, seg.verify()
+    assert len(calls) == 3
+
+
+def test_segmentation_given_mechanisms_are_checked_at_construction():
+    import infopricing as ip
+    from infopricing.segmentation.segment_welfare import Segmentation
+
+    env = Environment([[0.75, 1.0], [1.0, 2.0]])
+    other = Environment([[1.0], [2.0]])
+    m = ip.optimal_mechanism(other, Market(other, [0.5, 0.5]))
+    with pytest.raises(ValueError, match="mechanisms\\[0\\]"):
+        Segmentation(Market(env, [0.5, 0.5]), [1.0], [[0.5, 0.5]], mechanisms=[m])
+    with pytest.raises(ValueError, match="original"):
+        Segmentation(Market(env, [0.5, 0.5]), [1.0], [[0.5, 0.5]], original=m)

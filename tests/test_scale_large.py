@@ -7,8 +7,8 @@ from hypothesis import given, settings, strategies as st
 
 from infopricing import Environment, optimal_mechanism
 from infopricing import tolerances as tol
-from infopricing.screening import large
-from infopricing.screening.large import (full_row_index, ic_violations, solve_menu_lazy,
+from infopricing.screening import lazy_menu as large
+from infopricing.screening.lazy_menu import (full_row_index, ic_violations, solve_menu_lazy,
                                          starting_pairs)
 from infopricing.screening.lp_build import ic_pairs
 
@@ -179,12 +179,15 @@ def test_dropping_slack_rows_changes_nothing_but_the_row_count(seed):
 
 
 def test_progress_is_called_once_per_round():
-    """progress(stage, rounds, ic_rows) after every round: as many calls as rounds, the
-    revenue stage first, and each stage's last call carries its round count."""
+    """progress(ic_rows, n(n-1), stage=, round=) after every round: as many calls as rounds,
+    the revenue stage first, and each stage's last call carries its round count; a
+    two-argument callback gets (ic_rows, n(n-1)) only (the library's one convention)."""
     env, f = _instance(8, 80, 5)
-    calls = []
-    r = solve_menu_lazy(env, f, progress=lambda *a: calls.append(a))
-    assert len(calls) == r.stats.rounds
+    calls, plain = [], []
+    r = solve_menu_lazy(env, f, progress=lambda done, total, **d: calls.append((d["stage"], d["round"], done, total)))
+    solve_menu_lazy(env, f, progress=lambda done, total: plain.append((done, total)))
+    assert len(calls) == r.stats.rounds == len(plain)
+    assert [c[2:] for c in calls] == plain and {c[3] for c in calls} == {80 * 79}
     stages = [c[0] for c in calls]
     assert stages[0] == "revenue" and set(stages) <= {"revenue", "selection"}
     n_rev = r.stats.stage_rounds[0]

@@ -149,7 +149,7 @@ def test_tiny_masses_get_the_optimal_menu(method, V, f, want_u2, want_rev):
 def test_solve_menu_lazy_called_directly_in_any_unit(c):
     """The public lazy solver scales like optimal_mechanism (a warm start included), and
     its full-problem check is in the same units."""
-    from infopricing.screening.large import solve_menu_lazy
+    from infopricing.screening.lazy_menu import solve_menu_lazy
 
     env = ip.Environment(HS3 * c)
     r = solve_menu_lazy(env, [0.5, 0.5])

@@ -1,162 +1,17 @@
-"""The model-file schema: every table and key, with type, range, default and an example.
+"""The model-file reference page, generated from the library's schema.
 
-The key lists are not written here: each table names the tuple of accepted keys that its
-loader checks (``infopricing.io.ENVIRONMENT_KEYS`` and so on), and :func:`check` fails the
-docs build when a loader accepts a key this schema does not describe, or the schema describes
-a key the loader refuses. Each table's example is a complete model file that
-``tests/test_docs_site.py`` loads with the real loader.
+The schema itself (every table and key, with type, range, default, meaning and a complete
+example) is :mod:`infopricing.io.schema`; the parsers take their accepted keys from it.
+:func:`check` still compares each table's keys with the accepted-key tuple its parser
+checks (``infopricing.io.ENVIRONMENT_KEYS`` and so on) and fails the docs build on a
+difference; ``tests/test_docs_site.py`` loads every table's example with the real loader.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Key:
-    name: str
-    type: str
-    range: str
-    default: str
-    meaning: str
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str            # as written in the file, e.g. "environment" or "game.marginal"
-    form: str            # which form of the table (several tables have two or three)
-    keys_from: str       # "module:ATTRIBUTE" of the loader's accepted keys
-    loader: str          # "module:function" reading a file that has this table
-    commands: str
-    keys: tuple[Key, ...]
-    example: str
-
-
-REQ = "required"
-TABLES = (
-    Table("environment", "valuations in the file", "infopricing.io:ENVIRONMENT_KEYS",
-          "infopricing.io:load_environment", "menu, pareto, sweep",
-          (Key("valuations", "array of arrays of numbers (n x k)", "finite; n >= 1 types, k >= 1 alternatives",
-               "required (or valuations_csv)", "v(t, a): the value of type t for alternative a (HS section 2)"),
-           Key("valuations_csv", "string (file name)", "a CSV of n rows and k columns, relative to the model file; "
-               "a first row of non-numbers is a header of alternative labels", "none (give valuations instead)",
-               "large valuation matrices; not together with valuations"),
-           Key("types", "array of strings", "n distinct labels", "t1, t2, ...", "type labels used in tables and plots"),
-           Key("alternatives", "array of strings", "k distinct labels", "a1, a2, ... (or the CSV header)",
-               "alternative labels"),
-           Key("costs", "array of numbers", "k finite numbers", "all 0", "cost of producing each alternative "
-               "(HS footnote 5)")),
-          '[environment]\ntypes = ["low", "high"]\nalternatives = ["L", "H"]\n'
-          'valuations = [[0.75, 1.0], [1.0, 2.0]]\ncosts = [0.0, 0.0]\n\n'
-          '[market]\nprobabilities = [0.5, 0.5]\n'),
-    Table("market", "", "infopricing.io:MARKET_KEYS", "infopricing.io:load_environment",
-          "menu, pareto (optional for sweep)",
-          (Key("probabilities", "array of numbers", "n numbers >= 0 summing to 1 (within the tolerance of "
-               "infopricing.tolerances)", REQ, "the market f: the mass of each type"),
-           Key("normalize", "boolean", "true or false (not a string)", "false",
-               "rescale probabilities that do not sum to 1")),
-          '[environment]\nvaluations = [[1, 2], [2, 3], [3, 3.5]]\n\n'
-          '[market]\nprobabilities = [3, 3, 4]\nnormalize = true\n'),
-    Table("game", "explicit profiles", "infopricing.competition.files:GAME_KEYS",
-          "infopricing.competition.files:load_game", "compete",
-          (Key("values", "array of arrays of numbers (profiles x producers)", "finite", REQ,
-               "v_i: each producer's value in each profile (BBM25 Section I)"),
-           Key("costs", "array of numbers, or array of arrays", "(producers,) or (profiles, producers)", REQ,
-               "c_i: each producer's cost, fixed or per profile"),
-           Key("probabilities", "array of numbers", "one per profile, >= 0, summing to 1", REQ,
-               "the prior over profiles"),
-           Key("producers", "array of strings", "one label per producer", "1, 2, ...", "producer labels"),
-           Key("normalize", "boolean", "true or false", "false", "rescale probabilities")),
-          '[game]\nproducers = ["A", "B"]\nvalues = [[1, 4], [4, 1]]\ncosts = [0, 0]\n'
-          'probabilities = [0.5, 0.5]\n'),
-    Table("game", "independent producers", "infopricing.competition.files:INDEPENDENT_GAME_KEYS",
-          "infopricing.competition.files:load_game", "compete",
-          (Key("marginal", "array of tables [[game.marginal]]", "one per producer", REQ,
-               "each producer's (value, cost) distribution; profiles are their product"),
-           Key("producers", "array of strings", "one label per producer", "1, 2, ...", "producer labels")),
-          '[game]\n[[game.marginal]]\npairs = [[1, 1], [1, 0], [4, 1], [4, 0]]\n'
-          'probabilities = [0.25, 0.25, 0.25, 0.25]\n\n[[game.marginal]]\npairs = [[2, 0], [3, 1]]\n'
-          'probabilities = [0.5, 0.5]\n'),
-    Table("game.marginal", "", "infopricing.competition.files:MARGINAL_KEYS",
-          "infopricing.competition.files:load_game", "compete",
-          (Key("pairs", "array of [value, cost] pairs", "finite numbers", REQ, "the support of (v_i, c_i)"),
-           Key("probabilities", "array of numbers", "one per pair, >= 0, summing to 1 (no normalize)", REQ,
-               "their probabilities")),
-          '[game]\n[[game.marginal]]\npairs = [[1, 0], [3, 0]]\nprobabilities = [0.5, 0.5]\n\n'
-          '[[game.marginal]]\npairs = [[2, 0]]\nprobabilities = [1.0]\n'),
-    Table("information", "a public segmentation of the [game] prior",
-          "infopricing.competition.public_segments:INFORMATION_KEYS",
-          "infopricing.competition.public_segments:load_public_segmentation", "compete",
-          (Key("weights", "array of numbers", "one per segment, >= 0, summing to 1", REQ,
-               "the probability of each segment"),
-           Key("segments", "array of arrays of numbers (segments x profiles)",
-               "each row >= 0 summing to 1; weights @ segments = the [game] probabilities", REQ,
-               "each segment's distribution over the game's profiles; every producer observes "
-               "the segment (BBM25 Section I); compete computes each segment's equilibrium, "
-               "checks the whole structure for profitable deviations and prints it beside no "
-               "information, complete information and the consumer-optimal construction")),
-          '[game]\nvalues = [[2, 2], [2, 2]]\ncosts = [[0, 0.5], [0, 1.5]]\n'
-          'probabilities = [0.5, 0.5]\n\n[information]\nweights = [0.5, 0.5]\n'
-          'segments = [[0.75, 0.25], [0.25, 0.75]]\n'),
-    Table("distribution", "explicit profiles", "infopricing.disclosure.report:DISTRIBUTION_KEYS",
-          "infopricing.disclosure.report:load_distribution", "disclose",
-          (Key("values", "array of arrays of numbers (profiles x products)", "finite, >= 0", REQ,
-               "the buyer's value profiles v (CLW section 2)"),
-           Key("probabilities", "array of numbers", "one per profile, > 0, summing to 1", REQ, "F: their probabilities"),
-           Key("products", "array of strings", "one label per product", "1, 2, ...", "product labels"),
-           Key("normalize", "boolean", "true or false", "false", "rescale probabilities")),
-          '[distribution]\nproducts = ["A", "B"]\nvalues = [[10, 5], [6, 5], [0, 3]]\n'
-          'probabilities = [0.2, 0.4, 0.4]\n'),
-    Table("distribution", "independent products", "infopricing.disclosure.report:INDEPENDENT_DISTRIBUTION_KEYS",
-          "infopricing.disclosure.report:load_distribution", "disclose",
-          (Key("independent", "table [distribution.independent]", "see below", REQ,
-               "one value distribution per product; profiles are their product"),
-           Key("products", "array of strings", "one label per product", "1, 2, ...", "product labels")),
-          '[distribution]\nproducts = ["A", "B"]\n\n[distribution.independent]\n'
-          'values = [[1, 2], [0, 3]]\nprobabilities = [[0.5, 0.5], [0.2, 0.8]]\n'),
-    Table("distribution.independent", "", "infopricing.disclosure.report:INDEPENDENT_KEYS",
-          "infopricing.disclosure.report:load_distribution", "disclose",
-          (Key("values", "array of arrays of numbers", "one list per product", REQ, "each product's values"),
-           Key("probabilities", "array of arrays of numbers", "one list per product, each summing to 1", REQ,
-               "each product's probabilities")),
-          '[distribution.independent]\nvalues = [[1, 2], [1, 2]]\nprobabilities = [[0.5, 0.5], [0.5, 0.5]]\n'),
-    Table("distribution", "a catalogued instance", "infopricing.disclosure.report:CATALOG_DISTRIBUTION_KEYS",
-          "infopricing.disclosure.report:load_distribution", "disclose",
-          (Key("catalog", "string", "a name in infopricing.disclosure.catalog (e.g. example1)", REQ,
-               "one of the CLW paper's instances"),),
-          '[distribution]\ncatalog = "example1"\n'),
-    Table("prior", "finite", "infopricing.information.files:FINITE_PRIOR_KEYS",
-          "infopricing.information.files:load_segmentation_model", "segment",
-          (Key("values", "array of numbers", "finite, distinct", REQ, "the support of the value"),
-           Key("probabilities", "array of numbers", "one per value, >= 0, summing to 1", REQ, "their probabilities"),
-           Key("normalize", "boolean", "true or false", "false", "rescale probabilities")),
-          '[prior]\nvalues = [1, 3, 4]\nprobabilities = [0.5, 0.25, 0.25]\n'),
-    Table("prior", "a continuous distribution", "infopricing.information.files:DISTRIBUTION_PRIOR_KEYS",
-          "infopricing.information.files:load_segmentation_model", "segment",
-          (Key("distribution", "string", "a scipy.stats continuous distribution with bounded support "
-               "(looked up by name, nothing executed)", REQ, "e.g. beta, uniform, triang"),
-           Key("parameters", "table of numbers", "the distribution's shape, loc and scale", "{}",
-               "e.g. { a = 2, b = 3 }"),
-           Key("size", "integer", ">= 2", "200", "cells of the discretisation grid")),
-          '[prior]\ndistribution = "beta"\nparameters = { a = 2, b = 3 }\nsize = 50\n'),
-    Table("segmentation", "", "infopricing.information.files:SEGMENTATION_KEYS",
-          "infopricing.information.files:load_segmentation_model", "segment",
-          (Key("cost", "number", "finite, >= 0", "0", "the seller's marginal cost"),
-           Key("point", "[consumer surplus, producer surplus]", "a point of the surplus triangle", "none",
-               "a welfare pair to reach with a segmentation (BBM 2015)")),
-          '[prior]\nvalues = [1, 3, 4]\nprobabilities = [0.5, 0.25, 0.25]\n\n'
-          '[segmentation]\ncost = 0.0\npoint = [0.5, 1.6]\n'),
-    Table("persuasion", "", "infopricing.information.files:PERSUASION_KEYS",
-          "infopricing.information.files:load_persuasion_model", "persuade",
-          (Key("prior", "array of numbers", "one per state, >= 0, summing to 1", REQ, "the prior over states"),
-           Key("receiver_utility", "array of arrays (states x actions)", "finite", REQ, "u(state, action)"),
-           Key("sender_utility", "array of arrays (states x actions)", "finite", REQ, "v(state, action)"),
-           Key("states", "array of strings", "one label per state", "s1, s2, ...", "state labels"),
-           Key("actions", "array of strings", "one label per action", "a1, a2, ...", "action labels")),
-          '[persuasion]\nstates = ["innocent", "guilty"]\nactions = ["acquit", "convict"]\n'
-          'prior = [0.7, 0.3]\nreceiver_utility = [[1, 0], [0, 1]]\nsender_utility = [[0, 1], [0, 1]]\n'),
-)
+from infopricing.io.schema import REQ, TABLES, Key, Table  # noqa: F401  (the schema the page shows)
 
 
 def _resolve(spec: str):
@@ -172,7 +27,7 @@ def check() -> list[str]:
         described = {k.name for k in t.keys}
         if accepted - described:
             problems.append(f"[{t.name}] ({t.form or 'the table'}): the loader accepts "
-                            f"{sorted(accepted - described)}, not described in docs/hooks/schema.py")
+                            f"{sorted(accepted - described)}, not described in infopricing/io/schema.py")
         if described - accepted:
             problems.append(f"[{t.name}] ({t.form or 'the table'}): documented {sorted(described - accepted)}, "
                             f"which {t.keys_from} does not accept")
@@ -190,16 +45,15 @@ def reference_page() -> str:
 
         raise PluginError("model-file schema out of date: " + "; ".join(problems))
     out = ["# Model file reference", "",
-           "Generated at build time from `docs/hooks/schema.py`, whose key lists are checked "
-           "against the accepted keys of the loaders (`infopricing/io.py`, "
-           "`infopricing/competition/files.py`, `infopricing/competition/public_segments.py`, `infopricing/disclosure/report.py`, "
-           "`infopricing/information/files.py`): a key a loader accepts but this page does not "
-           "describe fails the build. Every example below is a complete file that the test suite "
-           "loads with the real loader.", "",
+           "Generated at build time from the library's schema, `infopricing/io/schema.py`, "
+           "from which the parsers (`infopricing/io/tables.py`) take their accepted keys and the "
+           "valid ranges their error messages quote. Every example below is a complete file that "
+           "the test suite loads with the real loader; `infopricing.load(path)` reads them all.", "",
            "A model file is TOML (`.toml`) or JSON (`.json`, same keys). A key a table does not "
            "define is an error naming the accepted keys; flags must be booleans; numeric fields "
            "must hold numbers, not quoted numbers. One file may carry the tables of several "
-           "commands; a command reads only its own.", ""]
+           "commands; a command reads only its own. Every command that takes a model file reads "
+           "standard input when given `-` (JSON when the text starts with `{`, TOML otherwise).", ""]
     for t in TABLES:
         title = f"`[{t.name}]`" + (f": {t.form}" if t.form else "")
         out += [f"## {title}", "", f"Read by: `{t.commands}` (loader `{t.loader.replace(':', '.')}`; "

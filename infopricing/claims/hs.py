@@ -534,7 +534,7 @@ def _footnote7_adverse():
     improving under the same selection)."""
     from ..model import Market
     from ..screening import optimal_mechanism
-    from ..segmentation.result import Segmentation
+    from ..segmentation.segment_welfare import Segmentation
 
     env = _env_single()
     f = np.array([0.5, 0.5])

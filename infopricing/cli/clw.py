@@ -56,13 +56,14 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
 
     Exit status: 0 when every design verifies, 1 when a verification failed (the output is
     still printed), 2 for bad input (one-line message)."""
-    from ..disclosure.report import disclosure_report, load_distribution
+    from ..disclosure.report import disclosure_report
+    from .common import load_model
 
     with model_errors():
         if time_limit is not None:
             check_number(time_limit, "--time-limit", positive=True)
         check_int(node_limit, "--node-limit", 1)
-        dist = load_distribution(model)
+        dist = load_model(model, "distribution")
         with Progress(console=err_console, transient=True, disable=json_out) as prog:
             task = prog.add_task("global solves (SCIP nodes)", total=node_limit)
             rep = disclosure_report(dist, method=method, time_limit=time_limit, opt_rev=opt_rev,

@@ -210,3 +210,16 @@ def fmt(x) -> str:
             x = 0.0
         return f"{x:.6g}"
     return str(x)
+
+
+def load_model(path, *tables):
+    """The one way every command reads its model: the objects of ``tables`` in the model
+    file ``path`` (``-``: standard input), through :func:`infopricing.load` (the other
+    tables of the file are left alone). One table gives its object, several a tuple;
+    errors are :class:`~infopricing.errors.ModelFileError` (exit 2 under
+    :func:`model_errors`)."""
+    from ..io import load
+
+    m = load(path, tables=tables)
+    got = tuple(getattr(m, t) for t in tables)
+    return got[0] if len(got) == 1 else got

@@ -33,21 +33,21 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
 
     Exit status: 0 when the menu verifies (IC, IR, optimality certificate), 1 when the
     verification failed (the menu is still printed), 2 for bad input (one-line message)."""
-    from ..io import load_environment
+    from .common import load_model
     from ..screening import optimal_mechanism
     from ..screening.optimal import uses_lazy_rows
 
     with model_errors():
-        env, market = load_environment(model)
+        env, market = load_model(model, "environment", "market")
         if market is None:
             raise ValueError(f"{model}: field 'market': missing table [market]")
         if rows < 1:
             raise ValueError(f"--rows must be at least 1, got {rows}")
         if uses_lazy_rows(env, method) and not json_out:
             with err_console.status(f"menu LP, {env.n_types} types: starting") as status:
-                def progress(stage, rounds, ic_rows):
-                    status.update(f"menu LP, {env.n_types} types: {stage} stage, round {rounds}, "
-                                  f"{ic_rows} of {env.n_types * (env.n_types - 1)} IC rows in the LP")
+                def progress(ic_rows, total, stage="", round=0):
+                    status.update(f"menu LP, {env.n_types} types: {stage} stage, round {round}, "
+                                  f"{ic_rows} of {total} IC rows in the LP")
                 mech = optimal_mechanism(env, market, selection=selection, method=method,
                                          progress=progress)
         else:

@@ -39,12 +39,12 @@ def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [en
     Exit status: 0 when every part of the analysis verifies, 1 when a verification failed
     (the output and figures are still written), 2 for bad input (model file, options, a
     --plot path whose directory does not exist or whose format is not supported)."""
-    from ..io import load_environment
+    from .common import load_model
     from ..segmentation.pareto import pareto_analysis
 
     with model_errors():
         plot = check_plot_path(plot)  # the _fig1/_fig2 files share its directory and format
-        env, market = load_environment(model)
+        env, market = load_model(model, "environment", "market")
         if market is None:
             raise ValueError(f"{model}: field 'market': missing table [market]")
         try:

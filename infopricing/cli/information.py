@@ -30,14 +30,14 @@ def segment(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     Exit status: 0 when the segmentations verify, 1 when a verification failed (the output
     is still printed), 2 for bad input (model file, a negative --cost, a --plot path whose
     directory does not exist or whose format is not supported)."""
-    from ..information.files import load_segmentation_model
+    from .common import load_model
     from ..segmentation.bbm15 import (greedy_segmentation, plot_surplus_triangle,
                                       segmentation_for_point, surplus_triangle)
 
     with model_errors():
         check_number(cost, "--cost", least=0.0)
         plot = check_plot_path(plot)
-        prior, c, point = load_segmentation_model(model)
+        prior, (c, point) = load_model(model, "prior", "segmentation")
         if cost is not None:
             c = cost
         elif c < 0:
@@ -109,10 +109,10 @@ def persuade_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file wi
     Exit status: 0 when the signal verifies, 1 when the verification failed (the output is
     still printed), 2 for bad input (one-line message)."""
     from ..information import persuade
-    from ..information.files import load_persuasion_model
+    from .common import load_model
 
     with model_errors():
-        kw = load_persuasion_model(model)
+        kw = load_model(model, "persuasion")
         res = persuade(**kw)
     rep = res.verify()
     if json_out:

@@ -193,7 +193,7 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
     failed (the summary is still printed), 2 for bad input (model, markets CSV, options,
     output directory, unreachable --scheduler, --csv above its size, --plot for other
     than two or three types; one-line message, nothing written)."""
-    from ..io import load_environment
+    from .common import load_model
     from ..scale import sweep, sweep_to_parquet
 
     with model_errors():
@@ -204,7 +204,7 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
                              "the Parquet chunks with pandas.read_parquet(out_dir)")
         check_output_file(csv_out, "--csv")
         plot = check_plot_path(plot)
-        env, own_market = load_environment(model)
+        env, own_market = load_model(model, "environment", "market")
         if plot is not None and env.n_types not in (2, 3):
             raise ValueError(f"--plot draws the market map of 2 or 3 types; the model has "
                              f"{env.n_types}")

@@ -27,7 +27,7 @@ from ..verify import Checker, Verification
 from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
                           check_equilibrium, evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame, producer_surplus_bounds
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result, no_exact, record_params
 
 __all__ = ["Segment", "AlignmentConstruction", "alignment_construction"]
 
@@ -321,4 +321,5 @@ def alignment_construction(game: PricingGame) -> AlignmentConstruction:
     partial = AlignmentConstruction(game, tuple(segments), info, bounds,
                                     CompetitionOutcome("pending", bounds, 0.0, 0.0, 0.0))
     out = evaluate_outcome(game, info, partial.strategy, "consumer-optimal (Theorem 1)")
-    return AlignmentConstruction(game, tuple(segments), info, bounds, out)
+    return record_params(AlignmentConstruction(game, tuple(segments), info, bounds, out),
+                         method="theorem 1 alignment", selection="lowest optimal price", tie_atol=tol.TIE)

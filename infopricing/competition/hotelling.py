@@ -25,7 +25,7 @@ from ..information.mpc import integrated_cdf
 from ..information.prior import Prior
 from ..model._validate import frozen, probability_vector, real_array
 from ..verify import Checker, Verification
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result, no_exact, records_params
 
 
 def minimize_scalar(*args, **kwargs):  # scipy.optimize loads on first use (import time)
@@ -365,7 +365,8 @@ def _best_B(prior: SymmetricPrior, b: float, atol: float = tol.FEAS):
     return lo
 
 
-def hotelling_optimum(prior, vbar=None, grid: int = 60) -> HotellingOptimum:
+@records_params("vbar", "size")
+def hotelling_optimum(prior, vbar=None, size: int = 60, *, grid=None) -> HotellingOptimum:
     """Consumer-surplus-maximising ``(b, B)`` for the Hotelling duopoly.
 
     Parameters
@@ -374,8 +375,10 @@ def hotelling_optimum(prior, vbar=None, grid: int = 60) -> HotellingOptimum:
         Symmetric prior of the residual ``r = v_1 - v_2`` on ``[-v-bar, v-bar]``.
     vbar : float, optional
         ``v_1 + v_2``; defaults to ``max |r|`` in the support.
-    grid : int
-        Number of ``b`` values scanned before a bounded local refinement.
+    size : int
+        Number of ``b`` values scanned before a bounded local refinement (at least 5).
+    grid : int, optional
+        Deprecated name of ``size`` (a count is ``size``; ``grid`` is an array elsewhere).
 
     Returns
     -------
@@ -401,8 +404,13 @@ def hotelling_optimum(prior, vbar=None, grid: int = 60) -> HotellingOptimum:
     (True, 1.0)
     """
     P = SymmetricPrior.of(prior, vbar)
-    if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or grid < 5:
-        raise ValueError(f"grid must be an integer >= 5, got {grid!r}")
+    if grid is not None:
+        import warnings
+
+        warnings.warn("hotelling_optimum(grid=...) is deprecated; pass size=", DeprecationWarning, stacklevel=3)
+        size = grid
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 5:
+        raise ValueError(f"size must be an integer >= 5, got {size!r}")
     bmax = min(P.mean_abs, P.vbar)
     if bmax <= 0:
         raise ValueError("prior puts all mass at r = 0: there is nothing to learn")
@@ -411,10 +419,10 @@ def hotelling_optimum(prior, vbar=None, grid: int = 60) -> HotellingOptimum:
         B = _best_B(P, b)
         return -np.inf if B is None else TwoSidedPareto(b, B).consumer_surplus(P.vbar)
 
-    bs = bmax * np.linspace(1e-4, 1.0, grid)
+    bs = bmax * np.linspace(1e-4, 1.0, size)
     vals = np.array([cs(b) for b in bs])
     j = int(np.argmax(vals))
-    lo, hi = bs[max(j - 1, 0)], bs[min(j + 1, grid - 1)]
+    lo, hi = bs[max(j - 1, 0)], bs[min(j + 1, size - 1)]
     res = minimize_scalar(lambda b: -cs(b), bounds=(lo, hi), method="bounded",
                           options={"xatol": 1e-10 * max(1.0, bmax)})
     b = float(res.x) if -res.fun >= vals[j] else float(bs[j])

@@ -331,11 +331,10 @@ def _validate_only(game, w, S):
 
 
 def load_public_segmentation(path):
-    """Read a model file's ``[game]`` and ``[information]`` tables: ``(game, weights,
-    segments)``, with ``weights`` and ``segments`` None when there is no ``[information]``."""
-    from ..io import read_model_file
-    from .files import load_game
+    """Read a model file's ``[game]`` and ``[information]`` tables (``"-"``: standard input):
+    ``(game, weights, segments)``, with ``weights`` and ``segments`` None when there is no
+    ``[information]``."""
+    from ..io import load
 
-    game = load_game(path)
-    got = information_from_dict(read_model_file(path), game, path)
-    return (game, None, None) if got is None else (game, *got)
+    m = load(path, tables=("game", "information"))
+    return (m.game, None, None) if m.information is None else (m.game, *m.information)

@@ -11,7 +11,7 @@ Public: :class:`ValueDistribution`, :func:`optimal_welfare`, :class:`Signal`,
 from .distribution import ValueDistribution, optimal_welfare
 from .signals import HorizontalDisclosure, Signal, coarse_horizontal_disclosure, horizontal_disclosure
 from .design import DesignEvaluation, Menu, evaluate_design
-from .fixed import optimal_information, optimal_prices_for_signal
+from .best_response import optimal_information, optimal_prices_for_signal
 from .lottery import JointDesign, exogenous_baseline, optimal_design, optimal_menu_for_signal
 from .conditions import (FullExtraction, full_extraction, is_exchangeable, is_generic,
                          is_negatively_affiliated, negative_affiliation_violation)

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from .distribution import ValueDistribution, _check_dist, optimal_welfare
-from .fixed import optimal_prices_for_signal
+from .best_response import optimal_prices_for_signal
 from .signals import Signal
 
 #: at most this many deterministic tie rules are enumerated (each a product of the tied

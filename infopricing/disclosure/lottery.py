@@ -29,7 +29,7 @@ from ..model import Environment
 from ..screening import Verification, optimal_mechanism
 from .design import DesignEvaluation, Menu, evaluate_design
 from .distribution import ValueDistribution, _check_dist, optimal_welfare
-from .fixed import optimal_information
+from .best_response import optimal_information
 from .signals import Signal
 from ..verify.protocol import Result, no_exact
 

@@ -42,7 +42,7 @@ from ..lp.bilinear import global_solver_available, solve_bilinear
 from ..screening import Verification
 from .design import DesignEvaluation, evaluate_design
 from .distribution import ValueDistribution, _check_dist, optimal_welfare
-from .fixed import optimal_information, optimal_prices_for_signal
+from .best_response import optimal_information, optimal_prices_for_signal
 from .signals import Signal, coarse_horizontal_disclosure, horizontal_disclosure
 from ..verify.protocol import Result, no_exact
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..errors import ModelFileError
-from ..io import (check_keys, check_numbers, check_numeric_table, describe_value, file_reason, read_flag,
-                  read_model_file)
-from .catalog import CATALOG
+from ..io.tables import (CATALOG_DISTRIBUTION_KEYS, DISTRIBUTION_KEYS, INDEPENDENT_DISTRIBUTION_KEYS,  # noqa: F401
+                         INDEPENDENT_KEYS, distribution_from_dict, load_distribution)
 from .conditions import FullExtraction, full_extraction
 from .design import DesignEvaluation
 from .distribution import ValueDistribution, optimal_welfare
@@ -18,75 +15,6 @@ from .pricing import PricingResult, TwoProductMechanisms, UniformPricing, optima
 from .signals import HorizontalDisclosure, horizontal_disclosure
 from ..verify import Verification
 from ..verify.protocol import Result, no_exact
-
-
-DISTRIBUTION_KEYS = ("products", "values", "probabilities", "normalize")
-CATALOG_DISTRIBUTION_KEYS = ("catalog",)
-INDEPENDENT_DISTRIBUTION_KEYS = ("products", "independent")
-INDEPENDENT_KEYS = ("values", "probabilities")
-
-
-def distribution_from_dict(data: dict, path="<dict>") -> ValueDistribution:
-    """Build a :class:`ValueDistribution` from a parsed model file's ``[distribution]``.
-
-    Accepted forms::
-
-        [distribution]                     [distribution]
-        products = ["A", "B"]   # optional  catalog = "example1"   # a CLW instance
-        values = [[10, 5], [6, 5]]
-        probabilities = [0.5, 0.5]         [distribution.independent]
-        normalize = false       # optional  values = [[1, 2], [0, 3]]   # per product
-                                            probabilities = [[0.5, 0.5], [0.2, 0.8]]
-
-    ``normalize`` must be a boolean; the independent form (``products`` optional) has no
-    ``normalize`` (each product's probabilities must sum to one) and the catalog form
-    takes only ``catalog``. Any other key, a quoted number or a boolean in a numeric field
-    is rejected with a :class:`~infopricing.errors.ModelFileError` naming table and key.
-    """
-    if "distribution" not in data:
-        raise ModelFileError(path, "distribution", "missing table [distribution]")
-    d = data["distribution"]
-    if not isinstance(d, dict):
-        raise ModelFileError(path, "distribution", "must be a table")
-    if "catalog" in d:
-        check_keys(d, CATALOG_DISTRIBUTION_KEYS, path, "distribution", form="with 'catalog'")
-        name = d["catalog"]
-        if not isinstance(name, str) or name not in CATALOG:
-            shown = repr(name) if isinstance(name, str) else describe_value(name)
-            raise ModelFileError(path, "distribution.catalog",
-                                 f"unknown instance {shown}; known: {', '.join(sorted(CATALOG))}")
-        return CATALOG[name]()
-    if "independent" in d:
-        check_keys(d, INDEPENDENT_DISTRIBUTION_KEYS, path, "distribution",
-                   form="with [distribution.independent]")
-        ind = d["independent"]
-        if not isinstance(ind, dict):
-            raise ModelFileError(path, "distribution.independent",
-                                 "must be a table with 'values' and 'probabilities' (one list per product)")
-        check_numeric_table(ind, INDEPENDENT_KEYS, path, "distribution.independent",
-                            "give one list per product")
-        try:
-            return ValueDistribution.independent(ind["values"], ind["probabilities"],
-                                                 products=d.get("products"))
-        except (ValueError, TypeError) as exc:
-            raise ModelFileError(path, "distribution.independent", file_reason(exc)) from None
-    check_keys(d, DISTRIBUTION_KEYS, path, "distribution")
-    for key in ("values", "probabilities"):
-        if key not in d:
-            raise ModelFileError(path, f"distribution.{key}", "missing")
-        check_numbers(d[key], path, f"distribution.{key}")
-    normalize = read_flag(d, "normalize", path, "distribution")
-    try:
-        return ValueDistribution(d["values"], d["probabilities"], products=d.get("products"),
-                                 normalize=normalize)
-    except (ValueError, TypeError) as exc:
-        raise ModelFileError(path, "distribution", file_reason(exc, "distribution")) from None
-
-
-def load_distribution(path) -> ValueDistribution:
-    """Read a TOML/JSON model file's ``[distribution]`` table (see
-    :func:`distribution_from_dict`)."""
-    return distribution_from_dict(read_model_file(path), Path(path))
 
 
 @dataclass(frozen=True, repr=False)

@@ -30,7 +30,7 @@ from ..lp import Status
 from ..lp.exact_certificate import solve_lp_recorded
 from ..model._validate import frozen, labels, probability_vector, real_array
 from ..verify import Checker, Verification
-from ..verify.protocol import Result
+from ..verify.protocol import Result, records_params
 
 __all__ = ["PersuasionResult", "persuade", "concavified_value"]
 
@@ -262,6 +262,7 @@ def concavified_value(prior, receiver_utility, sender_utility, atol: float = tol
     return float(best)
 
 
+@records_params("method")
 def persuade(prior, receiver_utility, sender_utility, states=None, actions=None,
              method: str = "auto") -> PersuasionResult:
     """Sender-optimal obedient signal (Bayesian persuasion LP).

@@ -6,7 +6,7 @@ multipliers ``y`` with reduced costs ``d = c - A^T y`` give ``c.z = y.(A z) + d.
     c.z <= sum_i sup_{a in [lo_r_i, hi_r_i]} y_i a + sum_j sup_{b in [lo_c_j, hi_c_j]} d_j b.
 
 Used by the menu LP's revenue certificates (:func:`infopricing.screening.mechanism.
-revenue_dual_bound`, :func:`infopricing.segmentation.result.revenue_upper_bound`).
+revenue_dual_bound`, :func:`infopricing.segmentation.segment_welfare.revenue_upper_bound`).
 
 References
 ----------

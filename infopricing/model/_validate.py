@@ -163,6 +163,16 @@ def labels(given, n: int, prefix: str, name: str) -> tuple[str, ...]:
     return out
 
 
+def stored(attr: str, doc: str | None = None) -> property:
+    """A read-only property returning the model's validated, frozen ``attr``."""
+    return property(lambda self: getattr(self, attr), doc=doc)
+
+
+def shape_of(attr: str, axis: int, doc: str | None = None) -> property:
+    """A read-only property: the length of ``attr`` along ``axis`` (a count, an int)."""
+    return property(lambda self: int(getattr(self, attr).shape[axis]), doc=doc)
+
+
 def frozen(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=float, copy=True)
     a.setflags(write=False)

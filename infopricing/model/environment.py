@@ -8,7 +8,8 @@ from functools import cached_property
 import numpy as np
 
 from .. import tolerances as tol
-from ._validate import _pandas_labels, align_labels, frozen, labels, probability_vector, real_array
+from ._validate import (_pandas_labels, align_labels, frozen, labels, probability_vector, real_array, shape_of,
+                        stored)
 
 
 class Environment:
@@ -88,25 +89,11 @@ class Environment:
         self._values = frozen(v - c[None, :])
 
     # -- basic shape ---------------------------------------------------------------
-    @property
-    def values(self) -> np.ndarray:
-        return self._values
-
-    @property
-    def gross_values(self) -> np.ndarray:
-        return self._gross
-
-    @property
-    def costs(self) -> np.ndarray:
-        return self._costs
-
-    @property
-    def n_types(self) -> int:
-        return self._values.shape[0]
-
-    @property
-    def n_alternatives(self) -> int:
-        return self._values.shape[1]
+    values = stored("_values")
+    gross_values = stored("_gross")
+    costs = stored("_costs")
+    n_types = shape_of("_values", 0)
+    n_alternatives = shape_of("_values", 1)
 
     # -- efficiency ----------------------------------------------------------------
     @cached_property

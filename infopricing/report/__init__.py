@@ -322,35 +322,26 @@ def _model_kind(obj):
 
 def _models_from_file(path: Path):
     from ..errors import ModelFileError
-    from ..io import load_environment, read_model_file
+    from ..io import load_dict, parse_model_bytes, read_model_bytes
+    from ..io.read import is_stdin
+    from ..io.schema import TOP_LEVEL
 
-    if not path.is_file():
+    if not is_stdin(path) and not path.is_file():
         raise ModelFileError(path, "", "no such file" if not path.exists() else "not a file")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    data = read_model_file(path)
+    raw, path, is_json = read_model_bytes(path)          # '-': standard input, read once
+    digest = hashlib.sha256(raw).hexdigest()
+    data = parse_model_bytes(raw, path, is_json)
+    m = load_dict(data, path, tables=[t for t in TOP_LEVEL if t in data or t == "segmentation" and "prior" in data])
     out = []
-    if "environment" in data:
-        env, market = load_environment(path)
-        if market is None:
+    if m.environment is not None:
+        if m.market is None:
             raise ModelFileError(path, "market", "missing table [market] (the report analyses a market)")
-        out.append(("hs", market))
-    if "prior" in data:
-        from ..information.files import load_segmentation_model
-
-        prior, cost, _ = load_segmentation_model(path)
-        out.append(("prior", (prior, cost)))
-    if "persuasion" in data:
-        from ..information.files import load_persuasion_model
-
-        out.append(("persuasion", load_persuasion_model(path)))
-    if "game" in data:
-        from ..competition.files import load_game
-
-        out.append(("game", load_game(path)))
-    if "distribution" in data:
-        from ..disclosure.report import load_distribution
-
-        out.append(("distribution", load_distribution(path)))
+        out.append(("hs", m.market))
+    if m.prior is not None:
+        out.append(("prior", (m.prior, m.segmentation.cost)))
+    for kind in ("persuasion", "game", "distribution"):
+        if getattr(m, kind) is not None:
+            out.append((kind, getattr(m, kind)))
     if not out:
         raise ModelFileError(path, "", "no table the report analyses: give [environment] and "
                              "[market], [prior], [persuasion], [game] or [distribution]")

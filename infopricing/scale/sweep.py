@@ -55,7 +55,7 @@ from ..model import Environment
 from ..model._validate import real_array
 from ..screening.lp_build import build_menu_lp, revenue_objective
 from . import backend as _bk
-from ..verify.protocol import Result
+from ..verify.protocol import Result, records_params
 from ..lp.basis import AT_LOWER as _AT_LOWER, AT_UPPER as _AT_UPPER, BASIC as _BASIC
 
 KIND_CONE, KIND_FACE, KIND_LP = 0, 1, 2
@@ -220,6 +220,8 @@ class SweepResult(Result):
     lp_solves: int = 0
     seconds: float = 0.0
     backend: str = "numpy"
+
+    _not_params = ("kind",)        # per-market solve kinds: data, not a parameter
 
     def __len__(self) -> int:
         return self.markets.shape[0]
@@ -521,6 +523,7 @@ class BasisStore:
         return cone
 
 
+@records_params("selection", "backend", "dual_tol", "batch", "pilot", "seed")
 def sweep(env: Environment, markets, selection: str = "efficient", backend: str = "auto",
           dual_tol: float = tol.DUAL, store: BasisStore | None = None, batch: int | None = None,
           pilot: int = 4096, seed: int = 0, progress=None) -> SweepResult:

@@ -2,7 +2,7 @@
 uniqueness of the payment rule (HS sections 4-6)."""
 
 from .mechanism import BindingGraph, Mechanism, Verification
-from .large import LazyMenuResult, solve_menu_lazy
+from .lazy_menu import LazyMenuResult, solve_menu_lazy
 from .interior_point import InteriorPointMenuResult, MenuBounds, menu_bounds, solve_menu_ipm
 from .optimal import (PaymentUniqueness, best_posted_price, optimal_mechanism,
                       payment_rule_is_unique)

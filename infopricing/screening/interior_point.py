@@ -41,7 +41,7 @@ from ..lp.arrays import BACKENDS
 from ..lp.menu_interior_point import MenuInteriorPoint, MenuIPMPoint
 from ..model import Environment
 from ..verify import Result, Verification
-from .large import LazyMenuResult, _LazyMenuLP, _solve_stages, ic_violations
+from .lazy_menu import LazyMenuResult, _LazyMenuLP, _solve_stages, ic_violations
 from .mechanism import Mechanism
 
 #: ``optimal_mechanism(method="auto")`` uses the interior point for types spanning more

@@ -53,7 +53,13 @@ def feasibility_rows(n: int, k: int) -> sp.csr_matrix:
 
 
 def build_menu_lp(values: np.ndarray, pairs=None):
-    """Constraint data of the menu LP: (A, row_lower, row_upper, col_lower, col_upper)."""
+    """Constraint data of the menu LP: (A, row_lower, row_upper, col_lower, col_upper).
+
+    The one builder of every path: ``pairs`` is the row strategy, ``None`` for all
+    ``n(n-1)`` IC rows (the full LP, :func:`.optimal.optimal_mechanism`), or the ``(T, S)``
+    pairs a lazy solve starts from (:func:`.lazy_menu.solve_menu_lazy` adds rows later with
+    :func:`ic_rows`). Rows: n feasibility rows ``sum_a x[t, a] <= 1``, then one IC row per
+    pair; columns ``(x, u)``, all non-negative."""
     n, k = values.shape
     T, S = ic_pairs(n, pairs)
     A = sp.vstack([feasibility_rows(n, k), ic_rows(values, T, S)], format="csc")

@@ -15,85 +15,34 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import tolerances as tol
+from .._progress import menu_rounds
 from ..errors import SolverError
 from ..lp import LinearProgram, Status
 from ..model import Environment, Market
 from .lp_build import build_menu_lp, revenue_objective
-from .mechanism import LPCertificate, Mechanism
+from .mechanism import LPCertificate, Mechanism  # noqa: F401
+from .selection import (SELECTIONS, check_menu_inputs, face_fix, rescaled_mechanism, secondary_objectives,
+                        tiebreak_weights)
+from ..verify.protocol import record_params
 
-SELECTIONS = ("efficient", "consumer", "adverse")
+# the names other modules import from here (the helpers live in .selection)
+_check_inputs, _face_fix, _rescaled = check_menu_inputs, face_fix, rescaled_mechanism
+_secondary_objectives, _tiebreak_weights = secondary_objectives, tiebreak_weights
 
 #: number of types from which the revenue stage uses interior point + crossover
 IPM_THRESHOLD = 60
 
-#: ``method="auto"`` uses lazy IC generation (:mod:`.large`) above this many types; the
+#: ``method="auto"`` uses lazy IC generation (:mod:`.lazy_menu`) above this many types; the
 #: full LP at or below it. Measured crossover on a 2-core machine (benchmarks/README.md):
 #: full/lazy time 0.5-0.9 at n=8-16, 1.1-1.4 at n=24, 1.2-1.7 at n=32, 2-5 at n=48-96.
 LAZY_THRESHOLD = 24
-
-
-def _check_inputs(env, market):
-    if not isinstance(env, Environment):
-        raise TypeError(f"env must be an Environment, got {type(env).__name__}")
-    if isinstance(market, Market):
-        if market.env != env:
-            raise ValueError("market is over a different environment than env")
-        return market
-    return Market(env, market)
-
-
-def _fix_at_nearer_bound(lo, hi, idx, value):
-    """In place: collapse ``[lo[j], hi[j]]`` to the finite bound nearer ``value[j]``, for j
-    in ``idx`` (the lower bound on ties or when the upper one is infinite)."""
-    for j in idx:
-        v = value[j]
-        if np.isfinite(lo[j]) and (not np.isfinite(hi[j]) or abs(v - lo[j]) <= abs(hi[j] - v)):
-            hi[j] = lo[j]
-        else:
-            lo[j] = hi[j]
-
-
-def _face_fix(lp: LinearProgram, res, lo_c, hi_c, lo_r, hi_r, dual_tol):
-    """Restrict the LP to the optimal face of its current objective.
-
-    Every row/column with a non-zero dual is fixed at its active bound. Returns the new
-    bound arrays."""
-    lo_c, hi_c, lo_r, hi_r = lo_c.copy(), hi_c.copy(), lo_r.copy(), hi_r.copy()
-    cols = np.flatnonzero(np.abs(res.col_dual) > dual_tol)
-    _fix_at_nearer_bound(lo_c, hi_c, cols, res.x)
-    rows = np.flatnonzero(np.abs(res.row_dual) > dual_tol)
-    _fix_at_nearer_bound(lo_r, hi_r, rows, res.row_activity)
-    lp.set_col_bounds(cols, lo_c[cols], hi_c[cols])
-    lp.set_row_bounds(rows, lo_r[rows], hi_r[rows])
-    return lo_c, hi_c, lo_r, hi_r
-
-
-def _tiebreak_weights(n: int, k: int) -> np.ndarray:
-    rng = np.random.default_rng(20210101 + 7919 * n + k)
-    return rng.uniform(0.5, 1.5, size=n * k + n)
-
-
-def _secondary_objectives(values: np.ndarray, selection: str):
-    n, k = values.shape
-    welfare = np.concatenate([values.ravel(), np.zeros(n)])
-    cs = np.concatenate([np.zeros(n * k), np.ones(n)])
-    if selection == "efficient":
-        stages = [(welfare, "max"), (cs, "max")]
-    elif selection == "consumer":
-        stages = [(cs, "max"), (welfare, "max")]
-    elif selection == "adverse":
-        stages = [(cs, "min"), (welfare, "max")]
-    else:
-        raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
-    stages.append((_tiebreak_weights(n, k), "max"))
-    return stages
 
 
 #: HiGHS tolerances of the menu LP, tighter than its defaults (1e-7): a type's objective
 #: coefficients are its mass times its values, so with a mass of 1e-7 a reduced cost that
 #: matters is 1e-7 and the default dual tolerance stopped at a wrong vertex (HS section
 #: 6.1.1-like values [[1, .5], [1.5, 3]] at masses (1 - 1e-7, 1e-7): t2 left a surplus of
-#: 2.5 instead of 0.5). The lazy path (large.py) uses the same values.
+#: 2.5 instead of 0.5). The lazy path (lazy_menu.py) uses the same values.
 _MENU_LP_OPTIONS = {"dual_feasibility_tolerance": tol.FEAS / 100,
                     "primal_feasibility_tolerance": tol.FEAS / 100}
 
@@ -157,15 +106,16 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
         Duals larger than this in absolute value identify the optimal face.
     method : {"auto", "full", "lazy", "ipm"}
         ``"full"`` solves the LP with all n(n-1) IC rows; ``"lazy"`` generates IC rows
-        lazily and certifies every stage against all of them (:mod:`.large`; same answer);
+        lazily and certifies every stage against all of them (:mod:`.lazy_menu`; same answer);
         ``"ipm"`` finds the binding rows by a structured interior point on all IC rows and
         finishes like ``"lazy"`` from them (:mod:`.interior_point`; same answer);
         ``"auto"`` uses ``"ipm"`` for types spanning more than two dimensions from
         :data:`.interior_point.IPM_MIN_TYPES` types on, else ``"lazy"`` above
         :data:`LAZY_THRESHOLD` types, ``"full"`` otherwise.
     progress : callable, optional
-        Lazy path only: called as ``progress(stage, rounds, ic_rows)`` after every round
-        of constraint generation (see :func:`.large.solve_menu_lazy`); the CLI shows it.
+        Lazy and interior-point paths: called as ``progress(ic_rows, n(n-1))`` after every
+        round of constraint generation, with ``stage`` and ``round`` keywords for a
+        callback that accepts them (see :func:`.lazy_menu.solve_menu_lazy`); the CLI shows it.
 
     Returns
     -------
@@ -213,66 +163,57 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     >>> m.is_efficient, m.consumer_surplus.tolist(), m.verify(exact=True).ok
     (False, [0.0, 0.25], True)
     """
-    market = _check_inputs(env, market)
+    market = check_menu_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
     from ..model._validate import check_tolerance
 
     check_tolerance(dual_tol, "dual_tol")
+    uses_lazy_rows(env, method)  # validates method before any solve
+    used = {}
+    m = _optimal_mechanism(env, market, selection, dual_tol, method, progress, used)
+    return record_params(m, method=method, dual_tol=dual_tol, **used)
+
+
+def _optimal_mechanism(env, market, selection, dual_tol, method, progress, used: dict) -> Mechanism:
+    """:func:`optimal_mechanism` after validation; notes in ``used`` the path it took."""
     scale = tol.value_scale(env.values)
     if scale != 1.0:
-        uses_lazy_rows(env, method)  # validates method before the scaled solve
-        m = optimal_mechanism(Environment(env.values / scale), market.probabilities,
-                              selection=selection, dual_tol=dual_tol, method=method,
-                              progress=progress)
-        return _rescaled(m, env, market, scale)
+        used["value_scale"] = scale
+        scaled = Environment(env.values / scale)
+        m = _optimal_mechanism(scaled, Market(scaled, market.probabilities), selection, dual_tol, method,
+                               progress, used)
+        return rescaled_mechanism(m, env, market, scale)
     merged = merged_near_duplicates(env)
     if merged is not None:  # near-duplicate types: solve the merged values (see the function)
-        uses_lazy_rows(env, method)
-        m = optimal_mechanism(merged, market.probabilities, selection=selection,
-                              dual_tol=dual_tol, method=method, progress=progress)
+        used["merged_near_duplicates"] = True
+        m = _optimal_mechanism(merged, Market(merged, market.probabilities), selection, dual_tol, method,
+                               progress, used)
         return on_original_types(m, env, market)
     if uses_interior_point(env, method):
         from .interior_point import solve_menu_ipm
+        used["method_used"] = "ipm"
         return solve_menu_ipm(env, market, selection=selection, dual_tol=dual_tol,
-                              progress=progress).mechanism
+                              progress=menu_rounds(progress, env.n_types)).mechanism
     if uses_lazy_rows(env, method):
-        from .large import solve_menu_lazy
+        from .lazy_menu import solve_menu_lazy
+        used["method_used"] = "lazy"
         return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
                                progress=progress).mechanism
+    used["method_used"] = "full"
     lp, res, bounds = _solve_revenue(env, market)
     rev_obj = res.objective
     rev_duals = res.row_dual.copy()
     rev_basis = None if res.col_basis is None else (res.col_basis.copy(), res.row_basis.copy())
     status = Status.OPTIMAL
-    for c, sense in _secondary_objectives(env.values, selection):
-        bounds = _face_fix(lp, res, *bounds, dual_tol)
+    for c, sense in secondary_objectives(env.values, selection):
+        bounds = face_fix(lp, res, *bounds, dual_tol)
         lp.set_objective(c, sense)
         res = lp.solve()
         if res.status is not Status.OPTIMAL:
             raise SolverError(f"selection stage not solved: {res.status} ({res.message})")
     return _mechanism_from_solution(env, market, res, bounds, selection, status, rev_obj, rev_duals,
                                     rev_basis)
-
-
-def _rescaled(m: Mechanism, env: Environment, market: Market, scale: float) -> Mechanism:
-    """The mechanism ``m`` solved on ``env.values / scale``, in ``env``'s units.
-
-    Allocations are unit-free; payments scale by ``scale``. The LP's basis and bounds are
-    unit-free too (bounds are 0, 1 or infinite); of the revenue-stage duals, those of the
-    IC rows (right-hand side 0, coefficient 1 on the utilities) are unchanged and those
-    of the n allocation rows (sum of probabilities at most 1) scale by ``scale``."""
-    cert = m.certificate
-    if cert is not None:
-        y = None
-        if cert.revenue_duals is not None:
-            y = np.array(cert.revenue_duals, dtype=float)
-            y[: env.n_types] *= scale
-        cert = LPCertificate(cert.col_basis, cert.row_basis, cert.col_lower, cert.col_upper,
-                             cert.row_lower, cert.row_upper,
-                             float(cert.revenue_stage_objective) * scale, y, cert.revenue_basis)
-    return Mechanism(env=env, market=market, allocation=m.allocation, payments=m.payments * scale,
-                     status=m.status, selection=m.selection, certificate=cert)
 
 
 def merged_near_duplicates(env: Environment) -> Environment | None:
@@ -365,7 +306,7 @@ def payment_rule_is_unique(env: Environment, market, atol: float = tol.EQUAL,
     ----------
     HS, Theorem 1 (the condition "the optimal payment rule is unique") and section 6.2.
     """
-    market = _check_inputs(env, market)
+    market = check_menu_inputs(env, market)
     scale = tol.value_scale(env.values)
     if scale != 1.0:  # solve in units where the solver's absolute tolerances fit the values
         r = payment_rule_is_unique(Environment(env.values / scale), market.probabilities,
@@ -377,7 +318,7 @@ def payment_rule_is_unique(env: Environment, market, atol: float = tol.EQUAL,
     if merged is not None:  # the face of the merged values (each change below NEAR_TIE_SPREAD)
         return payment_rule_is_unique(merged, market.probabilities, atol=atol, dual_tol=dual_tol)
     lp, res, bounds = _solve_revenue(env, market)
-    _face_fix(lp, res, *bounds, dual_tol)
+    face_fix(lp, res, *bounds, dual_tol)
     n, k = env.n_types, env.n_alternatives
     lo = np.empty(n)
     hi = np.empty(n)

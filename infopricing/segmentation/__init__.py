@@ -11,7 +11,7 @@ __all__ += _bbm15_all
 
 # --- HS Pareto-improving segmentation (issue 3, part A) -------------------------------
 # ``Segmentation``: HS segmentations of multi-product markets (issue 3's public name).
-from .result import ParetoImprovement, Segmentation  # noqa: E402
+from .segment_welfare import ParetoImprovement, Segmentation  # noqa: E402
 from .pareto import (  # noqa: E402
     DominatingMarket,
     InformationRentPath,

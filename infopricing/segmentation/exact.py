@@ -29,7 +29,7 @@ gets, since boundary cells are cells of their own with their own selected mechan
 * **An improvement** is found by the *shrunk* LP, which requires each used cell's
   coefficients to satisfy ``s_F <= lam_Fj <= C s_F`` (so a used segment is strictly inside
   its cell and gets the cell's mechanism); the returned segmentation is rebuilt in exact
-  rationals and verified by :class:`~infopricing.segmentation.result.Segmentation`.
+  rationals and verified by :class:`~infopricing.segmentation.segment_welfare.Segmentation`.
 * If the closure LP admits strict mass but the shrunk LP (for C up to 1e6) finds none, a
   second relaxation decides most such markets: a segment strictly inside a cell is a
   combination of *all* the cell's generators with positive weights, so if no segmentation
@@ -83,7 +83,7 @@ from ..screening import Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS, _check_inputs
 from .exact_cells import CellDecomposition, cell_decomposition
 from ..exact_numbers import exact_market
-from .result import ParetoImprovement, Segmentation
+from .segment_welfare import ParetoImprovement, Segmentation
 from ..verify.protocol import Result, Tabular, no_exact
 
 __all__ = ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
@@ -755,7 +755,7 @@ class ConsumerOptimalSegmentation(Result):
     pareto : bool                  whether segments were restricted to weakly dominate f
     supremum : float               sup of expected consumer surplus over the segmentations
     attained : bool                whether ``segmentation`` attains it (else it comes within
-                                   ``supremum - segmentation.consumer_surplus``)
+                                   ``supremum - segmentation.expected_consumer_surplus``)
     segmentation : Segmentation or None   (None when no Pareto-improving segmentation exists)
     upper_bound : float            the closure LP over all allowed cells (= supremum unless
                                    some allowed cell is usable only on its boundary)
@@ -797,7 +797,7 @@ class ConsumerOptimalSegmentation(Result):
         if self.segmentation is not None:
             chk = self.segmentation.verify(exact=exact, atol=atol, check_pareto=self.pareto)
             fails.extend(chk.failures)
-            cs = self.segmentation.consumer_surplus
+            cs = self.segmentation.expected_consumer_surplus
             if cs > self.supremum + tol.EQUAL * max(1.0, abs(self.supremum)):
                 fails.append(f"segmentation surplus {cs:.9g} exceeds the supremum {self.supremum:.9g}")
             if self.attained and cs < self.supremum - tol.EQUAL * max(1.0, abs(self.supremum)):
@@ -913,7 +913,7 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
     try:
         seg = _exact_segmentation(market, res.x, G, owner, st.dec, selection, original=st.mech)
         ok = (not pareto or seg.is_pareto_improving)
-        if ok and seg.consumer_surplus >= sup_val - tol.EQUAL * max(1.0, abs(sup_val)):
+        if ok and seg.expected_consumer_surplus >= sup_val - tol.EQUAL * max(1.0, abs(sup_val)):
             best = (seg, True)
     except (SolverError, ValueError):
         pass

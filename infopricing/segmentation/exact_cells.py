@@ -148,12 +148,12 @@ class CellDecomposition(Result):
         """Re-check the facets: every facet inequality holds on all of P.
 
         For each facet ``a . p <= b`` the revenue of the market ``a / sum(a)`` is bounded by
-        LP duality (:func:`~infopricing.segmentation.result.revenue_upper_bound`,
+        LP duality (:func:`~infopricing.segmentation.segment_welfare.revenue_upper_bound`,
         independent of the oracle LPs) and compared with ``b / sum(a)``; every vertex must
         satisfy every facet. Together these show D is exactly the downward closure of P.
         """
         no_exact(self, exact)
-        from .result import revenue_upper_bound
+        from .segment_welfare import revenue_upper_bound
 
         failures = []
         worst = 0.0

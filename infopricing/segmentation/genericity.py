@@ -32,7 +32,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..model import Environment, Market
 from ..screening import Verification, optimal_mechanism
-from .result import rational_vector, revenue_upper_bound
+from .segment_welfare import rational_vector, revenue_upper_bound
 from ..verify.protocol import Result, no_exact
 
 __all__ = ["Genericity", "genericity_hyperplanes"]

@@ -26,10 +26,10 @@ from ..model import Environment, Market
 from ..screening import Mechanism, Verification, optimal_mechanism, payment_rule_is_unique
 from ..screening.optimal import SELECTIONS, _check_inputs
 from . import units
-from .result import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
-                     revenue_upper_bound)
+from .segment_welfare import (ParetoImprovement, Segmentation, _exact_values, efficient_on_support,
+                              revenue_upper_bound)
 from ..verify.ic_ir import exact_ic_ir, utility_matrix as _utility_matrix
-from ..verify.protocol import Result, worst_status
+from ..verify.protocol import Result, records_params, worst_status
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
            "pareto_dominating_market", "pareto_improving_segmentation",
@@ -592,6 +592,7 @@ def _confirm(env, dom: Market, lp_mech: Mechanism, Xs, Ps, chain) -> bool:
 # ---------------------------------------------------------------------------------------
 # Theorem 1: a two-segment Pareto-improving segmentation
 # ---------------------------------------------------------------------------------------
+@records_params("method", "selection", "max_halvings")
 def pareto_improving_segmentation(env: Environment, market, method: str = "theorem",
                                   selection: str = "efficient", max_halvings: int = 60
                                   ) -> ParetoImprovement:
@@ -880,6 +881,7 @@ class ParetoAnalysis(Result):
 AUTO_EXACT_MAX_TYPES = 4
 
 
+@records_params("selection", "exact")
 def pareto_analysis(env: Environment, market, selection: str = "efficient",
                     exact: bool = False, progress=None) -> ParetoAnalysis:
     """Run the HS constructions on one market (see :class:`ParetoAnalysis`).

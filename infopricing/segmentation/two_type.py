@@ -22,7 +22,7 @@ from .. import tolerances as tol
 from ..model import Environment, Market
 from ..screening import Verification, optimal_mechanism
 from ..screening.optimal import SELECTIONS
-from .result import rational_vector
+from .segment_welfare import rational_vector
 from ..verify.protocol import Result, no_exact
 
 __all__ = ["TwoTypeProfile", "two_type_profile"]

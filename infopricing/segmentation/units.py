@@ -74,7 +74,7 @@ def _times(seq, S):
 def rebind_segmentation(seg, env, scale):
     if seg is None:
         return None
-    from .result import Segmentation
+    from .segment_welfare import Segmentation
 
     return Segmentation(market=rebind_market(seg.market, env), weights=seg.weights,
                         markets=tuple(rebind_market(m, env) if isinstance(m, Market) else m

@@ -56,7 +56,7 @@ from .report import Verification
 
 __all__ = ["ResultStatus", "STATUSES", "Result", "Tabular", "status_from_solver",
            "status_from_proof", "status_from_decision", "status_from_check", "coerce_status",
-           "no_exact", "jsonable", "combine", "PARAM_FIELDS", "REPR_LIMIT"]
+           "no_exact", "jsonable", "combine", "record_params", "records_params", "PARAM_FIELDS", "REPR_LIMIT"]
 
 #: Longest ``repr`` a result gives (the summary is cut to fit).
 REPR_LIMIT = 299
@@ -65,6 +65,60 @@ REPR_LIMIT = 299
 PARAM_FIELDS = ("method", "selection", "formulation", "kind", "grid", "grid_sizes", "rounds",
                 "tie_atol", "cost", "costs", "epsilon", "refinements", "relabelled",
                 "scheduler", "n_chunks")
+
+
+def record_params(result, **params):
+    """Note in ``result.params`` what the computation that made it used: the method it
+    ran (``method_used``), tolerances and solver limits it was given, grid sizes. For
+    results whose fields do not carry these; returns ``result``. (A frozen result: the
+    note is kept beside its fields, survives pickling, and is not copied by
+    :func:`dataclasses.replace`, so record after the last replace.)"""
+    note = dict(result.__dict__.get("_run_params", {}))
+    note.update(params)
+    object.__setattr__(result, "_run_params", note)
+    return result
+
+
+def records_params(*names):
+    """Decorator: the result of the decorated function records in ``params`` the
+    arguments ``names`` it was called with (defaults filled in), so that what was *asked*
+    (``method="auto"``, a tolerance, a node limit) is on the result beside what the result's
+    fields say was *used*; an argument whose name a field already reports under a
+    different value is recorded as ``<name>_requested``."""
+    import functools
+    import inspect
+
+    def wrap(fn):
+        sig = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            result = fn(*args, **kwargs)
+            if not isinstance(result, Result):
+                return result
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            have = {f: getattr(result, f) for f in _field_names(result)}
+            got = {}
+            for name in names:
+                value = bound.arguments[name]
+                if name in have and not _same(have[name], value):
+                    got[name] = have[name]                 # what was used (a field) ...
+                    got[f"{name}_requested"] = value       # ... and what was asked
+                else:
+                    got[name] = value
+            return record_params(result, **got)
+
+        return run
+
+    return wrap
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # arrays and the like: not the same scalar
+        return False
 
 
 class ResultStatus(str, Enum):
@@ -318,6 +372,7 @@ class Result:
 
     ``_status()``        its status when the default derivation does not fit;
     ``_extra_params()``  a dict added to ``params``;
+    ``_not_params``      field names of :data:`PARAM_FIELDS` that are data here, not parameters;
     ``_summary()``       a dict of the scalars shown by ``repr`` (default: its scalar
                          fields and array shapes).
 
@@ -380,7 +435,9 @@ class Result:
         """What the computation used (method, selection rule, grid, tolerances, limits),
         as far as the result records it."""
         names = _field_names(self)
-        out = {n: getattr(self, n) for n in PARAM_FIELDS if n in names}
+        skip = getattr(type(self), "_not_params", ())     # a field that shares a name but is data
+        out = {n: getattr(self, n) for n in PARAM_FIELDS if n in names and n not in skip}
+        out.update(self.__dict__.get("_run_params", {}))   # what record_params noted
         extra = getattr(type(self), "_extra_params", None)
         if extra is not None:
             out.update(extra(self))

@@ -29,15 +29,15 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
 from .. import tolerances as tol
+from .._progress import menu_rounds
 from ..errors import SolverError
 from ..lp import LinearProgram, Status
 from ..model import Environment
-from .lp_build import feasibility_rows, ic_rows, revenue_objective
+from .lp_build import build_menu_lp, ic_rows, revenue_objective
 from .mechanism import LPCertificate, Mechanism, Verification
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result, no_exact, record_params
 
 #: Above this number of full IC rows no full-size basis certificate is stored (it would
 #: take ``n(n-1)`` entries per array, and the exact re-check it serves is quadratic in
@@ -260,11 +260,8 @@ class _LazyMenuLP:
         self.in_lp = np.zeros((n, n), dtype=bool)
         self.in_lp[T, S] = True
         self.T, self.S = [T], [S]
-        A = sp.vstack([feasibility_rows(n, k), ic_rows(values, T, S)], format="csc")
-        self.lo_r = np.concatenate([np.full(n, -np.inf), np.zeros(T.size)])
-        self.hi_r = np.concatenate([np.ones(n), np.full(T.size, np.inf)])
-        self.lo_c = np.zeros(n * k + n)
-        self.hi_c = np.full(n * k + n, np.inf)
+        # the one menu-LP builder, with the row strategy (these starting IC pairs) as its parameter
+        A, self.lo_r, self.hi_r, self.lo_c, self.hi_c = build_menu_lp(values, pairs=(T, S))
         self.lp = LinearProgram(revenue_objective(values, f), A, self.lo_r, self.hi_r,
                                 self.lo_c, self.hi_c, sense="max", method=method,
                                 options=_HIGHS_OPTIONS, tiny_entries="raise")
@@ -482,10 +479,11 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         ``"violation"`` otherwise (the same speed on i.i.d. uniform values, whose binding
         partners are far).
     progress : callable, optional
-        Called as ``progress(stage_name, rounds, ic_rows)`` after every round (``rounds``
-        counts the rounds of the current stage, ``ic_rows`` the IC rows now in the LP);
-        the last call of a stage reports its totals. ``stage_name`` is ``"revenue"`` or
-        ``"selection"``.
+        Called as ``progress(ic_rows, n(n-1))`` after every round, the library's one
+        convention (:mod:`infopricing._progress`): the IC rows now in the LP out of the full
+        problem's. A callback that accepts keywords also gets ``stage`` (``"revenue"`` or
+        ``"selection"``) and ``round`` (the rounds of the current stage so far); the last
+        call of a stage reports its totals.
 
     Returns
     -------
@@ -510,7 +508,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     >>> round(r.mechanism.revenue, 4), r.stats.final_ic_rows <= 132, r.verify().ok
     (3.5, True, True)
     """
-    from .optimal import SELECTIONS, _check_inputs, _rescaled
+    from .selection import SELECTIONS, check_menu_inputs as _check_inputs, rescaled_mechanism as _rescaled
 
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
@@ -528,8 +526,9 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                             neighbours=neighbours, per_type=per_type, max_add=max_add, cut=cut,
                             lp_method=lp_method, warm_start=ws, drop_slack=drop_slack,
                             separation=separation, progress=progress)
-        return LazyMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
-                              max_ic_violation=r.max_ic_violation * scale, stats=r.stats)
+        return record_params(LazyMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
+                                            max_ic_violation=r.max_ic_violation * scale, stats=r.stats),
+                             **r.params, value_scale=scale)
     from .optimal import merged_near_duplicates, on_original_types
 
     merged = merged_near_duplicates(env)
@@ -540,8 +539,9 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
                             neighbours=neighbours, per_type=per_type, max_add=max_add, cut=cut,
                             lp_method=lp_method, warm_start=ws, drop_slack=drop_slack,
                             separation=separation, progress=progress)
-        return LazyMenuResult(mechanism=on_original_types(r.mechanism, env, market),
-                              max_ic_violation=r.max_ic_violation, stats=r.stats)
+        return record_params(LazyMenuResult(mechanism=on_original_types(r.mechanism, env, market),
+                                            max_ic_violation=r.max_ic_violation, stats=r.stats),
+                             **r.params, merged_near_duplicates=True)
     dim = _type_dimension(env.values)
     if neighbours is None:
         neighbours = 4 if dim <= 1 else 2 if dim == 2 else 8
@@ -571,8 +571,12 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
         extra = binding_pairs(env.values, warm_start.allocation, warm_start.utilities)
     t0 = time.perf_counter()
     L = _LazyMenuLP(env.values, market.probabilities, neighbours, lp_method, extra)
-    return _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut,
-                         lp_method, drop_slack, separation, progress, t0)
+    out = _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut,
+                        lp_method, drop_slack, separation, menu_rounds(progress, n), t0)
+    return record_params(out, selection=selection, dual_tol=dual_tol, neighbours=int(neighbours),
+                         per_type=int(per_type), max_add=int(max_add), cut=cut, lp_method=lp_method,
+                         drop_slack=bool(drop_slack), separation=separation,
+                         warm_start=warm_start is not None)
 
 
 def _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut, lp_method,
@@ -580,7 +584,7 @@ def _solve_stages(L, env, market, selection, dual_tol, per_type, max_add, cut, l
     """The revenue stage, the selection stages and the full-problem check of
     :func:`solve_menu_lazy`, on a lazy LP ``L`` set up by the caller (its starting rows,
     and possibly a crossover basis, are the caller's; the answer does not depend on them)."""
-    from .optimal import _face_fix, _secondary_objectives
+    from .selection import face_fix as _face_fix, secondary_objectives as _secondary_objectives
 
     n, k = env.n_types, env.n_alternatives
 

@@ -1,40 +1,19 @@
-"""Model files: TOML or JSON documents, with an optional CSV for large valuation matrices.
+"""Reading model files: TOML or JSON text (a file, or ``-`` for standard input), CSV
+matrices, and the strict checks every table parser shares.
 
-Format (TOML shown; JSON has the same keys)::
-
-    [environment]
-    types = ["low", "high"]          # optional labels
-    alternatives = ["L", "H"]        # optional labels
-    valuations = [[0.75, 1.0],       # n x k, or
-                  [1.0, 2.0]]
-    # valuations_csv = "vals.csv"    # a CSV file (path relative to this file) of n rows
-    #                                # and k columns; a first row of non-numbers is a header
-    #                                # of alternative labels
-    costs = [0.0, 0.0]               # optional, per alternative (HS footnote 5)
-
-    [market]
-    probabilities = [0.5, 0.5]       # optional; 'normalize = true' rescales
-
-Other areas of the library read their own tables from the same document (``[game]`` for
-competition, ``[distribution]`` for disclosure, ``[persuasion]``, ``[prior]``,
-``[segmentation]``); each parser reports errors as
-:class:`~infopricing.errors.ModelFileError` naming the file, the field and the reason.
 Parsing never executes anything: TOML via :mod:`tomllib`, JSON via :mod:`json`, CSV via
-:mod:`csv`.
-
-The parsers are strict about the tables they read:
+:mod:`csv`. The checks are strict:
 
 - a key a table does not define is an error (the message names the accepted keys and the
   closest one), so a misspelt ``normalise`` or ``cost`` for ``costs`` is not silently
-  ignored; tables a command does not read are left alone, so one file may carry the
-  tables of several commands;
+  ignored;
 - flags such as ``normalize`` must be booleans (``true``/``false``, not ``"false"``);
 - numeric fields must hold numbers: a quoted number (``"0.5"``) or a boolean is rejected,
   naming the entry.
 
 CSV files are read as UTF-8 (a byte-order mark, as Excel writes, is ignored). A column
 that is empty on every row (each line ending with a comma) is dropped; an empty cell
-anywhere else is an error.
+anywhere else is an error. The tables and their keys are in :mod:`infopricing.io.schema`.
 """
 
 from __future__ import annotations
@@ -43,38 +22,73 @@ import csv
 import difflib
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelFileError
-from .model import Environment, Market
-from .model._validate import NORMALIZE_HINT, RESCALE_HINT
+from ..errors import ModelFileError
+from ..model._validate import NORMALIZE_HINT, RESCALE_HINT
+
+#: The path that means standard input (``infopricing menu -``).
+STDIN = "-"
+#: How a model read from standard input is named in error messages.
+STDIN_NAME = "<stdin>"
 
 
-def read_model_file(path) -> dict:
-    """Parse a TOML or JSON model file into a dict (nothing is executed)."""
+def is_stdin(path) -> bool:
+    """Whether ``path`` names standard input (``-``)."""
+    return str(path) == STDIN
+
+
+def read_model_bytes(path) -> tuple[bytes, Path, bool]:
+    """The raw bytes of a model file (``-``: standard input), the name errors give it, and
+    whether it is JSON (``*.json``; on standard input, text starting with ``{``)."""
+    if is_stdin(path):
+        raw = sys.stdin.buffer.read()
+        return raw, Path(STDIN_NAME), raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
     p = Path(path)
     if not p.is_file():
         raise ModelFileError(p, None, "file not found")
-    text = p.read_bytes()
+    return p.read_bytes(), p, p.suffix.lower() == ".json"
+
+
+def parse_model_bytes(raw: bytes, path, is_json: bool) -> dict:
+    """Parse a model file's bytes (TOML, or JSON when ``is_json``) into a dict; errors name
+    ``path``. Nothing is executed."""
     try:
-        decoded = text.decode("utf-8-sig")     # a byte-order mark (Windows editors) is ignored
-        if p.suffix.lower() == ".json":
+        decoded = raw.decode("utf-8-sig")     # a byte-order mark (Windows editors) is ignored
+        if is_json:
             data = json.loads(decoded)
         else:
             data = tomllib.loads(decoded)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelFileError(p, None, f"cannot parse: {exc}") from None
+        raise ModelFileError(path, None, f"cannot parse: {exc}") from None
     except RecursionError:
-        raise ModelFileError(p, None, "cannot parse: arrays or tables are nested too deeply "
-                                      "(a model file needs at most a few levels)") from None
+        raise ModelFileError(path, None, "cannot parse: arrays or tables are nested too deeply "
+                                         "(a model file needs at most a few levels)") from None
     except ValueError as exc:  # e.g. an integer literal with more digits than Python reads
-        raise ModelFileError(p, None, f"cannot parse: {exc}") from None
+        raise ModelFileError(path, None, f"cannot parse: {exc}") from None
     if not isinstance(data, dict):
-        raise ModelFileError(p, None, "top level must be a table/object")
+        raise ModelFileError(path, None, "top level must be a table/object")
     return data
+
+
+def read_model_file(path) -> dict:
+    """Parse a TOML or JSON model file into a dict (nothing is executed).
+
+    ``path`` ``"-"`` reads standard input: JSON when the text starts with ``{``, TOML
+    otherwise; a ``valuations_csv`` it names is then relative to the working directory.
+    Files are JSON when named ``*.json``, TOML otherwise.
+    """
+    raw, p, is_json = read_model_bytes(path)
+    return parse_model_bytes(raw, p, is_json)
+
+
+def display_path(path):
+    """``path`` as error messages name it (``<stdin>`` for ``-``)."""
+    return STDIN_NAME if is_stdin(path) else path
 
 
 def read_csv_matrix(path, base=None, field="valuations_csv"):
@@ -273,80 +287,3 @@ def _plain_number(text: str) -> str:
         return f"{float(text):g}"
     except ValueError:
         return text
-
-
-def _table(data, key, path, required=True):
-    t = data.get(key)
-    if t is None:
-        if required:
-            raise ModelFileError(path, key, f"missing table [{key}]")
-        return None
-    if not isinstance(t, dict):
-        raise ModelFileError(path, key, "must be a table/object")
-    return t
-
-
-ENVIRONMENT_KEYS = ("types", "alternatives", "valuations", "valuations_csv", "costs")
-MARKET_KEYS = ("probabilities", "normalize")
-
-
-def environment_from_dict(data: dict, path="<model>") -> Environment:
-    """Build the :class:`Environment` of a parsed model file's ``[environment]`` table."""
-    t = _table(data, "environment", path)
-    check_keys(t, ENVIRONMENT_KEYS, path, "environment")
-    vals = t.get("valuations")
-    alts = t.get("alternatives")
-    if vals is not None and "valuations_csv" in t:
-        raise ModelFileError(path, "environment.valuations_csv",
-                             "give valuations or valuations_csv in [environment], not both")
-    if vals is None and "valuations_csv" in t:
-        csv_path = t["valuations_csv"]
-        if not isinstance(csv_path, str):
-            raise ModelFileError(path, "environment.valuations_csv",
-                                 f"must be a file name (a string), got {describe_value(csv_path)}")
-        vals, header = read_csv_matrix(csv_path, base=path)
-        if alts is None and header is not None:
-            alts = header
-    elif vals is not None:
-        check_numbers(vals, path, "environment.valuations")
-    if vals is None:
-        raise ModelFileError(path, "environment.valuations", "missing (give valuations or valuations_csv)")
-    if t.get("costs") is not None:
-        check_numbers(t["costs"], path, "environment.costs")
-    try:
-        return Environment(vals, types=t.get("types"), alternatives=alts, costs=t.get("costs"))
-    except (TypeError, ValueError) as exc:
-        raise ModelFileError(path, "environment", file_reason(exc)) from None
-
-
-def market_from_dict(data: dict, env: Environment, path="<model>") -> Market | None:
-    """Build the :class:`Market` of the optional ``[market]`` table (None when absent)."""
-    t = _table(data, "market", path, required=False)
-    if t is None:
-        return None
-    check_keys(t, MARKET_KEYS, path, "market")
-    if "probabilities" not in t:
-        raise ModelFileError(path, "market.probabilities", "missing")
-    normalize = read_flag(t, "normalize", path, "market")
-    check_numbers(t["probabilities"], path, "market.probabilities")
-    try:
-        return Market(env, t["probabilities"], normalize=normalize)
-    except (TypeError, ValueError) as exc:
-        raise ModelFileError(path, "market.probabilities", file_reason(exc, "market")) from None
-
-
-def load_environment(path) -> tuple[Environment, Market | None]:
-    """Read ``[environment]`` and the optional ``[market]`` of a model file."""
-    data = read_model_file(path)
-    env = environment_from_dict(data, path)
-    return env, market_from_dict(data, env, path)
-
-
-def environment_to_dict(env: Environment, market: Market | None = None) -> dict:
-    d = {"environment": {"types": list(env.types), "alternatives": list(env.alternatives),
-                         "valuations": env.gross_values.tolist()}}
-    if np.any(env.costs != 0):
-        d["environment"]["costs"] = env.costs.tolist()
-    if market is not None:
-        d["market"] = {"probabilities": market.probabilities.tolist()}
-    return d

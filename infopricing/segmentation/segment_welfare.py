@@ -257,6 +257,30 @@ def _exact_mechanism_data(mech: Mechanism, check: Verification):
     return xe, pe, ue
 
 
+class _SolvedOnFirstUse:
+    """A dataclass field whose value, when not given, is computed on first access.
+
+    :class:`Segmentation`'s constructor only validates: the selected optimal mechanism of
+    each segment (``mechanisms``) and of the market (``original``) are solved the first
+    time they are read, then kept.
+    """
+
+    def __set_name__(self, owner, name):
+        self.name, self.slot = name, "_" + name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return None                            # the dataclass default: "not given"
+        value = obj.__dict__.get(self.slot)
+        if value is None:
+            value = obj._solve(self.name)
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.slot] = value
+
+
 # ---------------------------------------------------------------------------------------
 # Segmentation
 # ---------------------------------------------------------------------------------------
@@ -279,9 +303,10 @@ class Segmentation(Result, Tabular):
         Selection rule among optimal mechanisms, used for every segment and for f
         (HS section 4 requires one consistent rule).
     mechanisms : sequence of Mechanism, optional
-        The selected optimal mechanism of each segment; computed when omitted.
+        The selected optimal mechanism of each segment; when omitted it is solved on
+        first use (the constructor only validates).
     original : Mechanism, optional
-        The selected optimal mechanism of f; computed when omitted.
+        The selected optimal mechanism of f; solved on first use when omitted.
     exact_weights, exact_markets : optional
         Exact rational weights and segments (``Fraction``), used by ``verify(exact=True)``
         to check averaging exactly. When omitted they are rationalised from the floats
@@ -296,6 +321,8 @@ class Segmentation(Result, Tabular):
     type_surplus_change : ndarray (n,)
         Expected change per consumer of each type: ``sum_i w_i f_i(t) (CS(t,f_i) - CS(t,f)) / f(t)``
         (0 for types without mass).
+    consumer_surplus : ndarray (n,)  per type: ``original_surplus + type_surplus_change``
+    expected_consumer_surplus : float  its average over the market
     revenue_change, consumer_surplus_change, total_surplus_change : float
         Averages over segments minus the unsegmented values.
     is_pareto_improving : bool       HS section 4.1 (see :meth:`pareto_report`)
@@ -310,8 +337,8 @@ class Segmentation(Result, Tabular):
     weights: np.ndarray
     markets: tuple
     selection: str = "efficient"
-    mechanisms: tuple | None = None
-    original: Mechanism | None = None
+    mechanisms: tuple | None = _SolvedOnFirstUse()
+    original: Mechanism | None = _SolvedOnFirstUse()
     exact_weights: tuple | None = field(default=None, repr=False)
     exact_markets: tuple | None = field(default=None, repr=False)
 
@@ -354,20 +381,17 @@ class Segmentation(Result, Tabular):
         w.setflags(write=False)
         object.__setattr__(self, "weights", w)
         object.__setattr__(self, "markets", tuple(segs))
-        if self.mechanisms is None:
-            mechs = tuple(optimal_mechanism(env, s, selection=self.selection) for s in segs)
-        else:
-            mechs = tuple(self.mechanisms)
+        mechs = self.__dict__.get("_mechanisms")      # None: solved on first use
+        if mechs is not None:
+            mechs = tuple(mechs)
             if len(mechs) != len(segs):
                 raise ValueError(f"mechanisms has {len(mechs)} entries but markets has {len(segs)}")
             for i, mm in enumerate(mechs):
                 if not isinstance(mm, Mechanism) or mm.env != env:
                     raise ValueError(f"mechanisms[{i}] must be a Mechanism over the market's environment")
-        object.__setattr__(self, "mechanisms", mechs)
-        if self.original is None:
-            object.__setattr__(self, "original",
-                               optimal_mechanism(env, self.market, selection=self.selection))
-        elif not isinstance(self.original, Mechanism) or self.original.env != env:
+            object.__setattr__(self, "mechanisms", mechs)
+        orig = self.__dict__.get("_original")
+        if orig is not None and (not isinstance(orig, Mechanism) or orig.env != env):
             raise ValueError("original must be a Mechanism over the market's environment")
         if self.exact_weights is not None:
             if len(self.exact_weights) != w.size:
@@ -378,6 +402,13 @@ class Segmentation(Result, Tabular):
                 raise ValueError("exact_markets must have one entry per segment")
             object.__setattr__(self, "exact_markets",
                                tuple(tuple(Fraction(x) for x in row) for row in self.exact_markets))
+
+    def _solve(self, name: str):
+        """The selected optimal mechanism(s) that ``name`` (a lazy field) holds."""
+        env = self.market.env
+        if name == "mechanisms":
+            return tuple(optimal_mechanism(env, s, selection=self.selection) for s in self.markets)
+        return optimal_mechanism(env, self.market, selection=self.selection)
 
     # -- basic accessors ---------------------------------------------------------------
     @property
@@ -436,12 +467,19 @@ class Segmentation(Result, Tabular):
         return self._change(self.revenue, self.original.revenue)
 
     @property
-    def consumer_surplus(self) -> float:
+    def consumer_surplus(self) -> np.ndarray:
+        """Per type: each type's expected surplus over the segments it is in (as
+        :attr:`Mechanism.consumer_surplus <infopricing.screening.Mechanism.consumer_surplus>`)."""
+        return self.original_surplus + self.type_surplus_change
+
+    @property
+    def expected_consumer_surplus(self) -> float:
+        """The scalar: consumer surplus averaged over segments and types."""
         return float(self.weights @ np.array([m.expected_consumer_surplus for m in self.mechanisms]))
 
     @property
     def consumer_surplus_change(self) -> float:
-        return self._change(self.consumer_surplus, self.original.expected_consumer_surplus)
+        return self._change(self.expected_consumer_surplus, self.original.expected_consumer_surplus)
 
     @property
     def total_surplus(self) -> float:
