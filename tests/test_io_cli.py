@@ -169,6 +169,9 @@ def _same_objects(a, b):
             np.testing.assert_array_equal(x.probabilities, y.probabilities)
             if name != "market":
                 np.testing.assert_array_equal(x.values, y.values)
+        elif name == "information":
+            for u, w in zip(x, y):                     # (weights, segments)
+                np.testing.assert_array_equal(u, w)
         elif name == "persuasion":
             assert x.keys() == y.keys()
             for k in x:
@@ -179,8 +182,8 @@ def _same_objects(a, b):
 
 def test_there_are_examples_of_every_table():
     tables = {t for f in EXAMPLE_FILES for t in ip.load(f).tables}
-    assert tables >= {"environment", "market", "game", "distribution", "prior", "segmentation",
-                      "persuasion"}
+    assert tables >= {"environment", "market", "game", "information", "distribution", "prior",
+                      "segmentation", "persuasion"}
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)

@@ -53,7 +53,7 @@ __all__ = ["PublicSegmentationOutcome", "evaluate_public_segmentation", "INFORMA
            "information_from_dict", "load_public_segmentation"]
 
 #: keys of the ``[information]`` table of a model file
-INFORMATION_KEYS = ("weights", "segments")
+from ..io.tables import INFORMATION_KEYS  # noqa: E402  (the schema is the one definition)
 
 
 @dataclass(frozen=True, repr=False)

@@ -36,7 +36,7 @@ from .read import (STDIN, check_keys, check_numbers, check_numeric_table, descri
                    read_model_file)
 from .tables import (CATALOG_DISTRIBUTION_KEYS, DISTRIBUTION_KEYS, DISTRIBUTION_PRIOR_KEYS, ENVIRONMENT_KEYS,
                      FINITE_PRIOR_KEYS, GAME_KEYS, INDEPENDENT_DISTRIBUTION_KEYS, INDEPENDENT_GAME_KEYS,
-                     INDEPENDENT_KEYS, MARGINAL_KEYS, MARKET_KEYS, PERSUASION_KEYS, SEGMENTATION_KEYS,
+                     INDEPENDENT_KEYS, INFORMATION_KEYS, MARGINAL_KEYS, MARKET_KEYS, PERSUASION_KEYS, SEGMENTATION_KEYS,
                      SegmentationTarget, distribution_from_dict, environment_from_dict, environment_to_dict,
                      game_from_dict, load_distribution, load_environment, load_game, load_persuasion_model,
                      load_segmentation_model, market_from_dict, parse_prior_spec, persuasion_from_dict,
@@ -54,4 +54,4 @@ __all__ = ["load", "load_dict", "ModelFile", "read_model_bytes", "parse_model_by
 _ = (check_keys, check_numbers, check_numeric_table, describe_value, display_path, file_reason, is_stdin,
      read_flag, CATALOG_DISTRIBUTION_KEYS, DISTRIBUTION_KEYS, DISTRIBUTION_PRIOR_KEYS, ENVIRONMENT_KEYS,
      FINITE_PRIOR_KEYS, GAME_KEYS, INDEPENDENT_DISTRIBUTION_KEYS, INDEPENDENT_GAME_KEYS, INDEPENDENT_KEYS,
-     MARGINAL_KEYS, MARKET_KEYS, PERSUASION_KEYS, SEGMENTATION_KEYS)
+     MARGINAL_KEYS, MARKET_KEYS, PERSUASION_KEYS, SEGMENTATION_KEYS, INFORMATION_KEYS)

@@ -52,6 +52,24 @@ class ModelFile:
     ----------
     The model-file reference (``docs/howto/model-file-reference.md``), generated from
     :mod:`infopricing.io.schema`.
+
+    Examples
+    --------
+    A file with a BBM25 game and a public segmentation of its prior (two profiles, each
+    segment tilted towards one of them; 0.5 x 0.75 + 0.5 x 0.25 = 0.5 by hand):
+
+    >>> import pathlib, tempfile
+    >>> import infopricing as ip
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "duopoly.toml"
+    >>> _ = p.write_text("[game]\\nvalues = [[2, 2], [2, 2]]\\ncosts = [[0, 0.5], [0, 1.5]]\\n"
+    ...                  "probabilities = [0.5, 0.5]\\n[information]\\nweights = [0.5, 0.5]\\n"
+    ...                  "segments = [[0.75, 0.25], [0.25, 0.75]]\\n")
+    >>> m = ip.load(p)
+    >>> m.tables, m.game.n_profiles, m.environment
+    (('game', 'information'), 2, None)
+    >>> weights, segments = m.information
+    >>> (weights @ segments).tolist()
+    [0.5, 0.5]
     """
 
     path: str

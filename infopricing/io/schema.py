@@ -107,7 +107,7 @@ TABLES = (
           '[game]\n[[game.marginal]]\npairs = [[1, 0], [3, 0]]\nprobabilities = [0.5, 0.5]\n\n'
           '[[game.marginal]]\npairs = [[2, 0]]\nprobabilities = [1.0]\n'),
     Table("information", "a public segmentation of the [game] prior",
-          "infopricing.competition.public_segments:INFORMATION_KEYS",
+          "infopricing.io:INFORMATION_KEYS",
           "infopricing.io:load", "compete",
           (Key("weights", "array of numbers", "one per segment, >= 0, summing to 1", REQ,
                "the probability of each segment"),

@@ -35,6 +35,7 @@ __all__ = ["SegmentationTarget", "environment_from_dict", "market_from_dict", "g
 ENVIRONMENT_KEYS = schema.keys("environment")
 MARKET_KEYS = schema.keys("market")
 GAME_KEYS = schema.keys("game", "explicit profiles")
+INFORMATION_KEYS = schema.keys("information", "a public segmentation of the [game] prior")
 INDEPENDENT_GAME_KEYS = schema.keys("game", "independent producers")
 MARGINAL_KEYS = schema.keys("game.marginal")
 DISTRIBUTION_KEYS = schema.keys("distribution", "explicit profiles")

@@ -387,8 +387,8 @@ class Result:
 
     >>> import infopricing as ip
     >>> m = ip.optimal_mechanism(ip.catalog.hs_section3(), [0.5, 0.5])
-    >>> isinstance(m, ip.Result), str(m.status), m.params
-    (True, 'optimal', {'selection': 'efficient'})
+    >>> isinstance(m, ip.Result), str(m.status), m.params["selection"], m.params["method_used"]
+    (True, 'optimal', 'efficient', 'full')
     >>> round(m.as_dict()["revenue"], 4), bool(m.verify())
     (1.25, True)
     """
