@@ -123,3 +123,13 @@ def test_input_checks():
         two_profile_opt_rev(np.ones((3, 2)), [0.5, 0.5])
     with pytest.raises(ValueError, match="probabilities"):
         two_profile_opt_rev(np.ones((2, 2)), [1.0, 0.0])
+
+
+def test_scale_free_and_identical_profiles():
+    """Values scaled by 1e-6 or 1e6 scale the optimum (the vertex test is scale-free);
+    two identical profiles leave nothing to disclose: the best value at the prior."""
+    d = clw_example2()
+    for s in (1e-6, 1e6):
+        assert two_profile_opt_rev(d.values * s, d.probabilities).value == pytest.approx(12.25 * s, rel=1e-9)
+    V = np.array([[0.0, 20.0, 9.0], [0.0, 20.0, 9.0]])
+    assert two_profile_opt_rev(V, [0.3, 0.7]).value == pytest.approx(20.0, abs=1e-12)

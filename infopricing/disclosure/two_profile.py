@@ -102,7 +102,7 @@ def _vertices(d: np.ndarray, deterministic: bool) -> np.ndarray:
     det = np.linalg.det(A)
     ok = np.abs(det) > tol.PIVOT
     sol = np.linalg.solve(A[ok], b[ok][..., None])[..., 0]
-    feas = np.all(sol @ G.T <= h + tol.FEAS * max(1.0, float(np.abs(d).max())), axis=1)
+    feas = np.all(sol @ G.T <= h + tol.FEAS, axis=1)
     pts = sol[feas]
     if pts.size == 0:  # pragma: no cover - the origin is always a vertex
         return np.zeros((1, D))
@@ -141,7 +141,11 @@ def two_profile_opt_rev(values, probabilities, deterministic: bool = False) -> T
     d = V[0] - V[1]
     nu0 = V[1] + fa * d  # the prior mean
     m = d.size
-    Z = _vertices(d, deterministic)
+    # enumerate on d scaled to unit size (the pivot test is then scale-free), then
+    # scale the rent columns back
+    unit = max(float(np.abs(d).max()), np.finfo(float).tiny)
+    Z = _vertices(d / unit, deterministic)
+    Z[:, 2 * m:] *= unit
     xL, xH, sL, sH = Z[:, :m], Z[:, m:2 * m], Z[:, 2 * m], Z[:, 2 * m + 1]
     WL, WH, SL, SH = xL @ nu0, xH @ nu0, xL @ d, xH @ d
     mono = SH >= SL - tol.FEAS * max(1.0, float(np.abs(d).max()))
