@@ -397,7 +397,9 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         the two LPs (menu for fixed signal, signal for fixed menu) from the best pricing
         mechanism and from full revelation, bound OPT-Wel; ``"auto"``: global when
         pyscipopt is installed and the program has at most ``GLOBAL_TERMS_LIMIT``
-        bilinear products.
+        bilinear products. With two profiles of positive probability both ``"global"``
+        and ``"auto"`` use the exact enumeration of :mod:`~infopricing.disclosure.two_profile`
+        instead (no solver needed, gap 0 up to rounding; ``method="enumeration"``).
     time_limit : float or None
         Seconds for the global solver (default none). A wall-clock limit makes the answer
         and ``proven_optimal`` depend on the machine's speed; prefer ``node_limit``.

@@ -399,7 +399,9 @@ def optimal_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
     method : {"auto", "global", "heuristic"}
         ``"global"``: solve the bilinear program with SCIP (needs pyscipopt) and prove
         optimality; ``"heuristic"``: alternating LPs only; ``"auto"``: global when
-        pyscipopt is installed and the instance is small (``GLOBAL_SIZE_LIMIT``).
+        pyscipopt is installed and the instance is small (``GLOBAL_SIZE_LIMIT``). With
+        two profiles of positive probability, ``"global"`` and ``"auto"`` use the exact
+        enumeration of :mod:`~infopricing.disclosure.two_profile` (no solver needed).
     time_limit : float or None
         Seconds for the global solver (default none). A wall-clock limit makes the answer
         and ``proven_optimal`` depend on the machine's speed; prefer ``node_limit``.
