@@ -8,10 +8,12 @@ heuristic's revenue is below the proven optimum.
 Run: ``python benchmarks/bench_clw.py`` (a few minutes on 2 cores). Results on the 2-core
 development machine are recorded in the docstring of ``infopricing.disclosure.pricing``.
 
-``python benchmarks/bench_clw.py --catalog`` (issue 18 section 2): time to proof of OPT-Rev
-(``optimal_design``) on every CLW catalogue instance, before (the old defaults: a 30 s
-wall-clock SCIP limit, no node limit) and after (the new defaults: a deterministic node
-limit, the OPT-Wel certificate for full extraction), in one run, with the load.
+``python benchmarks/bench_clw.py --catalog --before DIR`` (issue 18 section 2): time to
+proof of the best pricing (``optimal_pricing``) and of OPT-Rev (``optimal_design``) on every
+CLW catalogue instance, before (the package in DIR, with its defaults, in a subprocess)
+and after (this checkout: two profiles by the exact enumeration of
+``disclosure.two_profile``, full extraction by OPT-Wel, SCIP under a node limit
+otherwise), in one run, with the load.
 """
 
 import argparse
@@ -58,11 +60,15 @@ from infopricing.disclosure.catalog import CATALOG
 from infopricing.disclosure.lottery import optimal_design
 from infopricing.disclosure.pricing import optimal_pricing
 d = CATALOG[sys.argv[1]]()
+t = time.perf_counter()
 pr = optimal_pricing(d)
+tp = time.perf_counter() - t
 t = time.perf_counter()
 j = optimal_design(d, pricing=pr)
 el = time.perf_counter() - t
-print(json.dumps({"s": el, "revenue": j.revenue, "bound": j.upper_bound, "proven": bool(j.proven_optimal),
+print(json.dumps({"s": el, "pricing_s": tp, "pricing_proven": bool(pr.proven_optimal),
+                  "pricing_gap": (pr.upper_bound - pr.revenue) / max(1.0, pr.upper_bound),
+                 "revenue": j.revenue, "bound": j.upper_bound, "proven": bool(j.proven_optimal),
                   "method": j.method, "message": j.solver_message}))
 """
 
@@ -77,28 +83,34 @@ def catalog(names, node_limit, before_code):
 
     node_limit = NODE_LIMIT if node_limit is None else node_limit
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs; load {os.getloadavg()}")
-    print(f"before: the code at {before_code} with its defaults (30 s SCIP wall-clock limit), in a subprocess; "
+    print(f"before: the code at {before_code} with its defaults, in a subprocess; "
           f"after: this checkout, node_limit={node_limit}")
-    print(f"{'instance':>24} {'n x m':>6} {'setting':>7} {'s':>8} {'revenue':>10} {'bound':>10} "
-          f"{'rel gap':>9} {'proven':>6}  solver")
+    print(f"{'instance':>24} {'n x m':>6} {'setting':>7} {'pricing s':>9} {'gap':>8} {'proven':>6} | "
+          f"{'OPT-Rev s':>9} {'revenue':>10} {'bound':>10} {'rel gap':>9} {'proven':>6}  solver")
     for name in names or list(CATALOG):
         d = CATALOG[name]()
         env = dict(os.environ, PYTHONPATH=before_code)
         out = subprocess.run([sys.executable, "-c", _BEFORE, name], capture_output=True, text=True, env=env,
                              cwd="/tmp", check=True).stdout.strip().splitlines()[-1]
         b = json.loads(out)
+        t = time.perf_counter()
         pr = optimal_pricing(d, node_limit=node_limit)
+        tp = time.perf_counter() - t
         t = time.perf_counter()
         j = optimal_design(d, pricing=pr, node_limit=node_limit)
         el = time.perf_counter() - t
-        after = {"s": el, "revenue": j.revenue, "bound": j.upper_bound, "proven": bool(j.proven_optimal),
+        after = {"s": el, "pricing_s": tp, "pricing_proven": bool(pr.proven_optimal),
+                 "pricing_gap": (pr.upper_bound - pr.revenue) / max(1.0, pr.upper_bound),
+                 "revenue": j.revenue, "bound": j.upper_bound, "proven": bool(j.proven_optimal),
                  "method": j.method, "message": f"{j.params.get('solver_status', '-')}, nodes "
                                                 f"{j.params.get('solver_nodes', '-')}"}
         for label, r in (("before", b), ("after", after)):
             gap = (r["bound"] - r["revenue"]) / max(1.0, r["bound"])
-            print(f"{name:>24} {d.n_profiles:>3}x{d.n_products:<2} {label:>7} {r['s']:8.2f} {r['revenue']:10.6f} "
+            print(f"{name:>24} {d.n_profiles:>3}x{d.n_products:<2} {label:>7} {r['pricing_s']:9.2f} "
+                  f"{r['pricing_gap']:8.1e} {str(r['pricing_proven']):>6} | {r['s']:9.2f} {r['revenue']:10.6f} "
                   f"{r['bound']:10.6f} {gap:9.2e} {str(r['proven']):>6}  {r['method']}: {r['message']}", flush=True)
-        print(f"{'':>24} {'':>6} {'a/b':>7} {after['s'] / max(b['s'], 1e-9):8.2f}", flush=True)
+        tot_a, tot_b = after["s"] + after["pricing_s"], b["s"] + b["pricing_s"]
+        print(f"{'':>24} {'':>6} {'after/before (pricing + OPT-Rev)':>7} {tot_a / max(tot_b, 1e-9):8.3f}", flush=True)
     print(f"load at the end: {os.getloadavg()}")
 
 

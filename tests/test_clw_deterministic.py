@@ -51,15 +51,19 @@ def test_progress_callback_reports_nodes():
 
 @needs_scip
 def test_example2_proven_with_the_paper_value():
-    """CLW Example 2: OPT-Rev = 12.25 (the paper's lottery design), proven within the gap
-    by SCIP under the default node limit, not a time limit."""
-    j = optimal_design(clw_example2())
-    assert j.proven_optimal and j.method == "global"
-    assert j.revenue == pytest.approx(12.25, abs=1e-7)
-    assert j.upper_bound <= 12.25 * (1 + 1e-4)
-    assert j.params["node_limit"] == NODE_LIMIT and j.params["time_limit"] is None
-    assert j.params["solver_nodes"] < NODE_LIMIT
+    """CLW Example 2: OPT-Rev = 12.25 (the paper's lottery design), proven exactly by the
+    two-profile enumeration (no limits), and SCIP's bilinear program (a second,
+    independent formulation) proves the same value within its gap under a node limit."""
+    from infopricing.disclosure.lottery import _global_lottery_posterior
+
+    d = clw_example2()
+    j = optimal_design(d)
+    assert j.proven_optimal and j.method == "enumeration"
+    assert j.revenue == pytest.approx(12.25, abs=1e-9) and j.upper_bound == pytest.approx(12.25, abs=1e-9)
     assert j.verify().ok
+    res, _ = _global_lottery_posterior(d, 2, None, None, 1e-5, node_limit=NODE_LIMIT)
+    assert res.message in ("optimal", "gaplimit") and res.nodes < NODE_LIMIT
+    assert 12.25 - 1e-6 <= res.bound <= 12.25 * (1 + 1e-4)
 
 
 def test_full_extraction_proven_by_welfare_bound():

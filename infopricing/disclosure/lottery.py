@@ -101,8 +101,10 @@ class JointDesign(Result):
     pricing_revenue : float
         The best pricing mechanism's revenue (a lower bound used as the start).
     method : str
-        ``"global"``, ``"heuristic"`` or ``"welfare bound"`` (the design extracts OPT-Wel,
-        so OPT-Wel proves it optimal without a global solve).
+        ``"global"``, ``"heuristic"``, ``"welfare bound"`` (the design extracts OPT-Wel,
+        so OPT-Wel proves it optimal without a global solve) or ``"enumeration"`` (two
+        profiles: the exact optimum of :mod:`~infopricing.disclosure.two_profile`, gap 0
+        up to rounding, no global solve).
     solver_message : str
     params : dict
         What was used: method, formulation, number of signals, the solver's gap, node
@@ -366,6 +368,28 @@ def _polish_lottery(dist, pi, xk, tk):
     return out
 
 
+def _two_profile_design(dist):
+    """OPT-Rev of a two-profile distribution by :func:`~.two_profile.two_profile_opt_rev`:
+    (the design rebuilt from the maximiser, polished by the two LPs, or None when its
+    prices are negative; the exact optimum, an upper bound on every design)."""
+    from .two_profile import two_profile_opt_rev
+
+    opt = two_profile_opt_rev(dist.values, dist.probabilities)
+    scale = max(1.0, float(np.abs(dist.values).max()))
+    if np.any(opt.prices < -tol.FEAS * scale):
+        return None, opt.value
+    qL, qH = opt.q
+    ML, MH = opt.mass
+    joint = np.array([[ML * qL, MH * qH], [ML * (1 - qL), MH * (1 - qH)]])
+    keep = np.flatnonzero(joint.sum(axis=0) > tol.MASS)
+    joint = joint[:, keep]
+    mat = joint / joint.sum(axis=1, keepdims=True)
+    s = opt.allocations.sum(axis=1, keepdims=True)
+    x = np.clip(opt.allocations / np.maximum(s, 1.0), 0.0, 1.0)
+    ev = evaluate_design(dist, Signal(dist, mat), Menu(x, np.maximum(opt.prices, 0.0)))
+    return _alternate_lottery(dist, ev), opt.value
+
+
 def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: float | None = None,
                    gap: float = tol.GLOBAL_GAP, pricing=None, formulation: str = "auto",
                    node_limit: int | None = NODE_LIMIT, progress=None) -> JointDesign:
@@ -380,7 +404,9 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         the two LPs (menu for fixed signal, signal for fixed menu) from the best pricing
         mechanism and from full revelation, bound OPT-Wel; ``"auto"``: global when
         pyscipopt is installed and the program has at most ``GLOBAL_TERMS_LIMIT``
-        bilinear products.
+        bilinear products. With two profiles of positive probability both ``"global"``
+        and ``"auto"`` use the exact enumeration of :mod:`~infopricing.disclosure.two_profile`
+        instead (no solver needed, gap 0 up to rounding; ``method="enumeration"``).
     time_limit : float or None
         Seconds for the global solver (default none). A wall-clock limit makes the answer
         and ``proven_optimal`` depend on the machine's speed; prefer ``node_limit``.
@@ -455,6 +481,19 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         used = "welfare bound"
         msg = "the design extracts OPT-Wel, which bounds OPT-Rev; no global solve needed"
         params["certificate"] = "OPT-Wel"
+    if want and n == 2 and np.all(dist.probabilities > 0):
+        # two profiles: OPT-Rev in closed form over finitely many candidates (module
+        # two_profile); exact, no branch and bound, the same on every machine
+        cand, exact_upper = _two_profile_design(dist)
+        if cand is not None and cand.revenue > best.revenue:
+            best = cand
+        if best.revenue >= exact_upper - tol.EQUAL * max(1.0, exact_upper):
+            want = False
+            used = "enumeration"
+            upper = min(upper, exact_upper)
+            msg = f"two-profile enumeration (exact): OPT-Rev = {exact_upper:.12g}; no global solve needed"
+            params["certificate"] = "two-profile enumeration"
+            params["enumeration_bound"] = exact_upper
     if want and not global_solver_available():
         if method == "global":
             from ..errors import SolverError
@@ -474,8 +513,10 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
                 if cand.revenue > best.revenue:
                     best = cand
     upper = max(upper, best.revenue)
-    proven = used in ("global", "welfare bound") and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper)
+    proven = (used in ("global", "welfare bound", "enumeration")
+              and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper))
     params["method_used"] = used
+    params["relative_gap"] = (upper - best.revenue) / max(1.0, upper)
     return JointDesign(revenue=best.revenue, evaluation=best, upper_bound=upper, proven_optimal=proven,
                        welfare=wel, pricing_revenue=pricing.revenue, method=used, solver_message=msg,
                        params=params)

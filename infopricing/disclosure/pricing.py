@@ -75,8 +75,10 @@ class PricingResult(Result):
     welfare : float
         OPT-Wel.
     method : str
-        ``"global"``, ``"heuristic"`` or ``"welfare bound"`` (the design extracts OPT-Wel,
-        which proves it optimal without a global solve).
+        ``"global"``, ``"heuristic"``, ``"welfare bound"`` (the design extracts OPT-Wel,
+        which proves it optimal without a global solve) or ``"enumeration"`` (two
+        profiles, one price per product: the exact optimum of
+        :mod:`~infopricing.disclosure.two_profile`, no global solve).
     params : dict
         What was used: method, the solver's gap, node limit and time limit (``None``:
         none), and what the solver reported (status, nodes, bound).
@@ -309,6 +311,25 @@ def _polish(dist, groups, x, qmap):
     return out
 
 
+def _two_profile_pricing(dist, groups):
+    """The best pricing mechanism of a two-profile distribution by
+    :func:`~.two_profile.two_profile_opt_rev` (``deterministic=True``): (the design from
+    the maximiser's prices, polished by the alternating LPs, or None when a price is
+    negative; the exact optimum)."""
+    from .two_profile import two_profile_opt_rev
+
+    opt = two_profile_opt_rev(dist.values, dist.probabilities, deterministic=True)
+    scale = max(1.0, float(np.abs(dist.values).max()))
+    if np.any(opt.prices < -tol.FEAS * scale):
+        return None, opt.value
+    p = np.full(dist.n_products, np.inf)
+    for k in range(2):
+        if opt.mass[k] > tol.MASS and opt.allocations[k].max() > 0.5:
+            i = int(np.argmax(opt.allocations[k]))
+            p[i] = min(p[i], max(0.0, float(opt.prices[k])))
+    return _alternate(dist, p, groups), opt.value
+
+
 def _price_search(dist, groups, method, time_limit, gap, extra=(), node_limit=NODE_LIMIT, progress=None,
                   params=None):
     _check_dist(dist)
@@ -332,6 +353,21 @@ def _price_search(dist, groups, method, time_limit, gap, extra=(), node_limit=NO
         msg = "the design extracts OPT-Wel, which bounds every revenue; no global solve needed"
         if params is not None:
             params["certificate"] = "OPT-Wel"
+    if (want and dist.n_profiles == 2 and np.all(dist.probabilities > 0)
+            and np.array_equal(groups, np.arange(dist.n_products))):
+        # two profiles, one price per product: the best pricing mechanism in closed form
+        # over (m + 1)^2 product pairs (module two_profile); exact, no branch and bound
+        cand, exact_upper = _two_profile_pricing(dist, groups)
+        if cand is not None and cand.revenue > best.revenue:
+            best = cand
+        if best.revenue >= exact_upper - tol.EQUAL * max(1.0, exact_upper):
+            want = False
+            used = "enumeration"
+            upper = min(upper, exact_upper)
+            msg = f"two-profile enumeration (exact): best pricing revenue = {exact_upper:.12g}"
+            if params is not None:
+                params["certificate"] = "two-profile enumeration"
+                params["enumeration_bound"] = exact_upper
     if want and not global_solver_available():
         if method == "global":
             from ..errors import SolverError
@@ -351,9 +387,11 @@ def _price_search(dist, groups, method, time_limit, gap, extra=(), node_limit=NO
                 if cand.revenue > best.revenue:
                     best = cand
     upper = max(upper, best.revenue)
-    proven = used in ("global", "welfare bound") and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper)
+    proven = (used in ("global", "welfare bound", "enumeration")
+              and upper - best.revenue <= tol.GLOBAL_GAP * max(1.0, upper))
     if params is not None:
         params["method_used"] = used
+        params["relative_gap"] = (upper - best.revenue) / max(1.0, upper)
     return best, upper, proven, used, msg, wel
 
 
@@ -368,7 +406,9 @@ def optimal_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
     method : {"auto", "global", "heuristic"}
         ``"global"``: solve the bilinear program with SCIP (needs pyscipopt) and prove
         optimality; ``"heuristic"``: alternating LPs only; ``"auto"``: global when
-        pyscipopt is installed and the instance is small (``GLOBAL_SIZE_LIMIT``).
+        pyscipopt is installed and the instance is small (``GLOBAL_SIZE_LIMIT``). With
+        two profiles of positive probability, ``"global"`` and ``"auto"`` use the exact
+        enumeration of :mod:`~infopricing.disclosure.two_profile` (no solver needed).
     time_limit : float or None
         Seconds for the global solver (default none). A wall-clock limit makes the answer
         and ``proven_optimal`` depend on the machine's speed; prefer ``node_limit``.

@@ -174,7 +174,15 @@ def gpu_available() -> str | None:
 def get_backend(name: str = "auto"):
     """The backend object for ``name`` (``"auto"``: a GPU backend when present, else numpy).
 
+    ``"torch:cpu"`` runs the torch (GPU) code path on CPU tensors: for tests and for
+    measuring that path on a machine without a GPU.
+
     Raises ValueError for an unknown name or a GPU backend that cannot run here."""
+    if name == "torch:cpu":
+        try:
+            return TorchBackend(device="cpu")
+        except ImportError as exc:
+            raise ValueError(f"backend 'torch:cpu' is not usable here ({exc}); use 'numpy'") from None
     if name not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {name!r}")
     if name == "auto":
