@@ -18,11 +18,6 @@ import apipages  # noqa: E402
 
 NAMES = apipages.public_names()
 WITH_EXAMPLES = [n for n in NAMES if ">>>" in (inspect.getdoc(getattr(ip, n)) or "")]
-# Model primitives that issue 14 moves into infopricing/model/ and documents there (the
-# "shape" helper writes their Examples with the move, so that the moved docstrings are
-# written once); every other public name must have an Examples section now.
-EXAMPLES_PENDING_MODEL_MOVE = {"Prior", "PricingGame", "ValueDistribution", "Signal",
-                               "Segmentation", "SingleProductSegmentation"}
 
 
 def _doc(name: str) -> str:
@@ -38,7 +33,7 @@ def test_every_public_name_has_an_examples_section():
     """A numpydoc Examples section with at least one doctest line, on every name of
     ``infopricing.__all__`` (the API reference renders it)."""
     missing = {n for n in NAMES if not ("Examples\n--------" in _doc(n) and ">>>" in _doc(n))}
-    assert missing <= EXAMPLES_PENDING_MODEL_MOVE, sorted(missing - EXAMPLES_PENDING_MODEL_MOVE)
+    assert not missing, sorted(missing)
 
 
 def test_the_main_entry_points_have_examples():

@@ -163,6 +163,17 @@ class SingleProductSegmentation(Result, Tabular):
     References
     ----------
     BBM15, Theorem 1 (greedy extremal segmentation); BBM25, Appendix A1.
+
+    Examples
+    --------
+    Values 1, 2, 3 equally likely: the uniform price is 2 with profit 4/3; the greedy
+    segmentation keeps that profit and sells to everyone, so consumers get the rest of the
+    total surplus 2, that is 2/3 (BBM15's bottom-left corner of the triangle):
+
+    >>> import infopricing as ip
+    >>> seg = ip.greedy_segmentation([1, 2, 3], [1/3, 1/3, 1/3])
+    >>> round(seg.producer_surplus, 4), round(seg.consumer_surplus, 4), seg.properties[:2]
+    (1.3333, 0.6667, ('efficient', 'profit_preserving'))
     """
 
     values: np.ndarray

@@ -331,6 +331,22 @@ class Segmentation(Result, Tabular):
     ----------
     HS, section 4 (segmentations, consistent selection) and section 4.1 (weak Pareto
     domination, Pareto domination, Pareto improving segmentations).
+
+    Examples
+    --------
+    The HS tutorial's market (types low, mid, high; values for basic and premium) split
+    into the Proposition 3 market (low and mid, half each) with weight 0.3 and the rest.
+    By hand: premium sells to all at 2 in the first segment, and at 3 to mid and high in
+    the second, so revenue is 0.3 x 2 + 0.7 x (11/14) x 3 = 2.25, up 0.15 from 2.1:
+
+    >>> import infopricing as ip
+    >>> env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    >>> market = ip.Market(env, [0.3, 0.3, 0.4])
+    >>> seg = ip.Segmentation(market, [0.3, 0.7], [[0.5, 0.5, 0], [3/14, 3/14, 4/7]])
+    >>> round(seg.revenue, 4), round(seg.revenue_change, 4), seg.is_pareto_improving
+    (2.25, 0.15, True)
+    >>> seg.consumer_surplus.round(4).tolist(), bool(seg.verify())
+    ([0.0, 0.5, 0.5], True)
     """
 
     market: Market
