@@ -51,3 +51,28 @@ def test_compete_plot_bad_path_is_refused_first(tmp_path):
                                  "--plot", str(tmp_path / "missing" / "x.png")])
     assert r.exit_code == 2
     assert "--plot" in r.stderr
+
+
+@pytest.mark.slow  # one no-information benchmark and the given structure's equilibria (~3 s)
+def test_compete_plot_marks_the_users_own_information_structure(tmp_path, monkeypatch):
+    """The figure marks the model file's own [information] structure (issue 15: every figure
+    marks the user's own market), at the consumer surplus that compete's JSON reports."""
+    import json
+
+    import infopricing.plots.bbm25 as pb
+
+    drawn = {}
+    real = pb.plot_benchmark_paths
+    monkeypatch.setattr(pb, "plot_benchmark_paths",
+                        lambda *a, **k: drawn.setdefault("fig", real(*a, **k)))
+    model = str(ROOT / "examples" / "bbm25_given_information.toml")
+    r = CliRunner().invoke(app, ["compete", model, "--no-info-grid", "11", "--grid", "51",
+                                 "--plot", str(tmp_path / "cs.png"), "--json"])
+    assert r.exit_code == 0, r.output
+    given_cs = json.loads(r.stdout)["given"]["consumer_surplus"]
+    ax = drawn["fig"].axes[0]
+    levels = [ln for ln in ax.lines if ln.get_label().startswith("given")]
+    assert len(levels) == 1
+    assert float(levels[0].get_ydata()[0]) == pytest.approx(given_cs, abs=1e-12)
+    lo, hi = ax.get_ylim()
+    assert lo < given_cs < hi

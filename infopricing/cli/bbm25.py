@@ -76,7 +76,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     if plot is not None:
         from ..plots.bbm25 import plot_benchmark_paths
         with output_errors(plot):
-            plot_benchmark_paths(full, cons.outcome, none).savefig(plot, dpi=120)
+            plot_benchmark_paths(full, cons.outcome, none, given=given).savefig(plot, dpi=120)
     rows = [[o.label, *o.producer_surplus.tolist(), o.consumer_surplus, o.total_surplus,
              fmt(o.deviation_gain) if o is none or o is given else "0 (exact)" if o is full
              else fmt(eq.max_gain)]

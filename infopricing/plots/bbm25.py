@@ -57,7 +57,7 @@ def plot_interim_density(optimum, armstrong_zhou=None, points: int = 801, ax=Non
     return fig
 
 
-def plot_information_path(*paths, ax=None):
+def plot_information_path(*paths, ax=None, given=None):
     """Consumer surplus against the weight w of the mixture ``(1 - w) A + w B`` of two
     information structures, one line per :class:`~infopricing.competition.information_path.InformationPath`,
     with the benchmarks at the ends marked and the bound TS-bar - sum PS_i (BBM25
@@ -85,6 +85,10 @@ def plot_information_path(*paths, ax=None):
     bound = paths[0].max_consumer_surplus
     ax.axhline(bound, ls="--", color="0.4", lw=1,
                label=f"TS-bar - sum PS_i = {number(bound)} (Prop. 1)")
+    if given is not None:   # the user's own information structure: a level, not a point of a path
+        ax.axhline(given.consumer_surplus, ls=":", color="black", lw=1.6,
+                   label=f"{given.label}: CS = {number(given.consumer_surplus)}")
+        ys.append([given.consumer_surplus])
     ax.set_xlabel("weight w of the second structure in the mixture")
     ax.set_ylabel("consumer surplus")
     ax.set_xlim(-0.03, 1.03)
@@ -94,7 +98,7 @@ def plot_information_path(*paths, ax=None):
     return fig
 
 
-def plot_benchmark_paths(complete, optimal, none=None, size: int = 21, ax=None):
+def plot_benchmark_paths(complete, optimal, none=None, size: int = 21, ax=None, given=None):
     """The competition figure of ``infopricing compete --plot``: consumer surplus from no
     information to the consumer-optimal structure and from no information to complete
     information (from complete information to the consumer-optimal structure when the
@@ -106,6 +110,9 @@ def plot_benchmark_paths(complete, optimal, none=None, size: int = 21, ax=None):
     optimal : CompetitionOutcome        ``alignment_construction(game).outcome``
     none : NoInformationOutcome, optional
     size : int                          weights per path
+    given : PublicSegmentationOutcome, optional
+        The user's own information structure (``[information]`` in the model file), drawn
+        as a level line at its consumer surplus.
 
     Returns
     -------
@@ -128,4 +135,4 @@ def plot_benchmark_paths(complete, optimal, none=None, size: int = 21, ax=None):
     else:
         paths = [information_path(none, optimal, size=size, bounds=bounds),
                  information_path(none, complete, size=size, bounds=bounds)]
-    return plot_information_path(*paths, ax=ax)
+    return plot_information_path(*paths, ax=ax, given=given)

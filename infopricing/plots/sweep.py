@@ -87,7 +87,7 @@ def plot_sweep_map(result, market=None, ax=None):
         ax.set_ylabel(f"surplus of {env.types[hi]}")
         ax.set_xlim(-0.02, 1.02)
         fit_limits(ax, y=ys, margin=0.08)
-        ax.set_title(f"HS Figure 1 from a sweep of {len(q)} markets ({result.selection} selection)")
+        ax.set_title(f"HS Figure 1: {len(q)} markets swept\n({result.selection} selection)", fontsize=10)
     else:
         x, y = barycentric(F)
         size = float(np.clip(4000.0 / max(len(F), 1), 2.0, 30.0))
@@ -99,6 +99,6 @@ def plot_sweep_map(result, market=None, ax=None):
             mx, my = barycentric(p)
             mark_market(ax, mx[0], my[0])
         _simplex_frame(ax, env.types)
-        ax.set_title(f"Market simplex from a sweep of {len(F)} markets ({result.selection} selection)")
+        ax.set_title(f"Market simplex: {len(F)} markets swept\n({result.selection} selection)", fontsize=10)
     legend_outside(ax)
     return fig
