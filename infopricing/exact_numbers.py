@@ -154,6 +154,13 @@ def exact_values(env) -> list:
     kept = getattr(env, "_exact_values", None)
     if kept is not None:
         return [list(r) for r in kept]
+    gross, costs = getattr(env, "gross_values", None), getattr(env, "costs", None)
+    if gross is not None and costs is not None and np.any(np.asarray(costs) != 0):
+        # the inputs were gross values and costs: net values are their exact difference,
+        # not the float difference read back (1.2 - 0.8 is 0.3999999999999999 in floats)
+        c = exact_array(np.asarray(costs, dtype=float))
+        g = np.asarray(gross, dtype=float)
+        return [[a - b for a, b in zip(exact_array(row), c)] for row in g]
     v = np.asarray(getattr(env, "values", env), dtype=float)
     flat = exact_array(v.ravel())
     k = v.shape[1]

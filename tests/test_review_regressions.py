@@ -78,3 +78,15 @@ def test_masses_computed_as_counts_over_total_certify():
     # the first: revenue exactly 1 (price 1 to all, or 1.5 to the two upper types)
     env = ip.Environment([[2.25], [1.5], [1.0]])
     assert ip.optimal_mechanism(env, w / w.sum()).verify(exact=True).details["exact_revenue"] == 1
+
+
+def test_exact_net_values_are_the_exact_difference_of_gross_values_and_costs():
+    """With costs, the model's inputs are gross values and costs: exact checks use their
+    exact difference (1.2 - 0.8 = 2/5), not the float difference read back
+    (0.3999999999999999), which made the exact decision undecided on HS Corollary 2's
+    three-type market (merge regression)."""
+    from infopricing.exact_numbers import exact_values
+
+    env = ip.Environment([[1.2, 1.9], [0.95, 2.6]], costs=[0.8, 0.1])
+    assert float(env.values[0, 0]) != 0.4                 # the float difference is inexact
+    assert exact_values(env) == [[Fraction(2, 5), Fraction(9, 5)], [Fraction(3, 20), Fraction(5, 2)]]

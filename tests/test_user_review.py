@@ -244,17 +244,12 @@ MODEL = ("[environment]\nvaluations = [[1, 2, 2.5], [2, 2.5, 4], [3, 4, 4.5], [2
          "[market]\nprobabilities = [0.15, 0.3, 0.3, 0.25]\n")
 
 
-@pytest.mark.xfail(strict=True, reason="'-' is not read as stdin (issue 15 section 3): "
-                   "io.read_model_file says 'file not found' (owner: io)")
 def test_cli_reads_the_model_from_stdin():
     r = _cli("menu", "-", "--json", stdin=MODEL)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["revenue"] == pytest.approx(_menu_lp(VALS, F_GENERIC))
 
 
-@pytest.mark.xfail(strict=True, reason="ragged valuations give numpy's message ('setting an "
-                   "array element with a sequence ... inhomogeneous shape') instead of naming "
-                   "the row of the wrong length (owner: model/io)")
 def test_ragged_valuations_message_names_the_row():
     with pytest.raises((TypeError, ValueError)) as exc:
         ip.Environment([[1, 2], [3]])

@@ -79,6 +79,18 @@ def align_labels(x, name: str, rows=None, columns=None):
     return x.to_numpy()
 
 
+def _ragged_row(x):
+    """``(row, its length, row 0's length)`` of the first row of a nested sequence whose
+    length differs from row 0's, else None."""
+    if not isinstance(x, (list, tuple)) or not x or not all(isinstance(r, (list, tuple, np.ndarray)) for r in x):
+        return None
+    want = len(x[0])
+    for i, r in enumerate(x):
+        if len(r) != want:
+            return i, len(r), want
+    return None
+
+
 def real_array(x, name: str, ndim: int | None = None, max_abs: float | None = MAX_ABS) -> np.ndarray:
     """Convert to a float array, rejecting non-numeric input, NaN, inf, magnitudes above
     ``max_abs`` (:data:`MAX_ABS`; None: any finite number) and labelled pandas objects
@@ -92,6 +104,11 @@ def real_array(x, name: str, ndim: int | None = None, max_abs: float | None = MA
         raise ValueError(f"{name} must contain finite numbers of magnitude at most "
                          f"{MAX_ABS:.3g}; an entry is too large for a float") from None
     except (TypeError, ValueError) as exc:
+        ragged = _ragged_row(x)
+        if ragged is not None:
+            i, got, want = ragged
+            raise ValueError(f"{name} must be a rectangular array: row {i} has {got} entries, "
+                             f"row 0 has {want}") from None
         raise TypeError(f"{name} must be a numeric array: {exc}") from None
     except RecursionError:
         raise ValueError(f"{name} is nested too deeply to be an array") from None

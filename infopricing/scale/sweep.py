@@ -391,9 +391,9 @@ class SweepResult(Result):
         return self._summary()
 
     def _extra_params(self) -> dict:
-        # "kind" (a PARAM_FIELDS name) is the per-market certificate array here, not a
-        # parameter: params records what the computation was instead
-        return {"kind": "market sweep", "backend": self.backend, "types": list(self.env.types),
+        # "kind" (a PARAM_FIELDS name) is the per-market certificate array here: data, not a
+        # parameter (_not_params), so it is not recorded
+        return {"backend": self.backend, "types": list(self.env.types),
                 "alternatives": list(self.env.alternatives)}
 
     def market_table(self, start: int = 0):
