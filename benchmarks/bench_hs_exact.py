@@ -6,7 +6,7 @@ the centre of a random full-support cell, and prints the number of vertices of t
 polyhedron, the number of cells, and times as ratios to the smallest size.
 
 Run: ``python benchmarks/bench_hs_exact.py`` (about a minute). Results on the 2-core
-development machine are recorded in the docstring of ``infopricing.segmentation.exact``.
+development machine are recorded in the docstring of ``infopricing.segmentation.exact_decision``.
 """
 
 import time
@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from infopricing.model import Environment
-from infopricing.segmentation.exact import exact_pareto_improvement
+from infopricing.segmentation.exact_decision import exact_pareto_improvement
 from infopricing.segmentation.exact_cells import cell_decomposition
 
 SIZES = [(3, 2), (3, 4), (4, 2), (4, 3), (5, 2), (5, 3), (6, 2)]

@@ -235,7 +235,7 @@ def test_more_counts_refuse_zero_negative_and_non_integers(x):
 
 @pytest.mark.parametrize("mix", [0, -1, 1, 1.5, math.nan, "0.1", True])
 def test_mix_must_lie_strictly_between_zero_and_one(mix):
-    from infopricing.segmentation.exact import max_consumer_surplus_segmentation
+    from infopricing.segmentation.exact_decision import max_consumer_surplus_segmentation
 
     env3 = Environment([[1.0, 2.0], [2.0, 3.0], [3.0, 1.0]])
     _raises_naming(lambda: max_consumer_surplus_segmentation(env3, [1 / 3] * 3, mix=mix), "mix")

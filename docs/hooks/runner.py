@@ -10,7 +10,7 @@ that starts with ``infopricing`` as ``python -m infopricing ...`` in the same fo
 exit with status 0 (or the status written after ``# exit`` at the end of the line).
 
 Used by the MkDocs hook (the build fails when a page does not run) and by
-``tests/test_tutorials.py`` (one test per page).
+``tests/docs/test_tutorials.py`` (one test per page).
 """
 
 from __future__ import annotations

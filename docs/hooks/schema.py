@@ -4,7 +4,7 @@ The schema itself (every table and key, with type, range, default, meaning and a
 example) is :mod:`infopricing.io.schema`; the parsers take their accepted keys from it.
 :func:`check` still compares each table's keys with the accepted-key tuple its parser
 checks (``infopricing.io.ENVIRONMENT_KEYS`` and so on) and fails the docs build on a
-difference; ``tests/test_docs_site.py`` loads every table's example with the real loader.
+difference; ``tests/docs/test_docs_site.py`` loads every table's example with the real loader.
 """
 
 from __future__ import annotations

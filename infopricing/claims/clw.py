@@ -472,7 +472,7 @@ register(Claim("CLW-prop3-definition2-ties", P, "Section 5.2, Proposition 3; Def
                             "signal) or F has no ties. Smallest: an exchangeable support of at most two profiles "
                             "is tie-free or diagonal (pool it all: no information extracts). Independent check: "
                             "exact rationals and scipy linprog over every tie rule and recommendation "
-                            "(tests/test_clw_more_claims.py)"),
+                            "(tests/claims/test_clw_more_claims.py)"),
                corrected_value=(True, 4 / 3, 5 / 3, 5 / 3)))
 
 # -- Theorem 2 -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ before any computation (one line, from :func:`infopricing.cli.main`).
 
 The values mirror the library's own constants (``screening.optimal.SELECTIONS`` and
 ``METHODS``, ``disclosure.experiments.FAMILIES``, ``scale.backend.BACKENDS``, the claims'
-papers); ``tests/test_cli_choices.py`` checks that they agree, so that the CLI does not need
+papers); ``tests/cli/test_cli_choices.py`` checks that they agree, so that the CLI does not need
 to import the solvers to build its help.
 """
 

@@ -10,7 +10,7 @@ Solvers are silent (file-descriptor level) unless logs are asked for
 from .status import Status
 from .highs import CoefficientRangeError, LPResult, LinearProgram, check_matrix_entries, solve_lp
 from .output import set_solver_logs, solver_logs
-from .exact import exact_basic_solution, solve_exact_square
+from .exact_vertex import exact_basic_solution, solve_exact_square
 
 __all__ = [
     "Status",

@@ -40,7 +40,7 @@ from fractions import Fraction
 import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
-from .exact import BASIC, AT_LOWER, AT_UPPER
+from .exact_vertex import BASIC, AT_LOWER, AT_UPPER
 
 __all__ = ["RationalLP", "ExactCertificate", "rational_lp", "basis_primal", "basis_dual",
            "certify", "flint_available", "FORMAT"]
@@ -118,7 +118,7 @@ class _Field:
             except ZeroDivisionError as exc:
                 raise ValueError("singular basis matrix") from exc
             return [z[i, 0] for i in range(n)]
-        from .exact import solve_exact_square
+        from .exact_vertex import solve_exact_square
 
         dense = [[Fraction(0)] * n for _ in range(n)]
         for i, r in enumerate(rows):

@@ -35,7 +35,7 @@ __all__ += [n for n in ("Segmentation", "ParetoImprovement", "DominatingMarket",
 # --- end HS part A block ----------------------------------------------------------------
 
 # --- HS exact segmentations and linear valuations (issue 3, part B) ---------------------
-from .exact import (  # noqa: E402
+from .exact_decision import (  # noqa: E402
     ConsumerOptimalSegmentation,
     InteriorCertificate,
     NoImprovementCertificate,

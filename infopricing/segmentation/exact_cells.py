@@ -20,7 +20,7 @@ and any point beyond a facet is added; the points are exact LP vertices, so the 
 finite and the loop ends), computes the facets and the face lattice with ``pycddlib``
 (a base dependency, ``pycddlib-standalone``), and evaluates the selected mechanism of each
 cell at the cell's central market. Practical for small environments (see
-:func:`infopricing.segmentation.exact.exact_pareto_improvement` for measured sizes).
+:func:`infopricing.segmentation.exact_decision.exact_pareto_improvement` for measured sizes).
 
 References
 ----------

@@ -7,7 +7,7 @@
   optimal mechanism, confirmed by solving the menu LP on f'.
 * :func:`pareto_improving_segmentation` — HS Theorem 1: f = eps f' + (1 - eps) f'' with
   f'' keeping f's optimal mechanism (method ``"theorem"``), or the exact decision procedure
-  of :mod:`infopricing.segmentation.exact` (method ``"exact"``).
+  of :mod:`infopricing.segmentation.exact_decision` (method ``"exact"``).
 
 All constructions run in exact rational arithmetic on the exact vertex of the selected
 optimal mechanism (re-solved from the LP basis), so "binds" means "holds with equality".
@@ -608,7 +608,7 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
     (Theorem 1 does not apply: use ``method="exact"``).
 
     ``method="exact"``: the exact decision procedure for small environments
-    (:func:`infopricing.segmentation.exact.exact_pareto_improvement`), which returns a
+    (:func:`infopricing.segmentation.exact_decision.exact_pareto_improvement`), which returns a
     Pareto-improving segmentation or a certificate that none exists.
 
     Returns
@@ -642,7 +642,7 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
     if method == "exact":
-        from .exact import exact_pareto_improvement
+        from .exact_decision import exact_pareto_improvement
 
         return exact_pareto_improvement(env, market, selection=selection)
     if method != "theorem":
@@ -886,7 +886,7 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
                     exact: bool = False, progress=None) -> ParetoAnalysis:
     """Run the HS constructions on one market (see :class:`ParetoAnalysis`).
 
-    The exact procedure (:mod:`infopricing.segmentation.exact`) runs when ``exact`` is
+    The exact procedure (:mod:`infopricing.segmentation.exact_decision`) runs when ``exact`` is
     True, and also when Theorem 1 cannot decide (multiple optimal payment rules) and the
     environment has at most ``AUTO_EXACT_MAX_TYPES`` types; ``progress(done, total)`` is
     then called while its cells are computed (see :func:`.exact.exact_pareto_improvement`).
@@ -953,7 +953,7 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     ex = None
     if exact or (imp.improvable is None and env.n_types <= AUTO_EXACT_MAX_TYPES):
         # Theorem 1 could not decide: fall back to the exact procedure on small environments
-        from .exact import exact_pareto_improvement
+        from .exact_decision import exact_pareto_improvement
 
         ex = exact_pareto_improvement(env, market, selection=selection, progress=progress)
     prof = None

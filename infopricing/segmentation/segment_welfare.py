@@ -737,7 +737,7 @@ class ParetoImprovement(Result):
     near_boundary : object or None
         Method ``"exact"``, ``improvable=None``: the boundary hyperplane of the
         non-improvable markets that the market is within tolerance of but not on
-        (:class:`~infopricing.segmentation.exact.NearBoundary`).
+        (:class:`~infopricing.segmentation.exact_decision.NearBoundary`).
 
     References
     ----------

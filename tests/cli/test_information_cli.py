@@ -11,7 +11,7 @@ from infopricing.errors import ModelFileError
 from infopricing.information.files import load_segmentation_model, parse_prior
 
 runner = CliRunner()
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_segment_example1_json_and_plot(tmp_path):

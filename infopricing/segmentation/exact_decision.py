@@ -405,7 +405,7 @@ class InteriorCertificate(Result):
     Examples
     --------
     A uniform three-type market that the closure certificate leaves open (the regression
-    case of tests/test_hs_exact.py, confirmed there by a brute-force search over splits):
+    case of tests/segmentation/test_hs_exact.py, confirmed there by a brute-force search over splits):
 
     >>> import infopricing as ip
     >>> env = ip.Environment([[2.25, 0.75], [2.75, 1.5], [1.0, 0.5]])

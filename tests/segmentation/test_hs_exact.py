@@ -13,7 +13,7 @@ pytest.importorskip("cdd")
 
 from infopricing.model import Environment  # noqa: E402
 from infopricing.segmentation import two_type_profile  # noqa: E402
-from infopricing.segmentation.exact import (  # noqa: E402
+from infopricing.segmentation.exact_decision import (  # noqa: E402
     exact_pareto_improvement, max_consumer_surplus_segmentation, plot_surplus_set, surplus_set)
 from infopricing.segmentation.exact_cells import cell_decomposition  # noqa: E402
 from infopricing.segmentation.pareto import pareto_improving_segmentation  # noqa: E402
@@ -219,7 +219,7 @@ def test_interior_certificate_decides_a_market_the_closure_lp_left_open():
     improvable; a brute-force search over two-segment splits on a grid agrees (found by a
     user review, which also searched 1,164 splits)."""
     from infopricing.screening import optimal_mechanism
-    from infopricing.segmentation.exact import InteriorCertificate
+    from infopricing.segmentation.exact_decision import InteriorCertificate
 
     env = Environment([[2.25, 0.75], [2.75, 1.5], [1.0, 0.5]])
     f = np.array([1, 1, 1]) / 3
@@ -271,7 +271,7 @@ def test_prefers_a_pareto_improvement_with_a_strict_seller_gain():
     Pareto improvement that leaves the seller indifferent; a strictly revenue-raising one
     also exists, and the exact decision must return it (issue 15)."""
     from infopricing.screening import optimal_mechanism
-    from infopricing.segmentation import exact as ex
+    from infopricing.segmentation import exact_decision as ex
 
     env = Environment([[7.0, 5.0], [4.0, 2.5], [2.5, 0.5]])
     f = [Fraction(1, 3), Fraction(1, 2), Fraction(1, 6)]

@@ -146,7 +146,7 @@ from pathlib import Path  # noqa: E402
 import infopricing as ip  # noqa: E402
 from infopricing.io import schema  # noqa: E402
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.toml"))
 
 

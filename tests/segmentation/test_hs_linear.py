@@ -126,7 +126,7 @@ def test_corollary2_matches_exact_method(seed):
     answer on finite linear environments, including threshold markets where the virtual
     value sits on a breakpoint of the quality schedule."""
     pytest.importorskip("cdd")
-    from infopricing.segmentation.exact import exact_pareto_improvement
+    from infopricing.segmentation.exact_decision import exact_pareto_improvement
 
     rng = np.random.default_rng(seed)
     env = LinearEnvironment([1.0, 2.0], [0.5, 1.0], [0.1, 0.4])

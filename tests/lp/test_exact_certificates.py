@@ -28,7 +28,7 @@ from infopricing.model import Environment, Market
 from infopricing.scale import sweep
 from infopricing.screening import Mechanism, optimal_mechanism
 
-CHECKER = Path(__file__).resolve().parents[1] / "infopricing" / "verify" / "check_certificate.py"
+CHECKER = Path(__file__).resolve().parents[2] / "infopricing" / "verify" / "check_certificate.py"
 BACKENDS = ["fraction"] + (["flint"] if flint_available() else [])
 
 

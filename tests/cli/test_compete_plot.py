@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from infopricing.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow  # the no-information benchmark (Lemke on an 11-point grid), ~4 s on 2 busy cores

@@ -15,7 +15,7 @@ import infopricing as ip
 from infopricing.competition import complete_information_outcome, no_information_outcome
 from infopricing.competition.public_segments import evaluate_public_segmentation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples/bbm25_given_information.toml"
 
 # homogeneous Bertrand duopoly: common value 2, A's cost 0, B's cost 0.5 or 1.5

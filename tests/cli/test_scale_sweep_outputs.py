@@ -23,7 +23,7 @@ import infopricing as ip
 from infopricing import catalog
 from infopricing.scale.sweep import CSV_MAX_MARKETS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HS3 = ROOT / "examples" / "hs_section3.toml"
 HS611 = ROOT / "examples" / "hs_section611.toml"
 

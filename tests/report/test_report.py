@@ -15,7 +15,7 @@ import infopricing as ip
 from infopricing.report import report
 from infopricing.report.explorer import simplex_grid
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EX = ROOT / "examples"
 
 

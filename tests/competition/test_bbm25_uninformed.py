@@ -228,7 +228,7 @@ def test_bertrand_example_file_no_information():
     from pathlib import Path
 
     from infopricing.competition.files import load_game
-    g = load_game(Path(__file__).resolve().parents[1] / "examples" / "bbm25_bertrand.toml")
+    g = load_game(Path(__file__).resolve().parents[2] / "examples" / "bbm25_bertrand.toml")
     o = no_information_outcome(g, grid=41)
     assert producer_surplus_bounds(g) == pytest.approx([0.75, 0.0])
     assert o.producer_surplus[0] >= 0.75 - o.deviation_gain - 1e-7

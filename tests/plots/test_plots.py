@@ -92,7 +92,8 @@ def test_moved_figures_stay_importable_where_they_were():
     import infopricing.plots as plots
     from infopricing.competition import plots as cplots
     from infopricing.disclosure import experiments
-    from infopricing.segmentation import bbm15, exact, linear, plots_hs
+    from infopricing.segmentation import bbm15, linear, plots_hs
+    from infopricing.segmentation import exact_decision as exact
 
     for mod, names in ((plots_hs, ["plot_two_type_profile", "plot_genericity",
                                    "plot_segmentation_surplus"]),

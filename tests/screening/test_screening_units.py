@@ -92,7 +92,7 @@ def test_pareto_analysis_across_plain_units(c):
     """HS section 6.1.1 (examples/hs_section611.toml) with values times c, inside the
     range the segmentation routines accept: the same verdict as in units 1, verified; HS
     section 3 at q = 3/4 still falls back to the exact procedure, which proves the market
-    not improvable (the units-1 answer, tests/test_hs_cli.py)."""
+    not improvable (the units-1 answer, tests/cli/test_hs_cli.py)."""
     from infopricing.segmentation import pareto_analysis
 
     V = np.array([[1.0, 0.5], [2.0, 2.5], [1.5, 3.0]])

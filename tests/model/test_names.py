@@ -34,7 +34,9 @@ def test_expected_consumer_surplus_is_the_market_average_of_the_per_type_one():
 
 @pytest.mark.parametrize("old, new", [("infopricing.screening.large", "infopricing.screening.lazy_menu"),
                                       ("infopricing.disclosure.fixed", "infopricing.disclosure.best_response"),
-                                      ("infopricing.segmentation.result", "infopricing.segmentation.segment_welfare")])
+                                      ("infopricing.segmentation.result", "infopricing.segmentation.segment_welfare"),
+                                      ("infopricing.segmentation.exact", "infopricing.segmentation.exact_decision"),
+                                      ("infopricing.lp.exact", "infopricing.lp.exact_vertex")])
 def test_modules_are_named_after_what_they_compute(old, new):
     importlib.import_module(new)
     with pytest.raises(ModuleNotFoundError):

@@ -3,7 +3,7 @@
 Each page under docs/ with python or bash blocks is one test: its python blocks run in order
 in one namespace, a ``text`` block after a python block is compared with what it printed
 (numbers to a relative 1e-6), bash lines starting with ``infopricing`` must exit 0
-(docs/hooks/runner.py). The docs build (tests/test_docs_site.py) runs the same pages again to
+(docs/hooks/runner.py). The docs build (tests/docs/test_docs_site.py) runs the same pages again to
 draw their figures into the site.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 sys.path.insert(0, str(DOCS / "hooks"))
 import runner  # noqa: E402
 

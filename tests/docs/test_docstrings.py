@@ -13,7 +13,7 @@ import pytest
 
 import infopricing as ip
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "hooks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "docs" / "hooks"))
 import apipages  # noqa: E402
 
 NAMES = apipages.public_names()

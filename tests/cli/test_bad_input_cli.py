@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = '[environment]\ntypes = ["t1", "t2"]\nvaluations = [[1.0], [2.0]]\n'
 
 

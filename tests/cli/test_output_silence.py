@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EX = ROOT / "examples"
 SOLVER_TEXT = re.compile(r"HiGHS|Running|Copyright|SCIP|SoPlex|Coefficient ranges|presolv|"
                          r"Model status|Objective value", re.IGNORECASE)

@@ -16,7 +16,7 @@ from infopricing.errors import ModelFileError
 from infopricing.information.files import load_persuasion_model, load_segmentation_model
 from infopricing.io import environment_from_dict, load_environment, read_csv_matrix, read_model_file
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ENV = '[environment]\nvaluations = [[1.0], [2.0]]\n'
 
 

@@ -18,7 +18,7 @@ try:  # typer >= 0.2x carries its own copy of click
 except ImportError:  # pragma: no cover
     import click as _click
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 # (command, option, the choices it must list)

@@ -30,7 +30,7 @@ from infopricing import Environment, optimal_mechanism  # noqa: E402
 from infopricing.scale import random_markets, run_chunked, sweep_to_parquet  # noqa: E402
 from infopricing.scale.distributed import read_menus  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENV = Environment(np.array([[3.0, 1.0], [5.0, 2.0], [6.0, 6.0], [2.0, 7.0]]))
 MODEL = """
 [environment]

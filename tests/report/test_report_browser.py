@@ -18,7 +18,7 @@ import infopricing as ip
 from infopricing.io import load_environment
 from infopricing.report import report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
 
 
