@@ -5,6 +5,7 @@ and, with random costs, for every producer at once.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -211,8 +212,12 @@ class HomogeneousOptimum(Result):
         ``infopricing/verify/check_certificate.py``)."""
         from ..verify.exact_lp import export_certificate
 
+        ex = (self.lp_record.exact or {}).get("model") if self.lp_record is not None else None
+        pair = lambda q: [q.numerator, q.denominator]
+        data = {"grid": self.grid} if ex is None else {
+            "builder": "bbm25-homogeneous", **{key: [pair(q) for q in ex[key]] for key in ex}}
         return export_certificate(self.lp_record, "BBM25 homogeneous-values producer-surplus LP", {
-            "producer_surplus": self.producer_surplus, "grid": self.grid}, backend=backend)
+            **data, "producer_surplus": self.producer_surplus}, backend=backend)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check with the information package's convex-order test, the lowest-cost
@@ -307,11 +312,57 @@ def consumer_optimal_homogeneous(values, probabilities, costs, grid=None, size: 
     res, record = solve_lp_recorded(np.r_[np.zeros(m), 1.0], sp.csr_matrix(A), lo, hi, sense="min")
     if res.status != Status.OPTIMAL:
         raise SolverError(f"homogeneous-values LP: {res.status}")
+    ex = _homogeneous_exact_lp(v, f, c, y, len(rows))
+    if ex is not None:
+        record = dataclasses.replace(record, exact=ex)
     g = np.maximum(res.x[:m], 0.0)
     ps = max(0.0, float(res.x[m]))
     ts = float(v @ f) - c[0]
     return HomogeneousOptimum(ts - ps, ps, ts, frozen(y), frozen(g), frozen(c), frozen(v), frozen(f),
                               lp_record=record)
+
+
+def _homogeneous_exact_lp(v, f, c, y, n_prices):
+    """The homogeneous-values LP in the model's exact numbers (:mod:`infopricing.exact_numbers`;
+    masses divided by their exact sum), for the exact certificate, or None when the exact
+    price set (grid points in ``(c_(1), c_(2)]``, and ``c_(2)`` itself when it is not one)
+    differs from the floating one (a grid point within ``tol.TIE`` of a cost)."""
+    from fractions import Fraction
+
+    from ..exact_numbers import exact_array
+
+    V, Y, C = exact_array(v), exact_array(y), sorted(exact_array(c))
+    P = exact_array(f)
+    s = sum(P, Fraction(0))
+    P = [q / s for q in P]
+    lo_c, cap = C[0], (C[1] if len(C) > 1 else None)
+    prices = [q for q in Y if q > lo_c and (cap is None or q <= cap)]
+    if cap is not None and cap > lo_c and cap not in prices:
+        prices.append(cap)
+    if len(prices) != n_prices:
+        return None
+    m, zero, one = len(Y), Fraction(0), Fraction(1)
+    A = {}
+    for r, p in enumerate(prices):  # (p - c_(1)) G(v >= p) - t <= 0
+        for j, q in enumerate(Y):
+            if q >= p:
+                A[(r, j)] = p - lo_c
+        A[(r, m)] = -one
+    R = len(prices)
+    for t, q in enumerate(Y):  # stop-loss E_G (v - y_t)^+ <= E_F (v - y_t)^+
+        for j, w in enumerate(Y):
+            if w > q:
+                A[(R + t, j)] = w - q
+    for j, q in enumerate(Y):
+        if q:
+            A[(R + m, j)] = q
+        A[(R + m + 1, j)] = one
+    mean = sum((a * b for a, b in zip(V, P)), zero)
+    slF = [sum((pk * (vk - q) for vk, pk in zip(V, P) if vk > q), zero) for q in Y]
+    return {"A_exact": A, "c_exact": [zero] * m + [one],
+            "bounds_exact": {"row_lower": [None] * (R + m) + [mean, one],
+                             "row_upper": [zero] * R + slF + [mean, one]},
+            "model": {"values": V, "probabilities": P, "costs": C, "grid": Y}}
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ entries per grid point's worth of rows), with the same optimal value.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -182,13 +183,23 @@ class MPCResult(Result):
     def exact_certificate(self, backend: str = "auto"):
         """Exact optimality certificate of the convex-order LP as solved (the
         ``formulation``'s variables; ``.to_json(path)`` exports it for
-        ``infopricing/verify/check_certificate.py``)."""
+        ``infopricing/verify/check_certificate.py``). Without extra constraints or
+        ``optimal_price`` the LP is the one of the model's exact numbers (prior, grid and
+        objective read by :mod:`infopricing.exact_numbers`), and the exported problem names
+        the builder ``convex-order`` by which the checker rebuilds it; with them the
+        certificate is of the LP as the solver saw it (floats read exactly)."""
         from ..verify.exact_lp import export_certificate
 
+        ex = (self.lp_record.exact or {}).get("model") if self.lp_record is not None else None
+        pair = lambda q: [q.numerator, q.denominator]
+        data = {"grid": self.grid, "objective": self.objective,
+                "prior_values": self.prior.values, "prior_probabilities": self.prior.probabilities}
+        if ex is not None:  # the plain LP: the checker rebuilds it from these exact numbers
+            data = {"builder": "convex-order", **{key: [pair(q) for q in ex[key]] for key in
+                    ("prior_values", "prior_probabilities", "grid", "objective")},
+                    "sense": self.lp_record.sense}
         return export_certificate(self.lp_record, "convex order (mpc_optimize)", {
-            "formulation": self.formulation, "grid": self.grid, "objective": self.objective,
-            "prior_values": self.prior.values, "prior_probabilities": self.prior.probabilities,
-            "value": self.value}, backend=backend)
+            **data, "formulation": self.formulation, "value": self.value}, backend=backend)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check: ``g`` is a pmf, a mean-preserving contraction of the prior, the
@@ -350,6 +361,8 @@ def mpc_optimize(prior, objective, grid=None, constraints=(), sense: str = "max"
         res, g, rec = _solve_cdf(v, f, y, c, cons, sense,
                             None if optimal_price is None else (p_opt, c_opt))
         plan = None
+    if not cons and optimal_price is None:  # the plain convex-order LP: its exact model data
+        rec = dataclasses.replace(rec, exact=_exact_lp_data(v, f, y, c, formulation))
     if optimal_price is not None:
         cons = cons + _constraints([price_optimality_constraints(y, p_opt, c_opt)], M)
     if res.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
@@ -442,3 +455,62 @@ def _solve_cdf(v, f, y, c, cons, sense, optimal_price=None):
     res, rec = solve_lp_recorded(obj, A, lo, hi, col_lo, col_hi, sense=sense)
     g = res.x[:M] if res.x.size else None
     return res, g, rec
+
+
+def _exact_lp_data(v, f, y, c, formulation) -> dict:
+    """The plain convex-order LP (no extra rows) in the model's exact numbers, for the exact
+    certificate: ``A_exact``, ``c_exact``, ``bounds_exact`` of
+    :func:`~infopricing.lp.exact_certificate.rational_lp` and the exact ``model``.
+
+    Prior values, grid and objective are read by :mod:`infopricing.exact_numbers`; a prior
+    value that :func:`_grid` matched to a grid point (within ``tol.EQUAL``) is that grid
+    point's number, so the prior's support lies exactly on the grid; the masses are divided
+    by their exact sum (an exact distribution)."""
+    from fractions import Fraction
+
+    from ..exact_numbers import exact_array
+
+    Y, C, P = exact_array(y), exact_array(c), exact_array(f)
+    s = sum(P, Fraction(0))
+    P = [p / s for p in P]
+    scale = max(1.0, float(np.abs(y).max()))
+    V = []
+    for vk, q in zip(v.tolist(), exact_array(v)):
+        j = int(np.argmin(np.abs(y - vk)))
+        V.append(Y[j] if abs(y[j] - vk) <= tol.EQUAL * scale else q)
+    K, M = len(V), len(Y)
+    model = {"prior_values": V, "prior_probabilities": P, "grid": Y, "objective": C}
+    A: dict = {}
+    if formulation == "transport":
+        N = K * M
+        for k in range(K):
+            for j in range(M):
+                A[(k, k * M + j)] = Fraction(1)
+                if V[k] != Y[j]:
+                    A[(K + j, k * M + j)] = V[k] - Y[j]
+                A[(K + M + j, k * M + j)] = Fraction(-1)
+        for j in range(M):
+            A[(K + M + j, N + j)] = Fraction(1)
+        zeros = [Fraction(0)] * (2 * M)
+        return {"A_exact": A, "c_exact": [Fraction(0)] * N + C, "model": model,
+                "bounds_exact": {"row_lower": P + zeros, "row_upper": P + zeros}}
+    phi = [sum((p * (yj - vk) for vk, p in zip(V, P) if yj > vk), Fraction(0)) for yj in Y]
+    for j in range(M):  # C_j - C_{j-1} - g_j = 0
+        A[(j, M + j)] = Fraction(1)
+        A[(j, j)] = Fraction(-1)
+        if j:
+            A[(j, M + j - 1)] = Fraction(-1)
+    for j in range(1, M):  # H_j - H_{j-1} - (y_j - y_{j-1}) C_{j-1} = 0
+        r = M - 1 + j
+        A[(r, 2 * M + j)] = Fraction(1)
+        A[(r, 2 * M + j - 1)] = Fraction(-1)
+        A[(r, M + j - 1)] = -(Y[j] - Y[j - 1])
+    lo = [Fraction(0)] * (3 * M)
+    hi = [None] * (2 * M) + list(phi)
+    lo[2 * M - 1] = hi[2 * M - 1] = Fraction(1)
+    lo[3 * M - 1] = phi[-1]
+    hi[2 * M] = Fraction(0)
+    zeros = [Fraction(0)] * (2 * M - 1)
+    return {"A_exact": A, "c_exact": C + [Fraction(0)] * (2 * M), "model": model,
+            "bounds_exact": {"row_lower": zeros, "row_upper": zeros, "col_lower": lo,
+                             "col_upper": hi}}

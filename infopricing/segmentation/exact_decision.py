@@ -792,7 +792,9 @@ class ConsumerOptimalSegmentation(Result):
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """The segmentation verifies (and is Pareto improving when ``pareto``), its consumer
-        surplus is at most the supremum, which is at most the upper bound."""
+        surplus is at most the supremum, which is at most the upper bound. ``exact=True``
+        checks the segmentation in rational arithmetic but cannot prove the supremum optimal
+        exactly, so it fails, saying so (``details["complete"]`` is False)."""
         fails = []
         if self.segmentation is not None:
             chk = self.segmentation.verify(exact=exact, atol=atol, check_pareto=self.pareto)
@@ -804,7 +806,13 @@ class ConsumerOptimalSegmentation(Result):
                 fails.append("attained, but the segmentation's surplus is below the supremum")
         if self.supremum > self.upper_bound + tol.EQUAL * max(1.0, abs(self.upper_bound)):
             fails.append("supremum above the upper bound")
-        return Verification(ok=not fails, failures=tuple(fails), exact=exact)
+        details = {}
+        if exact:  # issue 19: an exact check that cannot be completed fails, saying so
+            details["complete"] = False
+            fails.append("exact optimality of the supremum could not be completed: the "
+                         "consumer-surplus LP keeps no exact certificate (the segmentation's own "
+                         "exact check is segmentation.verify(exact=True))")
+        return Verification(ok=not fails, failures=tuple(fails), exact=exact, details=details)
 
 
 def _usable(st: _Setup, cells, C):

@@ -108,7 +108,8 @@ class InformationRentPath(Result):
         else:
             Uf = env.values @ self.mechanism.allocation.T - self.mechanism.payments[None, :]
             gap = lambda t, s: float(Uf[t, t] - Uf[t, s])  # noqa: E731
-            zero = lambda x: abs(x) <= atol  # noqa: E731
+            unit = tol.value_scale(env.values)  # atol is in the values' unit (1e9 values: 1e-7 * 2^30)
+            zero = lambda x: abs(x) <= atol * unit  # noqa: E731
             U = Uf
         path = self.types
         for a, b in zip(path[:-1], path[1:]):
@@ -347,7 +348,8 @@ class DominatingMarket(Result):
             fails.append("f''s support is not the chain")
         rev = sum((f[t] * P[t] for t in range(n)), Fraction(0))
         ub = revenue_upper_bound(env, f, exact=exact)
-        if ub == float("inf") or (rev != ub if exact else abs(float(rev) - float(ub)) > tol.EQUAL):
+        unit = tol.value_scale(env.values)  # floating tolerances are in the values' unit
+        if ub == float("inf") or (rev != ub if exact else abs(float(rev) - float(ub)) > tol.EQUAL * unit):
             fails.append(f"M* is not certified optimal on f' (revenue {float(rev):.9g}, bound {float(ub):.9g})")
         for t in ch:
             if self.surplus_star[t] < self.surplus_original[t]:
@@ -359,7 +361,7 @@ class DominatingMarket(Result):
         if self.lp_mechanism is not None:
             u_lp = self.lp_mechanism.utilities
             for t in ch:
-                if abs(u_lp[t] - float(self.surplus_star[t])) > tol.FEAS:
+                if abs(u_lp[t] - float(self.surplus_star[t])) > tol.FEAS * unit:
                     fails.append(f"the solved mechanism of f' gives {env.types[t]} surplus "
                                  f"{u_lp[t]:.9g}, M* gives {float(self.surplus_star[t]):.9g}")
         return Verification(ok=not fails, failures=tuple(fails), exact=exact)
@@ -397,7 +399,10 @@ def _lemma5_ratio(V, prev: int, cur: int, eff_cur: int) -> Fraction:
             b = gap / den
             bound = b if bound is None else min(bound, b)
     r = Fraction(1, 2)
-    while bound is not None and r >= bound:
+    # the bound is a ratio of value differences (unit-free); r keeps a relative margin of
+    # tol.ROUNDING below it, so a bound that is a power of two up to the rounding of the
+    # values (V * 1e-9) gives the same r as the exact power of two (scale equivariance)
+    while bound is not None and r >= bound * (1 - Fraction(tol.ROUNDING)):
         r /= 2
     return r
 
@@ -423,6 +428,15 @@ def pareto_dominating_market(env: Environment, market, selection: str = "efficie
     with binding chain IC and last IR, so by Lemma 5 it is the unique optimal mechanism of
     a market with cumulative masses F(t_{j-1}) / F(t_j) = r_j below explicit bounds; those
     proportions are returned exactly. Finally the menu LP is solved on f' to confirm.
+
+    Ties are decided so that the answer is the same in any units (values times 1e-9 round
+    at the last digit): among the types off the path that gain from t's new item, t' is
+    the lowest-indexed one whose gain is within ``tolerances.ROUNDING`` (in the values'
+    unit, :func:`~infopricing.tolerances.value_scale`) of the largest gain, so identical
+    types (equal rows up to rounding) are chosen alike; and each Lemma 5 ratio is the
+    largest power of 1/2 below its bound by a relative margin ``tolerances.ROUNDING`` (a
+    unit-free bound that is a power of 1/2 up to rounding gives the next one down, as
+    the exact power does).
 
     For an efficient market no Pareto-dominating market exists (HS Observation 1 and the
     "only if" part of Proposition 3); the result then has ``exists=False``.
@@ -513,8 +527,12 @@ def pareto_dominating_market(env: Environment, market, selection: str = "efficie
             last_error = (f"M1 (efficient item for {env.types[t]}) is IC: the mechanism is not "
                           "optimal (numerical failure)")
             continue
-        gains.sort(reverse=True)
-        t_new, u2 = gains[0][2], gains[0][3]
+        # largest gain; gains within tol.ROUNDING (in the values' unit) of it are tied and the
+        # lowest type index wins, so identical types (equal rows up to rounding) are chosen
+        # alike at every scale
+        top = max(g[0] for g in gains)
+        near = Fraction(tol.ROUNDING) * Fraction(tol.value_scale(env.values))
+        t_new, u2 = min((g[2], g[3]) for g in gains if top - g[0] <= near)
         chain = [t_new] + path
         # M*: chain types efficient; payments keep the surpluses of M (path) / M2 (t')
         Xs = [[Fraction(0)] * k for _ in range(n)]

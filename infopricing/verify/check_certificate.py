@@ -41,6 +41,25 @@ probabilities, utilities, prior) were changed is rejected:
   row-major, the obedience row sum_w joint[w, a] (uR[w, a] - uR[w, b]) >= 0; columns
   >= 0; maximise sum uS[w, a] joint[w, a].
 
+* ``convex-order`` (mean-preserving contractions of a prior on a grid, without extra rows):
+  ``prior_values`` (K, on the grid), ``prior_probabilities`` (K, positive, summing to 1),
+  ``grid`` (M, strictly increasing), ``objective`` (M), ``sense`` and ``formulation``.
+  "transport": columns T[k, j] at k*M + j then g[j] at K*M + j; rows: K rows
+  sum_j T[k, j] = f[k], M martingale rows sum_k (v[k] - y[j]) T[k, j] = 0, M rows
+  g[j] - sum_k T[k, j] = 0; columns >= 0; objective on g. "cdf": columns g[j] at j, C[j]
+  at M + j, H[j] at 2M + j; rows C[j] - C[j-1] - g[j] = 0 (j = 0..M-1, no C[-1]) then
+  H[j] - H[j-1] - (y[j] - y[j-1]) C[j-1] = 0 (j = 1..M-1); columns >= 0, C[M-1] = 1,
+  H[j] <= phi[j] = sum_k f[k] (y[j] - v[k])^+, H[0] <= 0, H[M-1] >= phi[M-1].
+
+* ``bbm25-homogeneous`` (BBM25 Theorem 2, homogeneous values): ``values``,
+  ``probabilities`` (non-negative, summing to 1), ``costs``, ``grid`` (strictly
+  increasing, containing the values); prices p: the grid points in (c1, c2] (c1, c2 the
+  two lowest costs; no upper limit for one cost) and c2 itself when it is not one; columns
+  g[j] at j then t at M; minimise t subject to, per price,
+  (p - c1) sum_{y[j] >= p} g[j] - t <= 0, per grid point y[s] the stop-loss row
+  sum_j (y[j] - y[s])^+ g[j] <= sum_k f[k] (v[k] - y[s])^+, then y . g = v . f and
+  sum_j g[j] = 1; columns >= 0.
+
 Other problems are checked as LPs only (the output says so). Exit status: 0 every
 certificate accepted, 1 one was rejected, 2 one could not be read.
 This file imports nothing outside the standard library, so it can be copied and run alone.
@@ -55,6 +74,11 @@ FORMAT = "infopricing.lp-certificate"
 
 class CertificateError(ValueError):
     """The file is not a well-formed certificate."""
+
+
+class InvalidProblem(CertificateError):
+    """The stated problem is well-formed but not a valid instance of its kind (masses not
+    summing to one, a grid out of order, ...): the certificate is rejected."""
 
 
 def _q(pair, what):
@@ -155,7 +179,92 @@ def _build_persuasion(problem):
     return "max", A, lo, hi, [Fraction(0)] * N, [None] * N, [uS[w][a] for w in range(n) for a in range(m)]
 
 
-BUILDERS = {"hs-menu-revenue": _build_menu, "persuasion": _build_persuasion}
+def _numbers(problem, key):
+    """A non-empty list of exact numbers (problem[key], a list of pairs)."""
+    a = problem.get(key)
+    if not isinstance(a, list) or not a:
+        raise CertificateError(f"problem.{key}: expected a non-empty list")
+    return [r[0] for r in _matrix({key: [[v] for v in a]}, key, len(a), 1)]
+
+
+def _build_convex_order(problem):
+    """The convex-order LP of mpc_optimize (module docstring), from the problem's numbers."""
+    V, P = _numbers(problem, "prior_values"), _numbers(problem, "prior_probabilities")
+    Y, c = _numbers(problem, "grid"), _numbers(problem, "objective")
+    form, sense = problem.get("formulation"), problem.get("sense")
+    K, M = len(V), len(Y)
+    if len(P) != K or len(c) != M:
+        raise CertificateError("problem: one probability per prior value and one objective "
+                               "coefficient per grid point expected")
+    if form not in ("transport", "cdf") or sense not in ("max", "min"):
+        raise CertificateError("problem.formulation must be 'transport' or 'cdf' and "
+                               "problem.sense 'max' or 'min'")
+    # what makes the LP the convex order of the stated prior on the stated grid
+    if any(p <= 0 for p in P) or sum(P) != 1:
+        raise InvalidProblem("problem.prior_probabilities: not positive masses summing to 1")
+    if any(a >= b for a, b in zip(Y, Y[1:])):
+        raise InvalidProblem("problem.grid: not strictly increasing")
+    if not set(V) <= set(Y):
+        raise InvalidProblem("problem.grid does not contain the prior's support")
+    zero, one = Fraction(0), Fraction(1)
+    if form == "transport":
+        N = K * M
+        A = [dict() for _ in range(K + 2 * M)]
+        for k in range(K):
+            for j in range(M):
+                A[k][k * M + j] = one
+                if V[k] != Y[j]:
+                    A[K + j][k * M + j] = V[k] - Y[j]
+                A[K + M + j][k * M + j] = -one
+        for j in range(M):
+            A[K + M + j][N + j] = one
+        b = P + [zero] * (2 * M)
+        return sense, A, b, list(b), [zero] * (N + M), [None] * (N + M), [zero] * N + c
+    phi = [sum((p * (y - v) for v, p in zip(V, P) if y > v), zero) for y in Y]
+    A = []
+    for j in range(M):
+        A.append({M + j: one, j: -one, **({M + j - 1: -one} if j else {})})
+    for j in range(1, M):
+        A.append({2 * M + j: one, 2 * M + j - 1: -one, M + j - 1: -(Y[j] - Y[j - 1])})
+    cl, cu = [zero] * (3 * M), [None] * (2 * M) + phi
+    cl[2 * M - 1] = cu[2 * M - 1] = one
+    cl[3 * M - 1] = phi[-1]
+    cu[2 * M] = zero
+    b = [zero] * (2 * M - 1)
+    return sense, A, b, list(b), cl, cu, c + [zero] * (2 * M)
+
+
+def _build_bbm25_homogeneous(problem):
+    """The BBM25 Theorem 2 LP (module docstring), from the problem's numbers."""
+    V, P = _numbers(problem, "values"), _numbers(problem, "probabilities")
+    C, Y = sorted(_numbers(problem, "costs")), _numbers(problem, "grid")
+    if len(P) != len(V):
+        raise CertificateError("problem: one probability per value expected")
+    if any(p < 0 for p in P) or sum(P) != 1:
+        raise InvalidProblem("problem.probabilities: not non-negative masses summing to 1")
+    if any(a >= b for a, b in zip(Y, Y[1:])):
+        raise InvalidProblem("problem.grid: not strictly increasing")
+    if not set(V) <= set(Y):
+        raise InvalidProblem("problem.grid does not contain the prior's support")
+    c1, cap = C[0], (C[1] if len(C) > 1 else None)
+    prices = [q for q in Y if q > c1 and (cap is None or q <= cap)]
+    if cap is not None and cap > c1 and cap not in prices:
+        prices.append(cap)
+    m, zero, one = len(Y), Fraction(0), Fraction(1)
+    A = [{**{j: p - c1 for j, q in enumerate(Y) if q >= p}, m: -one} for p in prices]
+    A += [{j: w - q for j, w in enumerate(Y) if w > q} for q in Y]
+    A.append({j: q for j, q in enumerate(Y) if q})
+    A.append({j: one for j in range(m)})
+    R = len(prices)
+    mean = sum((a * b for a, b in zip(V, P)), zero)
+    slF = [sum((p * (v - q) for v, p in zip(V, P) if v > q), zero) for q in Y]
+    lo = [None] * (R + m) + [mean, one]
+    hi = [zero] * R + slF + [mean, one]
+    return "min", A, lo, hi, [zero] * (m + 1), [None] * (m + 1), [zero] * m + [one]
+
+
+BUILDERS = {"hs-menu-revenue": _build_menu, "persuasion": _build_persuasion,
+            "convex-order": _build_convex_order, "bbm25-homogeneous": _build_bbm25_homogeneous}
 
 
 def rebuild_matches(data, lp):
@@ -170,7 +279,10 @@ def rebuild_matches(data, lp):
     if name not in BUILDERS:
         raise CertificateError(f"problem.builder {name!r} is not one this checker knows "
                                f"({', '.join(sorted(BUILDERS))})")
-    sense, A, lo, hi, cl, cu, c = BUILDERS[name](problem)
+    try:
+        sense, A, lo, hi, cl, cu, c = BUILDERS[name](problem)
+    except InvalidProblem as exc:
+        return True, [f"the stated problem is not a valid {name} problem: {exc}"]
     sense0, rows0, lo0, hi0, cl0, cu0, c0 = lp
     msgs = []
     if sense != sense0:

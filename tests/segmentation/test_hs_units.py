@@ -158,12 +158,6 @@ def test_theorem1_and_exact_decision_equivariant_under_permuting_types(Vf, perm)
             assert b.verify(exact=True).ok
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "limitation (issue 19, explained in test_proposition3_identical_types_at_1e9_scale): at a "
-    "power-of-ten scale, V * s rounds values such as 0.75 * 1e-9 to 7.500000000000001e-10, "
-    "which breaks exact ties and ratios of V (the exact constructions decide the data as "
-    "given, and the rounded data can have a different exact answer); equivariance is exact "
-    "at power-of-two scales and whenever V * s rounds to short decimals"))
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markets3(), st.sampled_from(SCALES))
 def test_proposition3_and_rent_paths_equivariant_under_rescaling(Vf, s):
@@ -172,7 +166,15 @@ def test_proposition3_and_rent_paths_equivariant_under_rescaling(Vf, s):
         a = pareto_dominating_market(Environment(V), f)
     except ValueError:
         return  # not applicable (no unique efficient alternative)
-    b = pareto_dominating_market(Environment(V * s), f)
+    try:
+        b = pareto_dominating_market(Environment(V * s), f)
+    except ValueError as exc:
+        # the one limitation left (test_proposition3_rounded_degenerate_vertex): V * 1e-9
+        # is not V times 1e-9 exactly, and the solver's degenerate vertex, re-solved on the
+        # rounded data, can be infeasible by 1e-30; the construction then refuses, saying so
+        if str(exc).startswith("mechanism does not verify exactly") and np.log2(s) != round(np.log2(s)):
+            return
+        raise
     assert a.exists == b.exists
     if a.exists:
         assert a.path == b.path and a.chain == b.chain
@@ -216,7 +218,8 @@ def test_consumer_optimal_segmentation_and_surplus_set_in_any_units(s):
     a, b = (max_consumer_surplus_segmentation(Environment(V * c), f) for c in (1.0, s))
     assert b.supremum == pytest.approx(s * a.supremum, rel=1e-9)
     assert b.upper_bound == pytest.approx(s * a.upper_bound, rel=1e-9)
-    _assert_verifies(b, s)
+    assert b.verify().ok  # exact=True cannot prove the supremum and says so (issue 19)
+    _assert_verifies(b.segmentation, s)
     p, q = (surplus_set(Environment(V * c), f) for c in (1.0, s))
     assert q.vertices.shape == p.vertices.shape
     assert np.allclose(q.vertices, s * p.vertices, rtol=1e-9, atol=1e-12 * s)
@@ -342,3 +345,47 @@ def test_proposition3_identical_types_at_1e9_scale(s):
     S = Fraction(repr(s)) if s != 2.0 ** -30 else Fraction(s)
     assert a.payments_star == (Fraction(1, 2),) * 3
     assert b.payments_star == tuple(x * S for x in a.payments_star)
+
+
+@pytest.mark.parametrize("s", SCALES + [1.0])
+def test_proposition3_lemma5_ratio_at_a_power_of_two_bound(s):
+    """Regression (issue 19): values [[2.25, 3.75], [0.75, 0.5], [4, 2]], weights 3, 5, 2.
+    The chain is t3 -> t2; Lemma 5's bound for F(t3)/F(t2), by hand: t2's efficient item
+    is the first (0.75), and min over the others of (0.75 - v2(a)) / (4 - v3(a)) is
+    min(0.25 / 2, 0.75 / 4) = 1/8 exactly, so the ratio is the next power of 1/2 below,
+    1/16, and f' = (0, 15/16, 1/16). At 1e-9 the rounded bound was 1/8 + 1e-17 and the
+    old rule took 1/8 itself."""
+    V = np.array([[2.25, 3.75], [0.75, 0.5], [4.0, 2.0]])
+    w = np.array([3.0, 5.0, 2.0])
+    d = pareto_dominating_market(Environment(V * s), w / w.sum())
+    assert d.exists and d.chain == (2, 1) and d.ratios == (Fraction(1, 16),)
+    assert d.exact_probabilities == (0, Fraction(15, 16), Fraction(1, 16))
+    assert d.verify().ok, d.verify().failures
+
+
+def test_proposition3_verify_in_large_units():
+    """DominatingMarket.verify and InformationRentPath.verify compare floats in the values'
+    unit: at values of order 1e9 a rounding of 2e-7 is no failure (regression: both used
+    absolute tolerances of 1e-7)."""
+    V = np.array([[1.75, 0.25], [3.25, 3.0], [3.5, 3.75]]) * 1e9
+    w = np.array([5.0, 6.0, 1.0])
+    d = pareto_dominating_market(Environment(V), w / w.sum())
+    assert d.exists and d.verify().ok, d.verify().failures
+    V2 = np.array([[0.75, 1.75], [3.75, 1.25], [0.25, 2.5]]) * 1e9
+    m = optimal_mechanism(Environment(V2), np.full(3, 1 / 3))
+    p = information_rent_path(m, 0)
+    assert p.types == (0,) and p.verify().ok, p.verify().failures
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
+    "limitation (issue 19): values [[0.75, 2.25], [1, 2.5], [1.25, 1.5]] times 1e-9 round "
+    "at the last digit; the menu LP's optimal vertex is degenerate (t2 - t1 = (1/4, 1/4) "
+    "ties exactly at scale 1), and its basis re-solved on the rounded data is infeasible "
+    "by about 1e-30, so the exact construction refuses ('mechanism does not verify "
+    "exactly') instead of answering as at scale 1"))
+def test_proposition3_rounded_degenerate_vertex():
+    V = np.array([[0.75, 2.25], [1.0, 2.5], [1.25, 1.5]])
+    w = np.array([4.0, 6.0, 6.0])
+    a = pareto_dominating_market(Environment(V), w / w.sum())
+    b = pareto_dominating_market(Environment(V * 1e-9), w / w.sum())
+    assert b.exact_probabilities == a.exact_probabilities
