@@ -64,3 +64,19 @@ def test_bounds_bracket_the_full_lp_optimum(n, k, seed, max_iter):
     assert b.lower >= low_last - 1e-15 and b.upper <= up_last + 1e-15
     if max_iter >= 60:
         assert b.gap < 1e-8
+
+
+def test_regression_last_iterate_certifies_worse_than_an_earlier_one():
+    # uniform n = 40, k = 2, seed 3: the IPM ends "optimal", but certifying only its last
+    # iterate gave a gap of 1.6e-7 (the code before the fix); an earlier iterate
+    # certifies to about 1e-9
+    rng = np.random.default_rng(3)
+    V = rng.uniform(0, 1, (40, 2))
+    f = rng.dirichlet(np.ones(40))
+    opt = _full_lp_optimum(V, f)
+    b = menu_bounds(Environment(V), f)
+    m = b.mechanism
+    _check_menu(V, f, np.asarray(m.allocation), np.asarray(m.payments), b.lower)
+    assert b.lower <= opt + 1e-12 <= b.upper + 2e-12
+    assert b.gap < 1e-8
+    assert opt - b.lower < 1e-8 and b.upper - opt < 1e-8
