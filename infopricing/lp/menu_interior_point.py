@@ -312,6 +312,9 @@ class MenuInteriorPoint:
             if it > 5 and worst < 10 * gap_tol and min(history[-4:]) > 0.5 * history[-5]:
                 status = "stalled"
                 break
+            if it > 30 and min(history[-15:]) > 0.9 * min(history[:-15]):
+                status = "stalled"  # no 10% progress in 15 iterations, at any level
+                break
             if stop is not None and stop(it, gap, Y, W):
                 status = "stopped"
                 break
