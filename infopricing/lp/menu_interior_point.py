@@ -253,12 +253,16 @@ class MenuInteriorPoint:
         return cs - rs, gx
 
     def solve(self, gap_tol: float = 1e-9, max_iter: int = 200, correctors: int = 2,
-              step_fraction: float = 0.9995, refine: int = 0, stop=None) -> MenuIPMPoint:
+              step_fraction: float = 0.9995, refine: int = 0, stop=None,
+              observe=None) -> MenuIPMPoint:
         """Iterate until the relative gap and infeasibilities are below ``gap_tol``.
 
         ``stop(iteration, rel_gap, ic_dual, ic_slack)`` (backend arrays), if given, is
         called after each iteration's convergence test; returning True ends the run with
-        status "stopped" (the caller's test that the binding set is identified)."""
+        status "stopped" (the caller's test that the binding set is identified).
+        ``observe(iteration, rel_gap, u, x, ic_dual)`` (numpy arrays, ``ic_dual`` in the
+        caller's units), if given, sees every iterate before the convergence test, so a
+        caller can certify iterates and keep the best (the last one need not be)."""
         xp, n, k = self.xp, self.n, self.k
         for key in self.timing:
             self.timing[key] = 0.0
@@ -300,11 +304,16 @@ class MenuInteriorPoint:
             gap = abs(pobj - dobj) / max(abs(pobj), abs(dobj), 1e-300)
             worst = max(gap, pinf, dinf)
             history.append(worst)
+            if observe is not None:
+                observe(it, gap, xp.to_numpy(u), xp.to_numpy(X), xp.to_numpy(Y) / self.cscale)
             if worst < gap_tol:
                 status = "optimal"
                 break
             if it > 5 and worst < 10 * gap_tol and min(history[-4:]) > 0.5 * history[-5]:
                 status = "stalled"
+                break
+            if it > 30 and min(history[-15:]) > 0.9 * min(history[:-15]):
+                status = "stalled"  # no 10% progress in 15 iterations, at any level
                 break
             if stop is not None and stop(it, gap, Y, W):
                 status = "stopped"

@@ -434,14 +434,19 @@ class MenuBounds(Result):
                 "mechanism": self.mechanism.as_dict()}
 
 
+CERTIFY_FROM = 1e-3  # menu_bounds certifies iterates from this relative IPM gap on
+
+
 def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float = 1e-9,
                 max_iter: int = 300, time_limit: float | None = None,
                 progress=None) -> MenuBounds:
     """Anytime answer for a large menu: an IC-IR menu and an upper bound with their gap.
 
     Runs the structured interior point until its relative gap is below ``gap_tol``, or
-    ``max_iter`` iterations, or ``time_limit`` seconds, then certifies its last iterate
-    (:func:`menu_lower_bound`, :func:`dual_upper_bound`). No vertex, no LP solver.
+    ``max_iter`` iterations, or ``time_limit`` seconds, certifying its iterates on the way
+    (:func:`menu_lower_bound`, :func:`dual_upper_bound`) from relative gap
+    ``CERTIFY_FROM`` on and at the end, and keeping the best lower and the best upper
+    bound found (each is valid on its own). No vertex, no LP solver.
 
     ``progress(iteration, rel_gap)`` is called after every iteration.
 
@@ -468,10 +473,27 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
             progress(it, gap)
         return time_limit is not None and time.perf_counter() - t0 > time_limit
 
+    # every bound is valid on its own, so the best lower and the best upper bound over
+    # the iterates are kept (from gap CERTIFY_FROM on: each costs a few n x n products,
+    # against n^3 k for an iteration); an interior point that stalls or drifts after its
+    # best iterate then cannot lose the certificate it already had
+    best = {}
+
+    def observe(it, gap, u, X, Y):
+        if gap > CERTIFY_FROM:
+            return
+        low = menu_lower_bound(V, f, X, u)
+        if "lower" not in best or low[2] > best["lower"][2]:
+            best["lower"] = low
+        up = dual_upper_bound(V, f, Y)
+        if "upper" not in best or up[0] < best["upper"][0]:
+            best["upper"] = up
+
     point = MenuInteriorPoint(V, f, backend=backend).solve(gap_tol=gap_tol, max_iter=max_iter,
-                                                            stop=stop)
-    alloc, pay, lower, theta = menu_lower_bound(V, f, point.x, point.u)
-    upper, Y, alpha = dual_upper_bound(V, f, point.ic_dual)
+                                                            stop=stop, observe=observe)
+    observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
+    alloc, pay, lower, theta = best["lower"]
+    upper, Y, alpha = best["upper"]
     if upper < lower:
         raise SolverError(f"menu bounds crossed: lower {lower!r} > upper {upper!r}")
     mech = Mechanism(env=env, market=market, allocation=alloc, payments=pay,
