@@ -78,6 +78,6 @@ def main() -> None:  # console-script entry point
 
         error(" ".join(exc.format_message().split()))
         sys.exit(exc.exit_code)
-    except (cx.Abort, typer.Abort, KeyboardInterrupt):
+    except (getattr(cx, "Abort", typer.Abort), typer.Abort, KeyboardInterrupt):
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
