@@ -136,9 +136,11 @@ class AlignmentConstruction(Result):
     def total_surplus(self) -> float:
         return self.outcome.total_surplus
 
-    def check_equilibrium(self, grid: int = 401, atol: float = tol.FEAS) -> EquilibriumCheck:
-        """Deviation check of the strategies (see :func:`check_equilibrium`)."""
-        return check_equilibrium(self.game, self.info, self.strategy, grid=grid, atol=atol)
+    def check_equilibrium(self, size: int = 401, atol: float = tol.FEAS, *,
+                          grid: int | None = None) -> EquilibriumCheck:
+        """Deviation check of the strategies (see :func:`check_equilibrium`; ``grid=`` is a
+        deprecated name of ``size``)."""
+        return check_equilibrium(self.game, self.info, self.strategy, size=size, atol=atol, grid=grid)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
                grid: int = 201) -> Verification:
@@ -190,7 +192,7 @@ class AlignmentConstruction(Result):
                  "producer surplus differs from the bounds")
         ck.check("efficiency", abs(out.total_surplus - g.efficient_surplus), atol,
                  "outcome is not efficient")
-        eq = self.check_equilibrium(grid=grid, atol=atol)
+        eq = self.check_equilibrium(size=grid, atol=atol)
         if ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}") and not eq.ok:
             ck.fail("equilibrium check", "; ".join(eq.failures) or "failed")
         return ck.report(details={"equilibrium": eq})

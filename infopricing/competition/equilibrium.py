@@ -271,15 +271,16 @@ def _profit_curve(game, info, strategy, i, states, prices):
 
 
 def check_equilibrium(game: PricingGame, info: InformationStructure,
-                      strategy: Callable[[int, int], object], grid: int = 401,
-                      atol: float = tol.FEAS, quadrature: int = 64) -> EquilibriumCheck:
+                      strategy: Callable[[int, int], object], size: int = 401,
+                      atol: float = tol.FEAS, quadrature: int = 64, *,
+                      grid: int | None = None) -> EquilibriumCheck:
     """Largest expected gain of any producer from deviating at any signal.
 
     For each producer ``i`` and signal ``s_i``, the deviations evaluated are: every
     price at which the consumer's choice can change in some state of the posterior
     (rival atoms, the ends of rival mixing intervals, ``v_i``) and points
     ``tol.PRICE_STEP`` above and below each, midpoints between them, 32 points inside
-    every rival mixing interval, and a grid of ``grid`` prices from ``c_i`` to
+    every rival mixing interval, and a grid of ``size`` prices from ``c_i`` to
     ``max v_i + 1``. Prices are restricted to be at least cost (BBM25, Section I).
     Interim expected profits are unnormalised (weighted by the signal's probability);
     gains are reported per unit of the signal's probability.
@@ -289,11 +290,14 @@ def check_equilibrium(game: PricingGame, info: InformationStructure,
     game : PricingGame
     info : InformationStructure
     strategy : callable ``(producer, signal, own cost) -> PointPrice | AlertMix``
-    grid : int
+    size : int
+        Number of evenly spaced deviation prices.
     atol : float
         Tolerance on the largest gain.
     quadrature : int
         Points used to integrate a producer's own mixed strategy.
+    grid : int, optional
+        Deprecated name of ``size`` (a count is ``size``; ``grid`` is an array elsewhere).
 
     Returns
     -------
@@ -317,7 +321,12 @@ def check_equilibrium(game: PricingGame, info: InformationStructure,
     """
     from ..model._validate import check_count, check_tolerance
 
-    check_count(grid, "grid", 2)
+    if grid is not None:
+        import warnings
+
+        warnings.warn("check_equilibrium(grid=...) is deprecated; pass size=", DeprecationWarning, stacklevel=2)
+        size = grid
+    check_count(size, "size", 2)
     check_tolerance(atol, "atol")
     n = game.n_producers
     gains = {}
@@ -335,7 +344,7 @@ def check_equilibrium(game: PricingGame, info: InformationStructure,
             own = strategy(i, sig, cost_i)
             pq, wq = own.quadrature(quadrature)
             prescribed = float(wq @ _profit_curve(game, info, strategy, i, states, pq)) / mass
-            cand = _candidates(game, info, strategy, i, states, grid)
+            cand = _candidates(game, info, strategy, i, states, size)
             prof = _profit_curve(game, info, strategy, i, states, cand) / mass
             count += cand.size
             b = int(np.argmax(prof))

@@ -141,7 +141,7 @@ class PublicSegmentationOutcome(CompetitionOutcome):
         ck.check("welfare matches the strategies",
                  max(float(np.max(np.abs(ev.producer_surplus - self.producer_surplus))),
                      abs(ev.consumer_surplus - self.consumer_surplus)), max(atol, tol.FEAS))
-        eq = check_equilibrium(g, self.info, self.strategy, grid=grid or max(self.grid, 3),
+        eq = check_equilibrium(g, self.info, self.strategy, size=grid or max(self.grid, 3),
                                atol=self.deviation_gain + atol)
         ck.check("no profitable deviation beyond the reported epsilon",
                  eq.max_gain - self.deviation_gain, atol, f"gain {eq.max_gain:.3g} at {eq.worst}")
@@ -276,7 +276,7 @@ def evaluate_public_segmentation(game: PricingGame, weights, segments, grid: int
         producer_surplus=frozen(ps), consumer_surplus=float(ts - ps.sum()), total_surplus=float(ts),
         efficient_surplus=game.efficient_surplus, weights=frozen(w), segments=frozen(S),
         segment_outcomes=tuple(outs), deviation_gain=float(eps), game=game, grid=int(grid))
-    eq = check_equilibrium(game, res.info, res.strategy, grid=check_grid, atol=eps + tol.FEAS)
+    eq = check_equilibrium(game, res.info, res.strategy, size=check_grid, atol=eps + tol.FEAS)
     object.__setattr__(res, "check", eq)
     return res
 

@@ -236,7 +236,7 @@ class NoInformationOutcome(CompetitionOutcome):
         ck.check("welfare matches the strategies",
                  max(np.max(np.abs(out.producer_surplus - self.producer_surplus)),
                      abs(out.consumer_surplus - self.consumer_surplus)), max(atol, tol.FEAS))
-        eq = check_equilibrium(g, self.info, self.strategy, grid=grid, atol=atol)
+        eq = check_equilibrium(g, self.info, self.strategy, size=grid, atol=atol)
         ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}")
         return ck.report()
 
@@ -675,7 +675,7 @@ def _finish(game, strategies, method, sizes, rounds, check_grid,
                                  game.efficient_surplus, None, {}, strategies, 0.0, None, method,
                                  sizes, rounds, game)
     out = evaluate_outcome(game, proto.info, proto.strategy, "no information")
-    eq = check_equilibrium(game, proto.info, proto.strategy, grid=check_grid)
+    eq = check_equilibrium(game, proto.info, proto.strategy, size=check_grid)
     return NoInformationOutcome("no information", out.producer_surplus, out.consumer_surplus,
                                 out.total_surplus, game.efficient_surplus, None, {}, strategies,
                                 max(0.0, eq.max_gain), eq, method, sizes, rounds, game,

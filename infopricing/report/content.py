@@ -387,7 +387,7 @@ def bbm25_section(game, *, grid: int = 401, no_info_grid: int = 41) -> Section:
     from ..errors import SolverError
 
     cons = alignment_construction(game)
-    eq = cons.check_equilibrium(grid=grid)
+    eq = cons.check_equilibrium(size=grid)
     full = complete_information_outcome(game)
     paras = [f"{game.n_producers if hasattr(game, 'n_producers') else len(game.producers)} "
              f"producers; efficient total surplus {txt(game.efficient_surplus)}; the consumer-"

@@ -123,7 +123,7 @@ def test_construction_equals_bounds_and_passes_check(g):
     a = alignment_construction(g)
     assert a.producer_surplus == pytest.approx(a.bounds, abs=1e-8)
     assert a.total_surplus == pytest.approx(g.efficient_surplus, abs=1e-8)
-    eq = a.check_equilibrium(grid=101)
+    eq = a.check_equilibrium(size=101)
     assert eq.ok, eq.worst
     full = complete_information_outcome(g)
     assert np.all(a.bounds <= full.producer_surplus + 1e-9)

@@ -51,3 +51,18 @@ def test_a_count_is_size_and_the_old_grid_keyword_warns():
     assert old.consumer_surplus == new.consumer_surplus and new.params["size"] == 40
     with pytest.raises(ValueError, match="size must be an integer >= 5"):
         ip.hotelling_optimum(prior, size=3)
+
+
+def test_check_equilibrium_counts_deviations_with_size_and_grid_warns():
+    g = ip.catalog.bbm25_example1()
+    a = ip.alignment_construction(g)
+    new = ip.check_equilibrium(g, a.info, a.strategy, size=21)
+    with pytest.warns(DeprecationWarning, match="size="):
+        old = ip.check_equilibrium(g, a.info, a.strategy, grid=21)
+    with pytest.warns(DeprecationWarning, match="size="):
+        meth = a.check_equilibrium(grid=21)
+    # Theorem 1 strategies are an equilibrium: no deviation gains (BBM25 Example 1)
+    assert new.ok and new.max_gain < 1e-9
+    assert old.max_gain == new.max_gain == meth.max_gain
+    with pytest.raises(ValueError, match="size"):
+        ip.check_equilibrium(g, a.info, a.strategy, size=1)

@@ -284,7 +284,7 @@ def test_the_five_dialects_map_onto_the_set():
 
 def test_equilibrium_check_is_a_verification():
     a = BUILDERS["AlignmentConstruction"]()
-    chk = a.check_equilibrium(grid=101)
+    chk = a.check_equilibrium(size=101)
     assert isinstance(chk, Verification) and chk.ok and chk.max_violation == max(chk.max_gain, 0)
     assert chk.failures == () and chk.n_deviations > 0
     d = json.loads(json.dumps(chk.as_dict(), allow_nan=False))

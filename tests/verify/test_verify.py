@@ -129,14 +129,14 @@ def test_equilibrium_check_has_report_fields():
     from infopricing.competition.equilibrium import PointPrice
 
     a = alignment_construction(_ex1())
-    good = a.check_equilibrium(grid=101)
+    good = a.check_equilibrium(size=101)
     assert good.ok and good.failures == () and good.max_violation <= 1e-7
 
     def lazy(i, sig, cost):
         d = a.strategy(i, sig, cost)
         return PointPrice(cost) if isinstance(d, PointPrice) else d
 
-    bad = check_equilibrium(a.game, a.info, lazy, grid=101)
+    bad = check_equilibrium(a.game, a.info, lazy, size=101)
     assert not bad.ok and len(bad.failures) == 1
     assert bad.max_violation == bad.max_gain > 1e-3
     rep = a.verify(grid=101)
