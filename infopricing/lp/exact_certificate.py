@@ -48,15 +48,24 @@ __all__ = ["RationalLP", "ExactCertificate", "rational_lp", "basis_primal", "bas
 FORMAT = "infopricing.lp-certificate"
 VERSION = 1
 
-try:  # pragma: no cover - depends on the environment
-    import flint as _flint  # type: ignore
-except ImportError:  # pragma: no cover
-    _flint = None
+_FLINT: list = []   # [module or None] once looked up: python-flint loads on first exact use
+
+
+def _fl():
+    """python-flint, or None when it is not installed (imported on first use, so that
+    ``import infopricing`` does not pay for it)."""
+    if not _FLINT:
+        try:  # pragma: no cover - depends on the environment
+            import flint  # type: ignore
+        except ImportError:  # pragma: no cover
+            flint = None
+        _FLINT.append(flint)
+    return _FLINT[0]
 
 
 def flint_available() -> bool:
     """Whether python-flint is installed (then exact arithmetic uses ``fmpq``)."""
-    return _flint is not None
+    return _fl() is not None
 
 
 class _Field:
@@ -64,15 +73,15 @@ class _Field:
 
     def __init__(self, backend: str):
         if backend == "auto":
-            backend = "flint" if _flint is not None else "fraction"
-        if backend == "flint" and _flint is None:
+            backend = "flint" if _fl() is not None else "fraction"
+        if backend == "flint" and _fl() is None:
             raise ValueError("backend='flint' needs python-flint (pip install python-flint)")
         if backend not in ("flint", "fraction"):
             raise ValueError(f"backend must be 'auto', 'flint' or 'fraction', got {backend!r}")
         self.name = backend
         if backend == "flint":
-            self.zero = _flint.fmpq(0)
-            self.one = _flint.fmpq(1)
+            self.zero = _fl().fmpq(0)
+            self.one = _fl().fmpq(1)
         else:
             self.zero = Fraction(0)
             self.one = Fraction(1)
@@ -80,19 +89,19 @@ class _Field:
     def q(self, v):
         """An exact rational from a float (its exact binary value), int, Fraction or fmpq."""
         if self.name == "flint":
-            if isinstance(v, _flint.fmpq):
+            if isinstance(v, _fl().fmpq):
                 return v
             if isinstance(v, Fraction):
-                return _flint.fmpq(v.numerator, v.denominator)
+                return _fl().fmpq(v.numerator, v.denominator)
             if isinstance(v, (int, np.integer)):
-                return _flint.fmpq(int(v))
+                return _fl().fmpq(int(v))
             f = Fraction(float(v))
-            return _flint.fmpq(f.numerator, f.denominator)
+            return _fl().fmpq(f.numerator, f.denominator)
         if isinstance(v, Fraction):
             return v
         if isinstance(v, (int, np.integer)):
             return Fraction(int(v))
-        if _flint is not None and isinstance(v, _flint.fmpq):
+        if _fl() is not None and isinstance(v, _fl().fmpq):
             return Fraction(int(v.p), int(v.q))
         return Fraction(float(v))
 
@@ -106,11 +115,11 @@ class _Field:
         if n == 0:
             return []
         if self.name == "flint":
-            M = _flint.fmpq_mat(n, n)
+            M = _fl().fmpq_mat(n, n)
             for i, r in enumerate(rows):
                 for j, v in r.items():
                     M[i, j] = v
-            B = _flint.fmpq_mat(n, 1)
+            B = _fl().fmpq_mat(n, 1)
             for i, v in enumerate(b):
                 B[i, 0] = v
             try:
