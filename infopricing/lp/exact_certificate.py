@@ -564,6 +564,16 @@ def _json_default(o):
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
+
+def _rational_point(values, F, what: str, fails: list):
+    """A floating point read exactly (``F.q`` of each entry), or None with a failure
+    recorded when an entry is not finite."""
+    a = np.asarray(values, dtype=float)
+    if np.all(np.isfinite(a)):
+        return [F.q(v) for v in a.tolist()]
+    fails.append(f"the floating {what} is not finite")
+    return None
+
 def certify(lp: RationalLP, *, basis=None, primal=None, x=None, dual_basis=None, y=None,
             primal_bounds=None) -> ExactCertificate:
     """Form and check an exact certificate for ``lp``.
@@ -586,11 +596,7 @@ def certify(lp: RationalLP, *, basis=None, primal=None, x=None, dual_basis=None,
         except ValueError as exc:
             fails.append(f"primal vertex not re-solved exactly: {exc}")
     elif x is not None:
-        xa = np.asarray(x, dtype=float)
-        if np.all(np.isfinite(xa)):
-            xe = [F.q(v) for v in xa.tolist()]
-        else:
-            fails.append("the floating primal point is not finite")
+        xe = _rational_point(x, F, "primal point", fails)
     else:
         fails.append("no primal point (neither basis nor values)")
     ye = None
@@ -601,11 +607,7 @@ def certify(lp: RationalLP, *, basis=None, primal=None, x=None, dual_basis=None,
         except ValueError as exc:
             fails.append(f"dual point not re-solved exactly: {exc}")
     elif y is not None:
-        ya = np.asarray(y, dtype=float)
-        if np.all(np.isfinite(ya)):
-            ye = [F.q(v) for v in ya.tolist()]
-        else:
-            fails.append("the floating dual point is not finite")
+        ye = _rational_point(y, F, "dual point", fails)
     else:
         fails.append("no dual point (neither basis nor multipliers)")
     if xe is None or ye is None:
