@@ -13,8 +13,7 @@ from .choices import DesignMethod, Family
 from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
                      check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
                      print_json, table)
-from ..disclosure.lottery import NODE_LIMIT
-from ..scale.distributed import CONNECT_TIMEOUT
+from ..limits import CONNECT_TIMEOUT, NODE_LIMIT
 
 
 def register(app) -> None:

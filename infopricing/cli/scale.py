@@ -10,7 +10,7 @@ import numpy as np
 import typer
 from rich.progress import Progress
 
-from ..scale.distributed import CONNECT_TIMEOUT
+from ..limits import CONNECT_TIMEOUT
 
 from .choices import Backend, Selection
 from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,

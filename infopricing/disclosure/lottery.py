@@ -36,11 +36,7 @@ from ..verify.protocol import Result, no_exact
 #: ``method="auto"`` sends instances with at most this many bilinear products to SCIP.
 GLOBAL_TERMS_LIMIT = 200
 
-#: Default branch-and-bound node limit of OPT-Rev's global solve. A node limit is
-#: deterministic: the design, its bound and ``proven_optimal`` are the same on every
-#: machine (a wall-clock limit made the bound of CLW Example 1 differ between runs:
-#: 5.030, 5.082, 5.017). Recorded in ``params``.
-NODE_LIMIT = 20_000
+from ..limits import NODE_LIMIT  # noqa: E402  (default node limit of OPT-Rev's global solve)
 
 
 def optimal_menu_for_signal(dist: ValueDistribution, signal: Signal) -> DesignEvaluation:

@@ -50,10 +50,7 @@ from ..verify.protocol import Result, no_exact
 #: solver by ``method="auto"`` (they get the heuristic and the OPT-Wel bound).
 GLOBAL_SIZE_LIMIT = 400
 
-#: Default branch-and-bound node limit of the global pricing search: a deterministic
-#: limit (the answer and the ``proven_optimal`` flag do not depend on the machine's
-#: speed, as a wall-clock limit would make them); recorded in ``params``.
-NODE_LIMIT = 20_000
+from ..limits import NODE_LIMIT  # noqa: E402  (default node limit of the pricing search)
 
 
 @dataclass(frozen=True, repr=False)

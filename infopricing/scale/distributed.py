@@ -52,9 +52,7 @@ from ..verify.protocol import Result, no_exact
 
 MANIFEST = "_manifest.json"
 
-#: Seconds to wait for an existing Dask scheduler to answer before giving up
-#: (Dask's own default is 30 s; an address that does not answer within this is reported).
-CONNECT_TIMEOUT = 10.0
+from ..limits import CONNECT_TIMEOUT  # noqa: E402  (seconds to wait for a Dask scheduler)
 
 #: Version of what the sweep's input hash covers; 2 added the type and alternative labels,
 #: the gross values and the costs (version 1 hashed the net values and markets only).
