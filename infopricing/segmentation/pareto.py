@@ -907,7 +907,7 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     The exact procedure (:mod:`infopricing.segmentation.exact_decision`) runs when ``exact`` is
     True, and also when Theorem 1 cannot decide (multiple optimal payment rules) and the
     environment has at most ``AUTO_EXACT_MAX_TYPES`` types; ``progress(done, total)`` is
-    then called while its cells are computed (see :func:`.exact.exact_pareto_improvement`).
+    then called while its cells are computed (see :func:`.exact_decision.exact_pareto_improvement`).
 
     References
     ----------

@@ -98,7 +98,7 @@ def rebind_dominating(dm, env, scale):
 
 
 def rebind_improvement(imp, env, scale):
-    """A :class:`~.result.ParetoImprovement` of the scaled environment as one of ``env``
+    """A :class:`~.segment_welfare.ParetoImprovement` of the scaled environment as one of ``env``
     (its certificate, on the market simplex, is unit-free)."""
     from .pareto import DominatingMarket
 

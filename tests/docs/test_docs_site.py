@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "docs" / "hooks"))
 import apipages  # noqa: E402
 import schema  # noqa: E402
+import sphinx_roles  # noqa: E402
 
 pytest.importorskip("mkdocs")
 pytest.importorskip("mkdocstrings")
@@ -115,3 +116,29 @@ def test_docs_extra_is_installed_by_the_test_extra():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert "infopricing[docs]" in meta["test"]
     assert {d.split(">")[0].split("[")[0] for d in meta["docs"]} >= {"mkdocs", "mkdocs-material", "mkdocstrings"}
+
+
+@pytest.mark.slow
+def test_reference_shows_no_sphinx_role_text_and_links_public_names(site):
+    """Docstrings use Sphinx roles; the reference must render them as links or code,
+    never as the raw ``:func:`` text Markdown would show."""
+    import re
+
+    role = re.compile(r":(func|meth|class|attr|data|mod|obj|exc|const):")
+    for page in (site / "reference").glob("*/index.html"):
+        text = re.sub(r"<[^>]+>", "", page.read_text())
+        assert not role.search(text), (page.parent.name, role.search(text).group(0))
+    scale = (site / "reference" / "scale" / "index.html").read_text()
+    assert 'href="../screening/#infopricing.screening.optimal.optimal_mechanism"' in scale
+
+
+def test_sphinx_roles_become_links_for_public_names_and_code_otherwise():
+    c = sphinx_roles.convert
+    assert c(":func:`optimal_mechanism`") == \
+        "[`optimal_mechanism()`][infopricing.screening.optimal.optimal_mechanism]"
+    assert c(":class:`~infopricing.model.Market`") == "[`Market`][infopricing.model.environment.Market]"
+    assert c(":data:`~infopricing.tolerances.FEAS`") == "`FEAS`"
+    assert c(":meth:`Mechanism.verify`") == "`Mechanism.verify()`"
+    assert c(":mod:`runner` and :py:obj:`x <y.z>`") == "`runner` and `x`"
+    # a full path that is not the public object is not linked to it
+    assert c(":class:`infopricing.no_such.Market`") == "`infopricing.no_such.Market`"
