@@ -65,6 +65,11 @@ def _solve_revenue(env: Environment, market: Market):
 
 METHODS = ("auto", "full", "lazy", "ipm")
 
+#: When the lazy path's solver fails, :func:`optimal_mechanism` solves the full LP instead
+#: up to this many types (the full LP took 17.6 s at n = 400 on the 2-core machine,
+#: benchmarks/README.md); ``params`` then records ``fallback_from="lazy"`` and the reason.
+FULL_FALLBACK_TYPES = 400
+
 
 def uses_lazy_rows(env: Environment, method: str) -> bool:
     """Whether :func:`optimal_mechanism` with this ``method`` takes a path that generates
@@ -198,8 +203,16 @@ def _optimal_mechanism(env, market, selection, dual_tol, method, progress, used:
     if uses_lazy_rows(env, method):
         from .lazy_menu import solve_menu_lazy
         used["method_used"] = "lazy"
-        return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
-                               progress=progress).mechanism
+        try:
+            return solve_menu_lazy(env, market, selection=selection, dual_tol=dual_tol,
+                                   progress=progress).mechanism
+        except SolverError as err:
+            if env.n_types > FULL_FALLBACK_TYPES:
+                raise
+            # HiGHS has declared a feasible face-fixed selection stage infeasible on
+            # near-duplicate values (tests/screening/test_near_duplicates.py); the full LP,
+            # every IC row present from the start, solves the same problem.
+            used["fallback_from"], used["fallback_reason"] = "lazy", str(err)
     used["method_used"] = "full"
     lp, res, bounds = _solve_revenue(env, market)
     rev_obj = res.objective

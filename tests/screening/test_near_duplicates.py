@@ -158,3 +158,21 @@ def test_entries_the_solver_cannot_hold_are_refused_or_counted():
         solve_lp([1.0], sp.csr_matrix([[1e16]]), [-np.inf], [1.0])
     with pytest.raises(ValueError, match="fixed"):
         LinearProgram([1.0], None, options={"small_matrix_value": 1e-9})
+
+
+def test_lazy_path_falls_back_to_the_full_lp_when_highs_fails_a_selection_stage():
+    """Found by the property above (n=31, exp_gap=-7.93, exp_scale=0, seed=400): HiGHS
+    declared the face-fixed selection stage of the lazy LP infeasible (presolve on, and with
+    the welfare objective also without it), although the face holds the revenue stage's
+    optimum. The menu must still be optimal (posted-price revenue, HS footnote 7 for one
+    product), verify, and say in ``params`` which path answered."""
+    rng = np.random.default_rng(400)
+    n = 31
+    base = rng.uniform(0.5, 2.0, size=4)[rng.integers(0, 4, n)]
+    V = base * (1.0 + 10.0 ** -7.929920187525674 * rng.integers(-3, 4, n))
+    f = rng.dirichlet(np.ones(n))
+    m = optimal_mechanism(Environment(V[:, None]), f, method="lazy")
+    assert m.revenue == pytest.approx(posted_price_revenue(V, f), rel=1e-7)
+    assert m.verify().ok
+    if m.params["method_used"] == "full":   # the lazy path failed; it must say why
+        assert m.params["fallback_from"] == "lazy" and "selection stage" in m.params["fallback_reason"]
