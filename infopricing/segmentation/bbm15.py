@@ -36,7 +36,7 @@ from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
 from ..model._validate import check_flag, check_memory
 from ..verify.averaging import averaging_deviation
-from ..verify.protocol import Result, Tabular
+from ..verify.protocol import PER_TYPE, Result, Tabular, deprecated_alias
 
 __all__ = [
     "SingleProductSegmentation",
@@ -172,7 +172,7 @@ class SingleProductSegmentation(Result, Tabular):
 
     >>> import infopricing as ip
     >>> seg = ip.greedy_segmentation([1, 2, 3], [1/3, 1/3, 1/3])
-    >>> round(seg.producer_surplus, 4), round(seg.consumer_surplus, 4), seg.properties[:2]
+    >>> round(seg.producer_surplus, 4), round(seg.expected_consumer_surplus, 4), seg.properties[:2]
     (1.3333, 0.6667, ('efficient', 'profit_preserving'))
     """
 
@@ -235,13 +235,15 @@ class SingleProductSegmentation(Result, Tabular):
     def producer_surplus(self) -> float:
         return float(self.weights @ self._per_segment()[0])
 
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
+
     @property
-    def consumer_surplus(self) -> float:
+    def expected_consumer_surplus(self) -> float:
         return float(self.weights @ self._per_segment()[1])
 
     @property
     def total_surplus(self) -> float:
-        return self.producer_surplus + self.consumer_surplus
+        return self.producer_surplus + self.expected_consumer_surplus
 
     @property
     def n_segments(self) -> int:
@@ -257,7 +259,7 @@ class SingleProductSegmentation(Result, Tabular):
                 "cost": self.cost, "weights": self.weights, "markets": self.markets,
                 "prices": self.prices, "properties": list(self.properties),
                 "producer_surplus": self.producer_surplus,
-                "consumer_surplus": self.consumer_surplus,
+                "expected_consumer_surplus": self.expected_consumer_surplus,
                 "total_surplus": self.total_surplus}
 
     # -- certificate ----------------------------------------------------------------------
@@ -455,7 +457,7 @@ def greedy_segmentation(values, prior, cost=0.0, exact: bool = False) -> SingleP
     --------
     >>> import infopricing as ip
     >>> g = ip.greedy_segmentation([1, 3, 4], [0.5, 0.25, 0.25])   # BBM25 Example 1
-    >>> round(g.producer_surplus, 4), round(g.consumer_surplus, 4), g.verify().ok
+    >>> round(g.producer_surplus, 4), round(g.expected_consumer_surplus, 4), g.verify().ok
     (1.5, 0.75, True)
     """
     pr = _prior(values, prior)
@@ -501,7 +503,7 @@ def perfect_discrimination(values, prior, cost=0.0) -> SingleProductSegmentation
 
     >>> import infopricing as ip
     >>> s = ip.perfect_discrimination([1, 3, 4], [0.5, 0.25, 0.25])
-    >>> s.prices.tolist(), round(s.producer_surplus, 4), round(s.consumer_surplus, 4)
+    >>> s.prices.tolist(), round(s.producer_surplus, 4), round(s.expected_consumer_surplus, 4)
     ([1.0, 3.0, 4.0], 2.25, 0.0)
     """
     pr = _prior(values, prior)
@@ -549,7 +551,7 @@ def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, co
 
     >>> import infopricing as ip
     >>> s = ip.segmentation_for_point([1, 3, 4], [0.5, 0.25, 0.25], 0.75, 1.5)
-    >>> round(s.consumer_surplus, 4), round(s.producer_surplus, 4), s.verify().ok
+    >>> round(s.expected_consumer_surplus, 4), round(s.producer_surplus, 4), s.verify().ok
     (0.75, 1.5, True)
     """
     tri = surplus_triangle(values, prior, cost)

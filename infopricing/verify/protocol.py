@@ -62,7 +62,7 @@ __all__ = ["ResultStatus", "STATUSES", "Result", "Tabular", "status_from_solver"
 REPR_LIMIT = 299
 
 #: Field names recorded in ``params`` when a result has them.
-PARAM_FIELDS = ("method", "selection", "formulation", "kind", "grid", "grid_sizes", "rounds",
+PARAM_FIELDS = ("method", "selection", "formulation", "kind", "grid", "size", "grid_sizes", "rounds",
                 "tie_atol", "cost", "costs", "epsilon", "refinements", "relabelled",
                 "scheduler", "n_chunks")
 
@@ -109,6 +109,33 @@ def records_params(*names):
                     got[name] = value
             return record_params(result, **got)
 
+        return run
+
+    return wrap
+
+
+def renamed_keywords(**old_to_new):
+    """Decorator: keyword arguments renamed, the old names still accepted with a
+    ``DeprecationWarning`` (``@renamed_keywords(grid="size")``). The old name is mapped
+    to the new one before the function (and :func:`records_params`, placed below this
+    decorator) sees the call, so what is recorded is under the new name; passing both
+    is a ``TypeError``."""
+    import functools
+    import warnings
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{fn.__qualname__}() got both {old}= (deprecated) and {new}=")
+                    warnings.warn(f"{fn.__qualname__}({old}=...) is deprecated; pass {new}=",
+                                  DeprecationWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+
+        run._renamed_keywords = dict(old_to_new)
         return run
 
     return wrap
@@ -345,6 +372,44 @@ class _derived:
         return self.fget(obj)
 
 
+class deprecated_alias:
+    """The old name of an attribute, kept as a deprecated alias: reading it warns
+    (``DeprecationWarning``) and returns the attribute ``new``. One class body line,
+    ``consumer_surplus = deprecated_alias("expected_consumer_surplus")``, renames a
+    field or property and keeps the old name working; :meth:`Result.as_dict` also keeps
+    the old key beside the new one, so JSON readers of the old key keep working (the old
+    key is deprecated too). Not a dataclass field (it has no annotation)."""
+
+    def __init__(self, new: str, why: str = ""):
+        self.new = new
+        self.why = why
+
+    def __set_name__(self, owner, name):
+        self.old = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        import warnings
+
+        warnings.warn(f"{type(obj).__name__}.{self.old} is deprecated; use .{self.new}"
+                      + (f" ({self.why})" if self.why else ""), DeprecationWarning, stacklevel=2)
+        return getattr(obj, self.new)
+
+
+#: Why a scalar consumer surplus is no longer ``consumer_surplus``.
+PER_TYPE = "consumer_surplus is per type; the scalar is expected_consumer_surplus"
+
+
+def _old_keys(cls, out: dict) -> dict:
+    """``out`` with the deprecated alias keys of ``cls`` added beside their new keys."""
+    for klass in cls.__mro__:
+        for name, v in vars(klass).items():
+            if isinstance(v, deprecated_alias) and v.new in out and name not in out:
+                out[name] = out[v.new]
+    return out
+
+
 def _summary_value(v):
     """A short form of a field value for ``repr``, or ``None`` to leave it out."""
     if isinstance(v, Enum):
@@ -453,7 +518,7 @@ class Result:
             if name in out:
                 continue
             out[name] = jsonable(getattr(self, name))
-        return out
+        return _old_keys(type(self), out)
 
     def _summary(self) -> dict:
         out = {}
@@ -528,6 +593,7 @@ def _protocol_as_dict(fn):
             out.setdefault("type", type(self).__name__)
             out.setdefault("status", coerce_status(self.status).value)
             out.setdefault("params", jsonable(self.params))
+            _old_keys(type(self), out)
         return out
 
     as_dict._protocol = True
