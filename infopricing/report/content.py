@@ -381,13 +381,13 @@ def triangle_section(values, prior, cost: float = 0.0, source: str = "") -> Sect
 # ---------------------------------------------------------------------------------------
 # BBM25: competition
 # ---------------------------------------------------------------------------------------
-def bbm25_section(game, *, grid: int = 401, no_info_grid: int = 41) -> Section:
+def bbm25_section(game, *, size: int = 401, no_info_size: int = 41) -> Section:
     from ..competition import (alignment_construction, complete_information_outcome,
                                no_information_outcome)
     from ..errors import SolverError
 
     cons = alignment_construction(game)
-    eq = cons.check_equilibrium(size=grid)
+    eq = cons.check_equilibrium(size=size)
     full = complete_information_outcome(game)
     paras = [f"{game.n_producers if hasattr(game, 'n_producers') else len(game.producers)} "
              f"producers; efficient total surplus {txt(game.efficient_surplus)}; the consumer-"
@@ -399,7 +399,7 @@ def bbm25_section(game, *, grid: int = 401, no_info_grid: int = 41) -> Section:
                          "verified" if eq.ok else "failed",
                          f"largest deviation gain {num(eq.max_gain)}")]
     try:
-        none = no_information_outcome(game, size=no_info_grid)
+        none = no_information_outcome(game, size=no_info_size)
         eps = float(none.deviation_gain)
         certs.append(Certificate("no-information equilibrium (grid game)",
                                  "proven within a gap",

@@ -107,7 +107,7 @@ def test_three_producers_differentiated_known_values():
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="grid"):
+    with pytest.raises(ValueError, match="size must be an integer >= 2"):
         no_information_outcome(PricingGame([[1.0, 2.0]], [0.0, 0.0], [1.0]), size=1)
     with pytest.raises(TypeError, match="PricingGame"):
         no_information_outcome([[1.0, 2.0]])

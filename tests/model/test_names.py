@@ -154,3 +154,15 @@ def test_learning_rows_keep_the_old_keys_beside_the_new():
     assert r["consumer_surplus"] == r["expected_consumer_surplus"]
     assert r["closed_form_consumer_surplus"] == r["closed_form_expected_consumer_surplus"]
     assert r["error"] == pytest.approx(r["closed_form_expected_consumer_surplus"] - r["expected_consumer_surplus"])
+
+
+def test_report_counts_are_sizes_and_the_old_keywords_warn():
+    g = ip.catalog.bbm25_example3()
+    with pytest.warns(DeprecationWarning, match="is deprecated") as got:
+        old = ip.report(g, competition_grid=41, no_info_grid=21)
+    assert {str(w.message).split("pass ")[1] for w in got} == {"competition_size=", "no_info_size="}
+    new = ip.report(g, competition_size=41, no_info_size=21)
+    assert old.params["competition_size"] == new.params["competition_size"] == 41
+    assert old.params["no_info_size"] == 21 and old.verified and new.verified
+    with pytest.raises(ValueError, match="no_info_size must be an integer >= 2"):
+        ip.report(g, no_info_size=1)
