@@ -22,7 +22,10 @@ Every public computation of the library returns a frozen dataclass that derives 
 ``as_dict()``
     JSON-ready (numpy arrays to lists, non-finite floats to ``None``, fractions to
     ``"p/q"`` strings, enumerations to their values, sub-results to their own
-    ``as_dict()``); the CLI's ``--json`` prints it.
+    ``as_dict()``); the CLI's ``--json`` prints it. The old key of a renamed attribute
+    (:class:`deprecated_alias`; ``consumer_surplus`` of a result whose surplus is a
+    scalar, now ``expected_consumer_surplus``) is kept beside the new key so that existing
+    JSON readers keep working; the old key is deprecated.
 ``__repr__`` / ``_repr_html_``
     a one-line summary (scalars and array shapes, under 300 characters) and an HTML
     table of the same for notebooks.
@@ -326,7 +329,7 @@ def jsonable(obj, _depth: int = 0):
     if callable(as_dict) and not isinstance(obj, type):
         return jsonable(as_dict(), d)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: jsonable(getattr(obj, f.name), d) for f in dataclasses.fields(obj)}
+        return _old_keys(type(obj), {f.name: jsonable(getattr(obj, f.name), d) for f in dataclasses.fields(obj)})
     data = {a: getattr(obj, a) for a in _MODEL_ATTRS if _has_data(obj, a)}
     if data:  # a model object (environment, game, distribution, signal, menu): its data
         return {"type": type(obj).__name__, **{k: jsonable(v, d) for k, v in data.items()}}
