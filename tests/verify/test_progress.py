@@ -19,6 +19,15 @@ def test_keyword_details_reach_callbacks_that_accept_them():
     assert got == [(1, None, "selection"), ((2, 5), {"round": 1})]
 
 
+def test_details_never_collide_with_the_two_positional_arguments():
+    """Regression: a callback ``lambda it, gap: ...`` (menu_bounds' old signature) was handed
+    ``gap=`` as a keyword on top of its second positional argument (TypeError)."""
+    got = []
+    report_progress(lambda it, gap: got.append((it, gap)), 3, 40, gap=0.5)
+    report_progress(lambda done, stage, gap=None: got.append((done, stage, gap)), 1, 2, stage="x", gap=0.1)
+    assert got == [(3, 40), (1, 2, 0.1)]
+
+
 def test_builtins_are_called_positionally():
     report_progress(max, 1, 2, stage="s")     # a builtin (no signature): positional only, no error
 
