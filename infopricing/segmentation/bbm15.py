@@ -36,7 +36,7 @@ from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
 from ..model._validate import check_flag, check_memory
 from ..verify.averaging import averaging_deviation
-from ..verify.protocol import PER_TYPE, Result, Tabular, deprecated_alias
+from ..verify.protocol import PER_TYPE, Result, Tabular, deprecated_alias, renamed_keywords
 
 __all__ = [
     "SingleProductSegmentation",
@@ -113,10 +113,12 @@ class SurplusTriangle:
     uniform_consumer_surplus: float
     vertices: dict = field(repr=False)
 
-    def contains(self, consumer_surplus: float, producer_surplus: float,
+    @renamed_keywords(consumer_surplus="expected_consumer_surplus")
+    def contains(self, expected_consumer_surplus: float, producer_surplus: float,
                  atol: float = tol.FEAS) -> bool:
-        """Whether ``(CS, PS)`` lies in the triangle (within ``atol``)."""
-        cs, ps = float(consumer_surplus), float(producer_surplus)
+        """Whether ``(CS, PS)`` lies in the triangle (within ``atol``; the old keyword
+        ``consumer_surplus=`` still works and warns)."""
+        cs, ps = float(expected_consumer_surplus), float(producer_surplus)
         return (cs >= -atol and ps >= self.uniform_profit - atol
                 and cs + ps <= self.efficient_surplus + atol)
 
@@ -516,7 +518,8 @@ def perfect_discrimination(values, prior, cost=0.0) -> SingleProductSegmentation
                         "perfect discrimination")
 
 
-def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, cost=0.0,
+@renamed_keywords(consumer_surplus="expected_consumer_surplus")
+def segmentation_for_point(values, prior, expected_consumer_surplus, producer_surplus, cost=0.0,
                            atol: float = tol.FEAS) -> SingleProductSegmentation:
     """A segmentation (with the seller's price in each segment) achieving a welfare pair.
 
@@ -531,8 +534,9 @@ def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, co
     Parameters
     ----------
     values, prior : as in :func:`greedy_segmentation`
-    consumer_surplus, producer_surplus : float
-        A point of the surplus triangle (checked within ``atol``).
+    expected_consumer_surplus, producer_surplus : float
+        A point of the surplus triangle (checked within ``atol``); ``consumer_surplus=``
+        is the deprecated keyword of the first.
     cost : float
 
     Raises
@@ -555,11 +559,11 @@ def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, co
     (0.75, 1.5, True)
     """
     tri = surplus_triangle(values, prior, cost)
-    cs, ps = float(consumer_surplus), float(producer_surplus)
+    cs, ps = float(expected_consumer_surplus), float(producer_surplus)
     if not tri.contains(cs, ps, atol):
         raise ValueError(
-            f"(consumer_surplus, producer_surplus) = ({cs:g}, {ps:g}) is outside the surplus "
-            f"triangle: need consumer_surplus >= 0, producer_surplus >= {tri.uniform_profit:g} "
+            f"(expected_consumer_surplus, producer_surplus) = ({cs:g}, {ps:g}) is outside the surplus "
+            f"triangle: need expected_consumer_surplus >= 0, producer_surplus >= {tri.uniform_profit:g} "
             f"and their sum <= {tri.efficient_surplus:g}")
     gap = tri.efficient_surplus - tri.uniform_profit
     g = greedy_segmentation(tri.values, tri.prior, tri.cost)

@@ -166,3 +166,17 @@ def test_report_counts_are_sizes_and_the_old_keywords_warn():
     assert old.params["no_info_size"] == 21 and old.verified and new.verified
     with pytest.raises(ValueError, match="no_info_size must be an integer >= 2"):
         ip.report(g, no_info_size=1)
+
+
+def test_a_surplus_point_takes_expected_consumer_surplus():
+    # BBM25 Example 1's residual: values 1, 3, 4 with probabilities 1/2, 1/4, 1/4; the
+    # consumer-optimal corner of the BBM15 triangle is CS 0.75 at the uniform profit 1.5
+    v, f = [1, 3, 4], [0.5, 0.25, 0.25]
+    s = ip.segmentation_for_point(v, f, expected_consumer_surplus=0.75, producer_surplus=1.5)
+    with pytest.warns(DeprecationWarning, match="pass expected_consumer_surplus="):
+        old = ip.segmentation_for_point(v, f, consumer_surplus=0.75, producer_surplus=1.5)
+    assert s.expected_consumer_surplus == pytest.approx(0.75) == old.expected_consumer_surplus
+    tri = ip.surplus_triangle(v, f)
+    assert tri.contains(expected_consumer_surplus=0.75, producer_surplus=1.5)
+    with pytest.warns(DeprecationWarning):
+        assert not tri.contains(consumer_surplus=1.0, producer_surplus=1.5)   # 2.5 > TS 2.25
