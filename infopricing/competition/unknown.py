@@ -156,7 +156,8 @@ def has_common_knowledge_of_gains(game: PricingGame, atol: float = tol.EQUAL) ->
 
 
 def interim_bounds(garbling: ValueGarbling) -> dict:
-    """``TS-bar(mu')``, ``PS_i(mu')`` and the consumer surplus of Proposition 2.
+    """``TS-bar(mu')``, ``PS_i(mu')`` and the consumer surplus of Proposition 2
+    (``expected_consumer_surplus``; the deprecated key ``consumer_surplus`` holds the same).
 
     References
     ----------
@@ -166,6 +167,7 @@ def interim_bounds(garbling: ValueGarbling) -> dict:
     ps = producer_surplus_bounds(g)
     ts = g.efficient_surplus
     return {"total_surplus": ts, "producer_surplus": ps, "expected_consumer_surplus": ts - ps.sum(),
+            "consumer_surplus": ts - ps.sum(),                     # deprecated key
             "prior_efficient_surplus": garbling.prior.efficient_surplus}
 
 
