@@ -50,9 +50,9 @@ def main():
     print("\n1. no-information benchmark, BBM25 Example 1")
     ex1 = PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
     for n in args.grids:
-        o, t = timed(no_information_outcome, ex1, grid=n)
+        o, t = timed(no_information_outcome, ex1, size=n)
         print(f"grid {n:>4}: {t:7.2f} s, method {o.method}, epsilon {o.deviation_gain:.4g}, "
-              f"CS {o.consumer_surplus:.4f}, agents' grid sizes {o.grid_sizes}")
+              f"CS {o.expected_consumer_surplus:.4f}, agents' grid sizes {o.grid_sizes}")
 
     print("\n2. Bertrand grid game (c = 0, 0.5; v = 2): whole-grid Lemke vs double oracle")
     for n in args.bertrand:
@@ -69,9 +69,9 @@ def main():
     print("\n3. Armstrong-Zhou at price 0.05 (Example 4 prior)")
     a0, t0 = timed(armstrong_zhou, ([-1.0, 1.0], [0.5, 0.5]), price=0.05, refine=0)
     a1, t1 = timed(armstrong_zhou, ([-1.0, 1.0], [0.5, 0.5]), price=0.05)
-    print(f"no refinement: {t0:.2f} s, epsilon {a0.deviation_gain:.3g}, CS {a0.consumer_surplus:.6f}")
+    print(f"no refinement: {t0:.2f} s, epsilon {a0.deviation_gain:.3g}, CS {a0.expected_consumer_surplus:.6f}")
     print(f"{a1.refinements} rounds:     {t1:.2f} s, epsilon {a1.deviation_gain:.3g}, "
-          f"CS {a1.consumer_surplus:.6f}; time ratio {t1 / t0:.1f}")
+          f"CS {a1.expected_consumer_surplus:.6f}; time ratio {t1 / t0:.1f}")
 
 
 if __name__ == "__main__":

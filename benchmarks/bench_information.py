@@ -75,11 +75,11 @@ def section1(args):
 def section2(args):
     print("\n2. Roesler-Szentes, uniform [0, 1]: grid LP vs truncated-Pareto closed form")
     cf, tc = timed(truncated_pareto_solution, st.uniform(0, 1))
-    print(f"closed form: p = {cf.price:.6f}, B = {cf.upper:.6f}, CS = {cf.consumer_surplus:.6f} ({tc:.2f} s)")
+    print(f"closed form: p = {cf.price:.6f}, B = {cf.upper:.6f}, CS = {cf.expected_consumer_surplus:.6f} ({tc:.2f} s)")
     print(f"{'cells':>6} {'price':>9} {'CS':>9} {'error':>10} {'LPs':>5} {'time s':>8}")
     for n in args.learning:
         r, t = timed(buyer_optimal_learning, st.uniform(0, 1), size=n)
-        print(f"{n:>6} {r.price:>9.5f} {r.consumer_surplus:>9.6f} {cf.consumer_surplus - r.consumer_surplus:>10.2e}"
+        print(f"{n:>6} {r.price:>9.5f} {r.expected_consumer_surplus:>9.6f} {cf.expected_consumer_surplus - r.expected_consumer_surplus:>10.2e}"
               f" {r.lps_solved:>5} {t:>8.2f}")
 
 

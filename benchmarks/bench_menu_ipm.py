@@ -129,7 +129,7 @@ def anytime(args):
         t0 = time.perf_counter()
         load0 = _load()
         b = menu_bounds(env, f, time_limit=args.time_limit,
-                        progress=lambda it, gap: marks.append((it, round(time.perf_counter() - t0, 1), gap)))
+                        progress=lambda it, total, gap=None: marks.append((it, round(time.perf_counter() - t0, 1), gap)))
         _emit(args, dict(family=args.family, noise=args.noise, n=n, k=args.k,
                          seconds=time.perf_counter() - t0, iterations=b.params["iterations"],
                          ipm_status=b.params["ipm_status"], lower=b.lower, upper=b.upper,

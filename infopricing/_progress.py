@@ -22,7 +22,12 @@ def _accepted(progress) -> set | bool:
         return set()
     if any(p.kind is p.VAR_KEYWORD for p in params):
         return True
-    return {p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    # the first two positional parameters take (done, total), whatever their names (a
+    # ``lambda it, gap: ...`` must not be handed ``gap=`` a second time)
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    taken = {p.name for p in positional[:2]}
+    return {p.name for p in params
+            if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in taken}
 
 
 def report_progress(progress, done, total, **detail) -> None:

@@ -208,7 +208,7 @@ def _register_all():
     def ex4_informed():
         from ..competition import alignment_construction
         a = alignment_construction(_ex4_game())
-        return [a.game.optimal_price(0, 0.0), a.consumer_surplus, a.total_surplus]
+        return [a.game.optimal_price(0, 0.0), a.expected_consumer_surplus, a.total_surplus]
     register(Claim(
         "BBM25-ex4-informed", P, "Section III.C, Example 4",
         "If the consumer learns which good is better: price 1, consumer surplus 0 "
@@ -216,7 +216,7 @@ def _register_all():
     def ex4_uninformed():
         from ..competition import interim_bounds, value_garbling
         ib = interim_bounds(value_garbling(_ex4_game(), [[1.0], [1.0]]))
-        return [float(ib["producer_surplus"].sum()), float(ib["consumer_surplus"]),
+        return [float(ib["producer_surplus"].sum()), float(ib["expected_consumer_surplus"]),
                 float(ib["total_surplus"])]
     register(Claim(
         "BBM25-ex4-uninformed", P, "Section III.C, Example 4",
@@ -226,7 +226,7 @@ def _register_all():
         from ..competition import no_information_outcome
         o = no_information_outcome(_ex4_game())
         return [float(o.strategies[0][0.0].prices[0]), float(o.strategies[1][0.0].prices[0]),
-                o.consumer_surplus, o.deviation_gain]
+                o.expected_consumer_surplus, o.deviation_gain]
     register(Claim(
         "BBM25-ex4-informed-no-segmentation", P, "Section III.C, Example 4",
         "Consumer learns which good is better, producers only the prior: each faces a residual "
@@ -237,7 +237,7 @@ def _register_all():
         from ..competition import PricingGame, no_information_outcome
         o = no_information_outcome(PricingGame([[0.5, 0.5]], [0.0, 0.0], [1.0]))
         return [float(max(law.prices.max() for law in (o.strategies[0][0.0], o.strategies[1][0.0]))),
-                o.consumer_surplus, o.total_surplus]
+                o.expected_consumer_surplus, o.total_surplus]
     register(Claim(
         "BBM25-ex4-uninformed-no-segmentation", P, "Section III.C, Example 4",
         "Consumer has no information (interim values 1/2, 1/2): producers compete the price "
@@ -258,7 +258,7 @@ def _register_all():
         "BBM25-ex4-cs", P, "Section III.C, Example 4",
         "Maximal consumer surplus (1 + e^-2)/2 ~ 0.57: (printed 0.57 to its two decimals, the closed form "
         "to 1e-9) (merged: BBM25-ex4-cs-closed-form)", (0.57, cs_star),
-        lambda: (_ex4_opt().consumer_surplus,) * 2,
+        lambda: (_ex4_opt().expected_consumer_surplus,) * 2,
         compare=lambda e, c: abs(c[0] - e[0]) <= 0.005 and abs(c[1] - e[1]) <= 1e-9))
     # b* maximises a smooth function: it is determined only to ~sqrt(machine eps), and
     # dTS/db = 1 at b*, so TS carries that error (1e-7)
@@ -280,7 +280,7 @@ def _register_all():
     register(Claim(
         "BBM25-ex4-az-cs", P, "Section III.C, Example 4 (Armstrong & Zhou)",
         "Uninformed producers: maximal consumer surplus ~ 0.52 (closed form 0.526321; truncated)", 0.52,
-        lambda: _ex4_az_exact().consumer_surplus, compare=trunc))
+        lambda: _ex4_az_exact().expected_consumer_surplus, compare=trunc))
     register(Claim(
         "BBM25-ex4-az-ts", P, "Section III.C, Example 4 (Armstrong & Zhou)",
         "Uninformed producers: total surplus ~ 0.57 at the printed price 0.05 (closed form "
@@ -304,14 +304,14 @@ def _register_all():
         "Closed form [derived by the library]: p* solves (1/2) ln((1-p)/p) - ln(1-p) + p/(2(1-p)) = 3/2; "
         "(p*, CS = 1/2 + (p/2) ln((1-p)/p) + p ln(1/(1-p)) - p, TS = CS + p)",
         (0.05595885391172437, 0.5263209222688107, 0.5822797761805351),
-        lambda: (_ex4_az_exact().price, _ex4_az_exact().consumer_surplus, _ex4_az_exact().total_surplus),
+        lambda: (_ex4_az_exact().price, _ex4_az_exact().expected_consumer_surplus, _ex4_az_exact().total_surplus),
         tol=1e-9, constructed=True))
     register(Claim(
         "BBM25-ex4-az-grid-converges", P, "Section III.C, Example 4 (Armstrong & Zhou)",
         "Cross-check: the 60-cell grid LP (prices scanned) stays below the closed-form maximum and within "
         "1e-3 of it; (LP CS <= exact CS, exact CS - LP CS < 1e-3) [derived by the library]",
-        (True, True), lambda: (bool(_ex4_az().consumer_surplus <= _ex4_az_exact().consumer_surplus + 1e-9),
-                               bool(_ex4_az_exact().consumer_surplus - _ex4_az().consumer_surplus < 1e-3)),
+        (True, True), lambda: (bool(_ex4_az().expected_consumer_surplus <= _ex4_az_exact().expected_consumer_surplus + 1e-9),
+                               bool(_ex4_az_exact().expected_consumer_surplus - _ex4_az().expected_consumer_surplus < 1e-3)),
         constructed=True))
     register(Claim(
         "BBM25-ex4-az-equilibrium", P, "Section III.C, Example 4 (Armstrong & Zhou)",
@@ -323,17 +323,17 @@ def _register_all():
         "TS, PS and CS are all lower with uninformed producers than at the BBM25 optimum",
         True, lambda: bool(_ex4_az().total_surplus < _ex4_opt().total_surplus
                            and _ex4_az().producer_surplus < _ex4_opt().producer_surplus
-                           and _ex4_az().consumer_surplus < _ex4_opt().consumer_surplus)))
+                           and _ex4_az().expected_consumer_surplus < _ex4_opt().expected_consumer_surplus)))
     # Theorem 3 ----------------------------------------------------------------------
     register(Claim(
         "BBM25-thm3-lp-cannot-beat-family", P, "Section III.C, Theorem 3",
         "No symmetric contraction (LP on a grid) gives more consumer surplus than the best "
         "G_b^B (Example 4 prior)", True,
-        lambda: bool(_ex4_lp().consumer_surplus <= _ex4_opt().consumer_surplus + 1e-7)))
+        lambda: bool(_ex4_lp().expected_consumer_surplus <= _ex4_opt().expected_consumer_surplus + 1e-7)))
     register(Claim(
         "BBM25-thm3-lp-close-to-family", P, "Section III.C, Theorem 3",
         "The grid LP's optimum approaches the family's (Example 4, 201-point grid)",
-        (1 + math.exp(-2)) / 2, lambda: _ex4_lp().consumer_surplus, 2e-3))
+        (1 + math.exp(-2)) / 2, lambda: _ex4_lp().expected_consumer_surplus, 2e-3))
     register(Claim(
         "BBM25-thm3-price-b", P, "Section III.C, Theorem 3",
         "The efficient producer prices at b (indifferent on [b, B]); G_b^B is a contraction "
@@ -351,7 +351,7 @@ _NOINFO_GRID = 41
 @lru_cache(maxsize=None)
 def _ex1_no_information():
     from ..competition import no_information_outcome
-    return no_information_outcome(_ex1(), grid=_NOINFO_GRID)
+    return no_information_outcome(_ex1(), size=_NOINFO_GRID)
 
 
 def _ex1_no_information_summary():
@@ -422,7 +422,7 @@ def _ex2_alignment_summary():
         o, a = _ex2_alignment(c2)
         out.append((bool(o.verify().ok), bool(a.verify().ok),
                     bool(abs(a.total_surplus - float(_EX2_PRIOR[0] @ _EX2_PRIOR[1])) <= 1e-7),
-                    bool(abs(a.consumer_surplus - o.consumer_surplus) <= 1e-7)))
+                    bool(abs(a.expected_consumer_surplus - o.expected_consumer_surplus) <= 1e-7)))
     return out
 
 
@@ -445,7 +445,7 @@ def _hotelling_not_opposed():
     opt = _ex4_opt()
     lo, tiny = TwoSidedPareto(0.01, 1.0), TwoSidedPareto(1e-6, 1.0)
     return (opt.b, bool(opt.producer_surplus > lo.producer_surplus()),
-            bool(opt.consumer_surplus > lo.consumer_surplus(1.0)), tiny.consumer_surplus(1.0))
+            bool(opt.expected_consumer_surplus > lo.expected_consumer_surplus(1.0)), tiny.expected_consumer_surplus(1.0))
 
 
 register(Claim(
@@ -485,8 +485,8 @@ def _footnote9():
     a = _ex1_construction()
     ci = complete_information_outcome(g)
     bound = g.efficient_surplus - float(producer_surplus_bounds(g).sum())
-    return (a.consumer_surplus, bound, bool(abs(ci.total_surplus - g.efficient_surplus) <= 1e-9),
-            ci.consumer_surplus)
+    return (a.expected_consumer_surplus, bound, bool(abs(ci.total_surplus - g.efficient_surplus) <= 1e-9),
+            ci.expected_consumer_surplus)
 
 
 register(Claim(

@@ -77,7 +77,7 @@ def _ex3_full():
     from ..information import Prior, monopoly_outcome
 
     out = monopoly_outcome(Prior(*_EX3_F), cost=1.0)
-    return (out.price, out.consumer_surplus)
+    return (out.price, out.expected_consumer_surplus)
 
 
 def _ex3_none():
@@ -97,7 +97,7 @@ def _ex3_eps():
         G = Prior([0.0, 2.0, 4.0], [eps / 2, 1 - eps, eps / 2])
         ok, _ = is_mean_preserving_contraction(G.values, G.probabilities, *_EX3_F)
         m = monopoly_outcome(G, cost=1.0)
-        out.append((m.price, round(m.consumer_surplus / eps, 12), bool(ok and m.total_surplus < eff - 1e-9)))
+        out.append((m.price, round(m.expected_consumer_surplus / eps, 12), bool(ok and m.total_surplus < eff - 1e-9)))
     return tuple(out)
 
 
@@ -119,7 +119,7 @@ def _rs_uniform():
     lp = buyer_optimal_learning(d, size=200)
     q = np.linspace(cf.price, cf.upper, 25)
     equal_revenue = bool(np.allclose(q * (1 - cf.cdf(q - 1e-12)), cf.price, rtol=1e-9))
-    return bool(lp.verify().ok and 0 <= cf.consumer_surplus - lp.consumer_surplus < 0.005
+    return bool(lp.verify().ok and 0 <= cf.expected_consumer_surplus - lp.expected_consumer_surplus < 0.005
                 and equal_revenue)
 
 
@@ -129,7 +129,7 @@ def _rs_three_point():
     prior = ((1.0, 2.0, 3.0), (1 / 3, 1 / 3, 1 / 3))
     cf = truncated_pareto_solution(prior)
     lp = buyer_optimal_learning(prior, grid=np.linspace(1.0, 3.0, 101))
-    return (round(cf.price, 9), round(cf.upper, 6), round(lp.consumer_surplus, 9))
+    return (round(cf.price, 9), round(cf.upper, 6), round(lp.expected_consumer_surplus, 9))
 
 
 register(Claim(

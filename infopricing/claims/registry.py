@@ -183,13 +183,22 @@ def check_claim(claim: Claim) -> ClaimRecord:
                        claim.paper_value, computed, status, note, claim.is_constructed)
 
 
-def run_claims(paper: str | None = None, progress: Callable[[Claim], None] | None = None
+def run_claims(paper: str | None = None, progress: Callable[..., None] | None = None
                ) -> list[ClaimRecord]:
+    """Check every claim (of ``paper``, or all) and return their records.
+
+    ``progress(done, total, claim=...)``, the library's one progress signature
+    (:mod:`infopricing._progress`), is called before each claim (``done`` claims checked
+    so far, ``claim`` the one about to run; ``claim=`` only to a callback that accepts
+    it) and once at the end with ``done == total``."""
+    from .._progress import report_progress
+
+    claims = all_claims(paper)
     out = []
-    for c in all_claims(paper):
-        if progress is not None:
-            progress(c)
+    for i, c in enumerate(claims):
+        report_progress(progress, i, len(claims), claim=c)
         out.append(check_claim(c))
+    report_progress(progress, len(claims), len(claims))
     return out
 
 

@@ -51,14 +51,14 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         plot = check_plot_path(plot)
         game, seg_weights, seg_rows = load_public_segmentation(model)
         cons = alignment_construction(game)
-        check = cons.verify(grid=grid)
+        check = cons.verify(size=grid)
         eq = check.details["equilibrium"]
         full = complete_information_outcome(game)
         try:
             with Progress(console=err_console, transient=True) as prog:
                 task = prog.add_task("no-information benchmark", total=None)
                 none = no_information_outcome(
-                    game, grid=no_info_grid, refine=refine,
+                    game, size=no_info_grid, refine=refine,
                     progress=lambda i, n: prog.update(task, completed=i, total=n))
             none_reason = ""
         except SolverError as exc:
@@ -68,7 +68,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
             with Progress(console=err_console, transient=True, disable=json_out) as prog:
                 task = prog.add_task("the given segmentation's equilibria", total=len(seg_weights))
                 given = evaluate_public_segmentation(
-                    game, seg_weights, seg_rows, grid=no_info_grid, refine=refine, check_grid=grid,
+                    game, seg_weights, seg_rows, size=no_info_grid, refine=refine, check_size=grid,
                     progress=lambda i, n: prog.update(task, completed=i, total=n))
             given_check = given.verify()
     failed = not check.ok or (given_check is not None and not given_check.ok)
@@ -77,7 +77,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         from ..plots.bbm25 import plot_benchmark_paths
         with output_errors(plot):
             plot_benchmark_paths(full, cons.outcome, none, given=given).savefig(plot, dpi=120)
-    rows = [[o.label, *o.producer_surplus.tolist(), o.consumer_surplus, o.total_surplus,
+    rows = [[o.label, *o.producer_surplus.tolist(), o.expected_consumer_surplus, o.total_surplus,
              fmt(o.deviation_gain) if o is none or o is given else "0 (exact)" if o is full
              else fmt(eq.max_gain)]
             for o in outs]
@@ -127,7 +127,7 @@ def _render_given(given, given_check, game) -> None:
     rows = []
     for d in given.as_dict()["segments"]:
         rows.append([d["segment"], d["weight"], ", ".join(fmt(x) for x in d["composition"]),
-                     d.get("method", "-"), d.get("consumer_surplus", "-"),
+                     d.get("method", "-"), d.get("expected_consumer_surplus", "-"),
                      "-" if "deviation_gain" not in d else fmt(d["deviation_gain"])])
     console.print(table("Given public segmentation (\\[information]): each segment's equilibrium",
                         ["segment", "weight", "profile masses", "equilibrium", "CS", "epsilon"], rows))
@@ -206,14 +206,14 @@ def hotelling(prior: str = typer.Option(..., "--prior",
         print_json(out)
         fail_if(not check.ok)
         return
-    rows = [["BBM25 optimum G_b^B", opt.b, opt.B, opt.producer_surplus, opt.consumer_surplus,
+    rows = [["BBM25 optimum G_b^B", opt.b, opt.B, opt.producer_surplus, opt.expected_consumer_surplus,
              opt.total_surplus]]
     if lp_res is not None:
         rows.append(["LP over symmetric contractions", "-", "-", lp_res.producer_surplus,
-                     lp_res.consumer_surplus, lp_res.total_surplus])
+                     lp_res.expected_consumer_surplus, lp_res.total_surplus])
     if az_res is not None:
         rows.append(["Armstrong-Zhou (uninformed producers)", az_res.price, "-",
-                     az_res.producer_surplus, az_res.consumer_surplus, az_res.total_surplus])
+                     az_res.producer_surplus, az_res.expected_consumer_surplus, az_res.total_surplus])
     console.print(f"prior: {opt.prior.describe()}; vbar = {fmt(opt.vbar)}; efficient surplus "
                   f"{fmt(opt.efficient_surplus)}")
     console.print(table("Hotelling: consumer-optimal information", ["", "b (price)", "B", "PS", "CS", "TS"], rows))

@@ -45,9 +45,13 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
             raise ValueError(f"--rows must be at least 1, got {rows}")
         if uses_lazy_rows(env, method) and not json_out:
             with err_console.status(f"menu LP, {env.n_types} types: starting") as status:
-                def progress(ic_rows, total, stage="", round=0):
-                    status.update(f"menu LP, {env.n_types} types: {stage} stage, round {round}, "
-                                  f"{ic_rows} of {total} IC rows in the LP")
+                def progress(done, total, stage="", round=0):
+                    if stage == "interior point":
+                        status.update(f"menu LP, {env.n_types} types: interior point, iteration "
+                                      f"{done} of at most {total}")
+                    else:
+                        status.update(f"menu LP, {env.n_types} types: {stage} stage, round {round}, "
+                                      f"{done} of {total} IC rows in the LP")
                 mech = optimal_mechanism(env, market, selection=selection, method=method,
                                          progress=progress)
         else:
@@ -78,7 +82,7 @@ def reproduce(paper: Optional[Paper] = typer.Option(None, case_sensitive=False,
     and the report are still written), 2 for bad input (unknown paper, a --report path
     whose directory does not exist)."""
     from ..claims import all_claims, markdown_report
-    from ..claims.registry import check_claim
+    from ..claims.registry import run_claims
 
     with model_errors():
         check_output_file(report, "--report")
@@ -86,13 +90,13 @@ def reproduce(paper: Optional[Paper] = typer.Option(None, case_sensitive=False,
     if not claims:
         error(f"no claims for paper {paper!r} (give HS, BBM15, BBM25 or CLW)")
         raise typer.Exit(2)
-    records = []
     with Progress(console=err_console, transient=True, disable=json_out) as prog:
         task = prog.add_task("reproducing claims", total=len(claims))
-        for c in claims:
-            prog.update(task, description=f"{c.id}")
-            records.append(check_claim(c))
-            prog.advance(task)
+
+        def progress(done, total, claim=None):
+            prog.update(task, completed=done, total=total,
+                        **({} if claim is None else {"description": claim.id}))
+        records = run_claims(paper, progress=progress)
     with output_errors(report):
         report.write_text(markdown_report(records))
     if json_out:

@@ -99,7 +99,7 @@ def _print_segmentation(title, seg) -> None:
         title += " (summary; --json for the full table)"
     console.print(table(title, cols, rows))
     console.print(f"producer surplus {fmt(seg.producer_surplus)}   consumer surplus "
-                  f"{fmt(seg.consumer_surplus)}   total {fmt(seg.total_surplus)}")
+                  f"{fmt(seg.expected_consumer_surplus)}   total {fmt(seg.total_surplus)}")
 
 
 def persuade_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with a \\[persuasion] table."),

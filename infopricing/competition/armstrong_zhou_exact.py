@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 from scipy.optimize import brentq
 
+from ..verify.protocol import PER_TYPE, deprecated_alias
+
 
 def _cs1(p: float) -> float:
     return 0.5 + 0.5 * p * math.log((1 - p) / p) + p * math.log(1 / (1 - p)) - p
@@ -48,13 +50,14 @@ class ArmstrongZhouExact:
 
     Attributes
     ----------
-    price, consumer_surplus, total_surplus, producer_surplus : float
+    price, expected_consumer_surplus, total_surplus, producer_surplus : float
     scale : float        ``a``
     params : dict        ``{"method": "closed form, brentq on the first-order condition", "xtol": ...}``
     """
 
     price: float
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     total_surplus: float
     producer_surplus: float
     scale: float
@@ -91,7 +94,7 @@ def armstrong_zhou_exact(scale: float = 1.0, xtol: float = 1e-15) -> ArmstrongZh
         raise ValueError(f"scale must be positive and finite, got {scale!r}")
     p1 = brentq(_foc1, 1e-6, 0.5, xtol=xtol)
     cs = _cs1(p1)
-    return ArmstrongZhouExact(price=a * p1, consumer_surplus=a * cs, total_surplus=a * (cs + p1),
+    return ArmstrongZhouExact(price=a * p1, expected_consumer_surplus=a * cs, total_surplus=a * (cs + p1),
                               producer_surplus=a * p1, scale=a,
                               params={"method": "closed form, brentq on the first-order condition",
                                       "xtol": xtol})

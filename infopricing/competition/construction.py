@@ -27,7 +27,7 @@ from ..verify import Checker, Verification
 from .equilibrium import (AlertMix, EquilibriumCheck, InformationStructure, PointPrice,
                           check_equilibrium, evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame, producer_surplus_bounds
-from ..verify.protocol import Result, no_exact, record_params
+from ..verify.protocol import Result, no_exact, record_params, renamed_keywords, PER_TYPE, deprecated_alias
 
 __all__ = ["Segment", "AlignmentConstruction", "alignment_construction"]
 
@@ -101,7 +101,7 @@ class AlignmentConstruction(Result):
 
     >>> import infopricing as ip
     >>> a = ip.alignment_construction(ip.catalog.bbm25_example1())
-    >>> round(a.total_surplus, 4), a.producer_surplus.round(4).tolist(), round(a.consumer_surplus, 4)
+    >>> round(a.total_surplus, 4), a.producer_surplus.round(4).tolist(), round(a.expected_consumer_surplus, 4)
     (2.875, [0.625, 0.625], 1.625)
     """
 
@@ -128,9 +128,11 @@ class AlignmentConstruction(Result):
     def producer_surplus(self) -> np.ndarray:
         return self.outcome.producer_surplus
 
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
+
     @property
-    def consumer_surplus(self) -> float:
-        return self.outcome.consumer_surplus
+    def expected_consumer_surplus(self) -> float:
+        return self.outcome.expected_consumer_surplus
 
     @property
     def total_surplus(self) -> float:
@@ -142,8 +144,9 @@ class AlignmentConstruction(Result):
         deprecated name of ``size``)."""
         return check_equilibrium(self.game, self.info, self.strategy, size=size, atol=atol, grid=grid)
 
+    @renamed_keywords(grid="size")
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
-               grid: int = 201) -> Verification:
+               size: int = 201) -> Verification:
         """Re-check the construction independently of how it was built.
 
         Checks: the states' marginal on profiles is the prior; each producer's signal
@@ -151,7 +154,8 @@ class AlignmentConstruction(Result):
         residual segment the bottom price and ``p_k^*(c_k)`` are optimal; the segments of
         each ``(k, c_k)`` average to the conditional residual distribution; the outcome
         evaluated from the strategies gives every producer its bound and total surplus
-        ``TS-bar``; and no producer has a profitable deviation.
+        ``TS-bar``; and no producer has a profitable deviation (on ``size`` even-grid
+        deviation prices besides the critical ones; ``grid=`` is the deprecated name).
 
         Returns
         -------
@@ -192,7 +196,7 @@ class AlignmentConstruction(Result):
                  "producer surplus differs from the bounds")
         ck.check("efficiency", abs(out.total_surplus - g.efficient_surplus), atol,
                  "outcome is not efficient")
-        eq = self.check_equilibrium(size=grid, atol=atol)
+        eq = self.check_equilibrium(size=size, atol=atol)
         if ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}") and not eq.ok:
             ck.fail("equilibrium check", "; ".join(eq.failures) or "failed")
         return ck.report(details={"equilibrium": eq})
@@ -258,7 +262,7 @@ def alignment_construction(game: PricingGame) -> AlignmentConstruction:
     >>> import infopricing as ip
     >>> m = ([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)
     >>> a = ip.alignment_construction(ip.PricingGame.independent([m, m]))   # BBM25 Example 1
-    >>> round(a.consumer_surplus, 4), a.verify().ok, a.check_equilibrium().ok
+    >>> round(a.expected_consumer_surplus, 4), a.verify().ok, a.check_equilibrium().ok
     (1.625, True, True)
     """
     if not isinstance(game, PricingGame):

@@ -17,7 +17,7 @@ from ..model._validate import frozen
 from ..model.game import (ConditionalResidual, PricingGame, optimal_prices_against_cost,  # noqa: F401
                           residual_willingness_to_pay)
 from ..verify import Checker, Verification
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result, no_exact, PER_TYPE, deprecated_alias
 
 __all__ = [
     "PricingGame",
@@ -73,7 +73,7 @@ class CompetitionOutcome(Result):
     ----------
     label : str
     producer_surplus : ndarray (N,)
-    consumer_surplus : float
+    expected_consumer_surplus : float
     total_surplus : float
     efficient_surplus : float
     prices : ndarray (m, N) or None
@@ -92,13 +92,14 @@ class CompetitionOutcome(Result):
     >>> import infopricing as ip
     >>> g = ip.PricingGame([[0, 1], [1, 0]], [[0, 0], [0, 0]], [0.5, 0.5])
     >>> o = ip.complete_information_outcome(g)
-    >>> round(o.consumer_surplus, 4), round(o.total_surplus, 4), round(o.efficient_surplus, 4)
+    >>> round(o.expected_consumer_surplus, 4), round(o.total_surplus, 4), round(o.efficient_surplus, 4)
     (0.0, 1.0, 1.0)
     """
 
     label: str
     producer_surplus: np.ndarray
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     total_surplus: float
     efficient_surplus: float
     prices: np.ndarray | None = None
@@ -111,7 +112,7 @@ class CompetitionOutcome(Result):
 
     def as_dict(self) -> dict:
         return {"label": self.label, "producer_surplus": self.producer_surplus.tolist(),
-                "consumer_surplus": self.consumer_surplus, "total_surplus": self.total_surplus,
+                "expected_consumer_surplus": self.expected_consumer_surplus, "total_surplus": self.total_surplus,
                 "efficient_surplus": self.efficient_surplus, "efficient": self.is_efficient}
 
 
@@ -156,7 +157,7 @@ class CompleteInformationOutcome(CompetitionOutcome):
                        for i in range(g.n_producers)])
         ck.check("producer surplus", np.max(np.abs(ps - self.producer_surplus)), atol,
                  "producer surplus does not match the prices")
-        ck.check("PS + CS = TS", abs(self.consumer_surplus + ps.sum() - self.total_surplus), atol)
+        ck.check("PS + CS = TS", abs(self.expected_consumer_surplus + ps.sum() - self.total_surplus), atol)
         ck.check("efficiency", abs(self.total_surplus - g.efficient_surplus), atol,
                  "outcome is not efficient")
         return ck.report()
@@ -186,7 +187,7 @@ def complete_information_outcome(game: PricingGame) -> CompleteInformationOutcom
     --------
     >>> import infopricing as ip
     >>> m = ([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)
-    >>> round(ip.complete_information_outcome(ip.PricingGame.independent([m, m])).consumer_surplus, 4)
+    >>> round(ip.complete_information_outcome(ip.PricingGame.independent([m, m])).expected_consumer_surplus, 4)
     1.125
     """
     if not isinstance(game, PricingGame):

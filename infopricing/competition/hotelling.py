@@ -25,7 +25,7 @@ from ..information.mpc import integrated_cdf
 from ..information.prior import Prior
 from ..model._validate import frozen, probability_vector, real_array
 from ..verify import Checker, Verification
-from ..verify.protocol import Result, no_exact, records_params
+from ..verify.protocol import Result, no_exact, records_params, renamed_keywords, PER_TYPE, deprecated_alias
 
 
 def minimize_scalar(*args, **kwargs):  # scipy.optimize loads on first use (import time)
@@ -236,7 +236,9 @@ class TwoSidedPareto:
         """``v-bar/2 + E|r|/2`` (BBM25 equation (3))."""
         return 0.5 * vbar + 0.5 * self.mean_abs
 
-    def consumer_surplus(self, vbar: float) -> float:
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
+
+    def expected_consumer_surplus(self, vbar: float) -> float:
         """``v-bar/2 + (b/2)(ln(B/b) - 1)``."""
         return self.total_surplus(vbar) - self.b
 
@@ -264,7 +266,7 @@ class HotellingOptimum(Result):
     ----------
     b, B : float
         Optimal bounds: the efficient producer's price ``b``; the top of the support ``B``.
-    consumer_surplus, total_surplus, producer_surplus : float
+    expected_consumer_surplus, total_surplus, producer_surplus : float
     efficient_surplus : float
         ``v-bar/2 + E_F|r|/2`` (consumer fully informed, efficient allocation).
     vbar : float
@@ -283,13 +285,14 @@ class HotellingOptimum(Result):
 
     >>> import infopricing as ip
     >>> h = ip.hotelling_optimum(([-1, 1], [0.5, 0.5]))
-    >>> round(float(h.b), 4), round(float(h.consumer_surplus), 4), round(float(h.total_surplus), 4)
+    >>> round(float(h.b), 4), round(float(h.expected_consumer_surplus), 4), round(float(h.total_surplus), 4)
     (0.1353, 0.5677, 0.703)
     """
 
     b: float
     B: float
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     total_surplus: float
     producer_surplus: float
     efficient_surplus: float
@@ -332,18 +335,18 @@ class HotellingOptimum(Result):
         on = (p >= self.b) & (p <= self.B)
         ck.check("indifference on [b, B]", np.max(np.abs(rev[on] - self.b / 2), initial=0.0),
                  1e3 * atol, "efficient producer not indifferent on [b, B]")
-        ck.check("CS = TS - PS", abs(self.consumer_surplus - (ts - self.b)), 1e3 * atol)
+        ck.check("CS = TS - PS", abs(self.expected_consumer_surplus - (ts - self.b)), 1e3 * atol)
         for db in (-1e-3, 1e-3):
             bb = self.b * (1 + db)
             BB = _best_B(self.prior, bb)
             if BB is not None:
                 ck.check("local optimality in b",
-                         TwoSidedPareto(bb, BB).consumer_surplus(self.vbar) - self.consumer_surplus,
+                         TwoSidedPareto(bb, BB).expected_consumer_surplus(self.vbar) - self.expected_consumer_surplus,
                          atol, f"perturbing b to {bb:.6g} raises consumer surplus")
         return ck.report()
 
     def as_dict(self) -> dict:
-        return {"b": self.b, "B": self.B, "consumer_surplus": self.consumer_surplus,
+        return {"b": self.b, "B": self.B, "expected_consumer_surplus": self.expected_consumer_surplus,
                 "total_surplus": self.total_surplus, "producer_surplus": self.producer_surplus,
                 "efficient_surplus": self.efficient_surplus, "vbar": self.vbar,
                 "prior": self.prior.describe(), "max_violation": self.max_violation}
@@ -365,8 +368,9 @@ def _best_B(prior: SymmetricPrior, b: float, atol: float = tol.FEAS):
     return lo
 
 
+@renamed_keywords(grid="size")
 @records_params("vbar", "size")
-def hotelling_optimum(prior, vbar=None, size: int = 60, *, grid=None) -> HotellingOptimum:
+def hotelling_optimum(prior, vbar=None, size: int = 60) -> HotellingOptimum:
     """Consumer-surplus-maximising ``(b, B)`` for the Hotelling duopoly.
 
     Parameters
@@ -404,11 +408,6 @@ def hotelling_optimum(prior, vbar=None, size: int = 60, *, grid=None) -> Hotelli
     (True, 1.0)
     """
     P = SymmetricPrior.of(prior, vbar)
-    if grid is not None:
-        import warnings
-
-        warnings.warn("hotelling_optimum(grid=...) is deprecated; pass size=", DeprecationWarning, stacklevel=3)
-        size = grid
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 5:
         raise ValueError(f"size must be an integer >= 5, got {size!r}")
     bmax = min(P.mean_abs, P.vbar)
@@ -417,7 +416,7 @@ def hotelling_optimum(prior, vbar=None, size: int = 60, *, grid=None) -> Hotelli
 
     def cs(b):
         B = _best_B(P, b)
-        return -np.inf if B is None else TwoSidedPareto(b, B).consumer_surplus(P.vbar)
+        return -np.inf if B is None else TwoSidedPareto(b, B).expected_consumer_surplus(P.vbar)
 
     bs = bmax * np.linspace(1e-4, 1.0, size)
     vals = np.array([cs(b) for b in bs])
@@ -428,7 +427,7 @@ def hotelling_optimum(prior, vbar=None, size: int = 60, *, grid=None) -> Hotelli
     b = float(res.x) if -res.fun >= vals[j] else float(bs[j])
     B = _best_B(P, b)
     g = TwoSidedPareto(b, B)
-    return HotellingOptimum(b, float(B), g.consumer_surplus(P.vbar), g.total_surplus(P.vbar),
+    return HotellingOptimum(b, float(B), g.expected_consumer_surplus(P.vbar), g.total_surplus(P.vbar),
                             g.producer_surplus(), 0.5 * P.vbar + 0.5 * P.mean_abs, P.vbar, P,
                             _max_violation(P, g))
 
@@ -452,7 +451,7 @@ class HotellingLP(Result):
 
     Attributes
     ----------
-    consumer_surplus, total_surplus, producer_surplus : float
+    expected_consumer_surplus, total_surplus, producer_surplus : float
     support : ndarray
         Grid of ``|r|`` values.
     masses : ndarray
@@ -473,7 +472,8 @@ class HotellingLP(Result):
     (1.0, 81)
     """
 
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     total_surplus: float
     producer_surplus: float
     support: np.ndarray
@@ -490,7 +490,7 @@ class HotellingLP(Result):
         from ..verify.exact_lp import export_certificate
 
         return export_certificate(self.lp_record, "BBM25 Hotelling grid LP", {
-            "consumer_surplus": self.consumer_surplus, "support": self.support,
+            "expected_consumer_surplus": self.expected_consumer_surplus, "support": self.support,
             "variables": "h[j] at j, then t at len(support)"}, backend=backend)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
@@ -507,13 +507,13 @@ class HotellingLP(Result):
         ps = 2 * float(np.max(y * surv))
         ck.check("producer surplus", abs(ps - self.producer_surplus), atol)
         ts = 0.5 * self.prior.vbar + 0.5 * float(y @ h)
-        ck.check("welfare", max(abs(ts - self.total_surplus), abs(ts - ps - self.consumer_surplus)),
+        ck.check("welfare", max(abs(ts - self.total_surplus), abs(ts - ps - self.expected_consumer_surplus)),
                  atol)
         if exact:
             from ..verify.exact_lp import exact_branch
 
             return exact_branch(ck.report(), [("Hotelling grid LP", self.lp_record,
-                                               self.consumer_surplus - 0.5 * self.prior.vbar)], atol=atol)
+                                               self.expected_consumer_surplus - 0.5 * self.prior.vbar)], atol=atol)
         return ck.report()
 
 
@@ -537,7 +537,7 @@ def hotelling_lp(prior, vbar=None, size: int = 201, cells: int = 200) -> Hotelli
 
     >>> import infopricing as ip
     >>> h = ip.hotelling_lp(([-1, 1], [0.5, 0.5]), size=81, cells=40)
-    >>> round(h.consumer_surplus, 3), h.consumer_surplus <= 0.5677, h.verify().ok
+    >>> round(h.expected_consumer_surplus, 3), h.expected_consumer_surplus <= 0.5677, h.verify().ok
     (0.565, True, True)
     """
     P = SymmetricPrior.of(prior, vbar)
@@ -582,7 +582,7 @@ class ArmstrongZhou(Result):
     ----------
     price : float
         Common equilibrium price.
-    consumer_surplus, total_surplus, producer_surplus : float
+    expected_consumer_surplus, total_surplus, producer_surplus : float
     edges, masses : ndarray
     prices, values : ndarray
         Scanned prices and the consumer surplus at each (``-inf`` if infeasible).
@@ -612,7 +612,8 @@ class ArmstrongZhou(Result):
     """
 
     price: float
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     total_surplus: float
     producer_surplus: float
     edges: np.ndarray
@@ -668,7 +669,7 @@ class ArmstrongZhou(Result):
         ck.check("contraction", np.max(_cell_stop_loss_rows(e, t) @ h - self.prior.stop_loss(t)),
                  atol, "not a contraction of the prior")
         ts = 0.5 * vb + 0.5 * float(0.5 * (e[1:] + e[:-1]) @ h)
-        ck.check("welfare", max(abs(ts - self.total_surplus), abs(ts - p - self.consumer_surplus)),
+        ck.check("welfare", max(abs(ts - self.total_surplus), abs(ts - p - self.expected_consumer_surplus)),
                  atol)
         return ck.report()
 
@@ -774,7 +775,7 @@ def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int
 
     >>> import infopricing as ip
     >>> az = ip.armstrong_zhou(([-1, 1], [0.5, 0.5]), price=0.05596, size=30, cells=60)
-    >>> round(az.consumer_surplus, 2), az.verify().ok
+    >>> round(az.expected_consumer_surplus, 2), az.verify().ok
     (0.52, True)
     """
     P = SymmetricPrior.of(prior, vbar)

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..verify import Checker, Verification, no_exact
-from ..verify.protocol import Result
+from ..verify.protocol import Result, PER_TYPE, deprecated_alias
 
 __all__ = ["InformationPath", "information_path"]
 
@@ -34,7 +34,7 @@ class InformationPath(Result):
     ----------
     start, end : CompetitionOutcome   the outcomes of A (w = 0) and B (w = 1)
     weights : ndarray (size,)         the weights w of B, increasing from 0 to 1
-    consumer_surplus : ndarray (size,)
+    expected_consumer_surplus : ndarray (size,)
     producer_surplus : ndarray (size, N)
     total_surplus : ndarray (size,)
     efficient_surplus : float
@@ -50,7 +50,8 @@ class InformationPath(Result):
     start: object
     end: object
     weights: np.ndarray
-    consumer_surplus: np.ndarray
+    expected_consumer_surplus: np.ndarray
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     producer_surplus: np.ndarray
     total_surplus: np.ndarray
     efficient_surplus: float
@@ -70,20 +71,20 @@ class InformationPath(Result):
         scale = max(1.0, abs(self.efficient_surplus))
         a, b = self.start, self.end
         ck.check("start is the first outcome",
-                 abs(self.consumer_surplus[0] - a.consumer_surplus), atol * scale)
+                 abs(self.expected_consumer_surplus[0] - a.expected_consumer_surplus), atol * scale)
         ck.check("end is the second outcome",
-                 abs(self.consumer_surplus[-1] - b.consumer_surplus), atol * scale)
+                 abs(self.expected_consumer_surplus[-1] - b.expected_consumer_surplus), atol * scale)
         ck.check("CS + PS = TS", float(np.max(np.abs(
-            self.consumer_surplus + self.producer_surplus.sum(axis=1) - self.total_surplus))),
+            self.expected_consumer_surplus + self.producer_surplus.sum(axis=1) - self.total_surplus))),
             atol * scale)
         ck.check("TS at most the efficient surplus",
                  float(np.max(self.total_surplus - self.efficient_surplus)), atol * scale)
         ck.check("CS at most TS-bar - sum PS_i (BBM25 Proposition 1)",
-                 float(np.max(self.consumer_surplus - self.max_consumer_surplus)), atol * scale)
+                 float(np.max(self.expected_consumer_surplus - self.max_consumer_surplus)), atol * scale)
         w = self.weights
-        mix = (1 - w) * a.consumer_surplus + w * b.consumer_surplus
+        mix = (1 - w) * a.expected_consumer_surplus + w * b.expected_consumer_surplus
         ck.check("each point averages the endpoints",
-                 float(np.max(np.abs(mix - self.consumer_surplus))), atol * scale)
+                 float(np.max(np.abs(mix - self.expected_consumer_surplus))), atol * scale)
         return ck.report()
 
     @classmethod
@@ -127,11 +128,11 @@ def information_path(start, end, size: int = 21, bounds=None) -> InformationPath
     >>> g = ip.catalog.bbm25_example1()
     >>> p = information_path(ip.complete_information_outcome(g),
     ...                      ip.alignment_construction(g).outcome, size=3)
-    >>> p.consumer_surplus.round(4).tolist(), p.verify().ok
+    >>> p.expected_consumer_surplus.round(4).tolist(), p.verify().ok
     ([1.125, 1.375, 1.625], True)
     """
     for name, o in (("start", start), ("end", end)):
-        if not all(hasattr(o, a) for a in ("consumer_surplus", "producer_surplus", "total_surplus",
+        if not all(hasattr(o, a) for a in ("expected_consumer_surplus", "producer_surplus", "total_surplus",
                                          "efficient_surplus")):
             raise TypeError(f"{name} must be a CompetitionOutcome, got {type(o).__name__}")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
@@ -152,10 +153,10 @@ def information_path(start, end, size: int = 21, bounds=None) -> InformationPath
         else:
             bounds = np.zeros_like(ps_a)
     w = np.linspace(0.0, 1.0, int(size))
-    cs = (1 - w) * float(start.consumer_surplus) + w * float(end.consumer_surplus)
+    cs = (1 - w) * float(start.expected_consumer_surplus) + w * float(end.expected_consumer_surplus)
     ps = (1 - w)[:, None] * ps_a + w[:, None] * ps_b
     ts = (1 - w) * float(start.total_surplus) + w * float(end.total_surplus)
-    return InformationPath(start=start, end=end, weights=w, consumer_surplus=cs,
+    return InformationPath(start=start, end=end, weights=w, expected_consumer_surplus=cs,
                            producer_surplus=ps, total_surplus=ts, efficient_surplus=ts_bar,
                            max_consumer_surplus=ts_bar - float(np.sum(bounds)),
                            kind=f"{start.label} -> {end.label}")

@@ -45,7 +45,7 @@ from .. import tolerances as tol
 from ..errors import ModelFileError
 from ..model._validate import check_count, frozen
 from ..verify import Checker, Verification
-from ..verify.protocol import no_exact
+from ..verify.protocol import deprecated_alias, no_exact, records_params, renamed_keywords
 from .equilibrium import EquilibriumCheck, InformationStructure, check_equilibrium, evaluate_outcome
 from .game import CompetitionOutcome, PricingGame
 
@@ -77,8 +77,9 @@ class PublicSegmentationOutcome(CompetitionOutcome):
         The independent check of the whole structure (signals = segments), with
         tolerance ``deviation_gain`` plus :data:`~infopricing.tolerances.FEAS`.
     game : PricingGame
-    grid : int
-        Finest even grid of each segment's equilibrium (``no_information_outcome``).
+    size : int
+        Points of the finest even grid of each segment's equilibrium
+        (``no_information_outcome``); ``grid`` is its deprecated old name.
 
     References
     ----------
@@ -91,7 +92,8 @@ class PublicSegmentationOutcome(CompetitionOutcome):
     deviation_gain: float = 0.0
     check: EquilibriumCheck | None = None
     game: PricingGame | None = None
-    grid: int = 81
+    size: int = 81
+    grid = deprecated_alias("size", "a count is size; grid is an array elsewhere")
 
     @property
     def n_segments(self) -> int:
@@ -112,13 +114,14 @@ class PublicSegmentationOutcome(CompetitionOutcome):
         """Producer ``i``'s price law in segment ``signal`` at own cost ``cost``."""
         return self.segment_outcomes[signal].strategy(i, 0, cost)
 
-    def verify(self, *, exact: bool = False, atol: float = tol.FEAS, grid: int | None = None) -> Verification:
+    @renamed_keywords(grid="size")
+    def verify(self, *, exact: bool = False, atol: float = tol.FEAS, size: int | None = None) -> Verification:
         """Re-check: the weights are a distribution, every segment a distribution over
         profiles, the segments average to the prior; every price law is a distribution at
         or above cost; the welfare is what the strategies give on the joint structure;
         and no producer gains more than ``deviation_gain + atol`` from any deviation
-        (:func:`check_equilibrium` on the joint structure, ``grid`` deviations, default
-        the one used)."""
+        (:func:`check_equilibrium` on the joint structure, ``size`` even-grid deviations,
+        default the one used; ``grid`` is the deprecated name of ``size``)."""
         no_exact(self, exact)
         g = self.game
         ck = Checker()
@@ -140,8 +143,8 @@ class PublicSegmentationOutcome(CompetitionOutcome):
         ev = evaluate_outcome(g, self.info, self.strategy)
         ck.check("welfare matches the strategies",
                  max(float(np.max(np.abs(ev.producer_surplus - self.producer_surplus))),
-                     abs(ev.consumer_surplus - self.consumer_surplus)), max(atol, tol.FEAS))
-        eq = check_equilibrium(g, self.info, self.strategy, size=grid or max(self.grid, 3),
+                     abs(ev.expected_consumer_surplus - self.expected_consumer_surplus)), max(atol, tol.FEAS))
+        eq = check_equilibrium(g, self.info, self.strategy, size=size or max(self.size, 3),
                                atol=self.deviation_gain + atol)
         ck.check("no profitable deviation beyond the reported epsilon",
                  eq.max_gain - self.deviation_gain, atol, f"gain {eq.max_gain:.3g} at {eq.worst}")
@@ -159,12 +162,14 @@ class PublicSegmentationOutcome(CompetitionOutcome):
                    "composition": self.segments[k].tolist()}
             if out is not None:
                 seg.update(producer_surplus=out.producer_surplus.tolist(),
-                           consumer_surplus=out.consumer_surplus, total_surplus=out.total_surplus,
+                           expected_consumer_surplus=out.expected_consumer_surplus,
+                           consumer_surplus=out.expected_consumer_surplus,  # deprecated key
+                           total_surplus=out.total_surplus,
                            method=out.method, deviation_gain=out.deviation_gain,
                            strategies=[{str(c): law.describe() for c, law in laws.items()}
                                        for laws in out.strategies])
             segs.append(seg)
-        d.update(type=type(self).__name__, status=self.status.value, params={"grid": self.grid},
+        d.update(type=type(self).__name__, status=self.status.value, params=self.params,
                  weights=self.weights.tolist(), segments=segs, deviation_gain=self.deviation_gain,
                  equilibrium_check=None if self.check is None else self.check.as_dict())
         return d
@@ -174,7 +179,7 @@ class PublicSegmentationOutcome(CompetitionOutcome):
         from ..catalog import bbm25_example1
 
         g = bbm25_example1()
-        return evaluate_public_segmentation(g, [1.0], [g.probabilities], grid=21, check_grid=21)
+        return evaluate_public_segmentation(g, [1.0], [g.probabilities], size=21, check_size=21)
 
 
 def _segment_game(game: PricingGame, row: np.ndarray) -> PricingGame:
@@ -183,8 +188,10 @@ def _segment_game(game: PricingGame, row: np.ndarray) -> PricingGame:
                        producers=game.producers)
 
 
-def evaluate_public_segmentation(game: PricingGame, weights, segments, grid: int = 81,
-                                 refine: int = 1, check_grid: int = 401,
+@renamed_keywords(grid="size", check_grid="check_size")
+@records_params("size", "check_size", "refine")
+def evaluate_public_segmentation(game: PricingGame, weights, segments, size: int = 81,
+                                 refine: int = 1, check_size: int = 401,
                                  progress=None) -> PublicSegmentationOutcome:
     """Welfare and equilibrium of a public segmentation of ``game``'s prior.
 
@@ -197,11 +204,13 @@ def evaluate_public_segmentation(game: PricingGame, weights, segments, grid: int
         Each segment's distribution over the game's profiles; the segments must average to
         the prior (``weights @ segments == game.probabilities`` within
         :data:`~infopricing.tolerances.FEAS`).
-    grid, refine : int
-        Each segment's equilibrium: the finest even grid and the refinement rounds of
-        :func:`~infopricing.competition.uninformed.no_information_outcome`.
-    check_grid : int
+    size, refine : int
+        Each segment's equilibrium: the points of the finest even grid and the refinement
+        rounds of :func:`~infopricing.competition.uninformed.no_information_outcome`.
+    check_size : int
         Even-grid deviations of the independent check of the whole structure (>= 2).
+    grid, check_grid : int, optional
+        Deprecated names of ``size`` and ``check_size``; they still work and warn.
     progress : callable, optional
         ``progress(done, total)`` after each segment.
 
@@ -223,16 +232,16 @@ def evaluate_public_segmentation(game: PricingGame, weights, segments, grid: int
     --------
     >>> import infopricing as ip
     >>> g = ip.PricingGame([[1, 4], [4, 1]], [0, 0], [0.5, 0.5])
-    >>> out = evaluate_public_segmentation(g, [0.5, 0.5], [[1, 0], [0, 1]], grid=21)
-    >>> round(out.consumer_surplus, 6), round(float(out.producer_surplus.sum()), 6)
+    >>> out = evaluate_public_segmentation(g, [0.5, 0.5], [[1, 0], [0, 1]], size=21)
+    >>> round(out.expected_consumer_surplus, 6), round(float(out.producer_surplus.sum()), 6)
     (1.0, 3.0)
     """
     from .uninformed import no_information_outcome
 
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
-    check_count(grid, "grid", 2)
-    check_count(check_grid, "check_grid", 2)
+    check_count(size, "size", 2)
+    check_count(check_size, "check_size", 2)
     w = np.asarray(weights, dtype=float)
     S = np.asarray(segments, dtype=float)
     if w.ndim != 1 or w.size == 0:
@@ -263,8 +272,8 @@ def evaluate_public_segmentation(game: PricingGame, weights, segments, grid: int
         if w[k] <= 0:
             outs.append(None)
         else:
-            o = no_information_outcome(_segment_game(game, S[k]), grid=grid, refine=refine,
-                                       check_grid=check_grid)
+            o = no_information_outcome(_segment_game(game, S[k]), size=size, refine=refine,
+                                       check_size=check_size)
             outs.append(o)
             ps += w[k] * o.producer_surplus
             ts += w[k] * o.total_surplus
@@ -273,10 +282,10 @@ def evaluate_public_segmentation(game: PricingGame, weights, segments, grid: int
     eps = max((o.deviation_gain for o in outs if o is not None), default=0.0)
     res = PublicSegmentationOutcome(
         label=f"given public segmentation ({int((w > 0).sum())} segments)",
-        producer_surplus=frozen(ps), consumer_surplus=float(ts - ps.sum()), total_surplus=float(ts),
+        producer_surplus=frozen(ps), expected_consumer_surplus=float(ts - ps.sum()), total_surplus=float(ts),
         efficient_surplus=game.efficient_surplus, weights=frozen(w), segments=frozen(S),
-        segment_outcomes=tuple(outs), deviation_gain=float(eps), game=game, grid=int(grid))
-    eq = check_equilibrium(game, res.info, res.strategy, size=check_grid, atol=eps + tol.FEAS)
+        segment_outcomes=tuple(outs), deviation_gain=float(eps), game=game, size=int(size))
+    eq = check_equilibrium(game, res.info, res.strategy, size=check_size, atol=eps + tol.FEAS)
     object.__setattr__(res, "check", eq)
     return res
 

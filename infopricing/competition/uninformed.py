@@ -75,7 +75,7 @@ from ._nplayer import AgentGame, fictitious_play
 from .equilibrium import (EquilibriumCheck, InformationStructure, check_equilibrium,
                           evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame
-from ..verify.protocol import no_exact
+from ..verify.protocol import no_exact, records_params, renamed_keywords
 
 __all__ = ["DiscreteMix", "NoInformationOutcome", "no_information_outcome"]
 
@@ -160,9 +160,9 @@ class NoInformationOutcome(CompetitionOutcome):
     grid_level : int or None
         Points of the even grid (before the critical prices are added) on which the
         reported equilibrium was solved; with two producers it can be coarser than the
-        ``grid`` asked for (see ``ladder_note``). None for a monopoly.
+        ``size`` asked for (see ``ladder_note``). None for a monopoly.
     ladder_note : str
-        Why the two-producer coarse-to-fine ladder stopped below the ``grid`` asked for
+        Why the two-producer coarse-to-fine ladder stopped below the ``size`` asked for
         (Lemke's pivot budget exhausted on a finer level), or "" when it did not.
 
     References
@@ -176,7 +176,7 @@ class NoInformationOutcome(CompetitionOutcome):
 
     >>> import infopricing as ip
     >>> n = ip.no_information_outcome(ip.catalog.bbm25_example3())
-    >>> n.method, round(n.consumer_surplus, 4), n.producer_surplus.round(4).tolist()
+    >>> n.method, round(n.expected_consumer_surplus, 4), n.producer_surplus.round(4).tolist()
     ('monopoly', 0.0, [1.5])
     """
 
@@ -202,8 +202,9 @@ class NoInformationOutcome(CompetitionOutcome):
         return InformationStructure(np.arange(g.n_profiles), g.probabilities,
                                     np.zeros((g.n_profiles, g.n_producers), dtype=int))
 
+    @renamed_keywords(grid="size")
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
-               grid: int = 401) -> Verification:
+               size: int = 401) -> Verification:
         """Re-check: price laws are distributions at or above cost, the welfare is what the
         strategies give, and no deviation gains more than ``atol``.
 
@@ -215,8 +216,9 @@ class NoInformationOutcome(CompetitionOutcome):
             a positive ``deviation_gain``, so pass ``atol=self.deviation_gain`` (plus
             rounding) to check it is an ``epsilon``-equilibrium with the reported
             ``epsilon``.
-        grid : int
-            Even-grid deviations of the checker (on top of every critical price).
+        size : int
+            Even-grid deviations of the checker (on top of every critical price); the
+            old name ``grid`` still works and warns.
 
         Returns
         -------
@@ -235,8 +237,8 @@ class NoInformationOutcome(CompetitionOutcome):
         out = evaluate_outcome(g, self.info, self.strategy)
         ck.check("welfare matches the strategies",
                  max(np.max(np.abs(out.producer_surplus - self.producer_surplus)),
-                     abs(out.consumer_surplus - self.consumer_surplus)), max(atol, tol.FEAS))
-        eq = check_equilibrium(g, self.info, self.strategy, size=grid, atol=atol)
+                     abs(out.expected_consumer_surplus - self.expected_consumer_surplus)), max(atol, tol.FEAS))
+        eq = check_equilibrium(g, self.info, self.strategy, size=size, atol=atol)
         ck.check("no profitable deviation", eq.max_gain, atol, f"gain at {eq.worst}")
         return ck.report()
 
@@ -484,8 +486,10 @@ def _monopoly(game: PricingGame):
     return (laws,)
 
 
-def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OFFSET,
-                           refine: int = 1, check_grid: int = 401, oracle: int = 200,
+@renamed_keywords(grid="size", check_grid="check_size")
+@records_params("size", "check_size", "refine", "offset")
+def no_information_outcome(game: PricingGame, size: int = 81, offset: float = OFFSET,
+                           refine: int = 1, check_size: int = 401, oracle: int = 200,
                            max_pivots: int | None = 5000, progress=None,
                            mixed_tol: float = 1e-3,
                            mixed_iterations: int = 20000) -> NoInformationOutcome:
@@ -495,14 +499,14 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
     ----------
     game : PricingGame
         Any number of producers.
-    grid : int
-        Finest even grid (prices from the lowest cost to the highest value, added to
+    size : int
+        Points of the finest even grid (prices from the lowest cost to the highest value, added to
         the critical prices). The solver works coarse to fine: even grids of
-        ``COARSE``, ``2 COARSE - 1``, ... points up to ``grid``; it stops at the first
+        ``COARSE``, ``2 COARSE - 1``, ... points up to ``size``; it stops at the first
         level whose restricted games exhaust Lemke's pivot budget (path lengths grow
         very fast on fine Bertrand grids) or whose equilibrium is exact, and reports
         the level with the smallest deviation gain. Ignored for one producer; with three
-        or more producers the one grid of ``grid`` even points is used.
+        or more producers the one grid of ``size`` even points is used.
     offset : float
         Distance of the points just below / above each critical price.
     refine : int
@@ -511,8 +515,8 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
         ``offset`` around it) to its grid and solve again. The solve with the smallest
         ``deviation_gain`` is reported (a finer grid can select a different
         equilibrium, so the gain need not fall monotonically).
-    check_grid : int
-        Even-grid deviations of the continuous checker.
+    check_size : int
+        Even-grid deviations of the continuous checker (a count).
     oracle : int
         Iterations of the double oracle (each adds every agent's best grid response
         that beats its current payoff to its strategy subset); with three or more
@@ -529,6 +533,9 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
         ``mixed_tol * max(1, max value)`` (per unit of each cost's probability).
     mixed_iterations : int
         N >= 3 only: budget of fictitious-play steps.
+    grid, check_grid : int, optional
+        Deprecated names of ``size`` and ``check_size`` (a count is ``size``; ``grid`` is
+        an array elsewhere); they still work and warn.
 
     Returns
     -------
@@ -546,7 +553,7 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
     Notes
     -----
     With three or more producers a *pure* equilibrium of the grid game (even grid of
-    ``grid`` points plus the critical prices; no coarse-to-fine ladder or refinement)
+    ``size`` points plus the critical prices; no coarse-to-fine ladder or refinement)
     is sought first by round-robin best-response iteration (at most ``oracle`` sweeps);
     it is exact on the grid (``method="pure"``). When none is reached, a mixed
     equilibrium is approximated by fictitious play on the whole grid (see the module
@@ -575,15 +582,15 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
     >>> import infopricing as ip
     >>> g = ip.PricingGame([[0, 1], [1, 0]], [[0, 0], [0, 0]], [0.5, 0.5])
     >>> n = ip.no_information_outcome(g)
-    >>> round(n.consumer_surplus, 4), n.producer_surplus.round(4).tolist(), n.verify().ok
+    >>> round(n.expected_consumer_surplus, 4), n.producer_surplus.round(4).tolist(), n.verify().ok
     (0.0, [0.5, 0.5], True)
     >>> blind = ip.value_garbling(g, [[1], [1]]).interim      # the consumer learns nothing
-    >>> round(ip.no_information_outcome(blind).consumer_surplus, 4)
+    >>> round(ip.no_information_outcome(blind).expected_consumer_surplus, 4)
     0.5
     """
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
-    for name, val, least in (("grid", grid, 2), ("refine", refine, 0), ("check_grid", check_grid, 2)):
+    for name, val, least in (("size", size, 2), ("refine", refine, 0), ("check_size", check_size, 2)):
         if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < least:
             raise ValueError(f"{name} must be an integer >= {least}, got {val!r}")
     if not (np.isfinite(offset) and offset > tol.TIE):
@@ -600,29 +607,29 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
     n = game.n_producers
     if n > 2:
         try:
-            strategies, sizes = _pure_best_response(game, grid, offset, oracle)
+            strategies, sizes = _pure_best_response(game, size, offset, oracle)
         except SolverError:
             strategies = None
         if strategies is not None:
             if progress is not None:
                 progress(1, 1)
-            return replace(_finish(game, strategies, "pure", sizes, 1, check_grid), grid_level=int(grid))
-        strategies, sizes, eps, steps = _mixed_fictitious_play(game, grid, offset, mixed_tol,
+            return replace(_finish(game, strategies, "pure", sizes, 1, check_size), grid_level=int(size))
+        strategies, sizes, eps, steps = _mixed_fictitious_play(game, size, offset, mixed_tol,
                                                                int(mixed_iterations), progress)
         if progress is not None:
             progress(int(mixed_iterations), int(mixed_iterations))
-        return replace(_finish(game, strategies, "fictitious play", sizes, steps, check_grid, eps),
-                       grid_level=int(grid))
+        return replace(_finish(game, strategies, "fictitious play", sizes, steps, check_size, eps),
+                       grid_level=int(size))
     if n == 1:
         strategies = _monopoly(game)
         method, sizes, rounds = "monopoly", (1,) * len(strategies[0]), 1
     else:
-        # coarse to fine: the even grid doubles from COARSE up to `grid`; a level whose
+        # coarse to fine: the even grid doubles from COARSE up to `size`; a level whose
         # restricted games exhaust Lemke's pivot budget ends the ladder; the level with
         # the smallest deviation gain is reported
-        levels = [min(int(grid), COARSE)]
-        while levels[-1] < grid:
-            levels.append(min(2 * levels[-1] - 1, int(grid)))
+        levels = [min(int(size), COARSE)]
+        while levels[-1] < size:
+            levels.append(min(2 * levels[-1] - 1, int(size)))
         best, rounds, failure, best_level, failed_level = None, 0, None, None, None
         for done, level in enumerate(levels, start=1):
             extra = ({}, {})
@@ -634,7 +641,7 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
                     failure, failed_level = exc, level
                     break
                 rounds += 1
-                out = _finish(game, strategies, method, sizes, rounds, check_grid)
+                out = _finish(game, strategies, method, sizes, rounds, check_size)
                 if best is None or out.deviation_gain < best.deviation_gain:
                     best, best_level = out, level
                 if out.deviation_gain <= tol.FEAS:
@@ -656,7 +663,7 @@ def no_information_outcome(game: PricingGame, grid: int = 81, offset: float = OF
                     f"({failure}); the {best_level}-point level is reported (raise max_pivots "
                     f"to go finer)")
         return replace(best, grid_level=best_level, ladder_note=note)
-    return _finish(game, strategies, method, sizes, rounds, check_grid)
+    return _finish(game, strategies, method, sizes, rounds, check_size)
 
 
 def _laws(x, grids, offs, costs):
@@ -676,7 +683,7 @@ def _finish(game, strategies, method, sizes, rounds, check_grid,
                                  sizes, rounds, game)
     out = evaluate_outcome(game, proto.info, proto.strategy, "no information")
     eq = check_equilibrium(game, proto.info, proto.strategy, size=check_grid)
-    return NoInformationOutcome("no information", out.producer_surplus, out.consumer_surplus,
+    return NoInformationOutcome("no information", out.producer_surplus, out.expected_consumer_surplus,
                                 out.total_surplus, game.efficient_surplus, None, {}, strategies,
                                 max(0.0, eq.max_gain), eq, method, sizes, rounds, game,
                                 float(grid_gain))

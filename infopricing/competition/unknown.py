@@ -18,7 +18,7 @@ from ..lp.exact_certificate import solve_lp_recorded
 from ..model._validate import frozen, probability_vector, real_array
 from ..verify import Checker, Verification
 from .game import PricingGame, producer_surplus_bounds
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result, no_exact, PER_TYPE, deprecated_alias
 
 __all__ = ["ValueGarbling", "value_garbling", "is_homogeneous", "has_common_knowledge_of_gains",
            "interim_bounds", "HomogeneousOptimum", "consumer_optimal_homogeneous",
@@ -156,7 +156,8 @@ def has_common_knowledge_of_gains(game: PricingGame, atol: float = tol.EQUAL) ->
 
 
 def interim_bounds(garbling: ValueGarbling) -> dict:
-    """``TS-bar(mu')``, ``PS_i(mu')`` and the consumer surplus of Proposition 2.
+    """``TS-bar(mu')``, ``PS_i(mu')`` and the consumer surplus of Proposition 2
+    (``expected_consumer_surplus``; the deprecated key ``consumer_surplus`` holds the same).
 
     References
     ----------
@@ -165,7 +166,8 @@ def interim_bounds(garbling: ValueGarbling) -> dict:
     g = garbling.interim
     ps = producer_surplus_bounds(g)
     ts = g.efficient_surplus
-    return {"total_surplus": ts, "producer_surplus": ps, "consumer_surplus": ts - ps.sum(),
+    return {"total_surplus": ts, "producer_surplus": ps, "expected_consumer_surplus": ts - ps.sum(),
+            "consumer_surplus": ts - ps.sum(),                     # deprecated key
             "prior_efficient_surplus": garbling.prior.efficient_surplus}
 
 
@@ -175,7 +177,7 @@ class HomogeneousOptimum(Result):
 
     Attributes
     ----------
-    consumer_surplus, producer_surplus, total_surplus : float
+    expected_consumer_surplus, producer_surplus, total_surplus : float
     grid, distribution : ndarray
         Interim value distribution ``G`` on the grid.
     costs : ndarray
@@ -191,11 +193,12 @@ class HomogeneousOptimum(Result):
     >>> import infopricing as ip
     >>> h = ip.consumer_optimal_homogeneous([0, 0.25, 0.5, 0.75, 1], [0.2] * 5, [0, 0.4],
     ...                                     size=41)       # BBM25 Example 2
-    >>> round(float(h.consumer_surplus + h.producer_surplus), 4), h.grid.size
+    >>> round(float(h.expected_consumer_surplus + h.producer_surplus), 4), h.grid.size
     (0.5, 41)
     """
 
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     producer_surplus: float
     total_surplus: float
     grid: np.ndarray
@@ -238,7 +241,7 @@ class HomogeneousOptimum(Result):
                  f"producer surplus {self.producer_surplus} != best revenue {rev.max()}")
         ts = float(self.prior_values @ self.prior_probabilities) - c[0]
         ck.check("welfare accounting",
-                 max(abs(ts - self.total_surplus), abs(ts - self.producer_surplus - self.consumer_surplus)),
+                 max(abs(ts - self.total_surplus), abs(ts - self.producer_surplus - self.expected_consumer_surplus)),
                  atol)
         if exact:
             from ..verify.exact_lp import exact_branch
@@ -283,7 +286,7 @@ def consumer_optimal_homogeneous(values, probabilities, costs, grid=None, size: 
     >>> import infopricing as ip
     >>> h = ip.consumer_optimal_homogeneous([0, 0.25, 0.5, 0.75, 1], [0.2] * 5, [0, 0.4],
     ...                                     size=41)
-    >>> round(float(h.total_surplus), 4), round(float(h.consumer_surplus), 3), h.verify().ok
+    >>> round(float(h.total_surplus), 4), round(float(h.expected_consumer_surplus), 3), h.verify().ok
     (0.5, 0.331, True)
     """
     v = real_array(values, "values", ndim=1)
@@ -374,7 +377,7 @@ class UnknownValuesOptimum(Result):
 
     Attributes
     ----------
-    consumer_surplus, total_surplus : float
+    expected_consumer_surplus, total_surplus : float
     producer_surplus : ndarray (N,)
         ``PS_i(mu')`` at the optimal value garbling ``mu'``.
     grid : ndarray (M,)
@@ -399,7 +402,8 @@ class UnknownValuesOptimum(Result):
     [0.169, 0.0]
     """
 
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     total_surplus: float
     producer_surplus: np.ndarray
     grid: np.ndarray
@@ -460,7 +464,7 @@ class UnknownValuesOptimum(Result):
                  f"{ps.tolist()} != {self.producer_surplus.tolist()}")
         ck.check("TS-bar(mu') = TS-bar", abs(interim.efficient_surplus - self.total_surplus), atol)
         ck.check("CS = TS - sum PS",
-                 abs(self.total_surplus - self.producer_surplus.sum() - self.consumer_surplus), atol)
+                 abs(self.total_surplus - self.producer_surplus.sum() - self.expected_consumer_surplus), atol)
         if exact:  # the LP's exact optimality certificate (minimal sum of producer surplus)
             from ..verify.exact_lp import exact_branch
 
@@ -511,7 +515,7 @@ def consumer_optimal_unknown_values(game: PricingGame, grid=None, size: int = 20
 
     >>> import infopricing as ip
     >>> u = ip.consumer_optimal_unknown_values(ip.catalog.bbm25_example2(), size=41)
-    >>> round(float(u.total_surplus), 4), round(float(u.consumer_surplus), 3), u.verify().ok
+    >>> round(float(u.total_surplus), 4), round(float(u.expected_consumer_surplus), 3), u.verify().ok
     (0.5, 0.331, True)
     """
     if not isinstance(game, PricingGame):

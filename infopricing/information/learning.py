@@ -33,7 +33,7 @@ from ..verify import Checker, Verification
 from .monopoly import _cost, profit_curve
 from .mpc import MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize
 from .prior import Prior, as_prior
-from ..verify.protocol import Result, no_exact
+from ..verify.protocol import Result, no_exact, PER_TYPE, deprecated_alias
 
 
 def brentq(*args, **kwargs):  # scipy.optimize loads on first use: it is 1/3 of the import time
@@ -52,7 +52,7 @@ class LearningResult(Result):
     Attributes
     ----------
     price : float
-    consumer_surplus, producer_surplus, total_surplus : float
+    expected_consumer_surplus, producer_surplus, total_surplus : float
     efficient_surplus : float
         ``E_F[(v - c)^+]``.
     distribution : ndarray (M,)
@@ -79,7 +79,8 @@ class LearningResult(Result):
     """
 
     price: float
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     producer_surplus: float
     total_surplus: float
     efficient_surplus: float
@@ -109,12 +110,12 @@ class LearningResult(Result):
         buy = y >= p - tol.EQUAL * max(1.0, abs(p))
         own = (p - c) * g[buy].sum()
         ck.check("price optimal for the seller", np.max(prof[y >= c], initial=0.0) - own, atol)
-        ck.check("consumer surplus", abs(((y - p) * g)[buy].sum() - self.consumer_surplus), atol)
+        ck.check("consumer surplus", abs(((y - p) * g)[buy].sum() - self.expected_consumer_surplus), atol)
         ck.check("producer surplus", abs(own - self.producer_surplus), atol)
         return ck.report()
 
     def as_dict(self) -> dict:
-        return {"price": self.price, "consumer_surplus": self.consumer_surplus,
+        return {"price": self.price, "expected_consumer_surplus": self.expected_consumer_surplus,
                 "producer_surplus": self.producer_surplus, "total_surplus": self.total_surplus,
                 "efficient_surplus": self.efficient_surplus, "cost": self.cost,
                 "grid": self.grid, "distribution": self.distribution,
@@ -154,7 +155,7 @@ def buyer_optimal_learning(prior, cost=0.0, grid=None, size: int = 200, prices=N
     Returns
     -------
     LearningResult
-        ``.price``, ``.consumer_surplus``, ``.distribution`` (on ``.grid``).
+        ``.price``, ``.expected_consumer_surplus``, ``.distribution`` (on ``.grid``).
 
     References
     ----------
@@ -168,7 +169,7 @@ def buyer_optimal_learning(prior, cost=0.0, grid=None, size: int = 200, prices=N
 
     >>> import infopricing as ip
     >>> r = ip.buyer_optimal_learning(ip.catalog.bbm25_example1_residual(), size=41)
-    >>> r.price, round(r.consumer_surplus, 4), round(r.producer_surplus, 4), r.verify().ok
+    >>> r.price, round(r.expected_consumer_surplus, 4), round(r.producer_surplus, 4), r.verify().ok
     (1.0, 1.25, 1.0, True)
     """
     pr = as_prior(prior, size=size)
@@ -205,7 +206,7 @@ def buyer_optimal_learning(prior, cost=0.0, grid=None, size: int = 200, prices=N
     ps = (best_p - c) * g[buy].sum()
     cs = float(((y - best_p) * g)[buy].sum())
     eff = float((np.maximum(v - c, 0.0) * f).sum())
-    return LearningResult(price=best_p, consumer_surplus=cs, producer_surplus=float(ps),
+    return LearningResult(price=best_p, expected_consumer_surplus=cs, producer_surplus=float(ps),
                           total_surplus=float(ps + cs), efficient_surplus=eff,
                           distribution=g, grid=frozen(y), prior=pr, cost=c, lps_solved=solved,
                           status=best_res.status, mpc=best_res)
@@ -224,7 +225,7 @@ class TruncatedPareto:
     Attributes
     ----------
     price, upper, cost, mean : float
-    consumer_surplus, producer_surplus : float
+    expected_consumer_surplus, producer_surplus : float
         ``mean - price`` and ``price - cost`` (everyone buys).
 
     References
@@ -236,7 +237,8 @@ class TruncatedPareto:
     upper: float
     cost: float
     mean: float
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     producer_surplus: float
 
     def integrated_cdf(self, x) -> np.ndarray:
@@ -301,7 +303,7 @@ def truncated_pareto_solution(prior, cost=0.0, n_scan: int = 100, n_check: int =
     >>> import scipy.stats as st
     >>> import infopricing as ip
     >>> tp = ip.truncated_pareto_solution(st.uniform(0, 1))
-    >>> round(tp.price, 4), round(tp.consumer_surplus, 4)
+    >>> round(tp.price, 4), round(tp.expected_consumer_surplus, 4)
     (0.2036, 0.2964)
     """
     c = _cost(cost)
@@ -356,17 +358,19 @@ def truncated_pareto_solution(prior, cost=0.0, n_scan: int = 100, n_check: int =
             hi = mid
     p = p_of(lo)
     return TruncatedPareto(price=float(p), upper=float(lo), cost=c, mean=m,
-                           consumer_surplus=float(m - p), producer_surplus=float(p - c))
+                           expected_consumer_surplus=float(m - p), producer_surplus=float(p - c))
 
 
 def learning_convergence(dist, sizes=(25, 50, 100, 200), cost=0.0,
                          progress: Callable[[int, int], None] | None = None) -> list[dict]:
     """Grid LP vs closed form as the grid refines (continuous prior).
 
-    Returns one row per size: ``size``, ``price``, ``consumer_surplus`` (LP),
-    ``closed_form_price``, ``closed_form_consumer_surplus`` and ``error`` (closed form
+    Returns one row per size: ``size``, ``price``, ``expected_consumer_surplus`` (LP),
+    ``closed_form_price``, ``closed_form_expected_consumer_surplus`` and ``error`` (closed form
     minus LP consumer surplus; non-negative up to the closed form's own numerical error,
     because the discretised prior is an inner approximation).
+    The rows also carry the deprecated keys ``consumer_surplus`` and
+    ``closed_form_consumer_surplus`` (same values; ``consumer_surplus`` now means per type).
 
     References
     ----------
@@ -376,11 +380,13 @@ def learning_convergence(dist, sizes=(25, 50, 100, 200), cost=0.0,
     rows = []
     for i, n in enumerate(sizes):
         r = buyer_optimal_learning(dist, cost=cost, size=int(n))
-        rows.append({"size": int(n), "price": r.price, "consumer_surplus": r.consumer_surplus,
+        rows.append({"size": int(n), "price": r.price, "expected_consumer_surplus": r.expected_consumer_surplus,
                      "closed_form_price": closed.price,
                      "closed_form_upper": closed.upper,
-                     "closed_form_consumer_surplus": closed.consumer_surplus,
-                     "error": closed.consumer_surplus - r.consumer_surplus})
+                     "closed_form_expected_consumer_surplus": closed.expected_consumer_surplus,
+                     "error": closed.expected_consumer_surplus - r.expected_consumer_surplus})
+        rows[-1].update(consumer_surplus=rows[-1]["expected_consumer_surplus"],    # deprecated keys
+                        closed_form_consumer_surplus=closed.expected_consumer_surplus)
         if progress is not None:
             progress(i + 1, len(sizes))
     return rows

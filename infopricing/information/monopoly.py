@@ -14,6 +14,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..model._validate import real_array
 from .prior import as_prior
+from ..verify.protocol import PER_TYPE, deprecated_alias
 
 __all__ = ["MonopolyOutcome", "monopoly_outcome", "optimal_prices"]
 
@@ -59,7 +60,7 @@ class MonopolyOutcome:
         The price charged (selected among the optimal ones by ``tie``).
     optimal_prices : ndarray
         All optimal prices (support points).
-    profit, consumer_surplus, total_surplus : float
+    profit, expected_consumer_surplus, total_surplus : float
         Expected values at ``price`` (a consumer buys when value >= price).
     efficient_surplus : float
         ``E[max(v - c, 0)]``, the most any outcome can achieve.
@@ -82,7 +83,8 @@ class MonopolyOutcome:
     price: float
     optimal_prices: np.ndarray
     profit: float
-    consumer_surplus: float
+    expected_consumer_surplus: float
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     total_surplus: float
     efficient_surplus: float
     cost: float
@@ -125,7 +127,7 @@ def monopoly_outcome(prior, values=None, cost=0.0, tie: str = "lowest") -> Monop
 
     >>> import infopricing as ip
     >>> m = ip.monopoly_outcome(ip.catalog.bbm25_example1_residual())
-    >>> m.price, m.profit, m.consumer_surplus, m.efficient_surplus
+    >>> m.price, m.profit, m.expected_consumer_surplus, m.efficient_surplus
     (3.0, 1.5, 0.25, 2.25)
     """
     if tie not in ("lowest", "highest"):
@@ -142,5 +144,5 @@ def monopoly_outcome(prior, values=None, cost=0.0, tie: str = "lowest") -> Monop
     prof, cs, ts = outcome_at_price(pr.values, pr.probabilities, c, price)
     eff = float((np.maximum(pr.values - c, 0.0) * pr.probabilities).sum())
     return MonopolyOutcome(price=price, optimal_prices=opt, profit=float(prof),
-                           consumer_surplus=cs, total_surplus=ts, efficient_surplus=eff,
+                           expected_consumer_surplus=cs, total_surplus=ts, efficient_surplus=eff,
                            cost=c, tie=tie)

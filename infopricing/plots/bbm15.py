@@ -47,8 +47,8 @@ def plot_surplus_triangle(triangle, points=None, ax=None):
         label, off = names[k]
         ax.annotate(label, (cs, ps), textcoords="offset points", xytext=off, fontsize=8)
     for label, pt in (points or {}).items():
-        if hasattr(pt, "consumer_surplus") and hasattr(pt, "producer_surplus"):
-            pt = (pt.consumer_surplus, pt.producer_surplus)
+        if hasattr(pt, "expected_consumer_surplus") and hasattr(pt, "producer_surplus"):
+            pt = (pt.expected_consumer_surplus, pt.producer_surplus)
         ax.plot(pt[0], pt[1], "x", ms=9, mew=2, label=str(label))
     ax.set_xlabel("consumer surplus")
     ax.set_ylabel("producer surplus")

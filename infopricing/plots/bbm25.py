@@ -76,19 +76,19 @@ def plot_information_path(*paths, ax=None, given=None):
     fig, ax = figure_and_axes(ax, figsize=(9, 4.2))
     ys = []
     for k, p in enumerate(paths):
-        ax.plot(p.weights, p.consumer_surplus, color=f"C{k}", lw=1.8, label=f"CS along {p.kind}")
-        ys.append(p.consumer_surplus)
+        ax.plot(p.weights, p.expected_consumer_surplus, color=f"C{k}", lw=1.8, label=f"CS along {p.kind}")
+        ys.append(p.expected_consumer_surplus)
         for w, o in ((0.0, p.start), (1.0, p.end)):
             marker, color = _BENCHMARK_MARKERS.get(o.label, ("D", "black"))
-            ax.plot([w], [o.consumer_surplus], marker=marker, color=color, ms=11, ls="none",
-                    zorder=5, label=f"{o.label}: CS = {number(o.consumer_surplus)}")
+            ax.plot([w], [o.expected_consumer_surplus], marker=marker, color=color, ms=11, ls="none",
+                    zorder=5, label=f"{o.label}: CS = {number(o.expected_consumer_surplus)}")
     bound = paths[0].max_consumer_surplus
     ax.axhline(bound, ls="--", color="0.4", lw=1,
                label=f"TS-bar - sum PS_i = {number(bound)} (Prop. 1)")
     if given is not None:   # the user's own information structure: a level, not a point of a path
-        ax.axhline(given.consumer_surplus, ls=":", color="black", lw=1.6,
-                   label=f"{given.label}: CS = {number(given.consumer_surplus)}")
-        ys.append([given.consumer_surplus])
+        ax.axhline(given.expected_consumer_surplus, ls=":", color="black", lw=1.6,
+                   label=f"{given.label}: CS = {number(given.expected_consumer_surplus)}")
+        ys.append([given.expected_consumer_surplus])
     ax.set_xlabel("weight w of the second structure in the mixture")
     ax.set_ylabel("consumer surplus")
     ax.set_xlim(-0.03, 1.03)

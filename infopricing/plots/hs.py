@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import tolerances as tol
+from ..verify.protocol import renamed_keywords
 from ._figure import figure_and_axes, fit_limits, legend_outside, mark_market, number
 
 __all__ = ["plot_two_type_profile", "plot_genericity", "plot_segmentation_surplus",
@@ -300,11 +301,13 @@ def plot_surplus_set(sset, ax=None, title: str | None = None):
     return fig
 
 
-def plot_hs_figure6(env=None, grid: int = 401, ax=None, market=None):
+@renamed_keywords(grid="size")
+def plot_hs_figure6(env=None, size: int = 401, ax=None, market=None):
     """HS Figure 6: the surplus of the high type against its share q, for the Appendix C
     example (two types with values a and 2a, quality in [0, 1], cost a^2/2) by default,
     with the inefficient markets that are not Pareto improvable shaded; ``market`` (the
-    user's share vector) is marked when given. Returns the Figure.
+    user's share vector) is marked when given. ``size`` shares q are drawn (``grid=`` is
+    its deprecated name). Returns the Figure.
 
     References
     ----------
@@ -316,7 +319,7 @@ def plot_hs_figure6(env=None, grid: int = 401, ax=None, market=None):
         env = LinearEnvironment([1.0, 2.0], (0.0, 1.0), lambda a: a * a / 2, marginal_cost=lambda a: a)
     if env.n_types != 2:
         raise ValueError("Figure 6 is drawn for two types")
-    qs = np.linspace(0, 1, grid)
+    qs = np.linspace(0, 1, size)
     cs, bad = [], []
     for q in qs:
         f = np.array([1 - q, q])

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..verify.protocol import ResultStatus, Result
+from ..verify.protocol import ResultStatus, Result, renamed_keywords
 from .content import CERTIFICATE_STATES, Certificate, Figure, Section, Table
 
 __all__ = ["MarketReport", "report", "Section", "Table", "Figure", "Certificate"]
@@ -168,8 +168,9 @@ class MarketReport(Result):
                 f"<table><tr><th>section</th><th>reference</th><th>certificates</th></tr>{rows}</table>")
 
 
+@renamed_keywords(competition_grid="competition_size", no_info_grid="no_info_size")
 def report(source, path=None, *, selection: str = "efficient", explorer_size: int | None = None,
-           opt_rev: bool | None = None, competition_grid: int = 401, no_info_grid: int = 41,
+           opt_rev: bool | None = None, competition_size: int = 401, no_info_size: int = 41,
            exact: bool = True, title: str | None = None, progress=None,
            clw_node_limit: int = 2000) -> MarketReport:
     """Build the report of a model file or model objects, and write it when ``path`` is given.
@@ -191,9 +192,10 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
     clw_node_limit : int
         Branch-and-bound nodes for CLW's global solves (deterministic; an unclosed gap is
         reported as "proven within a gap"; ``disclose`` uses 20000).
-    competition_grid, no_info_grid : int
-        Prices per signal in the BBM25 equilibrium check; even-grid prices of the
-        no-information benchmark.
+    competition_size, no_info_size : int
+        Even-grid prices per signal in the BBM25 equilibrium check; even-grid prices of the
+        no-information benchmark (counts; ``competition_grid`` and ``no_info_grid`` are
+        their deprecated names, still accepted with a warning).
     exact : bool
         Re-check menus and segmentations in exact rational arithmetic (default True).
     progress : callable, optional
@@ -232,7 +234,7 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
 
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
-    for name, v, least in (("competition_grid", competition_grid, 3), ("no_info_grid", no_info_grid, 2),
+    for name, v, least in (("competition_size", competition_size, 3), ("no_info_size", no_info_size, 2),
                            ("clw_node_limit", clw_node_limit, 1)):
         if isinstance(v, bool) or not isinstance(v, int) or v < least:
             raise ValueError(f"{name} must be an integer >= {least}, got {v!r}")
@@ -264,7 +266,7 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
         elif kind == "game":
             from .content import bbm25_section
 
-            sections.append(bbm25_section(obj, grid=competition_grid, no_info_grid=no_info_grid))
+            sections.append(bbm25_section(obj, size=competition_size, no_info_size=no_info_size))
         elif kind == "distribution":
             from .content import clw_section
 
@@ -274,7 +276,7 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
         ex = next((s.explorer for s in sections if s.explorer is not None), None)
         params["explorer_steps"] = None if ex is None else ex["steps"]
     if any(k == "game" for k, _ in models):
-        params.update(competition_grid=competition_grid, no_info_grid=no_info_grid)
+        params.update(competition_size=competition_size, no_info_size=no_info_size)
     if any(k == "distribution" for k, _ in models):
         params.update(opt_rev=opt_rev, clw_node_limit=clw_node_limit)
     rep = MarketReport(title=title or f"infopricing report: {Path(src).name if digest else src}",

@@ -345,7 +345,7 @@ def triangle_section(values, prior, cost: float = 0.0, source: str = "") -> Sect
              "marker": {"size": 13, "symbol": "star", "color": "crimson"},
              "hovertemplate": "uniform price: CS %{x:.4g}, PS %{y:.4g}<extra></extra>"},
             {"type": "scatter", "mode": "markers", "name": "greedy segmentation",
-             "x": [num(g.consumer_surplus)], "y": [num(g.producer_surplus)],
+             "x": [num(g.expected_consumer_surplus)], "y": [num(g.producer_surplus)],
              "marker": {"size": 11, "symbol": "circle", "color": "seagreen"},
              "hovertemplate": "greedy: CS %{x:.4g}, PS %{y:.4g}<extra></extra>"}]
     fig = Figure("triangle_fig", "BBM 2015 surplus triangle",
@@ -367,7 +367,7 @@ def triangle_section(values, prior, cost: float = 0.0, source: str = "") -> Sect
         ("uniform price", num(tri.uniform_price)), ("uniform profit", num(tri.uniform_profit)),
         ("consumer surplus at the uniform price", num(tri.uniform_consumer_surplus)),
         ("efficient total surplus", num(tri.efficient_surplus)),
-        ("greedy segmentation: consumer surplus", num(g.consumer_surplus)),
+        ("greedy segmentation: consumer surplus", num(g.expected_consumer_surplus)),
         ("greedy segmentation: producer surplus", num(g.producer_surplus))))
     segs = Table("greedy", "Greedy extremal segmentation", cols, rows,
                  note="each segment is priced at its lowest value; segments average to the prior")
@@ -381,13 +381,13 @@ def triangle_section(values, prior, cost: float = 0.0, source: str = "") -> Sect
 # ---------------------------------------------------------------------------------------
 # BBM25: competition
 # ---------------------------------------------------------------------------------------
-def bbm25_section(game, *, grid: int = 401, no_info_grid: int = 41) -> Section:
+def bbm25_section(game, *, size: int = 401, no_info_size: int = 41) -> Section:
     from ..competition import (alignment_construction, complete_information_outcome,
                                no_information_outcome)
     from ..errors import SolverError
 
     cons = alignment_construction(game)
-    eq = cons.check_equilibrium(size=grid)
+    eq = cons.check_equilibrium(size=size)
     full = complete_information_outcome(game)
     paras = [f"{game.n_producers if hasattr(game, 'n_producers') else len(game.producers)} "
              f"producers; efficient total surplus {txt(game.efficient_surplus)}; the consumer-"
@@ -399,7 +399,7 @@ def bbm25_section(game, *, grid: int = 401, no_info_grid: int = 41) -> Section:
                          "verified" if eq.ok else "failed",
                          f"largest deviation gain {num(eq.max_gain)}")]
     try:
-        none = no_information_outcome(game, grid=no_info_grid)
+        none = no_information_outcome(game, size=no_info_size)
         eps = float(none.deviation_gain)
         certs.append(Certificate("no-information equilibrium (grid game)",
                                  "proven within a gap",
@@ -415,7 +415,7 @@ def bbm25_section(game, *, grid: int = 401, no_info_grid: int = 41) -> Section:
     welfare = Table("welfare", "Welfare under three information structures",
                     ("information", *[f"PS {p}" for p in game.producers], "consumer surplus",
                      "total surplus"),
-                    tuple((o.label, *[num(x) for x in o.producer_surplus], num(o.consumer_surplus),
+                    tuple((o.label, *[num(x) for x in o.producer_surplus], num(o.expected_consumer_surplus),
                            num(o.total_surplus)) for o in outs))
     seg_rows = tuple(tuple(num(x) for x in row) for row in cons.summary() if row[4] > 0)
     segs = Table("construction", "Consumer-optimal construction: public segments",
@@ -425,7 +425,7 @@ def bbm25_section(game, *, grid: int = 401, no_info_grid: int = 41) -> Section:
     for i, p in enumerate(game.producers):
         data.append(_bar(labels, [o.producer_surplus[i] for o in outs], f"PS {p}",
                          hover=f"%{{x}}: PS {p} %{{y:.4g}}<extra></extra>"))
-    data.append(_bar(labels, [o.consumer_surplus for o in outs], "consumer surplus",
+    data.append(_bar(labels, [o.expected_consumer_surplus for o in outs], "consumer surplus",
                      hover="%{x}: CS %{y:.4g}<extra></extra>"))
     fig = Figure("welfare_fig", "Surplus by information structure",
                  {"data": data, "layout": _layout("information structure", "surplus",

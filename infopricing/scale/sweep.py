@@ -55,7 +55,7 @@ from ..model import Environment
 from ..model._validate import real_array
 from ..screening.lp_build import build_menu_lp, revenue_objective
 from . import backend as _bk
-from ..verify.protocol import Result, records_params
+from ..verify.protocol import Result, records_params, PER_TYPE, deprecated_alias
 from ..lp.basis import AT_LOWER as _AT_LOWER, AT_UPPER as _AT_UPPER, BASIC as _BASIC
 
 KIND_CONE, KIND_FACE, KIND_LP = 0, 1, 2
@@ -172,7 +172,7 @@ class SweepResult(Result):
     revenue : ndarray (m,)
     surplus : ndarray (m, n)          per-type consumer surplus of the selected mechanism
     total_surplus : ndarray (m,)      expected net value created
-    consumer_surplus : ndarray (m,)   expected consumer surplus
+    expected_consumer_surplus : ndarray (m,)   expected consumer surplus
     efficient : ndarray (m,) bool     the selected mechanism's allocation is efficient
     mechanism : ndarray (m,) int      index into ``allocations`` / ``payments``
     basis : ndarray (m,) int          index into ``cones`` of the certifying basis
@@ -208,7 +208,8 @@ class SweepResult(Result):
     revenue: np.ndarray
     surplus: np.ndarray
     total_surplus: np.ndarray
-    consumer_surplus: np.ndarray
+    expected_consumer_surplus: np.ndarray
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
     efficient: np.ndarray
     mechanism: np.ndarray
     basis: np.ndarray
@@ -378,7 +379,7 @@ class SweepResult(Result):
                 "revenue_min": stat(self.revenue, np.min), "revenue_mean": stat(self.revenue, np.mean),
                 "revenue_max": stat(self.revenue, np.max),
                 "share_efficient": stat(self.efficient, np.mean),
-                "consumer_surplus_mean": stat(self.consumer_surplus, np.mean),
+                "consumer_surplus_mean": stat(self.expected_consumer_surplus, np.mean),
                 "seconds": float(self.seconds), "backend": self.backend}
 
     def as_dict(self) -> dict:
@@ -442,7 +443,7 @@ class SweepResult(Result):
         types = self.env.types
         d = {f"f_{t}": self.markets[:, i] for i, t in enumerate(types)}
         d.update(revenue=self.revenue, total_surplus=self.total_surplus,
-                 consumer_surplus=self.consumer_surplus, efficient=self.efficient)
+                 expected_consumer_surplus=self.expected_consumer_surplus, efficient=self.efficient)
         d.update({f"cs_{t}": self.surplus[:, i] for i, t in enumerate(types)})
         d.update(mechanism=self.mechanism, basis=self.basis,
                  certificate=np.array([KIND_NAMES[int(c)] for c in range(3)])[self.kind])
@@ -693,7 +694,7 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     total = np.einsum("mn,mn->m", F, vr[mech])
     cs = np.einsum("mn,mn->m", F, surplus)
     return SweepResult(env=env, markets=F, revenue=revenue, surplus=surplus, total_surplus=total,
-                       consumer_surplus=cs, efficient=eff_q[mech], mechanism=mech, basis=basis,
+                       expected_consumer_surplus=cs, efficient=eff_q[mech], mechanism=mech, basis=basis,
                        kind=kind, allocations=allocations, payments=payments,
                        cones=tuple(store.cones), selection=selection, lp_solves=lp_solves,
                        seconds=time.perf_counter() - t0, backend=bk.name)

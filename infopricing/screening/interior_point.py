@@ -38,6 +38,7 @@ from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import Status
 from ..lp.arrays import BACKENDS
+from .._progress import menu_rounds, report_progress
 from ..lp.menu_interior_point import MenuInteriorPoint, MenuIPMPoint
 from ..model import Environment
 from ..verify import Result, Verification
@@ -166,8 +167,12 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         Iteration cap of the interior point (its point is used whatever its status).
     per_type, cut : as in :func:`.large.solve_menu_lazy` (rows added per type and round).
     progress : callable, optional
-        ``progress(stage, rounds, ic_rows)`` as in :func:`.large.solve_menu_lazy`, plus
-        ``progress("interior point", iteration, n(n-1))`` after every iteration.
+        ``progress(done, total, **details)``, the library's one progress signature
+        (:mod:`infopricing._progress`): after every interior-point iteration as
+        ``progress(iteration, max_iter, stage="interior point", gap=rel_gap)``, then in
+        the lazy stages as in :func:`.lazy_menu.solve_menu_lazy` (``done`` IC rows in
+        the LP of ``total = n(n-1)``, with ``stage`` and ``round``); the details only to a
+        callback that accepts them.
 
     Returns
     -------
@@ -207,7 +212,8 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     stop = None
     if progress is not None:
         def stop(it, gap, Y, W):
-            progress("interior point", it, n * (n - 1))
+            report_progress(progress, min(int(it), int(max_iter)), int(max_iter), stage="interior point",
+                            gap=float(gap))
             return False
     point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop)
     T, S = binding_candidates(point, binding_rel)
@@ -220,7 +226,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                          candidate_rows=int(T.size), crossover=bool(crossed),
                          timing=dict(point.timing, crossover=tx))
     r = _solve_stages(L, env, market, selection, dual_tol, per_type, 16 * n, cut, "simplex",
-                      False, "violation", progress, t0)
+                      False, "violation", menu_rounds(progress, n), t0)
     return InteriorPointMenuResult(mechanism=r.mechanism, max_ic_violation=r.max_ic_violation,
                                    stats=r.stats, ipm=summary)
 
@@ -448,7 +454,9 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     ``CERTIFY_FROM`` on and at the end, and keeping the best lower and the best upper
     bound found (each is valid on its own). No vertex, no LP solver.
 
-    ``progress(iteration, rel_gap)`` is called after every iteration.
+    ``progress(iteration, max_iter, gap=rel_gap)`` is called after every iteration (the
+    library's one progress signature, :mod:`infopricing._progress`; ``gap=`` only to a
+    callback that accepts it).
 
     References
     ----------
@@ -469,8 +477,7 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     t0 = time.perf_counter()
 
     def stop(it, gap, Y, W):
-        if progress is not None:
-            progress(it, gap)
+        report_progress(progress, min(int(it), int(max_iter)), int(max_iter), gap=float(gap))
         return time_limit is not None and time.perf_counter() - t0 > time_limit
 
     # every bound is valid on its own, so the best lower and the best upper bound over

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import tolerances as tol
-from .._progress import menu_rounds
 from ..errors import SolverError
 from ..lp import LinearProgram, Status
 from ..model import Environment, Market
@@ -120,7 +119,9 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     progress : callable, optional
         Lazy and interior-point paths: called as ``progress(ic_rows, n(n-1))`` after every
         round of constraint generation, with ``stage`` and ``round`` keywords for a
-        callback that accepts them (see :func:`.lazy_menu.solve_menu_lazy`); the CLI shows it.
+        callback that accepts them (see :func:`.lazy_menu.solve_menu_lazy`); the
+        interior-point path first as ``progress(iteration, max_iter, stage="interior
+        point", gap=...)`` after every iteration. The CLI shows it.
 
     Returns
     -------
@@ -199,7 +200,7 @@ def _optimal_mechanism(env, market, selection, dual_tol, method, progress, used:
         from .interior_point import solve_menu_ipm
         used["method_used"] = "ipm"
         return solve_menu_ipm(env, market, selection=selection, dual_tol=dual_tol,
-                              progress=menu_rounds(progress, env.n_types)).mechanism
+                              progress=progress).mechanism
     if uses_lazy_rows(env, method):
         from .lazy_menu import solve_menu_lazy
         used["method_used"] = "lazy"

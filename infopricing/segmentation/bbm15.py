@@ -36,7 +36,7 @@ from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
 from ..model._validate import check_flag, check_memory
 from ..verify.averaging import averaging_deviation
-from ..verify.protocol import Result, Tabular
+from ..verify.protocol import PER_TYPE, Result, Tabular, deprecated_alias, renamed_keywords
 
 __all__ = [
     "SingleProductSegmentation",
@@ -113,10 +113,12 @@ class SurplusTriangle:
     uniform_consumer_surplus: float
     vertices: dict = field(repr=False)
 
-    def contains(self, consumer_surplus: float, producer_surplus: float,
+    @renamed_keywords(consumer_surplus="expected_consumer_surplus")
+    def contains(self, expected_consumer_surplus: float, producer_surplus: float,
                  atol: float = tol.FEAS) -> bool:
-        """Whether ``(CS, PS)`` lies in the triangle (within ``atol``)."""
-        cs, ps = float(consumer_surplus), float(producer_surplus)
+        """Whether ``(CS, PS)`` lies in the triangle (within ``atol``; the old keyword
+        ``consumer_surplus=`` still works and warns)."""
+        cs, ps = float(expected_consumer_surplus), float(producer_surplus)
         return (cs >= -atol and ps >= self.uniform_profit - atol
                 and cs + ps <= self.efficient_surplus + atol)
 
@@ -172,7 +174,7 @@ class SingleProductSegmentation(Result, Tabular):
 
     >>> import infopricing as ip
     >>> seg = ip.greedy_segmentation([1, 2, 3], [1/3, 1/3, 1/3])
-    >>> round(seg.producer_surplus, 4), round(seg.consumer_surplus, 4), seg.properties[:2]
+    >>> round(seg.producer_surplus, 4), round(seg.expected_consumer_surplus, 4), seg.properties[:2]
     (1.3333, 0.6667, ('efficient', 'profit_preserving'))
     """
 
@@ -235,13 +237,15 @@ class SingleProductSegmentation(Result, Tabular):
     def producer_surplus(self) -> float:
         return float(self.weights @ self._per_segment()[0])
 
+    consumer_surplus = deprecated_alias("expected_consumer_surplus", PER_TYPE)
+
     @property
-    def consumer_surplus(self) -> float:
+    def expected_consumer_surplus(self) -> float:
         return float(self.weights @ self._per_segment()[1])
 
     @property
     def total_surplus(self) -> float:
-        return self.producer_surplus + self.consumer_surplus
+        return self.producer_surplus + self.expected_consumer_surplus
 
     @property
     def n_segments(self) -> int:
@@ -257,7 +261,7 @@ class SingleProductSegmentation(Result, Tabular):
                 "cost": self.cost, "weights": self.weights, "markets": self.markets,
                 "prices": self.prices, "properties": list(self.properties),
                 "producer_surplus": self.producer_surplus,
-                "consumer_surplus": self.consumer_surplus,
+                "expected_consumer_surplus": self.expected_consumer_surplus,
                 "total_surplus": self.total_surplus}
 
     # -- certificate ----------------------------------------------------------------------
@@ -455,7 +459,7 @@ def greedy_segmentation(values, prior, cost=0.0, exact: bool = False) -> SingleP
     --------
     >>> import infopricing as ip
     >>> g = ip.greedy_segmentation([1, 3, 4], [0.5, 0.25, 0.25])   # BBM25 Example 1
-    >>> round(g.producer_surplus, 4), round(g.consumer_surplus, 4), g.verify().ok
+    >>> round(g.producer_surplus, 4), round(g.expected_consumer_surplus, 4), g.verify().ok
     (1.5, 0.75, True)
     """
     pr = _prior(values, prior)
@@ -501,7 +505,7 @@ def perfect_discrimination(values, prior, cost=0.0) -> SingleProductSegmentation
 
     >>> import infopricing as ip
     >>> s = ip.perfect_discrimination([1, 3, 4], [0.5, 0.25, 0.25])
-    >>> s.prices.tolist(), round(s.producer_surplus, 4), round(s.consumer_surplus, 4)
+    >>> s.prices.tolist(), round(s.producer_surplus, 4), round(s.expected_consumer_surplus, 4)
     ([1.0, 3.0, 4.0], 2.25, 0.0)
     """
     pr = _prior(values, prior)
@@ -514,7 +518,8 @@ def perfect_discrimination(values, prior, cost=0.0) -> SingleProductSegmentation
                         "perfect discrimination")
 
 
-def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, cost=0.0,
+@renamed_keywords(consumer_surplus="expected_consumer_surplus")
+def segmentation_for_point(values, prior, expected_consumer_surplus, producer_surplus, cost=0.0,
                            atol: float = tol.FEAS) -> SingleProductSegmentation:
     """A segmentation (with the seller's price in each segment) achieving a welfare pair.
 
@@ -529,8 +534,9 @@ def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, co
     Parameters
     ----------
     values, prior : as in :func:`greedy_segmentation`
-    consumer_surplus, producer_surplus : float
-        A point of the surplus triangle (checked within ``atol``).
+    expected_consumer_surplus, producer_surplus : float
+        A point of the surplus triangle (checked within ``atol``); ``consumer_surplus=``
+        is the deprecated keyword of the first.
     cost : float
 
     Raises
@@ -549,15 +555,15 @@ def segmentation_for_point(values, prior, consumer_surplus, producer_surplus, co
 
     >>> import infopricing as ip
     >>> s = ip.segmentation_for_point([1, 3, 4], [0.5, 0.25, 0.25], 0.75, 1.5)
-    >>> round(s.consumer_surplus, 4), round(s.producer_surplus, 4), s.verify().ok
+    >>> round(s.expected_consumer_surplus, 4), round(s.producer_surplus, 4), s.verify().ok
     (0.75, 1.5, True)
     """
     tri = surplus_triangle(values, prior, cost)
-    cs, ps = float(consumer_surplus), float(producer_surplus)
+    cs, ps = float(expected_consumer_surplus), float(producer_surplus)
     if not tri.contains(cs, ps, atol):
         raise ValueError(
-            f"(consumer_surplus, producer_surplus) = ({cs:g}, {ps:g}) is outside the surplus "
-            f"triangle: need consumer_surplus >= 0, producer_surplus >= {tri.uniform_profit:g} "
+            f"(expected_consumer_surplus, producer_surplus) = ({cs:g}, {ps:g}) is outside the surplus "
+            f"triangle: need expected_consumer_surplus >= 0, producer_surplus >= {tri.uniform_profit:g} "
             f"and their sum <= {tri.efficient_surplus:g}")
     gap = tri.efficient_surplus - tri.uniform_profit
     g = greedy_segmentation(tri.values, tri.prior, tri.cost)

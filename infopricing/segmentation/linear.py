@@ -404,6 +404,7 @@ class LinearMechanism(Result):
     ----------
     allocation : ndarray (n,)   quality of each type
     consumer_surplus : ndarray (n,)   ``CS(t) = sum_{s<=t} (v(s) - v(s-1)) a(s-1)``
+    expected_consumer_surplus : float  ``sum_t f(t) CS(t)``
     payments : ndarray (n,)     ``v(t) a(t) - CS(t)`` (gross of cost)
     revenue : float             expected profit ``sum_t f(t) (p(t) - C(a(t)))``
 
@@ -434,6 +435,11 @@ class LinearMechanism(Result):
         cs = np.zeros(v.size)
         cs[1:] = np.cumsum(np.diff(v) * a[:-1])
         return cs
+
+    @property
+    def expected_consumer_surplus(self) -> float:
+        """``sum_t f(t) CS(t)``: the per-type surplus averaged over the market."""
+        return float(self.market @ self.consumer_surplus)
 
     @property
     def payments(self) -> np.ndarray:

@@ -22,7 +22,10 @@ Every public computation of the library returns a frozen dataclass that derives 
 ``as_dict()``
     JSON-ready (numpy arrays to lists, non-finite floats to ``None``, fractions to
     ``"p/q"`` strings, enumerations to their values, sub-results to their own
-    ``as_dict()``); the CLI's ``--json`` prints it.
+    ``as_dict()``); the CLI's ``--json`` prints it. The old key of a renamed attribute
+    (:class:`deprecated_alias`; ``consumer_surplus`` of a result whose surplus is a
+    scalar, now ``expected_consumer_surplus``) is kept beside the new key so that existing
+    JSON readers keep working; the old key is deprecated.
 ``__repr__`` / ``_repr_html_``
     a one-line summary (scalars and array shapes, under 300 characters) and an HTML
     table of the same for notebooks.
@@ -62,7 +65,7 @@ __all__ = ["ResultStatus", "STATUSES", "Result", "Tabular", "status_from_solver"
 REPR_LIMIT = 299
 
 #: Field names recorded in ``params`` when a result has them.
-PARAM_FIELDS = ("method", "selection", "formulation", "kind", "grid", "grid_sizes", "rounds",
+PARAM_FIELDS = ("method", "selection", "formulation", "kind", "grid", "size", "grid_sizes", "rounds",
                 "tie_atol", "cost", "costs", "epsilon", "refinements", "relabelled",
                 "scheduler", "n_chunks")
 
@@ -109,6 +112,33 @@ def records_params(*names):
                     got[name] = value
             return record_params(result, **got)
 
+        return run
+
+    return wrap
+
+
+def renamed_keywords(**old_to_new):
+    """Decorator: keyword arguments renamed, the old names still accepted with a
+    ``DeprecationWarning`` (``@renamed_keywords(grid="size")``). The old name is mapped
+    to the new one before the function (and :func:`records_params`, placed below this
+    decorator) sees the call, so what is recorded is under the new name; passing both
+    is a ``TypeError``."""
+    import functools
+    import warnings
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{fn.__qualname__}() got both {old}= (deprecated) and {new}=")
+                    warnings.warn(f"{fn.__qualname__}({old}=...) is deprecated; pass {new}=",
+                                  DeprecationWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+
+        run._renamed_keywords = dict(old_to_new)
         return run
 
     return wrap
@@ -299,7 +329,7 @@ def jsonable(obj, _depth: int = 0):
     if callable(as_dict) and not isinstance(obj, type):
         return jsonable(as_dict(), d)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: jsonable(getattr(obj, f.name), d) for f in dataclasses.fields(obj)}
+        return _old_keys(type(obj), {f.name: jsonable(getattr(obj, f.name), d) for f in dataclasses.fields(obj)})
     data = {a: getattr(obj, a) for a in _MODEL_ATTRS if _has_data(obj, a)}
     if data:  # a model object (environment, game, distribution, signal, menu): its data
         return {"type": type(obj).__name__, **{k: jsonable(v, d) for k, v in data.items()}}
@@ -343,6 +373,44 @@ class _derived:
         if obj is None:
             raise AttributeError(self.name)
         return self.fget(obj)
+
+
+class deprecated_alias:
+    """The old name of an attribute, kept as a deprecated alias: reading it warns
+    (``DeprecationWarning``) and returns the attribute ``new``. One class body line,
+    ``consumer_surplus = deprecated_alias("expected_consumer_surplus")``, renames a
+    field or property and keeps the old name working; :meth:`Result.as_dict` also keeps
+    the old key beside the new one, so JSON readers of the old key keep working (the old
+    key is deprecated too). Not a dataclass field (it has no annotation)."""
+
+    def __init__(self, new: str, why: str = ""):
+        self.new = new
+        self.why = why
+
+    def __set_name__(self, owner, name):
+        self.old = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        import warnings
+
+        warnings.warn(f"{type(obj).__name__}.{self.old} is deprecated; use .{self.new}"
+                      + (f" ({self.why})" if self.why else ""), DeprecationWarning, stacklevel=2)
+        return getattr(obj, self.new)
+
+
+#: Why a scalar consumer surplus is no longer ``consumer_surplus``.
+PER_TYPE = "consumer_surplus is per type; the scalar is expected_consumer_surplus"
+
+
+def _old_keys(cls, out: dict) -> dict:
+    """``out`` with the deprecated alias keys of ``cls`` added beside their new keys."""
+    for klass in cls.__mro__:
+        for name, v in vars(klass).items():
+            if isinstance(v, deprecated_alias) and v.new in out and name not in out:
+                out[name] = out[v.new]
+    return out
 
 
 def _summary_value(v):
@@ -453,7 +521,7 @@ class Result:
             if name in out:
                 continue
             out[name] = jsonable(getattr(self, name))
-        return out
+        return _old_keys(type(self), out)
 
     def _summary(self) -> dict:
         out = {}
@@ -528,6 +596,7 @@ def _protocol_as_dict(fn):
             out.setdefault("type", type(self).__name__)
             out.setdefault("status", coerce_status(self.status).value)
             out.setdefault("params", jsonable(self.params))
+            _old_keys(type(self), out)
         return out
 
     as_dict._protocol = True

@@ -142,7 +142,7 @@ def test_example2_alignment_second_lp(c2):
     # the construction's outcome: efficient (TS = E[v], producer 1 at cost 0 always sells),
     # producer 2 earns nothing, CS = E[v] - t
     assert a.total_surplus == pytest.approx(0.5, abs=1e-7)
-    assert a.consumer_surplus == pytest.approx(0.5 - t, abs=1e-7)
+    assert a.expected_consumer_surplus == pytest.approx(0.5 - t, abs=1e-7)
     # a cap binds: with c2 < 1 the producer earns less than Roesler-Szentes' (no cap)
     assert t < _min_ps_linprog(y, v, f, 1.0) + 1e-9
 

@@ -446,7 +446,7 @@ def test_compete_prints_the_solved_grid():
     r = runner.invoke(app, ["compete", "examples/bbm25_example1.toml", "--grid", "21",
                             "--no-info-grid", "21"])
     assert r.exit_code == 0, r.output
-    none = ip.no_information_outcome(load_game("examples/bbm25_example1.toml"), grid=21)
+    none = ip.no_information_outcome(load_game("examples/bbm25_example1.toml"), size=21)
     text = " ".join(r.stdout.split())          # undo the console's line wrapping
     agents = ("1@cost 0", "1@cost 1", "2@cost 0", "2@cost 1")   # producers 1, 2; costs 0, 1
     want = ", ".join(f"{a}: {n}" for a, n in zip(agents, none.grid_sizes))

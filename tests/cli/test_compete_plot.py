@@ -69,7 +69,7 @@ def test_compete_plot_marks_the_users_own_information_structure(tmp_path, monkey
     r = CliRunner().invoke(app, ["compete", model, "--no-info-grid", "11", "--grid", "51",
                                  "--plot", str(tmp_path / "cs.png"), "--json"])
     assert r.exit_code == 0, r.output
-    given_cs = json.loads(r.stdout)["given"]["consumer_surplus"]
+    given_cs = json.loads(r.stdout)["given"]["expected_consumer_surplus"]
     ax = drawn["fig"].axes[0]
     levels = [ln for ln in ax.lines if ln.get_label().startswith("given")]
     assert len(levels) == 1

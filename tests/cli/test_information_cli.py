@@ -23,7 +23,7 @@ def test_segment_example1_json_and_plot(tmp_path):
     d = json.loads(r.stdout)
     assert d["triangle"]["uniform_price"] == 3.0
     assert d["greedy"]["producer_surplus"] == pytest.approx(1.5)
-    assert d["point"]["consumer_surplus"] == pytest.approx(0.4)
+    assert d["point"]["expected_consumer_surplus"] == pytest.approx(0.4)
     assert all(v["ok"] for v in d["verification"].values())
     assert out.stat().st_size > 1000
 

@@ -60,7 +60,7 @@ def test_ex1_construction_attains_bounds_and_is_equilibrium_theorem1():
     a = alignment_construction(ex1())
     assert a.producer_surplus == pytest.approx([0.625, 0.625], abs=1e-9)
     assert a.total_surplus == pytest.approx(2.875, abs=1e-9)
-    assert a.consumer_surplus == pytest.approx(1.625, abs=1e-9)
+    assert a.expected_consumer_surplus == pytest.approx(1.625, abs=1e-9)
     eq = a.check_equilibrium()
     assert eq.ok and eq.max_gain <= 1e-7
     v = a.verify()
@@ -135,7 +135,7 @@ def test_monopoly_n1():
     g = PricingGame([[1], [2], [3]], [[0], [0], [0]], [1 / 3] * 3)
     assert producer_surplus_bounds(g) == pytest.approx([4 / 3])
     a = alignment_construction(g)
-    assert a.consumer_surplus == pytest.approx(2 - 4 / 3, abs=1e-9)
+    assert a.expected_consumer_surplus == pytest.approx(2 - 4 / 3, abs=1e-9)
     assert a.verify().ok
 
 
@@ -159,7 +159,7 @@ def test_example3_epsilon_information():
     vg = value_garbling(g, [[0.1, 0.9, 0.0], [0.0, 0.9, 0.1]])
     assert vg.verify().ok
     ib = interim_bounds(vg)
-    assert ib["consumer_surplus"] == pytest.approx(0.1)
+    assert ib["expected_consumer_surplus"] == pytest.approx(0.1)
     assert ib["total_surplus"] == pytest.approx(1.05)
     assert g.efficient_surplus == pytest.approx(1.5)
 
@@ -203,7 +203,7 @@ def test_example4_optimum_bbm25_example4():
     o = hotelling_optimum(([-1, 1], [0.5, 0.5]))
     assert o.B == pytest.approx(1.0)
     assert o.b == pytest.approx(math.exp(-2), abs=1e-7)
-    assert o.consumer_surplus == pytest.approx((1 + math.exp(-2)) / 2, abs=1e-10)
+    assert o.expected_consumer_surplus == pytest.approx((1 + math.exp(-2)) / 2, abs=1e-10)
     assert o.total_surplus == pytest.approx((1 + 3 * math.exp(-2)) / 2, abs=1e-7)
     assert o.verify().ok
 
@@ -225,8 +225,8 @@ def test_theorem3_lp_cannot_beat_family():
     o = hotelling_optimum(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]))
     lp = hotelling_lp(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]), size=161)
     assert lp.verify().ok and o.verify().ok
-    assert lp.consumer_surplus <= o.consumer_surplus + 1e-7
-    assert lp.consumer_surplus >= o.consumer_surplus - 5e-3
+    assert lp.expected_consumer_surplus <= o.expected_consumer_surplus + 1e-7
+    assert lp.expected_consumer_surplus >= o.expected_consumer_surplus - 5e-3
 
 
 def test_hotelling_rejects_asymmetric_prior():
@@ -259,6 +259,6 @@ def test_armstrong_zhou_small_grid():
     az = armstrong_zhou(([-1, 1], [0.5, 0.5]), size=30, prices=6, xatol=1e-2)
     mids = 0.5 * (az.edges[1:] + az.edges[:-1])
     assert az.total_surplus == pytest.approx(0.5 + 0.5 * mids @ az.masses)
-    assert az.consumer_surplus == pytest.approx(az.total_surplus - az.price)
-    assert 0.5 < az.consumer_surplus < (1 + math.exp(-2)) / 2
+    assert az.expected_consumer_surplus == pytest.approx(az.total_surplus - az.price)
+    assert 0.5 < az.expected_consumer_surplus < (1 + math.exp(-2)) / 2
     assert 0.0 < az.price < 0.15

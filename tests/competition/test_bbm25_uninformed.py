@@ -17,7 +17,7 @@ def test_monopoly_uniform_price_n1():
     assert o.method == "monopoly"
     assert o.strategies[0][0.0].prices.tolist() == [2.0]
     assert o.producer_surplus == pytest.approx([4 / 3])
-    assert o.consumer_surplus == pytest.approx(1 / 3)
+    assert o.expected_consumer_surplus == pytest.approx(1 / 3)
     assert o.total_surplus == pytest.approx(5 / 3)
     assert o.deviation_gain <= 1e-12
     assert o.verify().ok
@@ -30,7 +30,7 @@ def test_monopoly_random_cost_n1():
     o = no_information_outcome(g)
     assert {c: law.prices.tolist() for c, law in o.strategies[0].items()} == {0.0: [3.0], 2.0: [3.0]}
     assert o.producer_surplus == pytest.approx([1.0])
-    assert o.consumer_surplus == pytest.approx(0.0, abs=1e-12)
+    assert o.expected_consumer_surplus == pytest.approx(0.0, abs=1e-12)
     assert o.total_surplus == pytest.approx(1.0)
     assert o.verify().ok
 
@@ -44,7 +44,7 @@ def test_homogeneous_bertrand_price_is_second_lowest_cost(c1, c2):
     low = o.strategies[0][c1]
     assert low.prices.size == 1 and low.prices[0] == pytest.approx(c2, abs=1e-7)
     assert o.producer_surplus == pytest.approx([c2 - c1, 0.0], abs=1e-7)
-    assert o.consumer_surplus == pytest.approx(2 - c2, abs=1e-7)
+    assert o.expected_consumer_surplus == pytest.approx(2 - c2, abs=1e-7)
     assert o.deviation_gain <= 1e-7
     assert o.verify().ok
 
@@ -55,7 +55,7 @@ def test_hotelling_example4_known_values():
     o = no_information_outcome(PricingGame([[0.0, 1.0], [1.0, 0.0]], [0.0, 0.0], [0.5, 0.5]))
     assert [law.prices.tolist() for law in (o.strategies[0][0.0], o.strategies[1][0.0])] == [[1.0], [1.0]]
     assert o.producer_surplus == pytest.approx([0.5, 0.5])
-    assert o.consumer_surplus == pytest.approx(0.0, abs=1e-12)
+    assert o.expected_consumer_surplus == pytest.approx(0.0, abs=1e-12)
     assert o.verify().ok
 
 
@@ -64,7 +64,7 @@ def test_hotelling_example4_uninformed_consumer():
     prices are competed down to cost: CS = TS = 1/2."""
     o = no_information_outcome(PricingGame([[0.5, 0.5]], [0.0, 0.0], [1.0]))
     assert o.producer_surplus == pytest.approx([0.0, 0.0], abs=1e-7)
-    assert o.consumer_surplus == pytest.approx(0.5, abs=1e-7)
+    assert o.expected_consumer_surplus == pytest.approx(0.5, abs=1e-7)
 
 
 def test_example1_no_information_is_an_epsilon_equilibrium():
@@ -73,13 +73,13 @@ def test_example1_no_information_is_an_epsilon_equilibrium():
     welfare sits between what the bounds allow: PS_i >= PS_i-bar = 0.625 up to epsilon
     (Proposition 1) and TS <= TS-bar = 2.875."""
     g = PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
-    o = no_information_outcome(g, grid=41)
+    o = no_information_outcome(g, size=41)
     assert 0 < o.deviation_gain < 0.1
     assert o.verify(atol=o.deviation_gain + 1e-9).ok
     assert not o.verify().ok
     assert np.all(o.producer_surplus >= 0.625 - o.deviation_gain)
     assert o.total_surplus <= 2.875 + 1e-9
-    assert o.consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus)
+    assert o.expected_consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus)
 
 
 @pytest.mark.parametrize("costs, seller, price", [([0.0, 0.5, 1.0], 0, 0.5), ([0.0, 0.7, 0.3], 0, 0.3)])
@@ -93,7 +93,7 @@ def test_three_producer_bertrand_pure(costs, seller, price):
     ps = np.zeros(3)
     ps[seller] = price - costs[seller]
     assert o.producer_surplus == pytest.approx(ps, abs=1e-7)
-    assert o.consumer_surplus == pytest.approx(2 - price, abs=1e-7)
+    assert o.expected_consumer_surplus == pytest.approx(2 - price, abs=1e-7)
     assert o.verify().ok
 
 
@@ -102,13 +102,13 @@ def test_three_producers_differentiated_known_values():
     at cost: it sells at 1 (up to the offset), PS = (1, 0, 0), CS = 2."""
     o = no_information_outcome(PricingGame([[3.0, 2.0, 1.0]], [0.0, 0.0, 0.0], [1.0]))
     assert o.producer_surplus == pytest.approx([1.0, 0.0, 0.0], abs=1e-7)
-    assert o.consumer_surplus == pytest.approx(2.0, abs=1e-7)
+    assert o.expected_consumer_surplus == pytest.approx(2.0, abs=1e-7)
     assert o.verify().ok
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="grid"):
-        no_information_outcome(PricingGame([[1.0, 2.0]], [0.0, 0.0], [1.0]), grid=1)
+    with pytest.raises(ValueError, match="size must be an integer >= 2"):
+        no_information_outcome(PricingGame([[1.0, 2.0]], [0.0, 0.0], [1.0]), size=1)
     with pytest.raises(TypeError, match="PricingGame"):
         no_information_outcome([[1.0, 2.0]])
 
@@ -148,11 +148,11 @@ def test_no_information_check_within_reported_epsilon(g):
     epsilon: each producer earns at least PS_i-bar - epsilon (pricing just below
     p_i*(c_i) earns at least the bound against rivals who never price below cost, and the
     epsilon is per unit of each cost's probability)."""
-    o = no_information_outcome(g, grid=21)
+    o = no_information_outcome(g, size=21)
     v = o.verify(atol=o.deviation_gain + 1e-9)
     assert v.ok, v.failures
     assert o.total_surplus <= g.efficient_surplus + 1e-9
-    assert o.consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus, abs=1e-9)
+    assert o.expected_consumer_surplus + o.producer_surplus.sum() == pytest.approx(o.total_surplus, abs=1e-9)
     assert np.all(o.producer_surplus >= -1e-9)
     assert np.all(o.producer_surplus >= producer_surplus_bounds(g) - o.deviation_gain - 1e-7)
 
@@ -170,9 +170,9 @@ def test_cli_compete_welfare_table_has_three_benchmarks(tmp_path):
     assert r.exit_code == 0, r.output
     outs = {o["label"]: o for o in json.loads(r.output)["outcomes"]}
     assert set(outs) == {"no information", "complete information", "consumer-optimal (Theorem 1)"}
-    assert outs["no information"]["consumer_surplus"] == pytest.approx(1.5, abs=1e-7)
+    assert outs["no information"]["expected_consumer_surplus"] == pytest.approx(1.5, abs=1e-7)
     # complete information: producer 1 charges r_1 = v - (v - c_2) = 0.5 as well
-    assert outs["complete information"]["consumer_surplus"] == pytest.approx(1.5)
+    assert outs["complete information"]["expected_consumer_surplus"] == pytest.approx(1.5)
     r = CliRunner().invoke(app, ["compete", str(f)])
     assert r.exit_code == 0 and "no information" in r.output
 
@@ -229,7 +229,7 @@ def test_bertrand_example_file_no_information():
 
     from infopricing.competition.files import load_game
     g = load_game(Path(__file__).resolve().parents[2] / "examples" / "bbm25_bertrand.toml")
-    o = no_information_outcome(g, grid=41)
+    o = no_information_outcome(g, size=41)
     assert producer_surplus_bounds(g) == pytest.approx([0.75, 0.0])
     assert o.producer_surplus[0] >= 0.75 - o.deviation_gain - 1e-7
     assert o.total_surplus <= 2.0 + 1e-9
@@ -249,7 +249,7 @@ def _varian_game(a=VARIAN_A, b=VARIAN_B):
 
 @pytest.fixture(scope="module")
 def varian_outcome():
-    return no_information_outcome(_varian_game())      # grid=81, mixed_tol=1e-3 (defaults)
+    return no_information_outcome(_varian_game())      # size=81, mixed_tol=1e-3 (defaults)
 
 
 def test_varian_sales_n3_mixed_equilibrium_profits(varian_outcome):
@@ -278,7 +278,7 @@ def test_varian_sales_n3_mixed_equilibrium_profits(varian_outcome):
     assert np.all(o.producer_surplus >= a - o.grid_gain - 1e-12)
     assert np.all(o.producer_surplus <= a + o.deviation_gain)
     assert o.total_surplus == pytest.approx(1.0, abs=1e-12)
-    assert o.consumer_surplus == pytest.approx(o.total_surplus - 3 * a, abs=3 * o.deviation_gain)
+    assert o.expected_consumer_surplus == pytest.approx(o.total_surplus - 3 * a, abs=3 * o.deviation_gain)
     # shape of the mixture (a loose sanity check, not a certificate: fictitious play's
     # empirical CDF on an 81-point grid): within 0.05 of Varian's F, and almost no mass
     # below p0 = a / (a + b) minus a grid step
@@ -401,9 +401,9 @@ def test_ladder_reports_the_level_it_solved():
     budget, so the 81-point equilibrium is reported, and the outcome says so (a user who
     asked for grid=161 used to get the 81-point answer without a word)."""
     g = PricingGame.independent([([(1, 1), (1, 0), (4, 1), (4, 0)], [0.25] * 4)] * 2)
-    o81 = no_information_outcome(g, grid=81)
+    o81 = no_information_outcome(g, size=81)
     assert o81.grid_level == 81 and o81.ladder_note == ""
-    o = no_information_outcome(g, grid=161)
+    o = no_information_outcome(g, size=161)
     assert o.grid_level == 81
     assert "161-point" in o.ladder_note and "max_pivots" in o.ladder_note
     assert o.deviation_gain == pytest.approx(o81.deviation_gain, abs=1e-12)

@@ -38,20 +38,20 @@ def _profit(own_price, own_cost, rival_law):
 
 def test_one_segment_per_profile_is_complete_information():
     g = _game()
-    out = evaluate_public_segmentation(g, [0.5, 0.5], [[1, 0], [0, 1]], grid=21, check_grid=41)
+    out = evaluate_public_segmentation(g, [0.5, 0.5], [[1, 0], [0, 1]], size=21, check_size=41)
     full = complete_information_outcome(g)
-    assert out.consumer_surplus == pytest.approx(full.consumer_surplus, abs=1e-6)
+    assert out.expected_consumer_surplus == pytest.approx(full.expected_consumer_surplus, abs=1e-6)
     assert np.allclose(out.producer_surplus, full.producer_surplus, atol=1e-6)
     # closed form: A sells at B's cost, CS = 2 - (0.5 + 1.5) / 2 = 1
-    assert out.consumer_surplus == pytest.approx(1.0, abs=1e-6)
+    assert out.expected_consumer_surplus == pytest.approx(1.0, abs=1e-6)
     assert out.verify().ok
 
 
 def test_one_segment_is_no_information():
     g = _game()
-    out = evaluate_public_segmentation(g, [1.0], [[0.5, 0.5]], grid=21, check_grid=41)
-    none = no_information_outcome(g, grid=21, check_grid=41)
-    assert out.consumer_surplus == pytest.approx(none.consumer_surplus, abs=1e-9)
+    out = evaluate_public_segmentation(g, [1.0], [[0.5, 0.5]], size=21, check_size=41)
+    none = no_information_outcome(g, size=21, check_size=41)
+    assert out.expected_consumer_surplus == pytest.approx(none.expected_consumer_surplus, abs=1e-9)
     assert out.deviation_gain == pytest.approx(none.deviation_gain, abs=1e-12)
 
 
@@ -61,7 +61,7 @@ def test_given_segmentation_equilibrium_checked_independently():
     than the reported epsilon; the welfare is recomputed from the laws."""
     g = _game()
     w, S = np.array([0.5, 0.5]), np.array([[0.75, 0.25], [0.25, 0.75]])
-    out = evaluate_public_segmentation(g, w, S, grid=41, check_grid=81)
+    out = evaluate_public_segmentation(g, w, S, size=41, check_size=81)
     assert out.verify().ok and out.status.value == "optimal"
     eps = out.deviation_gain
     cs = 0.0
@@ -84,7 +84,7 @@ def test_given_segmentation_equilibrium_checked_independently():
             # welfare: everybody buys (all prices <= 2) at the lower price
             lo = np.minimum(lawA.prices[:, None], lb.prices[None, :])
             cs += w[k] * S[k, r] * float(lawA.probabilities @ (VALUE - lo) @ lb.probabilities)
-    assert out.consumer_surplus == pytest.approx(cs, abs=1e-9)
+    assert out.expected_consumer_surplus == pytest.approx(cs, abs=1e-9)
 
 
 def test_bad_segmentation_input():
@@ -115,16 +115,16 @@ def test_compete_json_given_beside_the_benchmarks():
     w = np.array(given["weights"])
     S = np.array([s["composition"] for s in given["segments"]])
     assert np.allclose(w @ S, [0.5, 0.5])
-    assert given["consumer_surplus"] == pytest.approx(
-        sum(s["weight"] * s["consumer_surplus"] for s in given["segments"]), abs=1e-9)
+    assert given["expected_consumer_surplus"] == pytest.approx(
+        sum(s["weight"] * s["expected_consumer_surplus"] for s in given["segments"]), abs=1e-9)
     assert given["equilibrium_check"]["max_gain"] <= given["deviation_gain"] + 1e-7
     full = next(o for o in d["outcomes"] if o["label"].startswith("complete"))
     best = next(o for o in d["outcomes"] if "Theorem 1" in o["label"])
     # BBM25 Theorem 1: no equilibrium of any structure gives consumers more than
     # TS-bar - sum PS_i (here 2 - 0.75 = 1.25), which the construction attains
-    assert best["consumer_surplus"] == pytest.approx(d["max_consumer_surplus"], abs=1e-9)
-    assert given["consumer_surplus"] <= d["max_consumer_surplus"] + given["deviation_gain"]
-    assert full["consumer_surplus"] == pytest.approx(1.0, abs=1e-9)
+    assert best["expected_consumer_surplus"] == pytest.approx(d["max_consumer_surplus"], abs=1e-9)
+    assert given["expected_consumer_surplus"] <= d["max_consumer_surplus"] + given["deviation_gain"]
+    assert full["expected_consumer_surplus"] == pytest.approx(1.0, abs=1e-9)
 
 
 def test_compete_bad_information_table_exits_2(tmp_path):

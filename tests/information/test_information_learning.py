@@ -14,10 +14,10 @@ def test_closed_form_three_point_prior():
     cf = truncated_pareto_solution(([1.0, 2.0, 3.0], [1 / 3] * 3))
     assert cf.price == pytest.approx(1.0, abs=1e-9)
     assert cf.upper == pytest.approx(np.e, abs=1e-6)
-    assert cf.consumer_surplus == pytest.approx(1.0, abs=1e-9)
+    assert cf.expected_consumer_surplus == pytest.approx(1.0, abs=1e-9)
     lp = buyer_optimal_learning(([1.0, 2.0, 3.0], [1 / 3] * 3), grid=np.linspace(1, 3, 101))
     assert lp.price == pytest.approx(1.0)
-    assert lp.consumer_surplus == pytest.approx(1.0, abs=1e-9)
+    assert lp.expected_consumer_surplus == pytest.approx(1.0, abs=1e-9)
     assert lp.verify().ok
 
 
@@ -50,7 +50,7 @@ def test_bbm25_example3_full_and_no_information():
     """BBM25 Example 3: cost 1, values {0, 4} equally likely. Full information: price 4, CS 0.
     No information (value 2 for sure): price 2."""
     full = monopoly_outcome(Prior([0.0, 4.0], [0.5, 0.5]), cost=1.0)
-    assert full.price == 4.0 and full.consumer_surplus == 0.0
+    assert full.price == 4.0 and full.expected_consumer_surplus == 0.0
     none = monopoly_outcome(Prior([2.0], [1.0]), cost=1.0)
     assert none.price == 2.0
 
@@ -63,7 +63,7 @@ def test_bbm25_example3_eps_information(eps):
     assert is_mean_preserving_contraction(G.values, G.probabilities, [0.0, 4.0], [0.5, 0.5])[0]
     out = monopoly_outcome(G, cost=1.0)
     assert out.price == 2.0
-    assert out.consumer_surplus == pytest.approx(eps)
+    assert out.expected_consumer_surplus == pytest.approx(eps)
     # total surplus 1 + eps/2 (interim values are unbiased) vs ex post efficient 0.5 * 3
     assert out.total_surplus == pytest.approx(1 + eps / 2)
     assert monopoly_outcome(Prior([0.0, 4.0], [0.5, 0.5]), cost=1.0).efficient_surplus == 1.5
@@ -75,7 +75,7 @@ def test_bbm25_example3_buyer_optimal_is_inefficient():
     (CS >= 1/2 at eps = 1/2) and its total surplus is below the efficient 1.5."""
     r = buyer_optimal_learning(Prior([0.0, 4.0], [0.5, 0.5]), cost=1.0, grid=np.linspace(0, 4, 41))
     assert r.verify().ok
-    assert r.consumer_surplus >= 0.5
+    assert r.expected_consumer_surplus >= 0.5
     assert not r.is_efficient
     assert r.efficient_surplus == pytest.approx(1.5)
 
@@ -115,9 +115,9 @@ def test_closed_form_with_cost_by_hand():
     cf = truncated_pareto_solution(prior, cost=1.0)
     assert cf.price == pytest.approx(2.0, abs=1e-9)
     assert cf.upper == pytest.approx(1 + np.exp(0.9), abs=1e-6)
-    assert cf.consumer_surplus == pytest.approx(0.9, abs=1e-9)
+    assert cf.expected_consumer_surplus == pytest.approx(0.9, abs=1e-9)
     lp = buyer_optimal_learning(prior, cost=1.0, grid=np.linspace(2, 5, 61))
-    assert lp.consumer_surplus == pytest.approx(0.9, abs=1e-9)
+    assert lp.expected_consumer_surplus == pytest.approx(0.9, abs=1e-9)
     assert lp.is_efficient and lp.verify().ok
 
 
@@ -130,11 +130,11 @@ def test_finite_prior_default_grid_reaches_roesler_szentes():
     tp = truncated_pareto_solution(prior)
     r = buyer_optimal_learning(prior)
     assert r.verify().ok
-    assert r.consumer_surplus <= tp.consumer_surplus + 1e-9
-    assert r.consumer_surplus >= 0.99 * tp.consumer_surplus
+    assert r.expected_consumer_surplus <= tp.expected_consumer_surplus + 1e-9
+    assert r.expected_consumer_surplus >= 0.99 * tp.expected_consumer_surplus
     assert abs(r.price - tp.price) <= 3.0 / 199 + 1e-12
     # With cost 1 and values {2, 3, 10} the closed form sells at 2 to everyone: CS = E[v] - 2
     r = buyer_optimal_learning(([2.0, 3.0, 10.0], [0.5, 0.3, 0.2]), cost=1.0)
-    assert r.price == pytest.approx(2.0) and r.consumer_surplus == pytest.approx(1.9)
+    assert r.price == pytest.approx(2.0) and r.expected_consumer_surplus == pytest.approx(1.9)
     with pytest.raises(ValueError, match="size"):
         buyer_optimal_learning(prior, size=1)

@@ -28,7 +28,7 @@ figs = {
     "plot_genericity": lambda: plots.plot_genericity(ip.genericity_hyperplanes(env), resolution=8),
     "plot_segmentation_surplus": lambda: plots.plot_segmentation_surplus(seg),
     "plot_surplus_set": lambda: plots.plot_surplus_set(ip.surplus_set(env, [0.5, 0.5])),
-    "plot_hs_figure6": lambda: plots.plot_hs_figure6(grid=21),
+    "plot_hs_figure6": lambda: plots.plot_hs_figure6(size=21),
     "plot_revenue_curve": lambda: plots.plot_revenue_curve(lin, [0.45, 0.1, 0.45]),
     "plot_surplus_triangle": lambda: plots.plot_surplus_triangle(
         ip.surplus_triangle([1.0, 3.0, 4.0], [0.5, 0.25, 0.25])),

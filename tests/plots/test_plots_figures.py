@@ -298,13 +298,13 @@ def test_information_path_endpoints_are_the_papers_benchmarks(ex1):
     p = information_path(full, opt, size=5)
     assert p.efficient_surplus == pytest.approx(2.875)
     assert p.max_consumer_surplus == pytest.approx(1.625)
-    np.testing.assert_allclose(p.consumer_surplus, 1.125 + 0.5 * np.linspace(0, 1, 5), atol=1e-9)
+    np.testing.assert_allclose(p.expected_consumer_surplus, 1.125 + 0.5 * np.linspace(0, 1, 5), atol=1e-9)
     np.testing.assert_allclose(p.producer_surplus[0], [0.875, 0.875], atol=1e-9)
     np.testing.assert_allclose(p.producer_surplus[-1], [0.625, 0.625], atol=1e-9)
     assert p.verify().ok
     import dataclasses
 
-    bad = dataclasses.replace(p, consumer_surplus=p.consumer_surplus + np.r_[0, 0, 0.1, 0, 0])
+    bad = dataclasses.replace(p, expected_consumer_surplus=p.expected_consumer_surplus + np.r_[0, 0, 0.1, 0, 0])
     assert not bad.verify().ok
 
 
@@ -346,7 +346,7 @@ def _older_figures():
             ip.surplus_triangle([1.0, 3.0, 4.0], [0.5, 0.25, 0.25])),
         "interim_density": lambda: ip.plots.plot_interim_density(
             ip.hotelling_optimum(catalog.bbm25_example4_hotelling()), points=51),
-        "hs_figure6": lambda: ip.plots.plot_hs_figure6(grid=21, market=[0.5, 0.5]),
+        "hs_figure6": lambda: ip.plots.plot_hs_figure6(size=21, market=[0.5, 0.5]),
         "genericity_2": lambda: ip.plots.plot_genericity(ip.genericity_hyperplanes(env),
                                                          ip.two_type_profile(env), market=[0.5, 0.5]),
     }

@@ -119,7 +119,7 @@ def test_report_from_objects_and_results():
     ({"explorer_size": 0}, ValueError, "explorer_size"),
     ({"explorer_size": 10 ** 6}, ValueError, "explorer_size"),
     ({"exact": "no"}, TypeError, "exact"),
-    ({"no_info_grid": 1}, ValueError, "no_info_grid"),
+    ({"no_info_size": 1}, ValueError, "no_info_size"),
 ])
 def test_bad_arguments_are_refused(kwargs, exc, words):
     with pytest.raises(exc, match=words):

@@ -159,7 +159,7 @@ def test_corollary3_exclusion_characterisation():
 
 
 def test_figure6_plot_and_bad_inputs():
-    fig = plot_hs_figure6(grid=41)
+    fig = plot_hs_figure6(size=41)
     assert fig.axes
     fig = plot_revenue_curve(LinearEnvironment([1.0, 2.0, 3.0], [1.0], [0.0]), [0.45, 0.1, 0.45])
     assert fig.axes

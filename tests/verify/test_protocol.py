@@ -103,7 +103,7 @@ BUILDERS = {
     "AlignmentConstruction": lambda: ip.alignment_construction(catalog.bbm25_example1()),
     "CompleteInformationOutcome": lambda: ip.complete_information_outcome(
         catalog.bbm25_example1()),
-    "NoInformationOutcome": lambda: ip.no_information_outcome(catalog.bbm25_example3(), grid=21),
+    "NoInformationOutcome": lambda: ip.no_information_outcome(catalog.bbm25_example3(), size=21),
     "ValueGarbling": lambda: ip.value_garbling(
         ip.PricingGame([[0.0], [1.0], [2.0]], [[0.0]] * 3, [1 / 3] * 3),
         [[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]),
@@ -362,3 +362,78 @@ def test_to_frame_of_tabular_results():
     assert list(v.columns) == ["consumer_surplus", "producer_surplus"] and len(v) >= 3
     assert all(issubclass(type(BUILDERS[n]()), Tabular) for n in
                ("Mechanism", "Segmentation", "SingleProductSegmentation", "SurplusSet"))
+
+
+# ---- names: consumer_surplus is per type, the scalar is expected_consumer_surplus ----------
+def _classes_with_consumer_surplus():
+    """Every class of the package with a ``consumer_surplus`` attribute (field, property,
+    method or deprecated alias), by name."""
+    import importlib
+    import pkgutil
+
+    found = {}
+    for mod in pkgutil.walk_packages(ip.__path__, "infopricing."):
+        if ".cli" in mod.name or mod.name.endswith("__main__"):
+            continue
+        m = importlib.import_module(mod.name)
+        for name, obj in vars(m).items():
+            if inspect.isclass(obj) and obj.__module__ == m.__name__ and (
+                    inspect.getattr_static(obj, "consumer_surplus", None) is not None
+                    or "consumer_surplus" in getattr(obj, "__dataclass_fields__", {})):
+                found[name] = obj
+    return found
+
+
+# instances of the classes that are not results (no verify), or abstract bases
+SURPLUS_BUILDERS = {
+    "ArmstrongZhouExact": lambda: ip.competition.armstrong_zhou_exact.armstrong_zhou_exact(),
+    "CompetitionOutcome": lambda: BUILDERS["CompleteInformationOutcome"](),
+    "TruncatedPareto": lambda: ip.truncated_pareto_solution(__import__("scipy.stats").stats.uniform(0, 1)),
+    "MonopolyOutcome": lambda: ip.monopoly_outcome(([1.0, 3.0, 4.0], [0.25, 0.25, 0.5])),
+    "TwoSidedPareto": lambda: ip.competition.hotelling.TwoSidedPareto(0.2, 0.9),
+    "SweepResult": lambda: ip.sweep(catalog.hs_section3(), [[0.5, 0.5], [0.9, 0.1]], backend="numpy"),
+}
+
+
+def test_consumer_surplus_is_per_type_and_the_scalar_is_expected_consumer_surplus():
+    """Wherever ``consumer_surplus`` is still an attribute it is either an array with one
+    entry per type (beside a scalar ``expected_consumer_surplus``, its average over the
+    market), or the deprecated alias of ``expected_consumer_surplus``, which warns and
+    returns the same value; the old JSON key stays in ``as_dict`` beside the new one."""
+    import warnings
+
+    from infopricing.verify.protocol import deprecated_alias
+
+    classes = _classes_with_consumer_surplus()
+    assert len(classes) >= 20
+    with_key = 0
+    for name, cls in sorted(classes.items()):
+        build = SURPLUS_BUILDERS.get(name) or BUILDERS.get(name)
+        assert build is not None, f"no instance of {name} to check"
+        r = build()
+        static = inspect.getattr_static(cls, "consumer_surplus")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)
+            new = r.expected_consumer_surplus        # the new name never warns
+        if callable(new):                            # TwoSidedPareto: a function of v-bar
+            with pytest.warns(DeprecationWarning, match="expected_consumer_surplus"):
+                old = r.consumer_surplus
+            assert old(2.0) == new(2.0) and np.ndim(new(2.0)) == 0
+            continue
+        if isinstance(static, deprecated_alias):
+            with pytest.warns(DeprecationWarning, match=f"{type(r).__name__}.consumer_surplus"):
+                old = r.consumer_surplus
+            np.testing.assert_array_equal(old, new)
+            # a scalar, or one scalar per market / path weight (SweepResult, InformationPath)
+            assert np.ndim(new) <= 1, name
+            d = r.as_dict() if isinstance(r, Result) else {}
+            if "expected_consumer_surplus" in d:    # (a summary or a composite may leave it out)
+                assert d["consumer_surplus"] == d["expected_consumer_surplus"], name
+                with_key += 1
+        else:                                         # the per-type array
+            cs = r.consumer_surplus
+            n = len(r.env.types) if hasattr(r.env, "types") else r.env.n_types
+            assert isinstance(cs, np.ndarray) and cs.shape == (n,), name
+            f = r.market if isinstance(r.market, np.ndarray) else r.market.probabilities
+            assert np.ndim(new) == 0 and float(f @ cs) == pytest.approx(float(new), abs=1e-12), name
+    assert with_key >= 10

@@ -139,7 +139,7 @@ def test_equilibrium_check_has_report_fields():
     bad = check_equilibrium(a.game, a.info, lazy, size=101)
     assert not bad.ok and len(bad.failures) == 1
     assert bad.max_violation == bad.max_gain > 1e-3
-    rep = a.verify(grid=101)
+    rep = a.verify(size=101)
     assert rep.ok and "no profitable deviation" in rep.checks
     assert rep.max_violation <= 1e-7
 
