@@ -84,7 +84,7 @@ from ..screening.optimal import SELECTIONS, _check_inputs
 from .exact_cells import CellDecomposition, cell_decomposition
 from ..exact_numbers import exact_market
 from .segment_welfare import ParetoImprovement, Segmentation
-from ..verify.protocol import Result, Tabular, no_exact
+from ..verify.protocol import Result, Tabular
 
 __all__ = ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
            "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate", "InteriorCertificate",
@@ -1195,6 +1195,8 @@ class SurplusSet(Result, Tabular):
     n_cells: int
     lp_solves: int
     selection: str = "efficient"
+    #: what the exact certificates are rebuilt from (None for a hand-built set)
+    exact_source: object = field(default=None, repr=False, compare=False)
 
     @property
     def max_consumer_surplus(self) -> float:
@@ -1223,8 +1225,119 @@ class SurplusSet(Result, Tabular):
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Geometric consistency: the unsegmented point is in the set, every vertex has
         PS >= the unsegmented PS (the seller can always keep her menu) and CS + PS <= the
-        efficient surplus, CS >= 0."""
-        no_exact(self, exact)
+        efficient surplus, CS >= 0.
+
+        ``exact=True`` also *proves* the polygon in rational arithmetic: each vertex is
+        attained by an exact segmentation of the closure LP (its basis re-solved exactly:
+        exact generator coefficients averaging exactly to the market), the exact vertices
+        are within ``atol`` of the reported ones, and along the outer normal of each edge
+        of the exact polygon an exact dual bound ``y . f`` proves that no segmentation goes
+        beyond it (:mod:`.surplus_certificates`; for a segment or a point, the normals and
+        the directions along it). ``details["exact_vertices"]`` holds the exact polygon.
+        The exact check fails, saying so, when it cannot be completed."""
+        base = self._float_checks(atol)
+        if not exact:
+            return base
+        fails, details, _ = self._exact_proof(atol)
+        return Verification(ok=base.ok and not fails, failures=tuple(base.failures) + tuple(fails),
+                            exact=True, details=details)
+
+    def _exact_proof(self, atol: float, backend: str = "auto"):
+        """(failures, details, certificates) of the exact proof of the polygon."""
+        src = self.exact_source
+        if src is None:
+            return (["exact check could not be completed: this set keeps no closure LP to "
+                     "certify (built by hand)"], {"complete": False}, [])
+        lp = src.lp
+        if lp is None:
+            return (["exact check could not be completed: " + "; ".join(src.lp_failures()[:3])],
+                    {"complete": False}, [])
+        S = src.scale
+        unit = tol.value_scale(self.market.env.values)
+        V = np.asarray(self.vertices, dtype=float) / float(S)
+        fails: list = []
+        calls = list(src.calls)
+        pts = np.array([c[2] for c in calls]).reshape(len(calls), 2)
+        lams, exact_v, bases = [], [], []
+        for i, v in enumerate(V):
+            order = np.argsort(np.hypot(*(pts - v[None, :]).T)) if len(calls) else []
+            got = None
+            for j in list(order)[:3]:
+                d, basis, _ = calls[j]
+                cert = lp.certify(tuple(Fraction(float(x)) for x in d), basis=basis, backend=backend)
+                if cert.ok:
+                    lam = [cert.lp.field.frac(x) for x in cert.primal]
+                    pe = (sum((a * b for a, b in zip(lp.cs, lam)), Fraction(0)),
+                          sum((a * b for a, b in zip(lp.ps, lam)), Fraction(0)))
+                    got = (lam, pe, basis)
+                    break
+            if got is None:
+                return ([f"exact check could not be completed: vertex {i} is not re-solved "
+                         "exactly from any supporting LP's basis"], {"complete": False}, [])
+            lams.append(got[0])
+            exact_v.append(got[1])
+            bases.append(got[2])
+            if any(abs(float(x * S) - float(y * S)) > atol * unit * max(1.0, abs(float(y * S)) / unit)
+                   for x, y in zip(got[1], v)):
+                fails.append(f"vertex {i}: reported {tuple(float(y * S) for y in v)} is not the exact "
+                             f"vertex {tuple(float(x * S) for x in got[1])}")
+        K = len(exact_v)
+        dirs = []  # (direction, vertex index attaining it)
+        if K == 1:
+            dirs = [((Fraction(1), Fraction(0)), 0), ((Fraction(0), Fraction(1)), 0),
+                    ((Fraction(-1), Fraction(0)), 0), ((Fraction(0), Fraction(-1)), 0)]
+        else:
+            for i in range(K):
+                p, q = exact_v[i], exact_v[(i + 1) % K]
+                e = (q[0] - p[0], q[1] - p[1])
+                if e == (0, 0):
+                    fails.append(f"vertices {i} and {(i + 1) % K} coincide exactly")
+                    continue
+                dirs.append(((e[1], -e[0]), i))
+                if K == 2:
+                    dirs.append((e, (i + 1) % K))
+            for i in range(K if K > 2 else 0):
+                a, b, c = exact_v[i - 1], exact_v[i], exact_v[(i + 1) % K]
+                if (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]) < 0:
+                    fails.append(f"the exact polygon turns clockwise at vertex {i}")
+        certs = []
+        for d, i in dirs:
+            cert = None
+            for basis in (bases[i], bases[(i + 1) % K], None):
+                cert = lp.certify(d, primal=lams[i], basis=basis, backend=backend)
+                if cert.ok:
+                    break
+            certs.append((d, cert))
+            if not cert.ok:
+                fails.append(f"direction ({float(d[0]):.6g}, {float(d[1]):.6g}) from vertex {i}: "
+                             "no exact dual bound at the vertex (a segmentation goes beyond it, "
+                             "or the check could not be completed): " + "; ".join(cert.failures[:3]))
+        details = {"complete": all(c.complete for _, c in certs),
+                   "exact_vertices": [tuple(x * S for x in v) for v in exact_v],
+                   "directions": len(certs)}
+        return fails, details, certs
+
+    def exact_certificates(self, backend: str = "auto") -> tuple:
+        """The exact certificates proving the polygon, one per supporting direction (edge
+        normals; for a segment or a point also the directions along it): each an
+        :class:`~infopricing.lp.exact_certificate.ExactCertificate` of the closure LP along
+        that direction whose primal is a vertex's exact segmentation (generator
+        coefficients) and whose dual bounds every segmentation. ``.to_json(path)`` exports
+        each for ``infopricing/verify/check_certificate.py`` (builder
+        ``hs-closure-surplus``). Raises ValueError when the exact proof does not hold."""
+        import dataclasses as _dc
+
+        fails, det, certs = self._exact_proof(tol.FEAS, backend)
+        if fails:
+            raise ValueError("no exact certificate: " + "; ".join(fails[:5]))
+        src = self.exact_source
+        S = src.scale
+        return tuple(_dc.replace(c, problem={
+            "kind": "surplus set (closure LP along a supporting direction)",
+            "value_scale": [S.numerator, S.denominator], **src.lp.problem(d, src.env)})
+            for d, c in certs)
+
+    def _float_checks(self, atol: float) -> Verification:
         unit = tol.value_scale(self.market.env.values)  # surpluses in the model's units
         atol = atol * unit
         fails = []
@@ -1284,7 +1397,9 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
         return dataclasses.replace(r, market=units.rebind_market(r.market, env),
                                    vertices=r.vertices * scale,
                                    original=tuple(float(v) * scale for v in r.original),
-                                   efficient_surplus=r.efficient_surplus * scale)
+                                   efficient_surplus=r.efficient_surplus * scale,
+                                   exact_source=None if r.exact_source is None else
+                                   dataclasses.replace(r.exact_source, scale=Fraction(scale), _cache={}))
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -1295,6 +1410,7 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     cs = np.concatenate([dec.cells[c].generators @ dec.cells[c].utilities for c in cells])
     ps = np.concatenate([dec.cells[c].generators @ dec.cells[c].payments for c in cells])
     solves = 0
+    calls = []
 
     def support(d):
         nonlocal solves
@@ -1303,7 +1419,10 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
         solves += 1
         if res.status is not Status.OPTIMAL:
             raise SolverError(f"surplus LP not solved: {res.status}")
-        return np.array([cs @ res.x, ps @ res.x])
+        pt = np.array([cs @ res.x, ps @ res.x])
+        if res.col_basis is not None:
+            calls.append((tuple(float(x) for x in d), (res.col_basis, res.row_basis), pt))
+        return pt
 
     pts = [support(d) for d in (np.array([1.0, 0.0]), np.array([0.0, 1.0]),
                                 np.array([-1.0, 0.0]), np.array([0.0, -1.0]),
@@ -1329,7 +1448,10 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     return SurplusSet(market=market, vertices=np.array(poly), selection=selection,
                       original=(mech.expected_consumer_surplus, mech.revenue),
                       efficient_surplus=float(f @ env.efficient_value), n_cells=len(cells),
-                      lp_solves=solves + dec.lp_solves)
+                      lp_solves=solves + dec.lp_solves,
+                      exact_source=_ClosureSource(dec=dec, cells=tuple(int(c) for c in cells),
+                                                  market_exact=exact_market(market),
+                                                  calls=tuple(calls)))
 
 
 def _hull2d(points, atol):

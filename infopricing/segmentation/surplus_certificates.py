@@ -44,7 +44,7 @@ __all__ = ["ClosureLP", "closure_lp", "exact_mechanism_utilities"]
 
 
 def exact_mechanism_utilities(mech):
-    """Exact (utilities, payments) of a solver mechanism: its LP vertex re-solved in
+    """Exact (utilities, payments, allocation) of a solver mechanism: its LP vertex re-solved in
     rationals and checked exactly feasible, IC and IR; ``None`` with the failures when it
     does not verify exactly."""
     from ..screening.mechanism import verify_mechanism
@@ -57,7 +57,7 @@ def exact_mechanism_utilities(mech):
     V = exact_values(mech.env)
     k = len(V[0]) if V else 0
     ue = tuple(sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - pe[t] for t in range(len(V)))
-    return (ue, tuple(pe)), ()
+    return (ue, tuple(pe), tuple(tuple(r) for r in xe)), ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,7 +71,7 @@ class ClosureLP:
     generators : tuple                 exact generator of each column (tuples of Fraction)
     cs, ps : tuple of Fraction         a_j . u_F and a_j . p_F per column
     market : tuple of Fraction         f, exactly as given
-    cell_data : dict                   cell -> (exact utilities, exact payments)
+    cell_data : dict                   cell -> (exact utilities, payments, allocation)
     G : ndarray (n, N)                 the generators in floating point (for the solver)
     """
 
@@ -156,7 +156,9 @@ class ClosureLP:
                 "direction": [pair(Fraction(v)) for v in direction],
                 "cells": [{"cell": int(c), "generators": gens[c],
                            "utilities": [pair(q) for q in self.cell_data[c][0]],
-                           "payments": [pair(q) for q in self.cell_data[c][1]]} for c in order],
+                           "payments": [pair(q) for q in self.cell_data[c][1]],
+                           "allocation": [[pair(q) for q in r] for r in self.cell_data[c][2]]}
+                          for c in order],
                 "variables": "lam[j]: weight of generator j, cells in order, each cell's "
                              "generators in order"}
 
@@ -177,7 +179,7 @@ def closure_lp(dec, cells, market_exact) -> tuple:
             fails.append(f"cell {c}: its mechanism does not verify exactly ({'; '.join(why[:2])})")
             continue
         data[c] = up
-        u, p = up
+        u, p = up[0], up[1]
         for k, g in enumerate(cell.exact_generators):
             keys.append((int(c), k))
             gens.append(tuple(g))
