@@ -33,7 +33,7 @@ LP duality for the certificates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -83,6 +83,7 @@ class ClosureLP:
     market: tuple
     cell_data: dict
     G: np.ndarray
+    _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_columns(self) -> int:
@@ -97,15 +98,21 @@ class ClosureLP:
 
     def rational(self, direction, backend: str = "auto"):
         """The LP along ``direction`` (two rationals) as a RationalLP (sense max)."""
+        import dataclasses
+
         from ..lp.exact_certificate import rational_lp
 
-        n, N = self.G.shape
-        A_exact = {(t, j): g[t] for j, g in enumerate(self.generators) for t in range(n) if g[t] != 0}
         c = self.objective(direction)
-        f = list(self.market)
-        return rational_lp(np.array([float(v) for v in c]), sp.csr_matrix(self.G), self.G.shape[0] * [0.0],
-                           self.G.shape[0] * [0.0], sense="max", A_exact=A_exact, c_exact=c,
-                           backend=backend, bounds_exact={"row_lower": f, "row_upper": list(f)})
+        base = self._cache.get(backend)
+        if base is None:  # the rows and bounds are the same along every direction
+            n, N = self.G.shape
+            A_exact = {(t, j): g[t] for j, g in enumerate(self.generators) for t in range(n) if g[t] != 0}
+            f = list(self.market)
+            base = rational_lp(np.zeros(N), sp.csr_matrix(self.G), n * [0.0], n * [0.0], sense="max",
+                               A_exact=A_exact, c_exact=[0] * N, backend=backend,
+                               bounds_exact={"row_lower": f, "row_upper": list(f)})
+            self._cache[backend] = base
+        return dataclasses.replace(base, c=[base.field.q(v) for v in c])
 
     def solve(self, direction):
         """The floating LP along ``direction`` (for a basis)."""

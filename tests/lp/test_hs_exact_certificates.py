@@ -3,6 +3,7 @@ and the surplus set are proven in rational arithmetic (closure LP, exact primal 
 exported, re-checked by the stand-alone checker, and tampering is rejected."""
 
 import copy
+import functools
 import dataclasses
 import json
 import subprocess
@@ -48,9 +49,9 @@ def _uniform_price_revenue(v, f):
     return max(p * sum((fi for vi, fi in zip(v, f) if vi >= p), Q(0)) for p in v)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.integers(1, 9), min_size=2, max_size=4, unique=True),
-       st.lists(st.integers(1, 6), min_size=4, max_size=4))
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(1, 9), min_size=2, max_size=3, unique=True),
+       st.lists(st.integers(1, 6), min_size=3, max_size=3))
 def test_single_product_exact_bbm_triangle(vals, w):
     """One alternative: BBM 2015 Theorem 1 in closed form, exactly. The consumer optimum
     over all segmentations is E[v] - pi* (pi* the uniform-price revenue), and the surplus
@@ -77,7 +78,7 @@ def _random_env(seed):
     return ip.Environment(V), [Q(int(x), int(w.sum())) for x in w]
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(4))
 def test_random_small_markets_exact_or_says_why(seed):
     """Random 3-type, 2-alternative environments (half-integer values): the surplus set is
     proven exactly; the consumer optimum is proven when attained, and otherwise the exact
@@ -193,12 +194,17 @@ def test_exact_certificates_in_any_units(scale):
     assert s1.details["exact_vertices"] == [(a * k, b * k) for a, b in s0.details["exact_vertices"]]
 
 
-def _exported(tmp_path):
+@functools.lru_cache(maxsize=1)
+def _exported_text():
     env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
     f = [Q(3, 10), Q(3, 10), Q(2, 5)]
     certs = list(ip.surplus_set(env, f).exact_certificates())
     certs.append(ip.max_consumer_surplus_segmentation(env, f).exact_certificate())
-    return [json.loads(c.to_json()) for c in certs]
+    return tuple(c.to_json() for c in certs)
+
+
+def _exported(tmp_path):
+    return [json.loads(t) for t in _exported_text()]
 
 
 def test_standalone_checker_accepts_and_rebuilds(tmp_path):
