@@ -252,3 +252,40 @@ def test_standalone_checker_rejects_tampering(tmp_path):
     t["problem"]["market"][0] = _bump(t["problem"]["market"][0])
     ok, msgs = checker.check(t)
     assert not ok and any("not a valid hs-closure-surplus" in m for m in msgs), msgs
+
+
+def test_exact_feasible_basis_repairs_an_infeasible_degenerate_basis():
+    """x + y = 1, x - y >= 0, x, y >= 0 with the basis {x, y} but row 1 made a tight
+    non-basic row at 0 and the start (x basic, row 1 basic): a tiny LP where the given basis
+    re-solves to an infeasible point, and phase 1 reaches a feasible vertex; an infeasible
+    LP (x + y = 1, x + y >= 2) is refused."""
+    from infopricing.lp.exact_vertex import AT_LOWER, BASIC, exact_basic_solution, exact_feasible_basis
+    import scipy.sparse as sp
+
+    Ae = {(0, 0): Q(1), (0, 1): Q(1), (1, 0): Q(1), (1, 1): Q(-1)}
+    inf = float("inf")
+    cl, cu, rl, ru = [0.0, 0.0], [inf, inf], [1.0, 0.0], [1.0, inf]
+    # start: y basic and row 1 basic, x non-basic at 0 -> y = 1, row 1 = -1 < 0 (infeasible)
+    cb, rb = np.array([AT_LOWER, BASIC]), np.array([AT_LOWER, BASIC])
+    A = sp.csr_matrix(np.array([[1.0, 1.0], [1.0, -1.0]]))
+    z0 = exact_basic_solution(A, cl, cu, rl, ru, cb, rb, A_exact=Ae)
+    assert z0[0] - z0[1] < 0
+    cb2, rb2 = exact_feasible_basis(Ae, (2, 2), cl, cu, rl, ru, cb, rb)
+    z = exact_basic_solution(A, cl, cu, rl, ru, cb2, rb2, A_exact=Ae)
+    assert z[0] + z[1] == 1 and z[0] - z[1] >= 0 and min(z) >= 0
+    with pytest.raises(ValueError):
+        exact_feasible_basis({(0, 0): Q(1), (0, 1): Q(1), (1, 0): Q(1), (1, 1): Q(1)}, (2, 2),
+                             cl, cu, [1.0, 2.0], [1.0, inf], cb, rb)
+
+
+def test_menu_of_rounded_degenerate_data_verifies_exactly():
+    """The data of tests/segmentation/test_hs_units.py::test_proposition3_rounded_degenerate_vertex:
+    the solver's menu at scale 1e-9 is proven exactly feasible and optimal (after exact
+    phase-1 and simplex pivots), and it is the scale-1 menu (allocations equal)."""
+    V = np.array([[0.75, 2.25], [1.0, 2.5], [1.25, 1.5]])
+    f = np.array([4.0, 6.0, 6.0]) / 16
+    m = ip.optimal_mechanism(ip.Environment(V * 1e-9), f)
+    chk = m.verify(exact=True)
+    assert chk.ok, chk.failures
+    m1 = ip.optimal_mechanism(ip.Environment(V), f)
+    assert np.allclose(m.allocation, m1.allocation, atol=1e-12)
