@@ -409,7 +409,19 @@ def _repaired_optimality(mech, oc, x, p, unit):
     if basis is None or lp.shape[0] > REPAIR_MAX_ROWS:
         return oc, ""
     try:
-        rb = repair_basis(lp, basis[0], basis[1])
+        try:
+            rb = repair_basis(lp, basis[0], basis[1])
+        except ValueError:
+            # the basis is exactly infeasible (a degenerate vertex whose floats broke an exact
+            # tie): exact phase-1 pivots to a feasible basis first (lp/exact_vertex.py)
+            from ..lp.exact_vertex import exact_feasible_basis
+
+            Fq = lp.field
+            Ae = {(i, j): Fq.frac(v) for i, r in enumerate(lp.rows) for j, v in r.items()}
+            bd = [[None if b is None else Fq.frac(b) for b in a]
+                  for a in (lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper)]
+            fb = exact_feasible_basis(Ae, lp.shape, *bd, basis[0], basis[1])
+            rb = repair_basis(lp, *fb)
         z = basis_primal(lp, *rb)
     except ValueError as exc:
         return oc, f"exact basis repair failed: {exc}"
@@ -538,6 +550,58 @@ def revenue_dual_bound(env, market, row_duals):
     return weak_duality_bound(y, c - A.T @ y, lo_r, hi_r, lo_c, hi_c)
 
 
+def _exactly_within(A_exact: dict, shape, z, cert) -> bool:
+    """Whether the exact point ``z`` satisfies the face LP's column and row bounds exactly."""
+    m, n = shape
+    for j in range(n):
+        lo, hi = cert.col_lower[j], cert.col_upper[j]
+        if (np.isfinite(lo) and z[j] < Fraction(float(lo))) or (np.isfinite(hi) and z[j] > Fraction(float(hi))):
+            return False
+    act = [Fraction(0)] * m
+    for (i, j), v in A_exact.items():
+        if v:
+            act[i] += v * z[j]
+    for i in range(m):
+        lo, hi = cert.row_lower[i], cert.row_upper[i]
+        if (np.isfinite(lo) and act[i] < Fraction(float(lo))) or (np.isfinite(hi) and act[i] > Fraction(float(hi))):
+            return False
+    return True
+
+
+def _exactly_optimal_vertex(env, market, A, Ae, bounds, cert):
+    """An exactly revenue-optimal vertex of the menu LP on the exact data, reached from the
+    solver's final basis by exact phase-1 pivots (feasibility) and exact primal simplex
+    pivots (revenue); None when there is no market or the pivots fail."""
+    if market is None:
+        return None
+    from ..lp.exact_certificate import REPAIR_MAX_ROWS, basis_primal, rational_lp, repair_basis
+    from ..lp.exact_vertex import exact_feasible_basis
+    from .lp_build import revenue_objective
+
+    if A.shape[0] > REPAIR_MAX_ROWS:
+        return None
+    from ..exact_numbers import exact_market
+
+    lo_c, hi_c, lo_r, hi_r = bounds
+    try:
+        cb, rb = exact_feasible_basis(Ae, A.shape, lo_c, hi_c, lo_r, hi_r, cert.col_basis, cert.row_basis)
+        fe = exact_market(market)
+        n, k = env.n_types, env.n_alternatives
+        V = exact_values_of(env)
+        c_exact = [fe[t] * V[t][a] for t in range(n) for a in range(k)] + [-fe[t] for t in range(n)]
+        lp = rational_lp(revenue_objective(env.values, market.probabilities), A, lo_r, hi_r, lo_c,
+                         hi_c, sense="max", A_exact=Ae, c_exact=c_exact, backend="fraction")
+        return basis_primal(lp, *repair_basis(lp, cb, rb))
+    except ValueError:
+        return None
+
+
+def exact_values_of(env):
+    from ..exact_numbers import exact_values
+
+    return exact_values(env)
+
+
 def _exact_point(mech: Mechanism):
     """Exact allocation and payments: from the LP basis when there is one, otherwise the
     floating values read as exact rationals."""
@@ -554,9 +618,28 @@ def _exact_point(mech: Mechanism):
     from ..exact_numbers import exact_values
 
     V = exact_values(env)
-    A, *_ = build_menu_lp(env.values)
+    A, lo_r, hi_r, lo_c, hi_c = build_menu_lp(env.values)
+    Ae = exact_matrix(env.values, V=V)
     z = exact_basic_solution(A, cert.col_lower, cert.col_upper, cert.row_lower, cert.row_upper,
-                             cert.col_basis, cert.row_basis, A_exact=exact_matrix(env.values, V=V))
+                             cert.col_basis, cert.row_basis, A_exact=Ae)
+    if not _exactly_within(Ae, A.shape, z, cert):
+        from ..lp.exact_vertex import exact_feasible_basis
+
+        # a degenerate vertex whose float basis, re-solved on the exact data (which the
+        # floats only approximate), is infeasible by rounding: exact phase-1 pivots from
+        # that basis find an exactly feasible one: on the optimal face when its bounds hold
+        # exactly on the exact data; else (the face, fixed by the float duals, is empty on
+        # the exact data: the floats broke an exact tie) on the menu LP itself, followed by
+        # exact primal simplex pivots on the revenue objective to an exactly optimal vertex.
+        # The caller checks that the vertex found is the floating menu up to rounding
+        # (tolerances.ROUNDING), so a menu that is not the exact optimum is still refused.
+        try:
+            cb, rb = exact_feasible_basis(Ae, A.shape, cert.col_lower, cert.col_upper,
+                                          cert.row_lower, cert.row_upper, cert.col_basis, cert.row_basis)
+            z = exact_basic_solution(A, cert.col_lower, cert.col_upper, cert.row_lower,
+                                     cert.row_upper, cb, rb, A_exact=Ae)
+        except ValueError:
+            z = _exactly_optimal_vertex(env, mech.market, A, Ae, (lo_c, hi_c, lo_r, hi_r), cert) or z
     xe = [[z[t * k + a] for a in range(k)] for t in range(n)]
     ue = [z[n * k + t] for t in range(n)]
     pe = [sum((V[t][a] * xe[t][a] for a in range(k)), Fraction(0)) - ue[t] for t in range(n)]

@@ -84,7 +84,7 @@ from ..screening.optimal import SELECTIONS, _check_inputs
 from .exact_cells import CellDecomposition, cell_decomposition
 from ..exact_numbers import exact_market
 from .segment_welfare import ParetoImprovement, Segmentation
-from ..verify.protocol import Result, Tabular, no_exact
+from ..verify.protocol import Result, Tabular
 
 __all__ = ["exact_pareto_improvement", "max_consumer_surplus_segmentation", "surplus_set",
            "SurplusSet", "ConsumerOptimalSegmentation", "NoImprovementCertificate", "InteriorCertificate",
@@ -161,13 +161,26 @@ def _exact_columns(dec, owner):
     return out
 
 
+def _column_keys(owner) -> list:
+    """(cell, k) of each column: generator k of its cell (cells as listed in ``owner``)."""
+    seen: dict = {}
+    out = []
+    for c in owner:
+        c = int(c)
+        out.append((c, seen.get(c, 0)))
+        seen[c] = seen.get(c, 0) + 1
+    return out
+
+
 def _exact_segmentation(market: Market, lam, G, owner, dec, selection: str, original=None,
-                        tiny: float = 1e-13):
+                        tiny: float = 1e-13, coefficients: dict | None = None):
     """A Segmentation from LP coefficients ``lam`` on the cells' generators, rebuilt in
     exact arithmetic: coefficients are rationalised except for a set of linearly independent
     columns (the largest), whose coefficients are solved exactly so that the segments add
     up exactly to the (rationalised) market. Each segment is then an exact positive
-    combination of its cell's exact generators, so it lies exactly in the cell."""
+    combination of its cell's exact generators, so it lies exactly in the cell.
+    ``coefficients`` (a dict), when given, receives the exact coefficient of each used
+    generator, keyed (cell, k) as in :func:`_column_keys`."""
     from ..lp import solve_exact_square
 
     env = market.env
@@ -200,6 +213,10 @@ def _exact_segmentation(market: Market, lam, G, owner, dec, selection: str, orig
     lam_e.update(zip(basis, sol))
     if any(v <= 0 for v in lam_e.values()):
         raise SolverError("exact rebuilding of the segmentation produced a non-positive coefficient")
+    if coefficients is not None:
+        keys = _column_keys(owner)
+        coefficients.clear()
+        coefficients.update({keys[j]: v for j, v in lam_e.items()})
     segs: dict = {}
     for j, v in lam_e.items():
         c = int(owner[j])
@@ -789,12 +806,25 @@ class ConsumerOptimalSegmentation(Result):
     upper_bound: float
     original_consumer_surplus: float
     improvement: ParetoImprovement | None = None
+    #: what the exact certificate is rebuilt from (:class:`_ClosureSource`; None for a
+    #: hand-built result, whose exact check then says it cannot be completed)
+    exact_source: object = field(default=None, repr=False, compare=False)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """The segmentation verifies (and is Pareto improving when ``pareto``), its consumer
-        surplus is at most the supremum, which is at most the upper bound. ``exact=True``
-        checks the segmentation in rational arithmetic but cannot prove the supremum optimal
-        exactly, so it fails, saying so (``details["complete"]`` is False)."""
+        surplus is at most the supremum, which is at most the upper bound.
+
+        ``exact=True`` checks the segmentation in rational arithmetic (averaging, each
+        segment's menu exactly IC, IR and revenue-optimal, Pareto dominance) and *proves*
+        its consumer surplus the supremum: the closure LP over the cells (the allowed ones
+        when ``pareto``; every excluded cell is checked exactly to hurt some type) is
+        re-built with exact data and certified with the segmentation's exact coefficients
+        as primal and an exact dual bound ``y . f`` equal to the segmentation's exact
+        consumer surplus (:mod:`.surplus_certificates`); ``details["exact_supremum"]``
+        holds it. When no Pareto-improving segmentation exists, the decision's exact
+        certificate proves the supremum is the unsegmented surplus. When the optimum is not
+        attained (or some allowed cell is usable only on its boundary) the exact check
+        cannot be completed and fails, saying so (``details["complete"]`` False)."""
         fails = []
         if self.segmentation is not None:
             chk = self.segmentation.verify(exact=exact, atol=atol, check_pareto=self.pareto)
@@ -808,11 +838,169 @@ class ConsumerOptimalSegmentation(Result):
             fails.append("supremum above the upper bound")
         details = {}
         if exact:  # issue 19: an exact check that cannot be completed fails, saying so
-            details["complete"] = False
-            fails.append("exact optimality of the supremum could not be completed: the "
-                         "consumer-surplus LP keeps no exact certificate (the segmentation's own "
-                         "exact check is segmentation.verify(exact=True))")
+            efails, edet = self._exact_optimality(atol)
+            fails.extend(efails)
+            details.update(edet)
         return Verification(ok=not fails, failures=tuple(fails), exact=exact, details=details)
+
+    def _exact_optimality(self, atol: float, backend: str = "auto"):
+        """(failures, details) of the exact optimality proof (see :meth:`verify`)."""
+        unit = tol.value_scale(self.market.env.values)
+        close = lambda a, b: abs(float(a) - float(b)) <= atol * unit * max(1.0, abs(float(b)) / unit)
+        if self.segmentation is None:
+            imp = self.improvement
+            if imp is None or imp.improvable is not False:
+                return (["exact optimality of the supremum could not be completed: no "
+                         "segmentation and no exact proof that none is Pareto improving"],
+                        {"complete": False})
+            iv = imp.verify(exact=True)
+            f = [f"the decision: {m}" for m in iv.failures]
+            if not close(self.supremum, self.original_consumer_surplus):
+                f.append("no Pareto improvement exists, but the supremum is not the unsegmented "
+                         "consumer surplus")
+            return f, {"complete": bool(iv.ok)}
+        src = self.exact_source
+        if src is None:
+            return (["exact optimality of the supremum could not be completed: this result "
+                     "keeps no closure LP to certify (built by hand)"], {"complete": False})
+        if not self.attained:
+            return ([f"exact optimality of the supremum could not be completed: the supremum "
+                     f"{self.supremum!r} is not attained (the segmentation comes within "
+                     f"{self.supremum - self.segmentation.expected_consumer_surplus:.3g}), so no "
+                     "exact primal point attains the dual bound"], {"complete": False})
+        cert, f = src.consumer_certificate(self.segmentation, backend)
+        if cert is None:
+            return f, {"complete": False}
+        details = {"complete": cert.complete, "exact_certificate": cert}
+        if cert.ok:
+            sup = cert.lp.field.frac(cert.objective) * src.scale
+            details["exact_supremum"] = sup
+            if not close(self.supremum, sup):
+                f.append(f"reported supremum {self.supremum!r} is not the certified optimum "
+                         f"{float(sup)!r}")
+        else:
+            f += [f"consumer-surplus LP: {m}" for m in cert.failures[:10]]
+            if cert.complete:
+                f.append("the segmentation's consumer surplus is not proven optimal: the exact "
+                         "dual bound over the cells' closures is higher (or no exact dual holds)")
+        return f, details
+
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of the consumer-surplus LP (the closure LP of
+        :mod:`.surplus_certificates`, direction (1, 0)): the segmentation's exact
+        coefficients on the cells' generators as primal, an exact dual ``y`` proving no
+        segmentation over those cells has more consumer surplus. ``.to_json(path)``
+        exports it for ``infopricing/verify/check_certificate.py`` (builder
+        ``hs-closure-surplus``; surpluses in the solved units, ``problem["value_scale"]``
+        times them in the model's). Raises ValueError when the exact proof does not hold
+        or cannot be completed."""
+        import dataclasses as _dc
+
+        f, det = self._exact_optimality(tol.FEAS, backend)
+        cert = det.get("exact_certificate")
+        if f or cert is None or not cert.ok:
+            raise ValueError("no exact certificate: " + "; ".join(f[:5] or ["none formed"]))
+        src = self.exact_source
+        return _dc.replace(cert, problem={
+            "kind": "consumer-optimal segmentation (HS section 4.1 closure LP)",
+            "pareto": self.pareto, "value_scale": [src.scale.numerator, src.scale.denominator],
+            **src.lp.problem((1, 0), src.env)})
+
+    def as_dict(self) -> dict:
+        out = super().as_dict()
+        out.pop("exact_source", None)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class _ClosureSource:
+    """What an exact certificate of a closure-LP result is rebuilt from: the decomposition,
+    the cells of the LP, the market exactly, the floating solves' bases, the exact
+    coefficients of the result's segmentation, and the power of two the values were
+    divided by (surpluses are ``scale`` times the solved ones)."""
+
+    dec: CellDecomposition
+    cells: tuple
+    market_exact: tuple
+    original: object = None             # the unsegmented market's mechanism (pareto)
+    pareto: bool = False
+    basis: tuple | None = None          # (col_basis, row_basis) of the direction (1, 0)
+    coefficients: dict = field(default_factory=dict)
+    scale: Fraction = Fraction(1)
+    calls: tuple = ()                   # SurplusSet: (direction, basis, point) per solve
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def env(self):
+        return self.dec.env
+
+    @property
+    def lp(self):
+        if "lp" not in self._cache:
+            from .surplus_certificates import closure_lp
+
+            self._cache["lp"] = closure_lp(self.dec, self.cells, self.market_exact)
+        return self._cache["lp"][0]
+
+    def lp_failures(self) -> tuple:
+        self.lp  # noqa: B018 (builds it)
+        return self._cache["lp"][1]
+
+    def excluded_allowed(self) -> list:
+        """Cells left out of a Pareto LP that are exactly allowed (a tolerance call that
+        would make the LP's bound invalid); [] when every exclusion is exact."""
+        from .surplus_certificates import exact_mechanism_utilities
+
+        if not self.pareto:
+            return []
+        up, why = exact_mechanism_utilities(self.original)
+        if up is None:
+            return [f"the market's own mechanism does not verify exactly ({'; '.join(why[:2])})"]
+        u0 = up[0]
+        fe = self.market_exact
+        out = []
+        inside = set(self.cells)
+        for i, c in enumerate(self.dec.cells):
+            S = np.flatnonzero(c.support)
+            if i in inside or any(fe[t] == 0 for t in S):
+                continue
+            ue, why = exact_mechanism_utilities(c.mechanism)
+            if ue is None:
+                out.append(f"cell {i} (excluded): its mechanism does not verify exactly")
+            elif all(ue[0][t] >= u0[t] for t in S):
+                out.append(f"cell {i} was excluded as hurting a type but, exactly, hurts none")
+        return out
+
+    def consumer_certificate(self, seg, backend: str = "auto"):
+        """(ExactCertificate or None, failures) for a segmentation claimed consumer optimal."""
+        from .surplus_certificates import exact_mechanism_utilities
+
+        lp = self.lp
+        if lp is None:
+            return None, ["exact check could not be completed: " + "; ".join(self.lp_failures()[:3])]
+        f = self.excluded_allowed()
+        idx = lp.index()
+        stray = [k for k in self.coefficients if k not in idx]
+        if stray or not self.coefficients:
+            return None, f + ["exact check could not be completed: the segmentation's generator "
+                              "coefficients are not columns of the LP"]
+        lam = [self.coefficients.get(k, Fraction(0)) for k in lp.keys]
+        # the proof needs only: the segmentation's own exact consumer surplus (its segments
+        # and their exactly verified menus) equals c . lam = y . f, y exactly dual feasible
+        we, Fe = seg.exact_weights, seg.exact_markets
+        if not (we and Fe):
+            return None, f + ["exact check could not be completed: the segmentation has no exact segments"]
+        cs_seg = Fraction(0)
+        for w, F, mech in zip(we, Fe, seg.mechanisms):
+            up, why = exact_mechanism_utilities(mech)
+            if up is None:
+                return None, f + [f"a segment's mechanism does not verify exactly ({'; '.join(why[:2])})"]
+            cs_seg += w * sum((x * u for x, u in zip(F, up[0])), Fraction(0))
+        cert = lp.certify((1, 0), primal=lam, basis=self.basis, backend=backend)
+        if cert.objective is not None and cert.lp.field.frac(cert.objective) * self.scale != cs_seg:
+            f.append(f"the segmentation's exact consumer surplus {float(cs_seg)!r} differs from "
+                     f"the LP's value of its coefficients {float(cert.objective)!r}")
+        return cert, f
 
 
 def _usable(st: _Setup, cells, C):
@@ -892,7 +1080,9 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
             r, market=units.rebind_market(r.market, env), supremum=r.supremum * scale,
             segmentation=units.rebind_segmentation(r.segmentation, env, scale),
             upper_bound=r.upper_bound * scale, original_consumer_surplus=r.original_consumer_surplus * scale,
-            improvement=None if r.improvement is None else units.rebind_improvement(r.improvement, env, scale))
+            improvement=None if r.improvement is None else units.rebind_improvement(r.improvement, env, scale),
+            exact_source=None if r.exact_source is None else
+            dataclasses.replace(r.exact_source, scale=Fraction(scale), _cache={}))
     market = _check_inputs(env, market)
     st = _setup(env, market, selection, atol)
     if pareto:
@@ -918,8 +1108,10 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
         raise SolverError(f"closure LP not solved: {res.status}")
     sup_val = float(res.objective)
     best = None
+    coeffs: dict = {}
     try:
-        seg = _exact_segmentation(market, res.x, G, owner, st.dec, selection, original=st.mech)
+        seg = _exact_segmentation(market, res.x, G, owner, st.dec, selection, original=st.mech,
+                                  coefficients=coeffs)
         ok = (not pareto or seg.is_pareto_improving)
         if ok and seg.expected_consumer_surplus >= sup_val - tol.EQUAL * max(1.0, abs(sup_val)):
             best = (seg, True)
@@ -933,10 +1125,16 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
             cols = np.flatnonzero(owner_i == c)
             match = cols[np.flatnonzero(np.all(np.isclose(Gi[:, cols], G[:, [j]]), axis=0))]
             lam_mix[match[0]] += (1 - mix) * res.x[j]
-        seg = _exact_segmentation(market, lam_mix, Gi, owner_i, st.dec, selection, original=st.mech)
+        seg = _exact_segmentation(market, lam_mix, Gi, owner_i, st.dec, selection, original=st.mech,
+                                  coefficients=coeffs)
         best = (seg, False)
+    src = _ClosureSource(dec=st.dec, cells=tuple(int(c) for c in cells), market_exact=st.fe,
+                         original=st.mech, pareto=pareto,
+                         basis=None if ub_res.col_basis is None else (ub_res.col_basis, ub_res.row_basis),
+                         coefficients=dict(coeffs))
     return ConsumerOptimalSegmentation(market, pareto, sup_val, best[1], best[0],
-                                       float(ub_res.objective), st.mech.expected_consumer_surplus, dec)
+                                       float(ub_res.objective), st.mech.expected_consumer_surplus, dec,
+                                       exact_source=src)
 
 
 # ---------------------------------------------------------------------------------------
@@ -988,6 +1186,8 @@ class SurplusSet(Result, Tabular):
     n_cells: int
     lp_solves: int
     selection: str = "efficient"
+    #: what the exact certificates are rebuilt from (None for a hand-built set)
+    exact_source: object = field(default=None, repr=False, compare=False)
 
     @property
     def max_consumer_surplus(self) -> float:
@@ -1016,8 +1216,119 @@ class SurplusSet(Result, Tabular):
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Geometric consistency: the unsegmented point is in the set, every vertex has
         PS >= the unsegmented PS (the seller can always keep her menu) and CS + PS <= the
-        efficient surplus, CS >= 0."""
-        no_exact(self, exact)
+        efficient surplus, CS >= 0.
+
+        ``exact=True`` also *proves* the polygon in rational arithmetic: each vertex is
+        attained by an exact segmentation of the closure LP (its basis re-solved exactly:
+        exact generator coefficients averaging exactly to the market), the exact vertices
+        are within ``atol`` of the reported ones, and along the outer normal of each edge
+        of the exact polygon an exact dual bound ``y . f`` proves that no segmentation goes
+        beyond it (:mod:`.surplus_certificates`; for a segment or a point, the normals and
+        the directions along it). ``details["exact_vertices"]`` holds the exact polygon.
+        The exact check fails, saying so, when it cannot be completed."""
+        base = self._float_checks(atol)
+        if not exact:
+            return base
+        fails, details, _ = self._exact_proof(atol)
+        return Verification(ok=base.ok and not fails, failures=tuple(base.failures) + tuple(fails),
+                            exact=True, details=details)
+
+    def _exact_proof(self, atol: float, backend: str = "auto"):
+        """(failures, details, certificates) of the exact proof of the polygon."""
+        src = self.exact_source
+        if src is None:
+            return (["exact check could not be completed: this set keeps no closure LP to "
+                     "certify (built by hand)"], {"complete": False}, [])
+        lp = src.lp
+        if lp is None:
+            return (["exact check could not be completed: " + "; ".join(src.lp_failures()[:3])],
+                    {"complete": False}, [])
+        S = src.scale
+        unit = tol.value_scale(self.market.env.values)
+        V = np.asarray(self.vertices, dtype=float) / float(S)
+        fails: list = []
+        calls = list(src.calls)
+        pts = np.array([c[2] for c in calls]).reshape(len(calls), 2)
+        lams, exact_v, bases = [], [], []
+        for i, v in enumerate(V):
+            order = np.argsort(np.hypot(*(pts - v[None, :]).T)) if len(calls) else []
+            got = None
+            for j in list(order)[:3]:
+                d, basis, _ = calls[j]
+                cert = lp.certify(tuple(Fraction(float(x)) for x in d), basis=basis, backend=backend)
+                if cert.ok:
+                    lam = [cert.lp.field.frac(x) for x in cert.primal]
+                    pe = (sum((a * b for a, b in zip(lp.cs, lam)), Fraction(0)),
+                          sum((a * b for a, b in zip(lp.ps, lam)), Fraction(0)))
+                    got = (lam, pe, basis)
+                    break
+            if got is None:
+                return ([f"exact check could not be completed: vertex {i} is not re-solved "
+                         "exactly from any supporting LP's basis"], {"complete": False}, [])
+            lams.append(got[0])
+            exact_v.append(got[1])
+            bases.append(got[2])
+            if any(abs(float(x * S) - float(y * S)) > atol * unit * max(1.0, abs(float(y * S)) / unit)
+                   for x, y in zip(got[1], v)):
+                fails.append(f"vertex {i}: reported {tuple(float(y * S) for y in v)} is not the exact "
+                             f"vertex {tuple(float(x * S) for x in got[1])}")
+        K = len(exact_v)
+        dirs = []  # (direction, vertex index attaining it)
+        if K == 1:
+            dirs = [((Fraction(1), Fraction(0)), 0), ((Fraction(0), Fraction(1)), 0),
+                    ((Fraction(-1), Fraction(0)), 0), ((Fraction(0), Fraction(-1)), 0)]
+        else:
+            for i in range(K):
+                p, q = exact_v[i], exact_v[(i + 1) % K]
+                e = (q[0] - p[0], q[1] - p[1])
+                if e == (0, 0):
+                    fails.append(f"vertices {i} and {(i + 1) % K} coincide exactly")
+                    continue
+                dirs.append(((e[1], -e[0]), i))
+                if K == 2:
+                    dirs.append((e, (i + 1) % K))
+            for i in range(K if K > 2 else 0):
+                a, b, c = exact_v[i - 1], exact_v[i], exact_v[(i + 1) % K]
+                if (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]) < 0:
+                    fails.append(f"the exact polygon turns clockwise at vertex {i}")
+        certs = []
+        for d, i in dirs:
+            cert = None
+            for basis in (bases[i], bases[(i + 1) % K], None):
+                cert = lp.certify(d, primal=lams[i], basis=basis, backend=backend)
+                if cert.ok:
+                    break
+            certs.append((d, cert))
+            if not cert.ok:
+                fails.append(f"direction ({float(d[0]):.6g}, {float(d[1]):.6g}) from vertex {i}: "
+                             "no exact dual bound at the vertex (a segmentation goes beyond it, "
+                             "or the check could not be completed): " + "; ".join(cert.failures[:3]))
+        details = {"complete": all(c.complete for _, c in certs),
+                   "exact_vertices": [tuple(x * S for x in v) for v in exact_v],
+                   "directions": len(certs)}
+        return fails, details, certs
+
+    def exact_certificates(self, backend: str = "auto") -> tuple:
+        """The exact certificates proving the polygon, one per supporting direction (edge
+        normals; for a segment or a point also the directions along it): each an
+        :class:`~infopricing.lp.exact_certificate.ExactCertificate` of the closure LP along
+        that direction whose primal is a vertex's exact segmentation (generator
+        coefficients) and whose dual bounds every segmentation. ``.to_json(path)`` exports
+        each for ``infopricing/verify/check_certificate.py`` (builder
+        ``hs-closure-surplus``). Raises ValueError when the exact proof does not hold."""
+        import dataclasses as _dc
+
+        fails, det, certs = self._exact_proof(tol.FEAS, backend)
+        if fails:
+            raise ValueError("no exact certificate: " + "; ".join(fails[:5]))
+        src = self.exact_source
+        S = src.scale
+        return tuple(_dc.replace(c, problem={
+            "kind": "surplus set (closure LP along a supporting direction)",
+            "value_scale": [S.numerator, S.denominator], **src.lp.problem(d, src.env)})
+            for d, c in certs)
+
+    def _float_checks(self, atol: float) -> Verification:
         unit = tol.value_scale(self.market.env.values)  # surpluses in the model's units
         atol = atol * unit
         fails = []
@@ -1077,7 +1388,9 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
         return dataclasses.replace(r, market=units.rebind_market(r.market, env),
                                    vertices=r.vertices * scale,
                                    original=tuple(float(v) * scale for v in r.original),
-                                   efficient_surplus=r.efficient_surplus * scale)
+                                   efficient_surplus=r.efficient_surplus * scale,
+                                   exact_source=None if r.exact_source is None else
+                                   dataclasses.replace(r.exact_source, scale=Fraction(scale), _cache={}))
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
@@ -1088,6 +1401,7 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     cs = np.concatenate([dec.cells[c].generators @ dec.cells[c].utilities for c in cells])
     ps = np.concatenate([dec.cells[c].generators @ dec.cells[c].payments for c in cells])
     solves = 0
+    calls = []
 
     def support(d):
         nonlocal solves
@@ -1096,7 +1410,10 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
         solves += 1
         if res.status is not Status.OPTIMAL:
             raise SolverError(f"surplus LP not solved: {res.status}")
-        return np.array([cs @ res.x, ps @ res.x])
+        pt = np.array([cs @ res.x, ps @ res.x])
+        if res.col_basis is not None:
+            calls.append((tuple(float(x) for x in d), (res.col_basis, res.row_basis), pt))
+        return pt
 
     pts = [support(d) for d in (np.array([1.0, 0.0]), np.array([0.0, 1.0]),
                                 np.array([-1.0, 0.0]), np.array([0.0, -1.0]),
@@ -1122,7 +1439,10 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     return SurplusSet(market=market, vertices=np.array(poly), selection=selection,
                       original=(mech.expected_consumer_surplus, mech.revenue),
                       efficient_surplus=float(f @ env.efficient_value), n_cells=len(cells),
-                      lp_solves=solves + dec.lp_solves)
+                      lp_solves=solves + dec.lp_solves,
+                      exact_source=_ClosureSource(dec=dec, cells=tuple(int(c) for c in cells),
+                                                  market_exact=exact_market(market),
+                                                  calls=tuple(calls)))
 
 
 def _hull2d(points, atol):

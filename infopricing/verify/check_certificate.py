@@ -404,5 +404,67 @@ def main(argv=None):
     return status
 
 
+# ---------------------------------------------------------------------------------------
+# hs-closure-surplus (HS surplus results: ConsumerOptimalSegmentation, SurplusSet)
+# ---------------------------------------------------------------------------------------
+def _build_hs_closure(problem):
+    """The closure LP of a market over the cells of the market simplex, along a direction
+    (d_cs, d_ps) of (consumer surplus, producer surplus): ``market`` f (n), ``values``
+    (n x k), ``direction`` (2) and ``cells``, each with ``generators`` (markets: g x n),
+    its mechanism's ``allocation`` (n x k), ``payments`` and ``utilities`` (n). Columns
+    lam[j], one per generator (cells in order); rows: n rows sum_j lam[j] a_j[t] = f[t];
+    lam >= 0; maximise sum_j lam[j] (d_cs a_j . u + d_ps a_j . p) with u, p of a_j's
+    cell. Each cell's numbers must be an IC, IR mechanism of the stated values (u = v . x
+    - p, x >= 0, sum_a x[t, a] <= 1, u[t] >= v[t] . x[s] - p[s], u >= 0) and each
+    generator and the market probability vectors; that the mechanism is the cell's
+    selected optimal one is taken from the certificate's producer."""
+    f = _numbers(problem, "market")
+    n = len(f)
+    V0 = problem.get("values")
+    k = len(V0[0]) if isinstance(V0, list) and V0 and isinstance(V0[0], list) else 0
+    if k == 0:
+        raise CertificateError("problem.values: expected an n x k matrix")
+    V = _matrix(problem, "values", n, k)
+    d = _numbers(problem, "direction")
+    cells = problem.get("cells")
+    if len(d) != 2 or not isinstance(cells, list) or not cells:
+        raise CertificateError("problem: expected a 2-entry direction and a list of cells")
+    if any(q < 0 for q in f) or sum(f) != 1:
+        raise InvalidProblem("problem.market: not non-negative masses summing to 1")
+    A = [dict() for _ in range(n)]
+    c = []
+    for ci, cell in enumerate(cells):
+        if not isinstance(cell, dict) or not isinstance(cell.get("generators"), list):
+            raise CertificateError(f"problem.cells[{ci}]: expected generators")
+        G = _matrix(cell, "generators", len(cell["generators"]), n)
+        u = [r[0] for r in _matrix({"u": [[q] for q in cell.get("utilities") or []]}, "u", n, 1)]
+        p = [r[0] for r in _matrix({"p": [[q] for q in cell.get("payments") or []]}, "p", n, 1)]
+        X = _matrix(cell, "allocation", n, k)
+        for t in range(n):
+            if any(x < 0 for x in X[t]) or sum(X[t]) > 1:
+                raise InvalidProblem(f"cell {ci}: type {t}'s lottery is not a sub-probability vector")
+            if u[t] != sum((V[t][a] * X[t][a] for a in range(k)), Fraction(0)) - p[t]:
+                raise InvalidProblem(f"cell {ci}: utility of type {t} is not v . x - p")
+            if u[t] < 0:
+                raise InvalidProblem(f"cell {ci}: type {t}'s participation (IR) fails")
+            for s in range(n):
+                if u[t] < sum((V[t][a] * X[s][a] for a in range(k)), Fraction(0)) - p[s]:
+                    raise InvalidProblem(f"cell {ci}: type {t} prefers type {s}'s item (IC)")
+        for g in G:
+            if any(x < 0 for x in g) or sum(g) != 1:
+                raise InvalidProblem(f"cell {ci}: a generator is not a market")
+            j = len(c)
+            for t in range(n):
+                if g[t]:
+                    A[t][j] = g[t]
+            c.append(d[0] * sum((g[t] * u[t] for t in range(n)), Fraction(0))
+                     + d[1] * sum((g[t] * p[t] for t in range(n)), Fraction(0)))
+    N = len(c)
+    return "max", A, f, list(f), [Fraction(0)] * N, [None] * N, c
+
+
+BUILDERS["hs-closure-surplus"] = _build_hs_closure
+
+
 if __name__ == "__main__":
     sys.exit(main())

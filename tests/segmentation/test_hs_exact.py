@@ -69,7 +69,8 @@ def test_consumer_optimal_closed_form(q):
     assert r.supremum == pytest.approx(9 / 32 - q / 8, abs=1e-9)
     assert r.attained
     assert r.segmentation.expected_consumer_surplus == pytest.approx(9 / 32 - q / 8, abs=1e-9)
-    assert r.segmentation.verify(exact=True, check_pareto=True).ok  # r.verify(exact=True): supremum unproven
+    assert r.segmentation.verify(exact=True, check_pareto=True).ok
+    assert r.verify(exact=True).ok  # the supremum proven exactly (closure LP certificate)
 
 
 def test_single_product_surplus_set_is_bbm_triangle():
@@ -208,7 +209,10 @@ def test_consumer_optimal_supremum_not_attained_under_adverse_selection():
     cs = r.segmentation.expected_consumer_surplus
     assert r.original_consumer_surplus < cs < r.supremum
     assert r.supremum - cs < 1e-3
-    assert r.segmentation.verify(exact=True, check_pareto=True).ok  # r.verify(exact=True): supremum unproven
+    assert r.segmentation.verify(exact=True, check_pareto=True).ok
+    chk = r.verify(exact=True)  # no exact primal attains the bound: incomplete, and says so
+    assert not chk.ok and chk.details["complete"] is False
+    assert any("not attained" in m for m in chk.failures), chk.failures
 
 
 def test_interior_certificate_decides_a_market_the_closure_lp_left_open():

@@ -166,15 +166,7 @@ def test_proposition3_and_rent_paths_equivariant_under_rescaling(Vf, s):
         a = pareto_dominating_market(Environment(V), f)
     except ValueError:
         return  # not applicable (no unique efficient alternative)
-    try:
-        b = pareto_dominating_market(Environment(V * s), f)
-    except ValueError as exc:
-        # the one limitation left (test_proposition3_rounded_degenerate_vertex): V * 1e-9
-        # is not V times 1e-9 exactly, and the solver's degenerate vertex, re-solved on the
-        # rounded data, can be infeasible by 1e-30; the construction then refuses, saying so
-        if str(exc).startswith("mechanism does not verify exactly") and np.log2(s) != round(np.log2(s)):
-            return
-        raise
+    b = pareto_dominating_market(Environment(V * s), f)
     assert a.exists == b.exists
     if a.exists:
         assert a.path == b.path and a.chain == b.chain
@@ -377,13 +369,13 @@ def test_proposition3_verify_in_large_units():
     assert p.types == (0,) and p.verify().ok, p.verify().failures
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "limitation (issue 19): values [[0.75, 2.25], [1, 2.5], [1.25, 1.5]] times 1e-9 round "
-    "at the last digit; the menu LP's optimal vertex is degenerate (t2 - t1 = (1/4, 1/4) "
-    "ties exactly at scale 1), and its basis re-solved on the rounded data is infeasible "
-    "by about 1e-30, so the exact construction refuses ('mechanism does not verify "
-    "exactly') instead of answering as at scale 1"))
 def test_proposition3_rounded_degenerate_vertex():
+    """Values [[0.75, 2.25], [1, 2.5], [1.25, 1.5]] times 1e-9 round at the last digit; the
+    menu LP's optimal vertex is degenerate (t2 - t1 = (1/4, 1/4) ties exactly at scale 1),
+    and the solver's basis re-solved on the exact data is infeasible by about 1e-30. Exact
+    phase-1 and simplex pivots (lp/exact_vertex.py) reach an exactly feasible, exactly
+    optimal basis at the same menu, so the construction answers as at scale 1 (the
+    regression of issue 19: it used to refuse with 'mechanism does not verify exactly')."""
     V = np.array([[0.75, 2.25], [1.0, 2.5], [1.25, 1.5]])
     w = np.array([4.0, 6.0, 6.0])
     a = pareto_dominating_market(Environment(V), w / w.sum())
