@@ -490,7 +490,7 @@ class HotellingLP(Result):
         from ..verify.exact_lp import export_certificate
 
         return export_certificate(self.lp_record, "BBM25 Hotelling grid LP", {
-            "expected_consumer_surplus": self.expected_consumer_surplus, "support": self.support,
+            "expected_consumer_surplus": self.expected_consumer_surplus, "vbar": self.prior.vbar,
             "variables": "h[j] at j, then t at len(support)"}, backend=backend)
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
@@ -560,10 +560,44 @@ def hotelling_lp(prior, vbar=None, size: int = 201, cells: int = 200) -> Hotelli
     res, record = solve_lp_recorded(c, A, lo, hi, sense="max")
     if res.status != Status.OPTIMAL:
         raise SolverError(f"Hotelling LP: {res.status}")
+    record = _hotelling_exact_lp(record, Pd, y)
     h = np.maximum(res.x[:m], 0.0)
     ps = 2 * float(res.x[m])
     ts = 0.5 * Pd.vbar + 0.5 * float(y @ h)
     return HotellingLP(ts - ps, ts, ps, frozen(y), frozen(h), res.status, Pd, lp_record=record)
+
+
+def _hotelling_exact_lp(record, Pd: SymmetricPrior, y):
+    """The grid LP of :func:`hotelling_lp` in exact numbers (:mod:`infopricing.exact_numbers`;
+    the prior's masses divided by their exact sum), for the exact certificate and the
+    checker's ``hotelling-grid`` builder; ``record`` unchanged when the exact prior is not
+    exactly symmetric (it was accepted within a tolerance)."""
+    from fractions import Fraction
+
+    from ..exact_numbers import exact_array, exact_market
+    from ..lp.exact_certificate import json_rationals, with_exact_lp
+
+    V, P, Y = exact_array(Pd.values), list(exact_market(Pd.probabilities)), exact_array(y)
+    mass = dict(zip(V, P))
+    if len(mass) != len(V) or any(mass.get(-x) != q for x, q in mass.items()):
+        return record
+    zero, one, half = Fraction(0), Fraction(1), Fraction(1, 2)
+    M = len(Y)
+    rows, hi = [], []
+    for k, q in enumerate(Y):
+        if q > 0:
+            rows.append({**{j: q * half for j in range(k, M)}, M: -one})
+            hi.append(zero)
+    for t in sorted(set(Y) | {x for x in V if x >= 0}):
+        rows.append({j: (q - t) * half for j, q in enumerate(Y) if q > t})
+        hi.append(sum((w * (x - t) for x, w in zip(V, P) if x > t), zero))
+    rows.append({j: one for j in range(M)})
+    hi.append(one)
+    lo = [None] * (len(rows) - 1) + [one]
+    problem = {"builder": "hotelling-grid", "prior_values": json_rationals(V),
+               "prior_probabilities": json_rationals(P), "support": json_rationals(Y)}
+    return with_exact_lp(record, rows, [q * half for q in Y] + [-2 * one], lo, hi,
+                         [zero] * (M + 1), [None] * (M + 1), problem)
 
 
 # ---------------------------------------------------------------------------------------

@@ -421,7 +421,7 @@ class UnknownValuesOptimum(Result):
         from ..verify.exact_lp import export_certificate
 
         return export_certificate(self.lp_record, "BBM25 unknown-values producer-surplus LP", {
-            "producer_surplus": self.producer_surplus, "grid": self.grid}, backend=backend)
+            "producer_surplus": self.producer_surplus}, backend=backend)
 
     def interim_game(self) -> PricingGame:
         """``mu'`` as a :class:`PricingGame` (homogeneous interim values)."""
@@ -588,6 +588,7 @@ def consumer_optimal_unknown_values(game: PricingGame, grid=None, size: int = 20
     res, record = solve_lp_recorded(c, A, row_lo, row_hi, sense="min")
     if res.status != Status.OPTIMAL:
         raise SolverError(f"unknown-values LP: {res.status}")
+    record = _unknown_exact_lp(record, game, y)
     g_mass = np.maximum(res.x[:nvar_g], 0.0).reshape(K, M)
     ps = np.zeros(n)
     for j, (i, _a) in enumerate(agents):
@@ -595,3 +596,57 @@ def consumer_optimal_unknown_values(game: PricingGame, grid=None, size: int = 20
     ts = game.efficient_surplus
     return UnknownValuesOptimum(ts - ps.sum(), ts, frozen(ps), frozen(y), frozen(kappas),
                                 frozen(g_mass), game, res.status, lp_record=record)
+
+
+def _unknown_exact_lp(record, game: PricingGame, y):
+    """The unknown-values LP of :func:`consumer_optimal_unknown_values` in the model's exact
+    numbers (:mod:`infopricing.exact_numbers`; masses divided by their exact sum), for the
+    exact certificate and the checker's ``bbm25-unknown`` builder. Unchanged ``record`` when
+    an exact comparison (a cost against a rival's, a grid point against a cost) decides a
+    float tie the other way, so that the exact LP has another shape."""
+    from fractions import Fraction
+
+    from ..exact_numbers import exact_array, exact_market
+    from ..lp.exact_certificate import json_rationals, with_exact_lp
+
+    v = exact_array(game.values[:, 0])
+    P = list(exact_market(game.probabilities))
+    C = [exact_array(row) for row in game.costs]
+    Y = exact_array(y)
+    live = [k for k in range(len(v)) if P[k] > 0]
+    kappas = sorted({tuple(C[k]) for k in live})
+    K, N, M = len(kappas), len(C[0]), len(Y)
+    zero, one = Fraction(0), Fraction(1)
+    rows, agents = [], 0
+    for i in range(N):
+        cap = [min(kap[:i] + kap[i + 1:]) if N > 1 else None for kap in kappas]
+        resid = lambda k, q: q if cap[k] is None else min(q, cap[k])  # noqa: E731
+        uniq = [cap[k] is None or kappas[k][i] < cap[k] for k in range(K)]
+        for a in sorted({kappas[k][i] for k in range(K) if uniq[k]}):
+            ks = [k for k in range(K) if uniq[k] and kappas[k][i] == a]
+            col = K * M + agents
+            agents += 1
+            for p in sorted({resid(k, q) for k in ks for q in Y if resid(k, q) > a}):
+                row = {k * M + j: p - a for k in ks for j, q in enumerate(Y) if resid(k, q) >= p}
+                row[col] = -one
+                rows.append(row)
+    lo, hi = [None] * len(rows), [zero] * len(rows)
+    for k, kap in enumerate(kappas):
+        sel = [t for t in live if tuple(C[t]) == kap]
+        mass = sum((P[t] for t in sel), zero)
+        mean = sum((P[t] * v[t] for t in sel), zero)
+        rows += [{k * M + j: one for j in range(M)}, {k * M + j: q for j, q in enumerate(Y) if q}]
+        lo += [mass, mean]
+        hi += [mass, mean]
+        for s in Y:
+            rows.append({k * M + j: q - s for j, q in enumerate(Y) if q > s})
+            lo.append(None)
+            hi.append(sum((P[t] * (v[t] - s) for t in sel if v[t] > s), zero))
+    nv = K * M + agents
+    problem = {"builder": "bbm25-unknown", "values": json_rationals(v),
+               "costs": json_rationals(C), "probabilities": json_rationals(P),
+               "grid": json_rationals(Y),
+               "variables": "g[k, j] at k * len(grid) + j (cost vectors in increasing order), "
+                            "then one revenue bound t per (producer, own cost)"}
+    return with_exact_lp(record, rows, [zero] * (K * M) + [one] * agents, lo, hi, [zero] * nv,
+                         [None] * nv, problem)

@@ -71,7 +71,62 @@ def optimal_information(dist: ValueDistribution, menu) -> DesignEvaluation:
     mat[~pos, 0] = 1.0
     names = [menu.labels[k] for k in offered] + ["no purchase"]
     sig = Signal(dist, mat / mat.sum(axis=1, keepdims=True), labels=tuple(f"buy {names[a]}" for a in used))
-    return dataclasses.replace(evaluate_design(dist, sig, menu), lp_record=res.lp_record)
+    record = _information_exact_lp(res.lp_record, dist, alloc, price)
+    return dataclasses.replace(evaluate_design(dist, sig, menu), lp_record=record)
+
+
+def _exact_matrix(a) -> list:
+    """Rows of exact rationals of a float matrix (:mod:`infopricing.exact_numbers`)."""
+    from ..exact_numbers import exact_array
+
+    a = np.asarray(a, dtype=float)
+    flat = exact_array(a.ravel())
+    k = a.shape[1]
+    return [flat[i * k:(i + 1) * k] for i in range(a.shape[0])]
+
+
+def _exact_distribution(dist):
+    """(values, probabilities) of ``dist`` as exact rationals, masses divided by their exact
+    sum."""
+    from ..exact_numbers import exact_market
+
+    return _exact_matrix(dist.values), list(exact_market(dist.probabilities))
+
+
+def _information_exact_lp(record, dist, alloc, price):
+    """The fixed-menu information LP (persuasion over the offered items, then the outside
+    option) in the model's exact numbers, for the exact certificate and the checker's
+    ``clw-information`` builder."""
+    from fractions import Fraction
+
+    from ..exact_numbers import exact_array
+    from ..lp.exact_certificate import json_rationals, with_exact_lp
+
+    if record is None:
+        return None
+    V, f = _exact_distribution(dist)
+    X = _exact_matrix(alloc) if alloc.size else []
+    p = exact_array(price)
+    n, K = len(V), len(p)
+    m = K + 1
+    zero, one = Fraction(0), Fraction(1)
+    uR = [[sum((v * x for v, x in zip(V[t], X[a])), zero) - p[a] for a in range(K)] + [zero]
+          for t in range(n)]
+    rows = [{t * m + a: one for a in range(m)} for t in range(n)]
+    for a in range(m):
+        for b in range(m):
+            if a != b:
+                rows.append({t * m + a: uR[t][a] - uR[t][b] for t in range(n)
+                             if uR[t][a] != uR[t][b]})
+    P = m * (m - 1)
+    c = [p[a] if a < K else zero for t in range(n) for a in range(m)]
+    N = n * m
+    problem = {"kind": "CLW information LP (menu fixed)", "builder": "clw-information", "values": json_rationals(V),
+               "probabilities": json_rationals(f), "allocations": json_rationals(X),
+               "prices": json_rationals(p),
+               "variables": "joint[t, a] at t * (n_items + 1) + a (offered items, then no purchase)"}
+    return with_exact_lp(record, rows, c, f + [zero] * P, f + [None] * P, [zero] * N, [None] * N,
+                         problem)
 
 
 def optimal_prices_for_signal(dist: ValueDistribution, signal: Signal, recommend=None,
@@ -166,7 +221,61 @@ def optimal_prices_for_signal(dist: ValueDistribution, signal: Signal, recommend
         raise ValueError("no prices make these recommendations obedient")
     if res.status is not Status.OPTIMAL:
         raise SolverError(f"price LP for a fixed signal: {res.status.name} ({res.message})")
+    record = _prices_exact_lp(record, dist, signal, rec, groups, len(rows))
     q = np.clip(res.x, 0.0, vmax)
     prices = np.where(offered, q[g], np.inf)
     return dataclasses.replace(evaluate_design(dist, signal, Menu.pricing(prices, products=dist.products)),
                                lp_record=record)
+
+
+def _prices_exact_lp(record, dist, signal, rec, groups, n_rows):
+    """The price LP of :func:`optimal_prices_for_signal` in the model's exact numbers
+    (posterior masses and means recomputed exactly from the signal matrix, its rows divided
+    by their exact sums), for the exact certificate and the checker's ``clw-prices``
+    builder; the record unchanged when an exact tie changes the LP's rows."""
+    from fractions import Fraction
+
+    from ..lp.exact_certificate import json_rationals, with_exact_lp
+
+    V, f = _exact_distribution(dist)
+    sig = [[q / sum(r, Fraction(0)) for q in r] for r in _exact_matrix(signal.matrix)]
+    n, m, S = len(V), len(V[0]), len(sig[0])
+    zero, one = Fraction(0), Fraction(1)
+    gid = sorted(set(int(x) for x in groups))
+    g = [gid.index(int(x)) for x in groups]
+    G = len(gid)
+    r = [sum((f[t] * sig[t][s] for t in range(n)), zero) for s in range(S)]
+    live = [s for s in range(S) if r[s] > 0]
+    nu = {s: [sum((f[t] * sig[t][s] * V[t][j] for t in range(n)), zero) / r[s] for j in range(m)]
+          for s in live}
+    used = {g[int(rec[s])] for s in live if rec[s] >= 0}
+    offered = [j for j in range(m) if g[j] in used]
+    rows, lo = [], []
+    for s in live:
+        k = int(rec[s])
+        for j in offered:
+            if k >= 0 and j == k:
+                continue
+            if k < 0:
+                rows.append({g[j]: one})
+                lo.append(nu[s][j])
+            elif g[j] != g[k]:
+                rows.append({g[j]: one, g[k]: -one})
+                lo.append(nu[s][j] - nu[s][k])
+            elif nu[s][j] > nu[s][k]:
+                return record  # exactly disobeyed (within the float tolerance): no exact LP
+        if k >= 0:
+            rows.append({g[k]: -one})
+            lo.append(-nu[s][k])
+    if len(rows) != n_rows or record.A is None or record.A.shape[0] != n_rows:
+        return record
+    c = [zero] * G
+    for s in live:
+        if rec[s] >= 0:
+            c[g[int(rec[s])]] += r[s]
+    vmax = max(v for row in V for v in row)
+    problem = {"kind": "CLW price LP (signal and purchases fixed)", "builder": "clw-prices", "values": json_rationals(V),
+               "probabilities": json_rationals(f), "signal": json_rationals(sig),
+               "recommend": [int(k) for k in rec], "price_groups": [int(x) for x in groups],
+               "variables": "q[g] at g: one price per price group, groups in increasing order"}
+    return with_exact_lp(record, rows, c, lo, [None] * len(rows), [zero] * G, [vmax] * G, problem)

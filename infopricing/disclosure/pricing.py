@@ -121,10 +121,27 @@ class PricingResult(Result):
         """``upper_bound - revenue``."""
         return self.upper_bound - self.revenue
 
+    def exact_certificate(self, backend: str = "auto"):
+        """Exact optimality certificate of the last LP that produced the design: the
+        information LP at the final prices or the price LP at the final signal and
+        purchases (:meth:`DesignEvaluation.exact_certificate`; checker builders
+        ``clw-information`` / ``clw-prices``). It proves the design optimal *for that
+        structure*, not over all prices: that claim rests on ``method``'s bound."""
+        return self.evaluation.exact_certificate(backend=backend)
+
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """The design verifies (Bayes plausibility, IC, IR, accounting); the prices respect
-        the groups; ``revenue <= upper_bound <= OPT-Wel`` (recomputed)."""
-        no_exact(self, exact)
+        the groups; ``revenue <= upper_bound <= OPT-Wel`` (recomputed).
+
+        ``exact=True`` adds, in rational arithmetic, the optimality certificate of the last
+        LP of the search (the information LP given the final prices, or the price LP given
+        the final signal and purchases): the reported revenue is the exact optimum of that
+        LP. The search over structures (alternating LPs, SCIP's bilinear branch and bound,
+        the two-profile enumeration) is not re-proven exactly, with one exception: when the
+        certified revenue equals OPT-Wel computed exactly, which bounds every mechanism's
+        revenue (IR), the design is proven globally optimal (``details["global"]``)."""
+        if exact:
+            return self._verify_exact(atol)
         v = self.evaluation.verify(atol=atol)
         fails = list(v.failures)
         worst = v.max_violation
@@ -143,6 +160,33 @@ class PricingResult(Result):
         if self.upper_bound > wel + atol * scale:
             fails.append(f"upper bound {self.upper_bound} exceeds OPT-Wel {wel}")
         return Verification(ok=not fails, failures=tuple(fails), max_violation=worst)
+
+
+    def _verify_exact(self, atol):
+        import dataclasses
+
+        from fractions import Fraction
+
+        from ..exact_numbers import exact_array, exact_market
+
+        v = self.evaluation.verify(exact=True, atol=atol)
+        d = self.evaluation.dist
+        f = exact_market(d.probabilities)
+        V = exact_array(d.values.ravel())
+        m = d.n_products
+        wel = sum((q * max([Fraction(0)] + V[t * m:(t + 1) * m]) for t, q in enumerate(f)),
+                  Fraction(0))
+        obj = v.details.get("objective")
+        if obj is not None and obj == wel:
+            glob = "proven exactly: the certified revenue equals OPT-Wel, which bounds every revenue"
+        else:
+            glob = (f"not proven exactly (method {self.method!r}: the bound {self.upper_bound!r} is "
+                    "floating point); the certificate is of the LP at the chosen structure")
+        fl = self.verify(atol=atol)
+        return dataclasses.replace(
+            v, ok=bool(v.ok and fl.ok), failures=tuple(fl.failures) + tuple(v.failures),
+            max_violation=max(float(v.max_violation), float(fl.max_violation)),
+            details={**v.details, "opt_wel": wel, "global": glob})
 
 
 # -- the heuristic ----------------------------------------------------------------------

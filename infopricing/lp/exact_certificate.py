@@ -33,6 +33,7 @@ the Python standard library alone.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -735,3 +736,34 @@ def solve_lp_recorded(c, A=None, row_lower=None, row_upper=None, col_lower=None,
     rl = np.full(m, -np.inf) if row_lower is None else row_lower
     ru = np.full(m, np.inf) if row_upper is None else row_upper
     return res, LPRecord.of(c, A if A is not None else sp.csr_matrix((0, n)), rl, ru, cl, cu, sense, res)
+
+
+def json_rationals(a):
+    """Nested lists / tuples of rationals as nested lists of [numerator, denominator]
+    (the certificate's number format); ``None`` stays ``None``."""
+    if a is None:
+        return None
+    if isinstance(a, (list, tuple)):
+        return [json_rationals(v) for v in a]
+    return _nd(a if not isinstance(a, int) else Fraction(a))
+
+
+def with_exact_lp(record: LPRecord, rows, c, row_lower, row_upper, col_lower, col_upper,
+                  problem: dict) -> LPRecord:
+    """``record`` carrying the exact LP built from the model's exact numbers (``rows``: one
+    dict {column: rational} per row; bounds ``None`` where infinite) and the JSON-ready
+    ``problem`` (with its checker ``builder``) that the exported certificate names.
+
+    When the exact LP's shape differs from the solved one (a float tie decided the other
+    way: a grid point within the tolerance of a cost, ...), the solver's basis would not fit
+    it: the record is returned unchanged, and the certificate is of the LP as solved."""
+    m, n = len(rows), len(c)
+    A = record.A
+    if A is None or A.shape != (m, n):
+        return record
+    A_exact = {(i, j): v for i, r in enumerate(rows) for j, v in r.items() if v != 0}
+    return dataclasses.replace(record, exact={
+        "A_exact": A_exact, "c_exact": list(c),
+        "bounds_exact": {"row_lower": list(row_lower), "row_upper": list(row_upper),
+                         "col_lower": list(col_lower), "col_upper": list(col_upper)},
+        "problem": problem})

@@ -150,19 +150,9 @@ def _build_menu(problem):
     return "max", A, lo, hi, [Fraction(0)] * N, [None] * N, c
 
 
-def _build_persuasion(problem):
-    """The obedience LP of Bayesian persuasion (module docstring), from the problem."""
-    mu = problem.get("prior")
-    if not isinstance(mu, list) or not mu:
-        raise CertificateError("problem.prior: expected a list")
-    n = len(mu)
-    mu = [r[0] for r in _matrix({"p": [[v] for v in mu]}, "p", n, 1)]
-    uR0 = problem.get("receiver_utility")
-    m = len(uR0[0]) if isinstance(uR0, list) and uR0 and isinstance(uR0[0], list) else 0
-    if m == 0:
-        raise CertificateError("problem.receiver_utility: expected an n x m matrix")
-    uR = _matrix(problem, "receiver_utility", n, m)
-    uS = _matrix(problem, "sender_utility", n, m)
+def _persuasion_lp(mu, uR, uS):
+    """The obedience LP of a prior ``mu`` (n), receiver and sender utilities (n x m)."""
+    n, m = len(uR), len(uR[0])
     A, lo, hi = [], [], []
     for w in range(n):
         A.append({w * m + a: Fraction(1) for a in range(m)})
@@ -177,6 +167,22 @@ def _build_persuasion(problem):
             hi.append(None)
     N = n * m
     return "max", A, lo, hi, [Fraction(0)] * N, [None] * N, [uS[w][a] for w in range(n) for a in range(m)]
+
+
+def _build_persuasion(problem):
+    """The obedience LP of Bayesian persuasion (module docstring), from the problem."""
+    mu = problem.get("prior")
+    if not isinstance(mu, list) or not mu:
+        raise CertificateError("problem.prior: expected a list")
+    n = len(mu)
+    mu = [r[0] for r in _matrix({"p": [[v] for v in mu]}, "p", n, 1)]
+    uR0 = problem.get("receiver_utility")
+    m = len(uR0[0]) if isinstance(uR0, list) and uR0 and isinstance(uR0[0], list) else 0
+    if m == 0:
+        raise CertificateError("problem.receiver_utility: expected an n x m matrix")
+    uR = _matrix(problem, "receiver_utility", n, m)
+    uS = _matrix(problem, "sender_utility", n, m)
+    return _persuasion_lp(mu, uR, uS)
 
 
 def _numbers(problem, key):
@@ -263,8 +269,206 @@ def _build_bbm25_homogeneous(problem):
     return "min", A, lo, hi, [zero] * (m + 1), [None] * (m + 1), [zero] * m + [one]
 
 
-BUILDERS = {"hs-menu-revenue": _build_menu, "persuasion": _build_persuasion,
-            "convex-order": _build_convex_order, "bbm25-homogeneous": _build_bbm25_homogeneous}
+def _table(problem, key, cols=None):
+    """A non-empty exact matrix problem[key] (rows of pairs, all of one length)."""
+    a = problem.get(key)
+    if not isinstance(a, list) or not a or not isinstance(a[0], list) or not a[0]:
+        raise CertificateError(f"problem.{key}: expected a non-empty matrix")
+    return _matrix(problem, key, len(a), len(a[0]) if cols is None else cols)
+
+
+def _ints(problem, key, size):
+    a = problem.get(key)
+    if (not isinstance(a, list) or len(a) != size
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in a)):
+        raise CertificateError(f"problem.{key}: expected {size} integers")
+    return a
+
+
+def _distribution(P, key, positive=False):
+    if any(p < 0 or (positive and p == 0) for p in P) or sum(P) != 1:
+        raise InvalidProblem(f"problem.{key}: not {'positive' if positive else 'non-negative'} "
+                             "masses summing to 1")
+
+
+def _increasing(Y, key):
+    if any(a >= b for a, b in zip(Y, Y[1:])):
+        raise InvalidProblem(f"problem.{key}: not strictly increasing")
+
+
+def _build_clw_information(problem):
+    """CLW, the menu fixed: the revenue-maximising information is the persuasion LP whose
+    actions are the offered items then the outside option (module docstring)."""
+    V = _table(problem, "values")
+    n, m = len(V), len(V[0])
+    f = _numbers(problem, "probabilities")
+    X = _table(problem, "allocations", m)
+    p = _numbers(problem, "prices")
+    if len(f) != n or len(p) != len(X):
+        raise CertificateError("problem: one probability per profile and one price per item expected")
+    _distribution(f, "probabilities")
+    if any(a < 0 for r in X for a in r) or any(sum(r) > 1 for r in X):
+        raise InvalidProblem("problem.allocations: an item is not a lottery over the products "
+                             "(entries >= 0 summing to at most 1)")
+    if any(q < 0 for q in p):
+        raise InvalidProblem("problem.prices: a price is negative")
+    zero = Fraction(0)
+    uR = [[sum((v * x for v, x in zip(V[t], X[a])), zero) - p[a] for a in range(len(X))] + [zero]
+          for t in range(n)]
+    uS = [list(p) + [zero] for _ in range(n)]
+    return _persuasion_lp(f, uR, uS)
+
+
+def _build_clw_prices(problem):
+    """CLW, the information and each signal's purchase fixed: the price LP over one price per
+    group (module docstring)."""
+    V = _table(problem, "values")
+    n, m = len(V), len(V[0])
+    f = _numbers(problem, "probabilities")
+    sig = _table(problem, "signal")
+    if len(f) != n or len(sig) != n:
+        raise CertificateError("problem: one probability and one signal row per profile expected")
+    S = len(sig[0])
+    rec = _ints(problem, "recommend", S)
+    groups = _ints(problem, "price_groups", m)
+    _distribution(f, "probabilities")
+    if any(q < 0 for r in sig for q in r) or any(sum(r) != 1 for r in sig):
+        raise InvalidProblem("problem.signal: rows are not probability vectors")
+    if any(not -1 <= k < m for k in rec) or any(g < 0 for g in groups):
+        raise InvalidProblem(f"problem: recommendations must lie in -1..{m - 1} and price groups "
+                             "be non-negative")
+    zero, one = Fraction(0), Fraction(1)
+    gid = sorted(set(groups))
+    g = [gid.index(x) for x in groups]
+    G = len(gid)
+    r = [sum((f[t] * sig[t][s] for t in range(n)), zero) for s in range(S)]
+    live = [s for s in range(S) if r[s] > 0]
+    nu = {s: [sum((f[t] * sig[t][s] * V[t][j] for t in range(n)), zero) / r[s] for j in range(m)]
+          for s in live}
+    used = {g[rec[s]] for s in live if rec[s] >= 0}
+    offered = [j for j in range(m) if g[j] in used]
+    A, lo = [], []
+    for s in live:
+        k = rec[s]
+        for j in offered:
+            if k >= 0 and j == k:
+                continue
+            if k < 0:  # q_gj >= nu_j: the signal buys nothing
+                A.append({g[j]: one})
+                lo.append(nu[s][j])
+            elif g[j] != g[k]:  # q_gj - q_gk >= nu_j - nu_k: product k beats product j
+                A.append({g[j]: one, g[k]: -one})
+                lo.append(nu[s][j] - nu[s][k])
+            elif nu[s][j] > nu[s][k]:
+                raise InvalidProblem(f"signal {s}: products {k} and {j} share a price but {j} "
+                                     "has the higher posterior mean; no price obeys it")
+        if k >= 0:  # IR: nu_k - q_gk >= 0
+            A.append({g[k]: -one})
+            lo.append(-nu[s][k])
+    c = [zero] * G
+    for s in live:
+        if rec[s] >= 0:
+            c[g[rec[s]]] += r[s]
+    vmax = max(v for row in V for v in row)
+    return "max", A, lo, [None] * len(A), [zero] * G, [vmax] * G, c
+
+
+def _build_bbm25_unknown(problem):
+    """BBM25 Theorem 2 with random costs: minimal total producer surplus over value
+    garblings, one interim distribution per cost vector (module docstring)."""
+    v = _numbers(problem, "values")
+    C = _table(problem, "costs")
+    P, Y = _numbers(problem, "probabilities"), _numbers(problem, "grid")
+    if len(P) != len(v) or len(C) != len(v):
+        raise CertificateError("problem: one value, cost vector and probability per profile expected")
+    _distribution(P, "probabilities")
+    _increasing(Y, "grid")
+    live = [k for k in range(len(v)) if P[k] > 0]
+    if not {v[k] for k in live} <= set(Y):
+        raise InvalidProblem("problem.grid does not contain the prior's values")
+    if any(v[k] < min(C[k]) for k in live):
+        raise InvalidProblem("problem: common knowledge of gains from trade fails "
+                             "(a value below every cost)")
+    kappas = sorted({tuple(C[k]) for k in live})
+    K, N, M = len(kappas), len(C[0]), len(Y)
+    zero, one = Fraction(0), Fraction(1)
+    A, lo, hi, n_agents = [], [], [], 0
+    price_rows = []
+    for i in range(N):
+        cap = [min(kap[:i] + kap[i + 1:]) if N > 1 else None for kap in kappas]
+        uniq = [cap[k] is None or kappas[k][i] < cap[k] for k in range(K)]
+        for a in sorted({kappas[k][i] for k in range(K) if uniq[k]}):
+            ks = [k for k in range(K) if uniq[k] and kappas[k][i] == a]
+            col = K * M + n_agents
+            n_agents += 1
+            res = lambda k, y: y if cap[k] is None else min(y, cap[k])
+            for p in sorted({res(k, y) for k in ks for y in Y if res(k, y) > a}):
+                row = {k * M + j: p - a for k in ks for j, y in enumerate(Y) if res(k, y) >= p}
+                row[col] = -one
+                price_rows.append(row)
+    A += price_rows
+    lo += [None] * len(A)
+    hi += [zero] * len(A)
+    for k, kap in enumerate(kappas):
+        sel = [t for t in live if tuple(C[t]) == kap]
+        mass = sum((P[t] for t in sel), zero)
+        mean = sum((P[t] * v[t] for t in sel), zero)
+        A.append({k * M + j: one for j in range(M)})
+        A.append({k * M + j: y for j, y in enumerate(Y) if y})
+        lo += [mass, mean]
+        hi += [mass, mean]
+        for q in Y:  # stop-loss E_G (v - q)^+ <= E_F (v - q)^+ within the cost vector
+            A.append({k * M + j: y - q for j, y in enumerate(Y) if y > q})
+            lo.append(None)
+            hi.append(sum((P[t] * (v[t] - q) for t in sel if v[t] > q), zero))
+    nv = K * M + n_agents
+    return "min", A, lo, hi, [zero] * nv, [None] * nv, [zero] * (K * M) + [one] * n_agents
+
+
+def _build_hotelling_grid(problem):
+    """BBM25 Theorem 3's grid LP: symmetric contractions of a symmetric prior, |r| on the
+    support (module docstring)."""
+    V, P = _numbers(problem, "prior_values"), _numbers(problem, "prior_probabilities")
+    Y = _numbers(problem, "support")
+    if len(P) != len(V):
+        raise CertificateError("problem: one probability per prior value expected")
+    _distribution(P, "prior_probabilities", positive=True)
+    mass = dict(zip(V, P))
+    if len(mass) != len(V) or any(mass.get(-x) != q for x, q in mass.items()):
+        raise InvalidProblem("problem: the prior is not symmetric about 0 (distinct values, "
+                             "-r with the mass of r)")
+    _increasing(Y, "support")
+    if Y[0] < 0 or not {abs(x) for x in V} <= set(Y):
+        raise InvalidProblem("problem.support: not non-negative or missing some |r| of the prior")
+    zero, one, half = Fraction(0), Fraction(1), Fraction(1, 2)
+    M = len(Y)
+    T = sorted(set(Y) | {x for x in V if x >= 0})
+    A, hi = [], []
+    for k, y in enumerate(Y):  # the price y_k earns y_k P(r >= y_k) <= t per producer
+        if y > 0:
+            A.append({**{j: y * half for j in range(k, M)}, M: -one})
+            hi.append(zero)
+    for t in T:  # stop-loss E_G (r - t)^+ <= E_F (r - t)^+
+        A.append({j: (y - t) * half for j, y in enumerate(Y) if y > t})
+        hi.append(sum((q * (x - t) for x, q in zip(V, P) if x > t), zero))
+    A.append({j: one for j in range(M)})
+    lo = [None] * (len(A) - 1) + [one]
+    hi.append(one)
+    return "max", A, lo, hi, [zero] * (M + 1), [None] * (M + 1), [y * half for y in Y] + [-2 * one]
+
+
+#: builder name -> function(problem) returning (sense, rows, row_lower, row_upper,
+#: col_lower, col_upper, c); one entry per kind, in the order of the module docstring
+BUILDERS = {
+    "hs-menu-revenue": _build_menu,
+    "persuasion": _build_persuasion,
+    "convex-order": _build_convex_order,
+    "bbm25-homogeneous": _build_bbm25_homogeneous,
+    "clw-information": _build_clw_information,
+    "clw-prices": _build_clw_prices,
+    "bbm25-unknown": _build_bbm25_unknown,
+    "hotelling-grid": _build_hotelling_grid,
+}
 
 
 def rebuild_matches(data, lp):
@@ -369,7 +573,7 @@ def check(data):
     if dual_ok and bound != obj:
         msgs.append(f"duality gap: dual bound {bound} vs objective {obj} (difference {bound - obj})")
     if not msgs:
-        msgs.append(f"certificate accepted: optimal value {obj} (= {float(obj):.17g}), "
+        msgs.append(f"certificate accepted: optimal value {obj} (= {float(obj)!r}), "
                     f"{m} rows, {n} columns, sense {sense}")
         msgs.append("the LP was rebuilt from the problem's numbers and matches" if rebuilt else
                     "note: the problem names no builder this checker knows; the LP is checked "

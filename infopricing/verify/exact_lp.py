@@ -50,4 +50,7 @@ def export_certificate(record, kind: str, problem: dict | None = None,
     cert = record.certify(backend)
     if not cert.ok:
         raise ValueError(f"{kind}: the exact certificate does not hold: " + "; ".join(cert.failures[:5]))
-    return dataclasses.replace(cert, problem={"kind": kind, **(problem or {})})
+    # the record's own exact model data (a ``builder`` and its numbers), when it kept them,
+    # name the problem by which the stand-alone checker rebuilds the LP
+    kept = (getattr(record, "exact", None) or {}).get("problem") or {}
+    return dataclasses.replace(cert, problem={"kind": kind, **(problem or {}), **kept})

@@ -18,7 +18,8 @@ from infopricing.competition.game import PricingGame
 from infopricing.competition.hotelling import hotelling_lp
 from infopricing.competition.unknown import consumer_optimal_homogeneous, consumer_optimal_unknown_values
 from infopricing.disclosure import optimal_information, optimal_prices_for_signal
-from infopricing.disclosure.catalog import clw_example1
+from infopricing.disclosure import optimal_pricing
+from infopricing.disclosure.catalog import clw_example1, clw_example4
 from infopricing.disclosure.signals import Signal
 from infopricing.information.mpc import mpc_optimize
 from infopricing.information.persuasion import persuade
@@ -191,27 +192,61 @@ def test_backends_agree():
 # exported certificates and the stand-alone checker
 # ---------------------------------------------------------------------------------------
 def _results():
+    """(name, result, its certificate) for every LP-based result type (the test below
+    checks that no type is missing)."""
     rng = np.random.default_rng(11)
     env = Environment(rng.uniform(0, 1, (4, 2)))
     F = rng.dirichlet(np.ones(4), 6)
-    yield "menu", optimal_mechanism(env, F[0]).exact_certificate()
-    yield "menu lazy", optimal_mechanism(Environment(rng.uniform(0, 1, (26, 1))),
-                                         rng.dirichlet(np.ones(26)), method="lazy").exact_certificate()
-    yield "sweep", sweep(env, F).exact_certificate(2)
-    yield "persuasion", persuade([0.3, 0.7], [[1, 0], [0, 1]], [[0, 1], [0, 1]]).exact_certificate()
+    m = optimal_mechanism(env, F[0])
+    yield "menu", m, m.exact_certificate()
+    m = optimal_mechanism(Environment(rng.uniform(0, 1, (26, 1))), rng.dirichlet(np.ones(26)),
+                          method="lazy")
+    yield "menu lazy", m, m.exact_certificate()
+    s = sweep(env, F)
+    yield "sweep", s, s.exact_certificate(2)
+    r = persuade([0.3, 0.7], [[1, 0], [0, 1]], [[0, 1], [0, 1]])
+    yield "persuasion", r, r.exact_certificate()
     v = np.arange(1.0, 6.0)
     for form in ("transport", "cdf"):
-        yield f"mpc {form}", mpc_optimize((v, np.full(5, 0.2)), (v >= 3).astype(float),
-                                          formulation=form).exact_certificate()
+        r = mpc_optimize((v, np.full(5, 0.2)), (v >= 3).astype(float), formulation=form)
+        yield f"mpc {form}", r, r.exact_certificate()
     d = clw_example1()
-    yield "CLW information", optimal_information(d, [9.0, 4.0]).exact_certificate()
-    yield "CLW prices", optimal_prices_for_signal(d, Signal.no_information(d), price_groups=[0, 0]).exact_certificate()
-    yield "BBM25 homogeneous", consumer_optimal_homogeneous([0, 1], [0.5, 0.5], [0.0, 0.3], size=21).exact_certificate()
+    for name, r in (("CLW information", optimal_information(d, [9.0, 4.0])),
+                    ("CLW prices", optimal_prices_for_signal(d, Signal.no_information(d),
+                                                             price_groups=[0, 0])),
+                    ("CLW pricing", optimal_pricing(clw_example4(0.1))),
+                    ("BBM25 homogeneous", consumer_optimal_homogeneous([0, 1], [0.5, 0.5], [0.0, 0.3],
+                                                                       size=21))):
+        yield name, r, r.exact_certificate()
     g = PricingGame(np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]]),
                     np.array([[0, 0.3], [0, 0.3], [0.2, 0], [0.2, 0]]), [0.25] * 4)
-    yield "BBM25 unknown values", consumer_optimal_unknown_values(g, size=11).exact_certificate()
-    yield "BBM25 Hotelling grid", hotelling_lp(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]), size=21,
-                                               cells=20).exact_certificate()
+    r = consumer_optimal_unknown_values(g, size=11)
+    yield "BBM25 unknown values", r, r.exact_certificate()
+    r = hotelling_lp(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]), size=21, cells=20)
+    yield "BBM25 Hotelling grid", r, r.exact_certificate()
+
+
+def _lp_result_types():
+    """Every result class of the package that keeps an LP record (a field ``lp_record``) or
+    exports an exact certificate (a method ``exact_certificate``)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import infopricing
+
+    found = set()
+    for info in pkgutil.walk_packages(infopricing.__path__, "infopricing."):
+        if ".cli" in info.name or info.name.endswith("__main__") or ".plots" in info.name:
+            continue
+        mod = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(mod, inspect.isclass):
+            if not cls.__module__.startswith("infopricing."):
+                continue
+            fields = getattr(cls, "__dataclass_fields__", {})
+            if "exact_certificate" in vars(cls) or "lp_record" in fields:
+                found.add(cls)
+    return found
 
 
 def _run_checker(*paths):
@@ -258,7 +293,15 @@ def test_checker_uses_the_standard_library_only():
 
 @pytest.mark.slow
 def test_standalone_checker_on_every_result_type(tmp_path):
-    results = list(_results())
+    """Every LP-based result type (found by walking the package, so a new one without a
+    certificate here fails) exports a certificate that the checker, run isolated
+    (``python -I``), accepts after rebuilding its LP from the model's numbers; each
+    tampered copy is rejected."""
+    full = list(_results())
+    covered = {type(r) for _, r, _ in full}
+    missing = _lp_result_types() - covered
+    assert not missing, f"LP-based result types without a certificate in this test: {missing}"
+    results = [(name, cert) for name, _, cert in full]
     paths = []
     for name, cert in results:
         p = tmp_path / (name.replace(" ", "_") + ".json")
@@ -267,6 +310,8 @@ def test_standalone_checker_on_every_result_type(tmp_path):
     r = _run_checker(*paths)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.count(": OK") == len(results)
+    # every one is rebuilt from its model data, none checked only as written
+    assert r.stdout.count("rebuilt from the problem's numbers and matches") == len(results), r.stdout
     # each exported objective is the result's exact optimum as the library computed it
     bad_paths = []
     for (name, cert), p in zip(results, paths):
