@@ -214,6 +214,11 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
     tx = time.perf_counter()
     crossed = L.lp.crossover(*_crossover_point(L, point))
+    # HiGHS's crossover from a point at gap ~1e-5 leaves a basis with few, small primal
+    # infeasibilities and many dual ones: primal simplex cleans it up far faster than the
+    # dual simplex the lazy loop uses for its re-solves (n = 1000, k = 10: 1 683 iterations
+    # and 2.2 s against 8 256 and 10.6 s)
+    L.primal_next = bool(crossed)
     tx = time.perf_counter() - tx
     summary = IPMSummary(iterations=point.iterations, seconds=point.seconds, status=point.status,
                          rel_gap=float(point.rel_gap), backend=point.backend,
