@@ -88,6 +88,7 @@ def compare(args):
         row.update(ipm_seconds=time.perf_counter() - t, ipm_cpu_seconds=time.process_time() - c,
                    ipm_iterations=r.ipm.iterations,
                    ipm_stage_seconds=r.ipm.seconds, ipm_status=r.ipm.status,
+                   ipm_rel_gap=r.ipm.rel_gap,
                    candidate_rows=r.ipm.candidate_rows, crossover=r.ipm.crossover,
                    ipm_rounds=list(r.stats.stage_rounds), ipm_final_rows=r.stats.final_ic_rows,
                    ipm_revenue=r.mechanism.revenue, ipm_verified=bool(r.mechanism.verify().ok),
@@ -111,9 +112,12 @@ def compare(args):
             row["max_allocation_difference"] = float(np.abs(lz.mechanism.allocation
                                                             - r.mechanism.allocation).max())
         if not args.skip_bounds:
-            t = time.perf_counter()
+            load0 = _load()
+            t, c = time.perf_counter(), time.process_time()
             b = menu_bounds(env, f)
-            row.update(bounds_seconds=time.perf_counter() - t, bounds_lower=b.lower,
+            row.update(bounds_seconds=time.perf_counter() - t, bounds_cpu_seconds=time.process_time() - c,
+                       bounds_iterations=b.params["iterations"], bounds_ipm_status=b.params["ipm_status"],
+                       load_bounds=[load0, _load()], bounds_lower=b.lower,
                        bounds_upper=b.upper, bounds_gap=b.gap, bounds_verified=bool(b.verify().ok))
         _emit(args, row)
 
@@ -126,12 +130,14 @@ def anytime(args):
         V, f = instance(args.family, n, args.k, args.noise)
         env = ip.Environment(V)
         marks = []
+        c0 = time.process_time()
         t0 = time.perf_counter()
         load0 = _load()
         b = menu_bounds(env, f, time_limit=args.time_limit,
                         progress=lambda it, total, gap=None: marks.append((it, round(time.perf_counter() - t0, 1), gap)))
         _emit(args, dict(family=args.family, noise=args.noise, n=n, k=args.k,
-                         seconds=time.perf_counter() - t0, iterations=b.params["iterations"],
+                         seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0,
+                         iterations=b.params["iterations"],
                          ipm_status=b.params["ipm_status"], lower=b.lower, upper=b.upper,
                          gap=b.gap, verified=bool(b.verify().ok), trace=marks[-5:],
                          load=[load0, _load()]))
@@ -150,9 +156,19 @@ def main():
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     print(f"# {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, load {_load()}",
-          flush=True)
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, load {_load()}, "
+          f"uptime: {_uptime()}", flush=True)
     {"compare": compare, "anytime": anytime}[args.mode](args)
+    print(f"# done, uptime: {_uptime()}", flush=True)
+
+
+def _uptime() -> str:
+    import subprocess
+
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return f"loadavg {os.getloadavg()}"
 
 
 if __name__ == "__main__":

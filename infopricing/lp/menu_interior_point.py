@@ -119,12 +119,17 @@ class _NormalEquations:
         DT = xp.copy(D.T)
         cs = max(1, int(_CHUNK_ELEMENTS // max(1, n * k)))
         t_upd = 0.0
-        Vt = V.T
+        # [L_s^{-1}, -q_s] @ [V^T; 1^T] = L_s^{-1} (V^T - v_s 1^T): one product, no pass for -q_s
+        Laug = xp.zeros((n, k, k + 1))
+        Laug[:, :, :k] = Linv
+        Laug[:, :, k] = -q
+        Laug = Laug.reshape(n * k, k + 1)
+        Vaug = xp.full((k + 1, n), 1.0)
+        Vaug[:k] = V.T
         for a in range(0, n, cs):
             b = min(n, a + cs)
             # A_s = L_s^{-1} C_s^T: column t is -D_ts L_s^{-1}(v_t - v_s), column s is L_s^{-1} g_s
-            P = (Linv[a:b].reshape(-1, k) @ Vt).reshape(b - a, k, n)
-            P -= q[a:b, :, None]
+            P = (Laug[a * k:b * k] @ Vaug).reshape(b - a, k, n)
             P *= -DT[a:b, None, :]
             for j in range(b - a):  # column s of block s (D_ss = 0 left it zero)
                 P[j, :, a + j] = Lg[a + j]
@@ -252,7 +257,7 @@ class MenuInteriorPoint:
         gx += q1[:, None]
         return cs - rs, gx
 
-    def solve(self, gap_tol: float = 1e-9, max_iter: int = 200, correctors: int = 2,
+    def solve(self, gap_tol: float = 1e-9, max_iter: int = 200, correctors: int = 1,
               step_fraction: float = 0.9995, refine: int = 0, stop=None,
               observe=None) -> MenuIPMPoint:
         """Iterate until the relative gap and infeasibilities are below ``gap_tol``.
@@ -358,11 +363,11 @@ class MenuInteriorPoint:
             def steps(d):
                 dU, dX, dw1, dW, dsu, dSX, dy1, dY = d
                 ap = min(maxstep(u, dU), maxstep(X, dX), maxstep(w1, dw1), maxstep(W1, dW))
-                Yd = xp.copy(Y)
-                xp.fill_diagonal(Yd, 1.0)
-                ad = min(maxstep(su, dsu), maxstep(SX, dSX), maxstep(y1, dy1), maxstep(Yd, dY))
+                ad = min(maxstep(su, dsu), maxstep(SX, dSX), maxstep(y1, dy1), maxstep(Y1, dY))
                 return min(1.0, ap), min(1.0, ad)
 
+            Y1 = xp.copy(Y)  # the diagonal a placeholder 1, as in W1 (dY is 0 there)
+            xp.fill_diagonal(Y1, 1.0)
             WY = W * Y
             xp.fill_diagonal(WY, 0.0)
             mu = xp.scalar(u @ su + (X * SX).sum() + w1 @ y1 + WY.sum()) / ncomp

@@ -220,6 +220,11 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
     tx = time.perf_counter()
     crossed = L.lp.crossover(*_crossover_point(L, point))
+    # HiGHS's crossover from a point at gap ~1e-5 leaves a basis with few, small primal
+    # infeasibilities and many dual ones: primal simplex cleans it up far faster than the
+    # dual simplex the lazy loop uses for its re-solves (n = 1000, k = 10: 1 683 iterations
+    # and 2.2 s against 8 256 and 10.6 s)
+    L.primal_next = bool(crossed)
     tx = time.perf_counter() - tx
     summary = IPMSummary(iterations=point.iterations, seconds=point.seconds, status=point.status,
                          rel_gap=float(point.rel_gap), backend=point.backend,
@@ -442,6 +447,12 @@ class MenuBounds(Result):
 
 CERTIFY_FROM = 1e-3  # menu_bounds certifies iterates from this relative IPM gap on
 
+#: Gondzio correctors per iteration of :func:`menu_bounds`'s interior point (one in
+#: :func:`solve_menu_ipm`, whose point only has to reveal the binding rows): run towards
+#: gap 1e-9 the second keeps the late iterates central enough to certify (uniform n = 40,
+#: k = 2, seed 3: certified gap 1.9e-7 with one, below 1e-8 with two).
+BOUNDS_CORRECTORS = 2
+
 
 def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float = 1e-9,
                 max_iter: int = 300, time_limit: float | None = None,
@@ -497,7 +508,8 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
             best["upper"] = up
 
     point = MenuInteriorPoint(V, f, backend=backend).solve(gap_tol=gap_tol, max_iter=max_iter,
-                                                            stop=stop, observe=observe)
+                                                            correctors=BOUNDS_CORRECTORS, stop=stop,
+                                                            observe=observe)
     observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
     alloc, pay, lower, theta = best["lower"]
     upper, Y, alpha = best["upper"]

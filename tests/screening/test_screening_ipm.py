@@ -302,3 +302,83 @@ def test_edge_cases_equal_full_lp(case):
     b = menu_bounds(env, f, backend="numpy")
     assert b.lower <= full.revenue + 1e-9 and full.revenue <= b.upper + 1e-9
     assert b.verify().ok
+
+
+def _dense_normal_matrix(V, D, d1, du, dx):
+    """G^T diag(d1, D) G + diag(du, dx) with G written out from the LP (variables
+    (u, x) in that order; allocation rows sum_a x_sa, IC rows (t, s):
+    -u_t + u_s + (v_t - v_s) . x_s), independently of the library's structured solve."""
+    n, k = V.shape
+    rows, wts = [], []
+    for s in range(n):
+        g = np.zeros(n + n * k)
+        g[n + s * k:n + (s + 1) * k] = 1.0
+        rows.append(g)
+        wts.append(d1[s])
+    for t in range(n):
+        for s in range(n):
+            if t == s:
+                continue
+            g = np.zeros(n + n * k)
+            g[t] -= 1.0
+            g[s] += 1.0
+            g[n + s * k:n + (s + 1) * k] = V[t] - V[s]
+            rows.append(g)
+            wts.append(D[t, s])
+    G = np.array(rows)
+    return G.T @ (np.array(wts)[:, None] * G) + np.diag(np.concatenate([du, dx.ravel()]))
+
+
+@pytest.mark.parametrize("n,k,chunk", [(7, 3, None), (9, 4, 50), (12, 2, 30)])
+def test_normal_equations_solve_the_dense_system(n, k, chunk, monkeypatch):
+    """The structured solve (blocks eliminated, Schur complement by one product of the
+    stacked blocks [L_s^-1, -L_s^-1 v_s] [V^T; 1], chunked) solves the normal equations
+    assembled densely from the LP's rows; small chunks exercise the chunk boundaries."""
+    from infopricing.lp import menu_interior_point as mip
+
+    if chunk is not None:
+        monkeypatch.setattr(mip, "_CHUNK_ELEMENTS", chunk)
+    rng = np.random.default_rng(n * 31 + k)
+    V = rng.uniform(0, 1, (n, k))
+    D = rng.uniform(0.01, 3.0, (n, n))
+    np.fill_diagonal(D, 0.0)
+    d1, du, dx = rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, (n, k))
+    xp = array_backend("numpy")
+    timing = {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0}
+    Vc = V - V.mean(axis=0)
+    VV = (Vc[:, :, None] * Vc[:, None, :]).reshape(n, k * k)
+    NE = mip._NormalEquations(xp, Vc, VV, D, d1, du, dx, timing)
+    ru, rx = rng.standard_normal(n), rng.standard_normal((n, k))
+    dU, dX = NE.solve(ru, rx)
+    M = _dense_normal_matrix(V, D, d1, du, dx)
+    z = np.linalg.solve(M, np.concatenate([ru, rx.ravel()]))
+    np.testing.assert_allclose(dU, z[:n], rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(dX.ravel(), z[n:], rtol=1e-9, atol=1e-10)
+
+
+def test_first_solve_after_crossover_is_primal_then_dual_again():
+    """After a crossover the lazy LP's next solve runs primal simplex once (the crossover
+    basis is nearly primal feasible), then HiGHS is back on dual simplex (strategy 1) for
+    the re-solves after rows are added; the revenue is the full LP's either way."""
+    from infopricing import tolerances as tol
+    from infopricing.screening.interior_point import _crossover_point, binding_candidates
+    from infopricing.screening.lazy_menu import _LazyMenuLP
+
+    V, f = _instance(21, 30, 4)
+    point = MenuInteriorPoint(V, f).solve(gap_tol=1e-5)
+    T, S = binding_candidates(point)
+    L = _LazyMenuLP(V, f, 0, "simplex", extra=(T, S))
+    assert L.lp.crossover(*_crossover_point(L, point))
+    L.primal_next = True
+    strategies = []
+    solve = L.lp.solve
+
+    def spy(*a, **kw):
+        strategies.append(L.lp._h.getOptionValue("simplex_strategy")[1])
+        return solve(*a, **kw)
+
+    L.lp.solve = spy
+    res, rounds = L.solve_lazily(8, 16 * 30, tol.LAZY_CUT, "test")
+    assert strategies[0] == 4 and all(s_ == 1 for s_ in strategies[1:])
+    assert not L.primal_next and L.lp._h.getOptionValue("simplex_strategy")[1] == 1
+    assert res.objective == pytest.approx(_linprog_revenue(V, f), abs=1e-9)
