@@ -25,6 +25,7 @@ from infopricing.information.mpc import mpc_optimize
 from infopricing.information.persuasion import persuade
 from infopricing.lp.exact_certificate import (basis_dual, basis_primal, certify, flint_available,
                                               rational_lp, repair_basis)
+import infopricing as ip
 from infopricing.model import Environment, Market
 from infopricing.scale import sweep
 from infopricing.screening import Mechanism, optimal_mechanism
@@ -224,11 +225,19 @@ def _results():
     yield "BBM25 unknown values", r, r.exact_certificate()
     r = hotelling_lp(([-1, -0.2, 0.2, 1], [0.3, 0.2, 0.2, 0.3]), size=21, cells=20)
     yield "BBM25 Hotelling grid", r, r.exact_certificate()
+    # HS: a three-type, two-quality environment (attained consumer optimum, exact masses)
+    hs = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    f = [Fraction(3, 10), Fraction(3, 10), Fraction(2, 5)]
+    r = ip.max_consumer_surplus_segmentation(hs, f)
+    yield "HS consumer-optimal segmentation", r, r.exact_certificate()
+    s = ip.surplus_set(hs, f)
+    for i, cert in enumerate(s.exact_certificates()):
+        yield f"HS surplus set edge {i}", s, cert
 
 
 def _lp_result_types():
     """Every result class of the package that keeps an LP record (a field ``lp_record``) or
-    exports an exact certificate (a method ``exact_certificate``)."""
+    exports exact certificates (a method ``exact_certificate`` or ``exact_certificates``)."""
     import importlib
     import inspect
     import pkgutil
@@ -244,7 +253,8 @@ def _lp_result_types():
             if not cls.__module__.startswith("infopricing."):
                 continue
             fields = getattr(cls, "__dataclass_fields__", {})
-            if "exact_certificate" in vars(cls) or "lp_record" in fields:
+            if ("exact_certificate" in vars(cls) or "exact_certificates" in vars(cls)
+                    or "lp_record" in fields):
                 found.add(cls)
     return found
 
