@@ -41,7 +41,7 @@ from fractions import Fraction
 import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
-from .exact_vertex import BASIC, AT_LOWER, AT_UPPER
+from .exact_vertex import BASIC, AT_LOWER, AT_UPPER, pivot
 
 __all__ = ["RationalLP", "ExactCertificate", "rational_lp", "basis_primal", "basis_dual",
            "certify", "flint_available", "FORMAT"]
@@ -540,16 +540,7 @@ def repair_basis(lp: RationalLP, col_basis, row_basis, max_pivots: int = REPAIR_
                 theta, leave, to_upper = r_, t, up
         if theta is None:
             raise ValueError("the LP is unbounded along an improving direction")
-        if leave == -1:  # bound flip of the entering variable
-            val[j] = hi[j] if to_upper else lo[j]
-            codes[j] = AT_UPPER if to_upper else AT_LOWER
-            continue
-        bj = B[leave]
-        B[leave] = j
-        del val[j]
-        codes[j] = BASIC
-        val[bj] = hi[bj] if to_upper else lo[bj]
-        codes[bj] = AT_UPPER if to_upper else AT_LOWER
+        pivot(B, val, codes, lo, hi, j, leave, to_upper)  # leave == -1: a bound flip
     raise ValueError(f"no exactly optimal basis within {max_pivots} pivots")
 
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
 
-BASIC, AT_LOWER, AT_UPPER, ZERO, NONBASIC = 0, 1, 2, 3, 4
+from .basis import AT_LOWER, AT_UPPER, BASIC, NONBASIC, ZERO  # noqa: F401 (re-exported)
 
 
 def _frac(x) -> Fraction:
@@ -292,13 +292,22 @@ def exact_feasible_basis(A_exact: dict, shape, col_lower, col_upper, row_lower, 
         if best is None:
             raise ValueError("phase 1: unbounded improving direction (inconsistent data)")
         theta, bj, t, up = best
-        if t == -1:
-            val[j] = hi[j] if up else lo[j]
-            codes[j] = AT_UPPER if up else AT_LOWER
-            continue
-        B[t] = j
-        del val[j]
-        codes[j] = BASIC
-        val[bj] = hi[bj] if up else lo[bj]
-        codes[bj] = AT_UPPER if up else AT_LOWER
+        pivot(B, val, codes, lo, hi, j, t, up)
     raise ValueError(f"no exactly feasible basis within {max_pivots} pivots")
+
+
+def pivot(B, val, codes, lo, hi, j, leave, to_upper) -> None:
+    """Apply one bounded-simplex step in place: entering variable ``j`` replaces the basic
+    variable at position ``leave`` of ``B``, which goes to its upper (``to_upper``) or
+    lower bound; ``leave == -1`` is a bound flip of ``j`` itself. ``val`` maps each
+    nonbasic variable to its value and ``codes`` holds the basis status codes."""
+    if leave == -1:
+        val[j] = hi[j] if to_upper else lo[j]
+        codes[j] = AT_UPPER if to_upper else AT_LOWER
+        return
+    bj = B[leave]
+    B[leave] = j
+    del val[j]
+    codes[j] = BASIC
+    val[bj] = hi[bj] if to_upper else lo[bj]
+    codes[bj] = AT_UPPER if to_upper else AT_LOWER
