@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 
-__all__ = ["report_progress"]
+__all__ = ["report_progress", "check_progress"]
 
 
 def _accepted(progress) -> set | bool:
@@ -30,11 +30,21 @@ def _accepted(progress) -> set | bool:
             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in taken}
 
 
+def check_progress(progress, name: str = "progress"):
+    """``progress`` itself when it is None or callable; a TypeError naming the argument
+    otherwise (checked where a computation starts, not at its first report)."""
+    if progress is not None and not callable(progress):
+        raise TypeError(f"{name} must be None or a callable progress(done, total, **details), "
+                        f"got {type(progress).__name__} {progress!r}")
+    return progress
+
+
 def report_progress(progress, done, total, **detail) -> None:
     """Call ``progress(done, total)`` with those of ``detail`` it accepts (none to a
     callback that takes only two arguments); nothing when ``progress`` is None."""
     if progress is None:
         return
+    check_progress(progress)
     ok = _accepted(progress)
     if ok is not True:
         detail = {k: v for k, v in detail.items() if k in ok}

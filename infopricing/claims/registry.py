@@ -11,6 +11,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._json import to_jsonable
+from .._progress import check_progress
 
 _REGISTRY: dict[str, "Claim"] = {}
 
@@ -191,6 +192,7 @@ def run_claims(paper: str | None = None, progress: Callable[..., None] | None = 
     (:mod:`infopricing._progress`), is called before each claim (``done`` claims checked
     so far, ``claim`` the one about to run; ``claim=`` only to a callback that accepts
     it) and once at the end with ``done == total``."""
+    check_progress(progress)
     from .._progress import report_progress
 
     claims = all_claims(paper)

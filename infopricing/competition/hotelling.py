@@ -23,7 +23,7 @@ from ..errors import SolverError
 from ..lp import Status, solve_lp
 from ..information.mpc import integrated_cdf
 from ..information.prior import Prior
-from ..model._validate import frozen, probability_vector, real_array
+from ..model._validate import check_count, frozen, probability_vector, real_array
 from ..verify import Checker, Verification
 from ..verify.protocol import Result, no_exact, records_params, renamed_keywords, PER_TYPE, deprecated_alias
 
@@ -517,6 +517,7 @@ class HotellingLP(Result):
         return ck.report()
 
 
+@records_params("vbar", "size", "cells")
 def hotelling_lp(prior, vbar=None, size: int = 201, cells: int = 200) -> HotellingLP:
     """Maximise consumer surplus over all symmetric contractions of the prior on a grid.
 
@@ -540,6 +541,8 @@ def hotelling_lp(prior, vbar=None, size: int = 201, cells: int = 200) -> Hotelli
     >>> round(h.expected_consumer_surplus, 3), h.expected_consumer_surplus <= 0.5677, h.verify().ok
     (0.565, True, True)
     """
+    size = check_count(size, "size", least=2)      # the grid from 0 to v-bar, both ends
+    cells = check_count(cells, "cells", least=1)
     P = SymmetricPrior.of(prior, vbar)
     Pd = P.discretized(cells)
     y = _abs_grid(Pd, size)

@@ -54,6 +54,7 @@ __all__ = ["PublicSegmentationOutcome", "evaluate_public_segmentation", "INFORMA
 
 #: keys of the ``[information]`` table of a model file
 from ..io.tables import INFORMATION_KEYS  # noqa: E402  (the schema is the one definition)
+from .._progress import check_progress
 
 
 @dataclass(frozen=True, repr=False)
@@ -236,6 +237,7 @@ def evaluate_public_segmentation(game: PricingGame, weights, segments, size: int
     >>> round(out.expected_consumer_surplus, 6), round(float(out.producer_surplus.sum()), 6)
     (1.0, 3.0)
     """
+    check_progress(progress)
     from .uninformed import no_information_outcome
 
     if not isinstance(game, PricingGame):
@@ -314,6 +316,9 @@ def information_from_dict(data: dict, game: PricingGame, path="<dict>"):
     except ValueError:
         raise ModelFileError(path, "information.segments", "must be a rectangular array "
                              "(one row per segment, one entry per profile)") from None
+    for key, a in (("weights", w), ("segments", S)):
+        if not np.all(np.isfinite(a)):
+            raise ModelFileError(path, f"information.{key}", "must be finite numbers (no nan or inf)")
     if S.ndim != 2 or w.ndim != 1 or S.shape != (w.size, game.n_profiles):
         raise ModelFileError(path, "information.segments",
                              f"must have one row per weight ({w.size}) and one entry per profile "
@@ -326,6 +331,8 @@ def information_from_dict(data: dict, game: PricingGame, path="<dict>"):
 
 
 def _validate_only(game, w, S):
+    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(S))):
+        raise ValueError("weights and segments must be finite")
     if w.min() < 0 or S.min() < 0:
         raise ValueError("weights and segments must be non-negative")
     if abs(w.sum() - 1.0) > tol.PROB_SUM:

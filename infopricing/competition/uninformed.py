@@ -76,6 +76,7 @@ from .equilibrium import (EquilibriumCheck, InformationStructure, check_equilibr
                           evaluate_outcome)
 from .game import CompetitionOutcome, PricingGame
 from ..verify.protocol import no_exact, records_params, renamed_keywords
+from .._progress import check_progress
 
 __all__ = ["DiscreteMix", "NoInformationOutcome", "no_information_outcome"]
 
@@ -588,6 +589,7 @@ def no_information_outcome(game: PricingGame, size: int = 81, offset: float = OF
     >>> round(ip.no_information_outcome(blind).expected_consumer_surplus, 4)
     0.5
     """
+    check_progress(progress)
     if not isinstance(game, PricingGame):
         raise TypeError(f"game must be a PricingGame, got {type(game).__name__}")
     for name, val, least in (("size", size, 2), ("refine", refine, 0), ("check_size", check_size, 2)):

@@ -34,6 +34,7 @@ from .monopoly import _cost, profit_curve
 from .mpc import MPCResult, integrated_cdf, is_mean_preserving_contraction, mpc_optimize
 from .prior import Prior, as_prior
 from ..verify.protocol import Result, no_exact, PER_TYPE, deprecated_alias
+from .._progress import check_progress
 
 
 def brentq(*args, **kwargs):  # scipy.optimize loads on first use: it is 1/3 of the import time
@@ -172,6 +173,7 @@ def buyer_optimal_learning(prior, cost=0.0, grid=None, size: int = 200, prices=N
     >>> r.price, round(r.expected_consumer_surplus, 4), round(r.producer_surplus, 4), r.verify().ok
     (1.0, 1.25, 1.0, True)
     """
+    check_progress(progress)
     pr = as_prior(prior, size=size)
     c = _cost(cost)
     if grid is not None:
@@ -376,6 +378,7 @@ def learning_convergence(dist, sizes=(25, 50, 100, 200), cost=0.0,
     ----------
     Roesler & Szentes (2017); BBM25, section III.B.
     """
+    check_progress(progress)
     closed = truncated_pareto_solution(dist, cost)
     rows = []
     for i, n in enumerate(sizes):

@@ -24,6 +24,7 @@ from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time
 from ..errors import SolverError
 from .output import SilencedOutput, native_stdout_to_stderr, silence_native_output, solver_logs_enabled
 from .status import Status
+from .._progress import check_progress
 
 
 #: Nodes between two progress reports of the global solver (deterministic: counted in
@@ -189,6 +190,7 @@ def solve_bilinear(c, A=None, row_lower=None, row_upper=None, col_lower=None, co
     verbose : bool or None
         Show SCIP's log; ``None``: the process default (:mod:`infopricing.lp.output`).
     """
+    check_progress(progress)
     try:
         import pyscipopt
     except ImportError as exc:

@@ -15,6 +15,7 @@ import numpy as np
 from .. import tolerances as tol
 from ..verify.protocol import renamed_keywords
 from ._figure import figure_and_axes, fit_limits, legend_outside, mark_market, number
+from .._progress import check_progress
 
 __all__ = ["plot_two_type_profile", "plot_genericity", "plot_segmentation_surplus",
            "plot_surplus_set", "plot_hs_figure6", "plot_revenue_curve", "plot_hs_figure3",
@@ -182,6 +183,7 @@ def plot_genericity(genericity, profile=None, resolution: int = 60, ax=None, pro
     ----------
     HS, section 6.2, Definition 1, Proposition 4, Theorem 1, Figure 2.
     """
+    check_progress(progress)
     env = genericity.env
     n = env.n_types
     if n not in (2, 3):

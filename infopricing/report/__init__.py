@@ -38,6 +38,7 @@ from pathlib import Path
 
 from ..verify.protocol import ResultStatus, Result, renamed_keywords
 from .content import CERTIFICATE_STATES, Certificate, Figure, Section, Table
+from .._progress import check_progress
 
 __all__ = ["MarketReport", "report", "Section", "Table", "Figure", "Certificate"]
 
@@ -229,6 +230,7 @@ def report(source, path=None, *, selection: str = "efficient", explorer_size: in
     >>> r.verified                                    # doctest: +SKIP
     True
     """
+    check_progress(progress)
     from .. import __version__
     from ..screening.optimal import SELECTIONS
 

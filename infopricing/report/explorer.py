@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .content import Figure, Section, Table, certify, num
+from .._progress import check_progress
 
 #: default grid steps: 2 types -> masses i/40; 3 types -> masses (i, j, k)/12 (91 markets)
 DEFAULT_SIZE = {2: 40, 3: 12}
@@ -44,6 +45,7 @@ def market_explorer(env, market, *, selection: str = "efficient", size: int | No
     progress : callable(done, total), optional
         Called after each grid market's segmentation.
     """
+    check_progress(progress)
     from ..scale import sweep
     from ..segmentation.pareto import pareto_analysis
     from ..model import Market

@@ -53,6 +53,7 @@ from ..verify.protocol import Result, no_exact
 MANIFEST = "_manifest.json"
 
 from ..limits import CONNECT_TIMEOUT  # noqa: E402  (seconds to wait for a Dask scheduler)
+from .._progress import check_progress  # noqa: E402
 
 #: Version of what the sweep's input hash covers; 2 added the type and alternative labels,
 #: the gross values and the costs (version 1 hashed the net values and markets only).
@@ -545,6 +546,7 @@ def run_chunked(task, payloads, out_dir, params: dict, scheduler: str | None = N
     >>> cluster.close()
     >>> import shutil; shutil.rmtree(out)           # tidy up
     """
+    check_progress(progress)
     if "input_hash" not in params:
         raise ValueError("params must contain 'input_hash' (see input_hash())")
     _check_run_options(scheduler, n_workers, connect_timeout)
@@ -789,6 +791,7 @@ def sweep_to_parquet(env, markets, out_dir, selection: str = "efficient", chunk_
     >>> cluster.close()
     >>> import shutil; shutil.rmtree(out)           # tidy up
     """
+    check_progress(progress)
     from ..model import Environment
     from .sweep import BasisStore, _validate_markets, sweep
 

@@ -57,6 +57,7 @@ from ..screening.lp_build import build_menu_lp, revenue_objective
 from . import backend as _bk
 from ..verify.protocol import Result, records_params, PER_TYPE, deprecated_alias
 from ..lp.basis import AT_LOWER as _AT_LOWER, AT_UPPER as _AT_UPPER, BASIC as _BASIC
+from .._progress import check_progress
 
 KIND_CONE, KIND_FACE, KIND_LP = 0, 1, 2
 KIND_NAMES = {KIND_CONE: "cone", KIND_FACE: "face", KIND_LP: "lp"}
@@ -576,6 +577,7 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
     >>> res.revenue.round(4).tolist(), res.verify().ok
     ([1.0, 1.25, 2.0], True)
     """
+    check_progress(progress)
     from ..screening.optimal import SELECTIONS, optimal_mechanism
 
     if not isinstance(env, Environment):

@@ -23,6 +23,7 @@ from .mechanism import LPCertificate, Mechanism  # noqa: F401
 from .selection import (SELECTIONS, check_menu_inputs, face_fix, rescaled_mechanism, secondary_objectives,
                         tiebreak_weights)
 from ..verify.protocol import record_params
+from .._progress import check_progress
 
 # the names other modules import from here (the helpers live in .selection)
 _check_inputs, _face_fix, _rescaled = check_menu_inputs, face_fix, rescaled_mechanism
@@ -169,6 +170,7 @@ def optimal_mechanism(env: Environment, market, selection: str = "efficient",
     >>> m.is_efficient, m.consumer_surplus.tolist(), m.verify(exact=True).ok
     (False, [0.0, 0.25], True)
     """
+    check_progress(progress)
     market = check_menu_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")

@@ -45,6 +45,7 @@ from ..screening import Mechanism, optimal_mechanism
 from ..screening.lp_build import build_menu_lp, exact_matrix, revenue_objective
 from ..verify import Verification
 from ..verify.protocol import Result, no_exact
+from .._progress import check_progress
 
 __all__ = ["Cell", "CellDecomposition", "cell_decomposition"]
 
@@ -359,6 +360,7 @@ def cell_decomposition(env: Environment, selection: str = "efficient", support=N
     >>> len(c.cells), sorted(tuple(str(x) for x in v) for v in c.exact_vertices)
     (7, [('0', '2'), ('1', '1'), ('3/4', '7/4')])
     """
+    check_progress(progress)
     from ..model._validate import check_count, check_tolerance
 
     check_count(max_rounds, "max_rounds", 1)

@@ -74,6 +74,7 @@ from fractions import Fraction
 
 import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
+from .._progress import check_progress
 
 from .. import tolerances as tol
 from ..errors import SolverError
@@ -586,8 +587,7 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be callable progress(done, total), got {type(progress).__name__}")
+    check_progress(progress)
     mech = optimal_mechanism(env, market, selection=selection)
     if mech.is_efficient:
         return ParetoImprovement(market=market, improvable=False, segmentation=None, method="exact",

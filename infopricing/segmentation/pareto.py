@@ -30,6 +30,7 @@ from .segment_welfare import (ParetoImprovement, Segmentation, _exact_values, ef
                               revenue_upper_bound)
 from ..verify.ic_ir import exact_ic_ir, utility_matrix as _utility_matrix
 from ..verify.protocol import Result, records_params, worst_status
+from .._progress import check_progress
 
 __all__ = ["InformationRentPath", "information_rent_path", "DominatingMarket",
            "pareto_dominating_market", "pareto_improving_segmentation",
@@ -922,6 +923,7 @@ def pareto_analysis(env: Environment, market, selection: str = "efficient",
     >>> round(a.improvement.segmentation.revenue, 4) > round(a.mechanism.revenue, 4)
     True
     """
+    check_progress(progress)
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
         m0 = _check_inputs(env, market)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.stats as st
 
-from infopricing.competition import hotelling_optimum
+from infopricing.competition import hotelling_lp, hotelling_optimum
 from infopricing.competition.hotelling import SymmetricPrior
 from infopricing.information import Prior
 
@@ -36,3 +36,21 @@ def test_rejects_duplicates_and_asymmetry():
         SymmetricPrior.of(([-1.0, 1.0, 1.0], [0.5, 0.25, 0.25]))
     with pytest.raises(ValueError, match="symmetric"):
         SymmetricPrior.of(([-1.0, 0.5], [0.5, 0.5]))
+
+
+@pytest.mark.parametrize("kw, exc, pattern", [
+    (dict(size=0, cells=1), ValueError, "size must be an integer >= 2"),
+    (dict(size=-3), ValueError, "size must be an integer >= 2"),
+    (dict(size=2.5), TypeError, "size must be an integer >= 2"),
+    (dict(cells=0), ValueError, "cells must be an integer >= 1"),
+])
+def test_hotelling_lp_rejects_bad_counts(kw, exc, pattern):
+    """Regression (user review): size=0 returned consumer surplus 0 with verify() ok, and
+    size=-3 gave numpy's message."""
+    with pytest.raises(exc, match=pattern):
+        hotelling_lp(([-1, 1], [0.5, 0.5]), **kw)
+
+
+def test_hotelling_lp_records_its_grid_in_params():
+    h = hotelling_lp(([-1, 1], [0.5, 0.5]), size=21, cells=20)
+    assert h.params["size"] == 21 and h.params["cells"] == 20

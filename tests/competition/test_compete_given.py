@@ -95,6 +95,19 @@ def test_bad_segmentation_input():
         evaluate_public_segmentation(g, [1.0], [[1, 0, 0]])
     with pytest.raises(TypeError, match="PricingGame"):
         evaluate_public_segmentation("game", [1.0], [[0.5, 0.5]])
+    with pytest.raises(ValueError, match="must be finite"):     # nan compares False to 0
+        evaluate_public_segmentation(g, [0.5, 0.5], [[np.nan, 0], [0.5, 0.5]])
+
+
+def test_compete_nan_in_information_is_one_line_naming_the_field(tmp_path):
+    """Regression (user review): nan in [information] passed the loader's checks and
+    failed mid-run, after two blank progress lines, without the file or field."""
+    m = tmp_path / "m.toml"
+    m.write_text(EXAMPLE.read_text().replace("[[0.75, 0.25], [0.25, 0.75]]", "[[0.75, 0.25], [nan, 0.75]]"))
+    r = run_cli("compete", m)
+    assert r.returncode == 2 and r.stdout == "", (r.stdout, r.stderr)
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("error: ")
+    assert "information.segments" in r.stderr and "finite" in r.stderr
 
 
 def run_cli(*args, cwd=ROOT):

@@ -208,3 +208,12 @@ def test_run_claims_names_the_claim_to_callbacks_that_take_it(monkeypatch):
     recs = _run_claims(rec, monkeypatch)
     assert [c[:2] for c in rec.calls] == [(0, 1), (1, 1)]
     assert rec.calls[0][2]["claim"].id == recs[0].id and rec.calls[1][2] == {}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_a_progress_that_is_not_callable_is_named(name, monkeypatch):
+    """Regression (user review): ``progress=3`` gave ``'int' object is not callable`` after
+    the first unit of work; every public function rejects it up front, naming the argument."""
+    run, _ = CALLS[name]
+    with pytest.raises(TypeError, match=r"^progress must be None or a callable progress\(done, total"):
+        run(3, monkeypatch)
