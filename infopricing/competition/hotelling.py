@@ -489,9 +489,15 @@ class HotellingLP(Result):
         ``infopricing/verify/check_certificate.py``."""
         from ..verify.exact_lp import export_certificate
 
-        return export_certificate(self.lp_record, "BBM25 Hotelling grid LP", {
-            "expected_consumer_surplus": self.expected_consumer_surplus, "vbar": self.prior.vbar,
-            "variables": "h[j] at j, then t at len(support)"}, backend=backend)
+        from fractions import Fraction
+
+        vbar = lambda obj, problem: Fraction(*problem["support"][-1])  # the grid ends at v-bar
+        return export_certificate(
+            self.lp_record, "BBM25 Hotelling grid LP", {"variables": "h[j] at j, then t at len(support)"},
+            backend=backend,
+            reported={"expected_consumer_surplus": self.expected_consumer_surplus, "vbar": self.prior.vbar},
+            claims={"vbar": vbar,   # consumer surplus = v-bar / 2 + the LP's objective
+                    "expected_consumer_surplus": lambda obj, problem: obj + vbar(obj, problem) / 2})
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check the grid distribution: contraction, producer surplus, welfare.

@@ -219,8 +219,8 @@ class HomogeneousOptimum(Result):
         pair = lambda q: [q.numerator, q.denominator]
         data = {"grid": self.grid} if ex is None else {
             "builder": "bbm25-homogeneous", **{key: [pair(q) for q in ex[key]] for key in ex}}
-        return export_certificate(self.lp_record, "BBM25 homogeneous-values producer-surplus LP", {
-            **data, "producer_surplus": self.producer_surplus}, backend=backend)
+        return export_certificate(self.lp_record, "BBM25 homogeneous-values producer-surplus LP", data,
+                                  backend=backend, reported={"producer_surplus": self.producer_surplus})
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check with the information package's convex-order test, the lowest-cost
@@ -420,8 +420,9 @@ class UnknownValuesOptimum(Result):
         ``infopricing/verify/check_certificate.py``)."""
         from ..verify.exact_lp import export_certificate
 
-        return export_certificate(self.lp_record, "BBM25 unknown-values producer-surplus LP", {
-            "producer_surplus": self.producer_surplus}, backend=backend)
+        return export_certificate(self.lp_record, "BBM25 unknown-values producer-surplus LP", {},
+                                  backend=backend, reported={"producer_surplus": self.producer_surplus},
+                                  claims={"total_producer_surplus": lambda obj, problem: obj})
 
     def interim_game(self) -> PricingGame:
         """``mu'`` as a :class:`PricingGame` (homogeneous interim values)."""

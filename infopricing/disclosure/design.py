@@ -272,8 +272,8 @@ class DesignEvaluation(Result):
         from ..verify.exact_lp import export_certificate
 
         return export_certificate(self.lp_record, "CLW fixed-menu LP", {
-            "values": self.dist.values, "probabilities": self.dist.probabilities,
-            "revenue": self.revenue}, backend=backend)
+            "values": self.dist.values, "probabilities": self.dist.probabilities}, backend=backend,
+            reported={"revenue": self.revenue}, claims={"revenue": lambda obj, problem: obj})
 
     def _verify_exact(self) -> Verification:
         from fractions import Fraction

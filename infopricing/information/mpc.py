@@ -199,7 +199,8 @@ class MPCResult(Result):
                     ("prior_values", "prior_probabilities", "grid", "objective")},
                     "sense": self.lp_record.sense}
         return export_certificate(self.lp_record, "convex order (mpc_optimize)", {
-            **data, "formulation": self.formulation, "value": self.value}, backend=backend)
+            **data, "formulation": self.formulation}, backend=backend,
+            reported={"value": self.value}, claims={"value": lambda obj, problem: obj})
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check: ``g`` is a pmf, a mean-preserving contraction of the prior, the

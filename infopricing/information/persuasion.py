@@ -163,8 +163,8 @@ class PersuasionResult(Result):
             "receiver_utility": [[pair(q) for q in r] for r in ex[1]],
             "sender_utility": [[pair(q) for q in r] for r in ex[2]]}
         return export_certificate(self.lp_record, "persuasion", {
-            **data, "value": self.value, "variables": "joint[w, a] at w * n_actions + a"},
-            backend=backend)
+            **data, "variables": "joint[w, a] at w * n_actions + a"}, backend=backend,
+            reported={"value": self.value}, claims={"value": lambda obj, problem: obj})
 
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check obedience, Bayes plausibility, the value and its bounds.

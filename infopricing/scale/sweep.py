@@ -249,10 +249,13 @@ class SweepResult(Result):
             raise ValueError(f"market {i}: the exact certificate does not hold: " + "; ".join(cert.failures[:5]))
         from ..screening.mechanism import menu_problem
 
-        return dataclasses.replace(cert, problem={
+        from ..verify.exact_lp import headline
+
+        return dataclasses.replace(cert, problem=headline({
             "kind": "sweep market (HS section 4 revenue LP)", "market_index": int(i),
-            **menu_problem(self.env, cert.lp),
-            "certificate_kind": KIND_NAMES[int(self.kind[int(i)])], "revenue": float(self.revenue[int(i)])})
+            **menu_problem(self.env, cert.lp), "certificate_kind": KIND_NAMES[int(self.kind[int(i)])]},
+            cert.lp.field.frac(cert.objective), reported={"revenue": float(self.revenue[int(i)])},
+            claims={"revenue": lambda obj, problem: obj}))
 
     def _exact_market(self, i: int, backend: str = "auto"):
         """Exact certificate of market i: a market certified by a basis cone (kind "cone")

@@ -226,10 +226,13 @@ class Mechanism(Result, Tabular):
         oc = exact_optimality(self, backend=backend)
         if not oc.ok:
             raise ValueError("the exact optimality certificate does not hold: " + "; ".join(oc.failures[:5]))
-        return dataclasses.replace(oc, problem={
+        from ..verify.exact_lp import headline
+
+        return dataclasses.replace(oc, problem=headline({
             "kind": "menu (HS section 4 revenue LP)", "types": list(self.env.types),
-            "alternatives": list(self.env.alternatives), **menu_problem(self.env, oc.lp),
-            "revenue": self.revenue})
+            "alternatives": list(self.env.alternatives), **menu_problem(self.env, oc.lp)},
+            oc.lp.field.frac(oc.objective), reported={"revenue": self.revenue},
+            claims={"revenue": lambda obj, problem: obj}))
 
     # -- presentation helpers ------------------------------------------------------
     def menu_items(self, atol: float = tol.EQUAL):

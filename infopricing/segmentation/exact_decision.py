@@ -898,6 +898,10 @@ class ConsumerOptimalSegmentation(Result):
 
         f, det = self._exact_optimality(tol.FEAS, backend)
         cert = det.get("exact_certificate")
+        if not f and cert is None and self.segmentation is None:
+            raise ValueError("no LP certificate to export: no segmentation is Pareto improving "
+                             "here, so the supremum is the unsegmented consumer surplus; its proof "
+                             "is the exact decision's certificate (self.improvement.verify(exact=True))")
         if f or cert is None or not cert.ok:
             raise ValueError("no exact certificate: " + "; ".join(f[:5] or ["none formed"]))
         src = self.exact_source

@@ -60,7 +60,14 @@ probabilities, utilities, prior) were changed is rejected:
   sum_j (y[j] - y[s])^+ g[j] <= sum_k f[k] (v[k] - y[s])^+, then y . g = v . f and
   sum_j g[j] = 1; columns >= 0.
 
-Other problems are checked as LPs only (the output says so). Exit status: 0 every
+Other problems are checked as LPs only (the output says so).
+
+A problem's ``claims`` (exact pairs: ``revenue``, ``value``, ``total_producer_surplus``,
+``expected_consumer_surplus`` and ``vbar`` for the Hotelling grid, where the consumer
+surplus is v-bar / 2 plus the objective and v-bar is the end of ``support``) are derived
+again from the proven objective and must match, so a changed headline number is
+rejected; a claim this checker cannot derive is rejected too. Its ``reported`` entry holds
+floating-point values for reading, which are printed as not checked. Exit status: 0 every
 certificate accepted, 1 one was rejected, 2 one could not be read.
 This file imports nothing outside the standard library, so it can be copied and run alone.
 """
@@ -471,6 +478,50 @@ BUILDERS = {
 }
 
 
+def _hotelling_claims(problem, obj):
+    vbar = max(_numbers(problem, "support"))  # the grid runs from 0 to v-bar
+    return {"vbar": vbar, "expected_consumer_surplus": obj + vbar / 2}
+
+
+#: builder name -> function(problem, proven objective) -> {claim name: exact value}: the
+#: headline numbers a certificate of that kind may claim, derived here from the proof
+CLAIMS = {
+    "hs-menu-revenue": lambda problem, obj: {"revenue": obj},
+    "persuasion": lambda problem, obj: {"value": obj},
+    "convex-order": lambda problem, obj: {"value": obj},
+    "clw-information": lambda problem, obj: {"revenue": obj},
+    "clw-prices": lambda problem, obj: {"revenue": obj},
+    "bbm25-unknown": lambda problem, obj: {"total_producer_surplus": obj},
+    "hotelling-grid": _hotelling_claims,
+}
+
+
+def check_claims(problem, obj):
+    """Compare the problem's ``claims`` (exact pairs) with the values derived from the
+    proven objective ``obj``. Returns (list of proven claim strings, list of failures)."""
+    claims = problem.get("claims") if isinstance(problem, dict) else None
+    if claims is None:
+        return [], []
+    if not isinstance(claims, dict):
+        raise CertificateError("problem.claims must be a table of [numerator, denominator] pairs")
+    name = problem.get("builder")
+    try:
+        derived = CLAIMS[name](problem, obj) if name in CLAIMS else {}
+    except InvalidProblem as exc:
+        return [], [f"claims: {exc}"]
+    proven, fails = [], []
+    for key, pair in claims.items():
+        q = _q(pair, f"problem.claims.{key}")
+        if key not in derived:
+            fails.append(f"claim {key!r} cannot be derived from this LP by the checker "
+                         f"(builder {name!r}); it is not proven")
+        elif q != derived[key]:
+            fails.append(f"claimed {key} {q} differs from the proven {derived[key]}")
+        else:
+            proven.append(f"{key} = {q} (= {float(q)!r})")
+    return proven, fails
+
+
 def rebuild_matches(data, lp):
     """Compare the LP in the file with the one rebuilt from its problem's numbers.
 
@@ -572,12 +623,21 @@ def check(data):
         msgs.append(f"claimed objective {claimed} differs from c.x = {obj}")
     if dual_ok and bound != obj:
         msgs.append(f"duality gap: dual bound {bound} vs objective {obj} (difference {bound - obj})")
+    problem = data.get("problem")
+    proven, bad = check_claims(problem, obj)
+    msgs += bad
     if not msgs:
         msgs.append(f"certificate accepted: optimal value {obj} (= {float(obj)!r}), "
                     f"{m} rows, {n} columns, sense {sense}")
         msgs.append("the LP was rebuilt from the problem's numbers and matches" if rebuilt else
                     "note: the problem names no builder this checker knows; the LP is checked "
                     "as written, not against the problem's numbers")
+        if proven:
+            msgs.append("proven claims: " + "; ".join(proven))
+        reported = problem.get("reported") if isinstance(problem, dict) else None
+        if isinstance(reported, dict):
+            shown = ", ".join(f"{k} {v!r}" for k, v in reported.items() if k != "note")
+            msgs.append(f"not checked (reported floating-point values, for reading): {shown}")
         return True, msgs
     return False, msgs
 

@@ -17,7 +17,11 @@ import dataclasses
 from ..lp.exact_certificate import ExactCertificate, combine, exact_lp_verification
 from .report import Verification
 
-__all__ = ["exact_branch", "export_certificate"]
+__all__ = ["exact_branch", "export_certificate", "headline"]
+
+#: What the ``reported`` entry of an exported problem is (and is not).
+REPORTED_NOTE = ("floating-point values for reading, not part of the proof; the proven numbers "
+                 "are the objective and the claims")
 
 
 def exact_branch(base: Verification, records, value=None, atol: float = 1e-7, unit: float = 1.0,
@@ -39,9 +43,32 @@ def exact_branch(base: Verification, records, value=None, atol: float = 1e-7, un
     return dataclasses.replace(out, exact=True)
 
 
+def headline(problem: dict, objective, reported: dict | None = None, claims: dict | None = None) -> dict:
+    """``problem`` with the result's headline numbers split in two: ``reported`` (floats,
+    for reading; the checker prints them as unchecked) and ``claims`` (exact pairs, each a
+    function of the proven objective and the problem's own numbers, which the stand-alone
+    checker derives again and compares: a changed headline number is rejected; only for a
+    problem that names a ``builder``, since the checker derives claims from the rebuilt LP).
+    ``claims`` maps a name to ``function(objective: Fraction, problem: dict) -> Fraction``."""
+    from fractions import Fraction
+
+    out = dict(problem)
+    if reported:
+        out["reported"] = {**reported, "note": REPORTED_NOTE}
+    if claims and "builder" in out:  # without a builder the checker has no claims to derive
+        obj = Fraction(objective)
+        out["claims"] = {}
+        for name, fn in claims.items():
+            q = Fraction(fn(obj, out))
+            out["claims"][name] = [q.numerator, q.denominator]
+    return out
+
+
 def export_certificate(record, kind: str, problem: dict | None = None,
-                       backend: str = "auto") -> ExactCertificate:
+                       backend: str = "auto", *, reported: dict | None = None,
+                       claims: dict | None = None) -> ExactCertificate:
     """The exact certificate of one recorded LP, labelled for export (``to_json``).
+    ``reported`` and ``claims``: the result's headline numbers (:func:`headline`).
 
     Raises ValueError when the result kept no LP record or the exact check did not pass
     (an exported certificate is one the stand-alone checker accepts)."""
@@ -53,4 +80,6 @@ def export_certificate(record, kind: str, problem: dict | None = None,
     # the record's own exact model data (a ``builder`` and its numbers), when it kept them,
     # name the problem by which the stand-alone checker rebuilds the LP
     kept = (getattr(record, "exact", None) or {}).get("problem") or {}
-    return dataclasses.replace(cert, problem={"kind": kind, **(problem or {}), **kept})
+    prob = headline({"kind": kind, **(problem or {}), **kept}, cert.lp.field.frac(cert.objective),
+                    reported, claims)
+    return dataclasses.replace(cert, problem=prob)

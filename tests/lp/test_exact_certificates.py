@@ -422,3 +422,47 @@ def test_checker_rebuild_of_the_menu_lp_is_independent():
         *[[None if v is None else Fraction(*v) for v in data[key]]
           for key in ("row_lower", "row_upper", "col_lower", "col_upper", "c")]))
     assert rebuilt and msgs == []
+
+
+@pytest.mark.slow
+def test_headline_claims_are_proven_and_a_changed_one_is_rejected(tmp_path):
+    """Regression (user review): the checker accepted a certificate whose stated revenue,
+    value, consumer surplus, v-bar or producer surplus had been changed, because those were
+    loose floats beside the proof. Now the headline numbers are exact ``claims`` that the
+    checker derives again from the proven objective (and v-bar from the grid); each equals
+    the result's float (an independent check of the derivation), and changing one fails."""
+    heads = {"menu": ("revenue", "revenue"), "menu lazy": ("revenue", "revenue"),
+             "persuasion": ("value", "value"), "mpc transport": ("value", "value"),
+             "mpc cdf": ("value", "value"), "CLW information": ("revenue", "revenue"),
+             "CLW prices": ("revenue", "revenue"), "CLW pricing": ("revenue", "revenue"),
+             "BBM25 Hotelling grid": ("expected_consumer_surplus", "expected_consumer_surplus")}
+    seen = set()
+    paths = []
+    for name, result, cert in _results():
+        claims = cert.problem.get("claims", {})
+        if name in heads:
+            key, attr = heads[name]
+            assert float(Fraction(*claims[key])) == pytest.approx(getattr(result, attr), abs=1e-9)
+        if name == "BBM25 unknown values":
+            assert float(Fraction(*claims["total_producer_surplus"])) == pytest.approx(
+                sum(result.producer_surplus), abs=1e-9)
+        if name == "BBM25 Hotelling grid":
+            assert float(Fraction(*claims["vbar"])) == result.prior.vbar
+        for key in claims:
+            seen.add((name, key))
+            d = json.loads(cert.to_json())
+            n_, d_ = d["problem"]["claims"][key]
+            d["problem"]["claims"][key] = [n_ + d_, d_]      # claim one more
+            p = tmp_path / f"{len(paths)}.json"
+            p.write_text(json.dumps(d))
+            paths.append(p)
+    assert {n for n, _ in seen} >= set(heads) | {"BBM25 unknown values"}
+    r = _run_checker(*paths)
+    assert r.returncode == 1 and r.stdout.count("REJECTED") == len(paths), r.stdout
+    assert r.stdout.count("differs from the proven") == len(paths), r.stdout
+    # the floats are still there for reading, and the checker says they are not checked
+    name, result, cert = next(_results())
+    p = tmp_path / "menu.json"
+    cert.to_json(p)
+    out = _run_checker(p).stdout
+    assert "proven claims: revenue = " in out and "not checked (reported floating-point values" in out

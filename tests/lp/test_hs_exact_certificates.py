@@ -289,3 +289,14 @@ def test_menu_of_rounded_degenerate_data_verifies_exactly():
     assert chk.ok, chk.failures
     m1 = ip.optimal_mechanism(ip.Environment(V), f)
     assert np.allclose(m.allocation, m1.allocation, atol=1e-12)
+
+
+def test_not_improvable_market_says_where_its_proof_is():
+    """Regression (user review): on a market no segmentation improves (HS section 3 at
+    q = 3/4), exact_certificate() said only "none formed"; the proof is the exact decision's
+    certificate, which verifies exactly."""
+    r = ip.max_consumer_surplus_segmentation(HS3, [Q(1, 4), Q(3, 4)])
+    assert r.segmentation is None and r.improvement.improvable is False
+    assert r.verify(exact=True).ok and r.improvement.verify(exact=True).ok
+    with pytest.raises(ValueError, match="no segmentation is Pareto improving.*improvement.verify"):
+        r.exact_certificate()
