@@ -249,7 +249,12 @@ class NoInformationOutcome(CompetitionOutcome):
                   "rounds": self.rounds, "grid_gain": self.grid_gain,
                   "grid_level": self.grid_level, "ladder_note": self.ladder_note,
                   "strategies": [{str(c): law.describe() for c, law in laws.items()}
-                                 for laws in self.strategies]})
+                                 for laws in self.strategies],
+                  # the same laws at full precision (the strings above round prices to 6
+                  # digits): per producer, per own cost, the atoms and their probabilities
+                  "strategy_laws": [{str(c): {"prices": np.asarray(law.prices, dtype=float).tolist(),
+                                              "probabilities": np.asarray(law.probabilities, dtype=float).tolist()}
+                                     for c, law in laws.items()} for laws in self.strategies]})
         return d
 
 

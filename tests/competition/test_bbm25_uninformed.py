@@ -426,3 +426,23 @@ def test_cli_names_the_solved_level():
     fake.grid_level, fake.ladder_note = 161, ""
     text = _grid_sizes_part(fake, 161)
     assert "(--no-info-grid 161)" in text and "Note" not in text
+
+
+def test_as_dict_keeps_the_price_laws_at_full_precision():
+    """Regression (user review): ``compete --json`` gave the strategies only as strings with
+    6-digit prices, so 0.99999998 and 0.99999999 both read "1". ``strategy_laws`` holds
+    every atom and probability as a float, round-tripping through JSON exactly."""
+    import json
+
+    from infopricing.competition import no_information_outcome as noi
+    from infopricing.model import PricingGame
+
+    g = PricingGame([[1, 4], [4, 1]], [0, 0], [0.5, 0.5])
+    r = noi(g, size=21, check_size=21)
+    d = json.loads(json.dumps(r.as_dict()))
+    assert len(d["strategy_laws"]) == len(r.strategies) == 2
+    for laws, got in zip(r.strategies, d["strategy_laws"]):
+        for c, law in laws.items():
+            atoms = got[str(c)]
+            assert atoms["prices"] == law.prices.tolist() and atoms["probabilities"] == law.probabilities.tolist()
+            assert abs(sum(atoms["probabilities"]) - 1) <= 1e-9 and min(atoms["prices"]) >= c
