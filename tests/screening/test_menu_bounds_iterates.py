@@ -61,7 +61,6 @@ def test_bounds_bracket_the_full_lp_optimum(n, k, seed, max_iter):
     # never worse than certifying the returned iterate alone (the code before the fix)
     p = MenuInteriorPoint(V, f).solve(gap_tol=1e-9, max_iter=max_iter,  # menu_bounds' run
                                       correctors=ipm_mod.BOUNDS_CORRECTORS,
-                                      single_above=ipm_mod.SINGLE_ABOVE,
                                       refine_below=ipm_mod.REFINE_BELOW)
     low_last = menu_lower_bound(V, f, p.x, p.u)[2]
     up_last = dual_upper_bound(V, f, p.ic_dual)[0]
