@@ -87,6 +87,8 @@ REFINE_BELOW = 1e-6
 
 _EPS = np.finfo(float).eps
 
+RESTARTS = ("crossover", "interior")
+
 
 @dataclass(frozen=True)
 class IPMSummary:
@@ -163,7 +165,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                    dual_tol: float = tol.DUAL, backend: str = "auto",
                    binding_rel: float = BINDING_REL, stop_gap: float = BINDING_GAP,
                    max_iter: int = 300, per_type: int = 8, cut: float = tol.LAZY_CUT,
-                   progress=None) -> InteriorPointMenuResult:
+                   progress=None, restart: str = "crossover") -> InteriorPointMenuResult:
     """Optimal menu: interior point for the binding set, then restricted LP with crossover,
     the selection stages and the check of all IC/IR rows (same answer as the full LP).
 
@@ -186,6 +188,11 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     max_iter : int
         Iteration cap of the interior point (its point is used whatever its status).
     per_type, cut : as in :func:`.large.solve_menu_lazy` (rows added per type and round).
+    restart : {"crossover", "interior"}
+        How HiGHS starts on the candidate rows: from the interior point by its crossover
+        (then primal simplex), or cold by its own interior point (IPX) with crossover; the
+        later rounds and stages re-solve warm by dual simplex either way. Never changes
+        the answer.
     progress : callable, optional
         ``progress(done, total, **details)``, the library's one progress signature
         (:mod:`infopricing._progress`): after every interior-point iteration as
@@ -217,12 +224,14 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         raise ValueError(f"stop_gap must lie in (0, 1), got {stop_gap!r}")
     if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    if restart not in RESTARTS:
+        raise ValueError(f"restart must be one of {RESTARTS}, got {restart!r}")
     scale = tol.value_scale(env.values)
     if scale != 1.0:
         r = solve_menu_ipm(Environment(env.values / scale), market.probabilities,
                            selection=selection, dual_tol=dual_tol, backend=backend,
                            binding_rel=binding_rel, stop_gap=stop_gap, max_iter=max_iter,
-                           per_type=per_type, cut=cut, progress=progress)
+                           per_type=per_type, cut=cut, progress=progress, restart=restart)
         return InteriorPointMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
                                        max_ic_violation=r.max_ic_violation * scale,
                                        stats=r.stats, ipm=r.ipm)
@@ -239,7 +248,11 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     T, S = binding_candidates(point, binding_rel)
     L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
     tx = time.perf_counter()
-    crossed = L.lp.crossover(*_crossover_point(L, point))
+    if restart == "interior":
+        crossed = False
+        L.ipm_next = True
+    else:
+        crossed = L.lp.crossover(*_crossover_point(L, point))
     # HiGHS's crossover from a point at gap ~1e-5 leaves a basis with few, small primal
     # infeasibilities and many dual ones: primal simplex cleans it up far faster than the
     # dual simplex the lazy loop uses for its re-solves (n = 1000, k = 10: 1 683 iterations

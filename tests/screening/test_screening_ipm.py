@@ -448,3 +448,22 @@ def test_refined_directions_let_the_bounds_run_converge():
     assert b.params["ipm_status"] == "optimal" and b.gap < 1e-8 and b.verify().ok
     opt = optimal_mechanism(env, f, method="lazy").revenue
     assert b.lower <= opt + 1e-12 and opt <= b.upper + 1e-12
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_interior_restart_selects_the_full_lp_mechanism(ties):
+    """restart="interior" (HiGHS's own interior point on the candidate rows, then warm dual
+    simplex) instead of the crossover from our point: the same selected mechanism as
+    method="full", revenue also by scipy's linprog on the LP written out here."""
+    V, f = _instance(31 + ties, 30, 5, ties=ties)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    r = solve_menu_ipm(env, f, backend="numpy", restart="interior")
+    assert not r.ipm.crossover
+    m = r.mechanism
+    assert m.revenue == pytest.approx(full.revenue, abs=1e-9)
+    assert m.revenue == pytest.approx(_linprog_revenue(V, f), abs=1e-8)
+    np.testing.assert_allclose(m.allocation, full.allocation, atol=1e-7)
+    np.testing.assert_allclose(m.payments, full.payments, atol=1e-7)
+    with pytest.raises(ValueError, match="restart"):
+        solve_menu_ipm(env, f, restart="warm")
