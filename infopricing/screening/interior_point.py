@@ -87,7 +87,15 @@ REFINE_BELOW = 1e-6
 
 _EPS = np.finfo(float).eps
 
-RESTARTS = ("crossover", "interior")
+RESTARTS = ("auto", "crossover", "interior")
+
+#: ``restart="auto"`` starts HiGHS cold by its interior point (IPX) on the candidate rows
+#: from this many types on, below it by the crossover from our point. Measured (uniform,
+#: k = 10, benchmarks/README.md): the LP part after the crossover took 1.0 CPU s at n = 500
+#: and 6.5 at n = 1000 (IPX: 2.2-2.6 and 9.1-10.7), but 489 wall s at n = 1500 (more than
+#: the interior point's 366) and about 1 280 wall s at n = 2000, where IPX took 108 wall s
+#: (whole path 357 CPU s against 759, the same menu revenue to 16 digits).
+INTERIOR_RESTART_MIN = 1500
 
 
 @dataclass(frozen=True)
@@ -165,7 +173,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                    dual_tol: float = tol.DUAL, backend: str = "auto",
                    binding_rel: float = BINDING_REL, stop_gap: float = BINDING_GAP,
                    max_iter: int = 300, per_type: int = 8, cut: float = tol.LAZY_CUT,
-                   progress=None, restart: str = "crossover") -> InteriorPointMenuResult:
+                   progress=None, restart: str = "auto") -> InteriorPointMenuResult:
     """Optimal menu: interior point for the binding set, then restricted LP with crossover,
     the selection stages and the check of all IC/IR rows (same answer as the full LP).
 
@@ -188,11 +196,11 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     max_iter : int
         Iteration cap of the interior point (its point is used whatever its status).
     per_type, cut : as in :func:`.large.solve_menu_lazy` (rows added per type and round).
-    restart : {"crossover", "interior"}
+    restart : {"auto", "crossover", "interior"}
         How HiGHS starts on the candidate rows: from the interior point by its crossover
         (then primal simplex), or cold by its own interior point (IPX) with crossover; the
-        later rounds and stages re-solve warm by dual simplex either way. Never changes
-        the answer.
+        later rounds and stages re-solve warm by dual simplex either way. ``"auto"``:
+        ``"interior"`` from ``INTERIOR_RESTART_MIN`` types on. Never changes the answer.
     progress : callable, optional
         ``progress(done, total, **details)``, the library's one progress signature
         (:mod:`infopricing._progress`): after every interior-point iteration as
@@ -248,6 +256,8 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     T, S = binding_candidates(point, binding_rel)
     L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
     tx = time.perf_counter()
+    if restart == "auto":
+        restart = "interior" if n >= INTERIOR_RESTART_MIN else "crossover"
     if restart == "interior":
         crossed = False
         L.ipm_next = True

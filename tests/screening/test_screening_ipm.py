@@ -467,3 +467,19 @@ def test_interior_restart_selects_the_full_lp_mechanism(ties):
     np.testing.assert_allclose(m.payments, full.payments, atol=1e-7)
     with pytest.raises(ValueError, match="restart"):
         solve_menu_ipm(env, f, restart="warm")
+
+
+def test_auto_restart_by_size(monkeypatch):
+    """restart="auto" crosses over below INTERIOR_RESTART_MIN types and starts HiGHS's own
+    interior point from it on; the menu is the same either way (and the full LP's)."""
+    V, f = _instance(41, 24, 4)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    small = solve_menu_ipm(env, f, backend="numpy")
+    assert small.ipm.crossover
+    monkeypatch.setattr(ipm_mod, "INTERIOR_RESTART_MIN", 24)
+    large = solve_menu_ipm(env, f, backend="numpy")
+    assert not large.ipm.crossover
+    for r in (small, large):
+        assert r.mechanism.revenue == pytest.approx(full.revenue, abs=1e-9)
+        np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
