@@ -86,7 +86,7 @@ def compare(args):
         t, c = time.perf_counter(), time.process_time()
         r = solve_menu_ipm(env, f)
         row.update(ipm_seconds=time.perf_counter() - t, ipm_cpu_seconds=time.process_time() - c,
-                   ipm_iterations=r.ipm.iterations,
+                   ipm_iterations=r.ipm.iterations, ipm_single_iterations=r.ipm.single_iterations,
                    ipm_stage_seconds=r.ipm.seconds, ipm_status=r.ipm.status,
                    ipm_rel_gap=r.ipm.rel_gap,
                    candidate_rows=r.ipm.candidate_rows, crossover=r.ipm.crossover,
@@ -117,6 +117,7 @@ def compare(args):
             b = menu_bounds(env, f)
             row.update(bounds_seconds=time.perf_counter() - t, bounds_cpu_seconds=time.process_time() - c,
                        bounds_iterations=b.params["iterations"], bounds_ipm_status=b.params["ipm_status"],
+                       bounds_refinement_steps=b.params["refinement_steps"],
                        load_bounds=[load0, _load()], bounds_lower=b.lower,
                        bounds_upper=b.upper, bounds_gap=b.gap, bounds_verified=bool(b.verify().ok))
         _emit(args, row)
@@ -138,7 +139,7 @@ def anytime(args):
         _emit(args, dict(family=args.family, noise=args.noise, n=n, k=args.k,
                          seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0,
                          iterations=b.params["iterations"],
-                         ipm_status=b.params["ipm_status"], lower=b.lower, upper=b.upper,
+                         refinement_steps=b.params["refinement_steps"], ipm_status=b.params["ipm_status"], lower=b.lower, upper=b.upper,
                          gap=b.gap, verified=bool(b.verify().ok), trace=marks[-5:],
                          load=[load0, _load()]))
 

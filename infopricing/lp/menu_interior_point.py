@@ -44,6 +44,17 @@ from .arrays import array_backend
 _CHUNK_ELEMENTS = 8_000_000
 
 
+#: adaptive iterative refinement of a direction (``solve(refine_below=...)``): at most this
+#: many steps, until the normal-equation residual is below REFINE_TOL of the right-hand side
+REFINE_MAX = 3
+REFINE_TOL = 1e-13
+#: the first direction from a single-precision Schur complement is measured against the
+#: true normal matrix: a residual above this fraction of the right-hand side sends the
+#: iteration, and the rest of the run, to double precision
+SINGLE_GIVE_UP = 1e-3
+_SINGLE_MAX = 1e30  # weights D above this never go to float32 (its range ends at 3.4e38)
+
+
 @dataclass(frozen=True)
 class MenuIPMPoint:
     """The interior point's last iterate, in the units of the objective as given.
@@ -66,6 +77,8 @@ class MenuIPMPoint:
     seconds : float
     backend : str
     timing : dict                seconds per part (rank-k update, factorisations, rest)
+    trace : list                 per iteration: (rel_gap, primal_inf, dual_inf, primal step,
+                                 dual step, sigma), for diagnosing slow or stalled runs
     """
 
     u: np.ndarray
@@ -85,21 +98,34 @@ class MenuIPMPoint:
     seconds: float
     backend: str
     timing: dict = field(default_factory=dict)
+    trace: list = field(default_factory=list)
+    single_iterations: int = 0
+    refinement_steps: int = 0
 
 
 class _NormalEquations:
     """Factor and solve ``(G^T diag(d1, D) G + diag(du, dx)) dz = r`` by the Schur
     complement on u (private; one instance per factorisation)."""
 
-    def __init__(self, xp, V, VV, D, d1, du, dx, timing):
+    def __init__(self, xp, V, VV, D, d1, du, dx, timing, single=False):
         n, k = V.shape
         self.xp, self.V, self.D = xp, V, D
         t0 = time.perf_counter()
-        colD = D.sum(0)                                 # sum_t D[t, s]
-        DV = D.T @ V                                    # sum_t D[t, s] v_t
+        # one pass over D: D^T [VV, V, 1] holds sum_t D_ts v_t v_t^T, sum_t D_ts v_t, sum_t D_ts
+        if VV.shape[1] == k * k + k + 1:
+            VVa = VV
+        else:
+            VVa = xp.full((n, k * k + k + 1), 1.0)
+            VVa[:, :k * k] = VV
+            VVa[:, k * k:k * k + k] = V
+        DT_all = D.T @ VVa
+        colD = DT_all[:, k * k + k]                     # sum_t D[t, s]
+        DV = DT_all[:, k * k:k * k + k]                 # sum_t D[t, s] v_t
         self.g = DV - colD[:, None] * V                 # g_s = sum_t D[t, s] (v_t - v_s)
+        # one augmented copy of V for the products with D in solve()
+        self.V1 = VVa[:, k * k:]                        # [V, 1]
         # B_s = sum_t D_ts (v_t - v_s)(v_t - v_s)^T + d1_s 1 1^T + diag(dx_s), by expansion
-        B = (D.T @ VV).reshape(n, k, k)
+        B = xp.copy(DT_all[:, :k * k]).reshape(n, k, k)
         B -= DV[:, :, None] * V[:, None, :]
         B -= V[:, :, None] * DV[:, None, :]
         B += colD[:, None, None] * (V[:, :, None] * V[:, None, :])
@@ -114,30 +140,27 @@ class _NormalEquations:
         q = xp.einsum("sab,sb->sa", Linv, V)            # L_s^{-1} v_s
         Lg = xp.einsum("sab,sb->sa", Linv, self.g)      # L_s^{-1} g_s
         Wsym = D + D.T
-        S = -Wsym
-        xp.add_to_diagonal(S, Wsym.sum(1) + du)
-        DT = xp.copy(D.T)
-        cs = max(1, int(_CHUNK_ELEMENTS // max(1, n * k)))
-        t_upd = 0.0
+        S0 = -Wsym
+        xp.add_to_diagonal(S0, Wsym.sum(1) + du)
         # [L_s^{-1}, -q_s] @ [V^T; 1^T] = L_s^{-1} (V^T - v_s 1^T): one product, no pass for -q_s
         Laug = xp.zeros((n, k, k + 1))
         Laug[:, :, :k] = Linv
         Laug[:, :, k] = -q
-        Laug = Laug.reshape(n * k, k + 1)
-        Vaug = xp.full((k + 1, n), 1.0)
-        Vaug[:k] = V.T
-        for a in range(0, n, cs):
-            b = min(n, a + cs)
-            # A_s = L_s^{-1} C_s^T: column t is -D_ts L_s^{-1}(v_t - v_s), column s is L_s^{-1} g_s
-            P = (Laug[a * k:b * k] @ Vaug).reshape(b - a, k, n)
-            P *= -DT[a:b, None, :]
-            for j in range(b - a):  # column s of block s (D_ss = 0 left it zero)
-                P[j, :, a + j] = Lg[a + j]
-            ts = time.perf_counter()
-            S = xp.syrk_sub(S, P.reshape((b - a) * k, n))
-            t_upd += time.perf_counter() - ts
+        self._Laug = Laug.reshape(n * k, k + 1)
+        self._Lg = Lg
+        # float32 only on numpy, and only where every weight fits it with room to spare
+        single = bool(single) and xp.name == "numpy" and float(colD.max()) < _SINGLE_MAX
+        S, t_upd = self._schur(xp.copy(S0) if single else S0, single)
         tc = time.perf_counter()
         self.L = xp.cholesky(S)
+        self.single = single
+        self.checked = False
+        if self.L is None and single:  # single precision lost the factor: redo in double
+            self.single = False
+            S, t2 = self._schur(S0, False)
+            t_upd += t2
+            tc = time.perf_counter()
+            self.L = xp.cholesky(S)
         self.regularised = self.regularised if hasattr(self, "regularised") else 0
         if self.L is None:  # numerically semidefinite: a tiny diagonal shift (refinement corrects)
             scale = xp.scalar(abs(S.diagonal()).max())
@@ -153,6 +176,44 @@ class _NormalEquations:
         timing["rank_k_update"] += t_upd
         timing["cholesky"] += time.perf_counter() - tc
         timing["blocks"] += tc - t0 - t_upd
+
+    def _schur(self, S, single):
+        """``S - sum_s A_s^T A_s`` (lower triangle), ``A_s = L_s^{-1} C_s^T`` (k x n): column t
+        is ``-D_ts L_s^{-1}(v_t - v_s)``, column s is ``L_s^{-1} g_s``; the stacked A_s go
+        through the rank-k update in chunks. With ``single`` (numpy only) the chunks are
+        built and multiplied in float32 (BLAS ``ssyrk``, about twice as fast) and the sum
+        is subtracted from the float64 ``S``. Returns (S, seconds in the update)."""
+        xp, V, D = self.xp, self.V, self.D
+        n, k = V.shape
+        cs = max(1, int(_CHUNK_ELEMENTS // max(1, n * k)))
+        Laug, Lg = self._Laug, self._Lg
+        Vaug = xp.full((k + 1, n), 1.0)
+        Vaug[:k] = V.T
+        if single:
+            from scipy.linalg.blas import ssyrk
+
+            Laug, Lg, Vaug = (np.asarray(a, dtype=np.float32) for a in (Laug, Lg, Vaug))
+            DT = np.ascontiguousarray(D.T, dtype=np.float32)
+            acc = np.zeros((n, n), dtype=np.float32)
+        else:
+            DT = xp.copy(D.T)
+        t_upd = 0.0
+        for a in range(0, n, cs):
+            b = min(n, a + cs)
+            P = (Laug[a * k:b * k] @ Vaug).reshape(b - a, k, n)
+            P *= -DT[a:b, None, :]
+            for j in range(b - a):  # column s of block s (D_ss = 0 left it zero)
+                P[j, :, a + j] = Lg[a + j]
+            ts = time.perf_counter()
+            if single:
+                acc = ssyrk(1.0, P.reshape((b - a) * k, n).T, beta=1.0, c=acc, trans=0, lower=1,
+                            overwrite_c=1)
+            else:
+                S = xp.syrk_sub(S, P.reshape((b - a) * k, n))
+            t_upd += time.perf_counter() - ts
+        if single:
+            S -= acc  # acc's upper triangle is zero; only the lower triangle is read
+        return S, t_upd
 
     def _direct_blocks(self, B, Lb, bad, d1, dx):
         """Rebuild the failed blocks by the direct sum (the expansion cancels badly when
@@ -183,18 +244,24 @@ class _NormalEquations:
         return xp.einsum("sba,sb->sa", self.Linv, tmp)
 
     def _c_times(self, Q):
-        """sum_s C_s q_s for the rows q_s of Q (n, k): an (n,) vector."""
+        """sum_s C_s q_s for the rows q_s of Q (n, k): an (n,) vector (one product with D)."""
         xp, D, V = self.xp, self.D, self.V
-        out = -xp.einsum("ta,ta->t", V, D @ Q)
-        out += D @ xp.einsum("sa,sa->s", V, Q)
+        n, k = V.shape
+        Qa = xp.zeros((n, k + 1))
+        Qa[:, :k] = Q
+        Qa[:, k] = xp.einsum("sa,sa->s", V, Q)
+        DQ = D @ Qa
+        out = DQ[:, k] - xp.einsum("ta,ta->t", V, DQ[:, :k])
         out += xp.einsum("ta,ta->t", self.g, Q)
         return out
 
     def _ct_times(self, r):
-        """C_s^T r for every s: (n, k)."""
+        """C_s^T r for every s: (n, k) (one product with D^T)."""
         D, V = self.D, self.V
-        out = -(D.T @ (r[:, None] * V))
-        out += (D.T @ r)[:, None] * V
+        k = V.shape[1]
+        M = D.T @ (r[:, None] * self.V1)               # [sum_t D_ts r_t v_t, sum_t D_ts r_t]
+        out = M[:, k:k + 1] * V
+        out -= M[:, :k]
         out += r[:, None] * self.g
         return out
 
@@ -233,33 +300,44 @@ class MenuInteriorPoint:
         # the constraints involve only differences v_t - v_s: centred values are exact there
         Vc = V0 - V0.mean(axis=0)
         self.V = xp.asarray(Vc)
-        self.VV = xp.asarray((Vc[:, :, None] * Vc[:, None, :]).reshape(n, k * k))
+        # [v v^T, v, 1] per type: the normal equations take D^T of all three in one product
+        self.VV = xp.asarray(np.hstack([(Vc[:, :, None] * Vc[:, None, :]).reshape(n, k * k), Vc,
+                                        np.ones((n, 1))]))
+        self.V1 = self.VV[:, k * k:]                   # [V, 1]
+        self._L = xp.full((n, k + 2), 1.0)             # [V, 1, u] for G z (u set per call)
+        self._L[:, :k] = self.V
         self.timing = {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0, "other": 0.0}
 
     # G z and G^T y ------------------------------------------------------------------
     def _G(self, u, X):
-        """G z: the allocation rows (n,) and the IC rows (n, n), zero diagonal."""
-        xp, V = self.xp, self.V
-        gic = V @ X.T
+        """G z: the allocation rows (n,) and the IC rows (n, n), zero diagonal; the IC
+        part ``v_t . x_s - own_s + u_s - u_t`` as one product [v_t, 1, u_t] . [x_s, u_s -
+        own_s, -1] (a single pass over the n x n result)."""
+        xp, V, n, k = self.xp, self.V, self.n, self.k
         own = xp.einsum("sa,sa->s", V, X)
-        gic -= own[None, :]
-        gic += u[None, :]
-        gic -= u[:, None]
+        Lm = self._L
+        Lm[:, k + 1] = u
+        R = xp.full((n, k + 2), -1.0)
+        R[:, :k] = X
+        R[:, k] = u - own
+        gic = Lm @ R.T
         xp.fill_diagonal(gic, 0.0)
         return X.sum(1), gic
 
     def _GT(self, q1, Q):
-        """G^T y for y = (q1, Q): the u part (n,) and the x part (n, k)."""
-        V = self.V
-        rs, cs = Q.sum(1), Q.sum(0)
-        gx = Q.T @ V
-        gx -= cs[:, None] * V
+        """G^T y for y = (q1, Q): the u part (n,) and the x part (n, k); Q^T [V, 1] gives
+        ``sum_t Q_ts v_t`` and the column sums in one product."""
+        V, k = self.V, self.k
+        M = Q.T @ self.V1
+        cs = M[:, k]
+        gx = M[:, :k] - cs[:, None] * V
         gx += q1[:, None]
-        return cs - rs, gx
+        return cs - Q.sum(1), gx
 
     def solve(self, gap_tol: float = 1e-9, max_iter: int = 200, correctors: int = 1,
               step_fraction: float = 0.9995, refine: int = 0, stop=None,
-              observe=None) -> MenuIPMPoint:
+              observe=None, single_above: float | None = None,
+              refine_below: float | None = None, refine_tol: float = REFINE_TOL) -> MenuIPMPoint:
         """Iterate until the relative gap and infeasibilities are below ``gap_tol``.
 
         ``stop(iteration, rel_gap, ic_dual, ic_slack)`` (backend arrays), if given, is
@@ -284,12 +362,20 @@ class MenuInteriorPoint:
         xp.fill_diagonal(Y, 0.0)
         cnorm = max(xp.scalar(abs(self.cu).max()), xp.scalar(abs(self.cx).max()))
         history = []
+        trace = []
+        nsingle = 0
+        nrefined = [0]
+        single_off = [False]
         status = "limit"
         it = 0
         pobj = dobj = gap = pinf = dinf = float("nan")
 
         def maxstep(v, dv):
             r = xp.scalar((dv / v).min())
+            return np.inf if r >= 0 else -1.0 / r
+
+        def maxstep_inv(iv, dv):  # maxstep(v, dv) given iv = 1 / v
+            r = xp.scalar((dv * iv).min())
             return np.inf if r >= 0 else -1.0 / r
 
         for it in range(1, max_iter + 1):
@@ -325,28 +411,65 @@ class MenuInteriorPoint:
                 break
             W1 = xp.copy(W)
             xp.fill_diagonal(W1, 1.0)  # the diagonal is a placeholder (no IC row t = t)
-            D = Y / W1
+            iW1 = 1.0 / W1
+            D = Y * iW1
+            DR = D * rpic  # the part of every direction's IC right-hand side that is fixed
             d1, du, dx = y1 / w1, su / u, SX / X
             self.timing["other"] += time.perf_counter() - to
-            NE = _NormalEquations(xp, self.V, self.VV, D, d1, du, dx, self.timing)
+            NE = _NormalEquations(xp, self.V, self.VV, D, d1, du, dx, self.timing,
+                                  single=(single_above is not None and worst > single_above
+                                          and not single_off[0]))
+            ne = [NE]
+            late = refine_below is not None and worst < refine_below
             to = time.perf_counter()
 
             def direction(rzu, rzx, rw1, rwic):
                 q1 = d1 * rp1 - rw1 / w1
-                Qm = D * rpic - rwic / W1
-                xp.fill_diagonal(Qm, 0.0)
+                RW = rwic * iW1
+                Qm = DR - RW  # zero diagonal: D, rpic and rwic have one
                 a_u, a_x = self._GT(q1, Qm)
                 ru = rdu + a_u + rzu / u
                 rx = rdx + a_x + rzx / X
-                dU, dX = NE.solve(ru, rx)
-                # iterative refinement against the true matrix: asked for, or when the
-                # factorisation needed a shift (degenerate blocks, e.g. tied types)
-                for _ in range(max(refine, 1 if NE.regularised else 0)):
+                NEc = ne[0]
+                dU, dX = NEc.solve(ru, rx)
+
+                def residual(dU, dX):
                     h1, hic = self._G(dU, dX)
                     mu_, mx_ = self._GT(d1 * h1, D * hic)
-                    eu = ru - mu_ - du * dU
-                    ex = rx - mx_ - dx * dX
-                    cu_, cx_ = NE.solve(eu, ex)
+                    return ru - mu_ - du * dU, rx - mx_ - dx * dX
+
+                def size(eu, ex):
+                    return max(xp.scalar(abs(eu).max()), xp.scalar(abs(ex).max()))
+
+                if NEc.single and not NEc.checked:
+                    # the first direction from a single-precision factor is measured against
+                    # the true matrix; if it is poor the factor is rebuilt in double and the
+                    # rest of the run stays in double (the float32 update cancelled too much)
+                    NEc.checked = True
+                    if not size(*residual(dU, dX)) <= SINGLE_GIVE_UP * size(ru, rx):  # NaN too
+                        single_off[0] = True
+                        ne[0] = NEc = _NormalEquations(xp, self.V, self.VV, D, d1, du, dx,
+                                                       self.timing, single=False)
+                        dU, dX = NEc.solve(ru, rx)
+                # iterative refinement against the true matrix: asked for, or when the
+                # factorisation needed a shift (degenerate blocks, e.g. tied types), or
+                # (adaptive, up to REFINE_MAX steps) once the iterate is within
+                # ``refine_below``, until the residual is below ``refine_tol`` of the
+                # right-hand side: near the end the Schur complement is so ill-conditioned
+                # that an unrefined direction carries a dual residual of 1e-6 into a full step
+                fixed = max(refine, 1 if NEc.regularised else 0)
+                adaptive = REFINE_MAX if late else 0
+                rnorm = size(ru, rx) if adaptive else 0.0
+                last = np.inf
+                for i in range(fixed + adaptive):
+                    eu, ex = residual(dU, dX)
+                    if i >= fixed:
+                        err = size(eu, ex)
+                        if err <= refine_tol * rnorm or err >= 0.5 * last:
+                            break
+                        last = err
+                        nrefined[0] += 1
+                    cu_, cx_ = NEc.solve(eu, ex)
                     dU = dU + cu_
                     dX = dX + cx_
                 h1, hic = self._G(dU, dX)
@@ -354,20 +477,22 @@ class MenuInteriorPoint:
                 dW = rpic - hic
                 xp.fill_diagonal(dW, 0.0)
                 dy1 = (rw1 - y1 * dw1) / w1
-                dY = (rwic - Y * dW) / W1
-                xp.fill_diagonal(dY, 0.0)
+                dY = D * dW  # dY = (rwic - Y dW) / W1 = RW - D dW; zero diagonal
+                dY -= RW
+                dY *= -1.0
                 dsu = (rzu - su * dU) / u
                 dSX = (rzx - SX * dX) / X
                 return dU, dX, dw1, dW, dsu, dSX, dy1, dY
 
             def steps(d):
                 dU, dX, dw1, dW, dsu, dSX, dy1, dY = d
-                ap = min(maxstep(u, dU), maxstep(X, dX), maxstep(w1, dw1), maxstep(W1, dW))
-                ad = min(maxstep(su, dsu), maxstep(SX, dSX), maxstep(y1, dy1), maxstep(Y1, dY))
+                ap = min(maxstep(u, dU), maxstep(X, dX), maxstep(w1, dw1), maxstep_inv(iW1, dW))
+                ad = min(maxstep(su, dsu), maxstep(SX, dSX), maxstep(y1, dy1), maxstep_inv(iY1, dY))
                 return min(1.0, ap), min(1.0, ad)
 
-            Y1 = xp.copy(Y)  # the diagonal a placeholder 1, as in W1 (dY is 0 there)
-            xp.fill_diagonal(Y1, 1.0)
+            iY1 = xp.copy(Y)  # 1 / Y, the diagonal a placeholder 1 as in W1 (dY is 0 there)
+            xp.fill_diagonal(iY1, 1.0)
+            iY1 = 1.0 / iY1
             WY = W * Y
             xp.fill_diagonal(WY, 0.0)
             mu = xp.scalar(u @ su + (X * SX).sum() + w1 @ y1 + WY.sum()) / ncomp
@@ -388,6 +513,7 @@ class MenuInteriorPoint:
             rwic = smu - WY - aW * aY
             xp.fill_diagonal(rwic, 0.0)
             d = direction(rzu, rzx, rw1, rwic)
+            nsingle += int(ne[0].single)
             ap, ad = steps(d)
             for _ in range(correctors):  # Gondzio: push outlying products into [0.1, 10] smu
                 apt, adt = min(1.0, 1.5 * ap + 0.1), min(1.0, 1.5 * ad + 0.1)
@@ -409,6 +535,7 @@ class MenuInteriorPoint:
                 else:
                     break
             ap, ad = min(1.0, step_fraction * ap), min(1.0, step_fraction * ad)
+            trace.append((gap, pinf, dinf, ap, ad, sigma))
             dU, dX, dw1, dW, dsu, dSX, dy1, dY = d
             u = u + ap * dU
             X = X + ap * dX
@@ -430,4 +557,6 @@ class MenuInteriorPoint:
                             primal=pobj / s, dual=dobj / s, iterations=it,
                             status=status, rel_gap=gap, primal_infeasibility=pinf,
                             dual_infeasibility=dinf, seconds=time.perf_counter() - T0,
-                            backend=f"{xp.name}:{xp.device}", timing=dict(self.timing))
+                            backend=f"{xp.name}:{xp.device}", timing=dict(self.timing),
+                            trace=trace, single_iterations=nsingle,
+                            refinement_steps=nrefined[0])

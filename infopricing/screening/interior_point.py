@@ -67,7 +67,35 @@ BINDING_REL = 1e-6
 #: reveal the binding set (crossover and the lazy loop finish the job).
 BINDING_GAP = 1e-5
 
+#: the interior point builds its Schur complement's rank-(n k) update in single precision
+#: (float32 ``ssyrk``, numpy backend) while its worst relative measure (gap, primal or dual
+#: infeasibility) is above this, in double precision after: an early direction need not be
+#: exact (every iteration recomputes its residuals from scratch), and the answer comes from
+#: the lazy loop's check of every row either way. Measured (uniform k = 10, one process,
+#: benchmarks/README.md): n = 1000, 33 of 53 iterations in single precision, 13% less
+#: CPU time for one more iteration. :func:`menu_bounds` stays in double precision (with
+#: float32 early iterations its n = 1000 run stalled at gap 1e-7, certifying 1.6e-9; in
+#: double it converged in 58 iterations and certified 3.4e-10).
+SINGLE_ABOVE = 1e-2
+
+#: :func:`menu_bounds` refines every direction (iterative refinement against the true normal
+#: matrix, adaptive) once the interior point's worst relative measure is below this: near
+#: gap 1e-8 the Schur complement is so ill-conditioned that an unrefined full step left
+#: a dual infeasibility of 1e-6 (uniform n = 1000, k = 10: it jumped from 3e-11 to 2e-6
+#: in one step and the run stalled at a certified gap of 2e-8 instead of converging).
+REFINE_BELOW = 1e-6
+
 _EPS = np.finfo(float).eps
+
+RESTARTS = ("auto", "crossover", "interior")
+
+#: ``restart="auto"`` starts HiGHS cold by its interior point (IPX) on the candidate rows
+#: from this many types on, below it by the crossover from our point. Measured (uniform,
+#: k = 10, benchmarks/README.md): the LP part after the crossover took 1.0 CPU s at n = 500
+#: and 6.5 at n = 1000 (IPX: 2.2-2.6 and 9.1-10.7), but 489 wall s at n = 1500 (more than
+#: the interior point's 366) and about 1 280 wall s at n = 2000, where IPX took 108 wall s
+#: (whole path 357 CPU s against 759, the same menu revenue to 16 digits).
+INTERIOR_RESTART_MIN = 1500
 
 
 @dataclass(frozen=True)
@@ -82,6 +110,8 @@ class IPMSummary:
     candidate_rows: int
     crossover: bool
     timing: dict
+    #: iterations whose Schur complement was built in float32 (``SINGLE_ABOVE``)
+    single_iterations: int = 0
 
 
 @dataclass(frozen=True, repr=False)
@@ -143,7 +173,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                    dual_tol: float = tol.DUAL, backend: str = "auto",
                    binding_rel: float = BINDING_REL, stop_gap: float = BINDING_GAP,
                    max_iter: int = 300, per_type: int = 8, cut: float = tol.LAZY_CUT,
-                   progress=None) -> InteriorPointMenuResult:
+                   progress=None, restart: str = "auto") -> InteriorPointMenuResult:
     """Optimal menu: interior point for the binding set, then restricted LP with crossover,
     the selection stages and the check of all IC/IR rows (same answer as the full LP).
 
@@ -166,6 +196,11 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     max_iter : int
         Iteration cap of the interior point (its point is used whatever its status).
     per_type, cut : as in :func:`.large.solve_menu_lazy` (rows added per type and round).
+    restart : {"auto", "crossover", "interior"}
+        How HiGHS starts on the candidate rows: from the interior point by its crossover
+        (then primal simplex), or cold by its own interior point (IPX) with crossover; the
+        later rounds and stages re-solve warm by dual simplex either way. ``"auto"``:
+        ``"interior"`` from ``INTERIOR_RESTART_MIN`` types on. Never changes the answer.
     progress : callable, optional
         ``progress(done, total, **details)``, the library's one progress signature
         (:mod:`infopricing._progress`): after every interior-point iteration as
@@ -197,12 +232,14 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         raise ValueError(f"stop_gap must lie in (0, 1), got {stop_gap!r}")
     if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    if restart not in RESTARTS:
+        raise ValueError(f"restart must be one of {RESTARTS}, got {restart!r}")
     scale = tol.value_scale(env.values)
     if scale != 1.0:
         r = solve_menu_ipm(Environment(env.values / scale), market.probabilities,
                            selection=selection, dual_tol=dual_tol, backend=backend,
                            binding_rel=binding_rel, stop_gap=stop_gap, max_iter=max_iter,
-                           per_type=per_type, cut=cut, progress=progress)
+                           per_type=per_type, cut=cut, progress=progress, restart=restart)
         return InteriorPointMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
                                        max_ic_violation=r.max_ic_violation * scale,
                                        stats=r.stats, ipm=r.ipm)
@@ -215,11 +252,17 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
             report_progress(progress, min(int(it), int(max_iter)), int(max_iter), stage="interior point",
                             gap=float(gap))
             return False
-    point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop)
+    point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop, single_above=SINGLE_ABOVE)
     T, S = binding_candidates(point, binding_rel)
     L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
     tx = time.perf_counter()
-    crossed = L.lp.crossover(*_crossover_point(L, point))
+    if restart == "auto":
+        restart = "interior" if n >= INTERIOR_RESTART_MIN else "crossover"
+    if restart == "interior":
+        crossed = False
+        L.ipm_next = True
+    else:
+        crossed = L.lp.crossover(*_crossover_point(L, point))
     # HiGHS's crossover from a point at gap ~1e-5 leaves a basis with few, small primal
     # infeasibilities and many dual ones: primal simplex cleans it up far faster than the
     # dual simplex the lazy loop uses for its re-solves (n = 1000, k = 10: 1 683 iterations
@@ -229,7 +272,8 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     summary = IPMSummary(iterations=point.iterations, seconds=point.seconds, status=point.status,
                          rel_gap=float(point.rel_gap), backend=point.backend,
                          candidate_rows=int(T.size), crossover=bool(crossed),
-                         timing=dict(point.timing, crossover=tx))
+                         timing=dict(point.timing, crossover=tx),
+                         single_iterations=int(point.single_iterations))
     r = _solve_stages(L, env, market, selection, dual_tol, per_type, 16 * n, cut, "simplex",
                       False, "violation", menu_rounds(progress, n), t0)
     return InteriorPointMenuResult(mechanism=r.mechanism, max_ic_violation=r.max_ic_violation,
@@ -509,7 +553,7 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
 
     point = MenuInteriorPoint(V, f, backend=backend).solve(gap_tol=gap_tol, max_iter=max_iter,
                                                             correctors=BOUNDS_CORRECTORS, stop=stop,
-                                                            observe=observe)
+                                                            observe=observe, refine_below=REFINE_BELOW)
     observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
     alloc, pay, lower, theta = best["lower"]
     upper, Y, alpha = best["upper"]
@@ -519,6 +563,8 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
                      status=Status.WITHIN_GAP, selection="interior point (best item per type)")
     params = dict(method="interior point bounds", backend=point.backend,
                   iterations=point.iterations, ipm_status=point.status, gap_tol=gap_tol,
+                  refinement_steps=point.refinement_steps,
+                  single_precision_iterations=point.single_iterations,
                   max_iter=max_iter, time_limit=time_limit, dual_scale=alpha,
                   seconds=time.perf_counter() - t0)
     return MenuBounds(mechanism=mech, lower=lower, upper=upper,

@@ -282,6 +282,9 @@ class _LazyMenuLP:
         #: solve the next LP by primal simplex (then back to dual): set after a crossover,
         #: whose basis is nearly primal feasible but far from dual feasible
         self.primal_next = False
+        #: solve the next LP by HiGHS's interior point (IPX, with its crossover), then
+        #: back to warm simplex: a cold start on candidate rows found by another method
+        self.ipm_next = False
 
     @property
     def n_ic(self) -> int:
@@ -347,7 +350,14 @@ class _LazyMenuLP:
         while True:
             self.lp.set_option("simplex_iteration_limit",
                                _iteration_cap(self.lp.num_rows, self.lp.num_cols))
-            if self.primal_next:
+            if self.ipm_next:
+                self.ipm_next = False
+                self.lp.set_method("ipm")
+                res = self.lp.solve()
+                self.lp.set_method(self.method)
+                if res.status is not Status.OPTIMAL:
+                    res = self.lp.solve()
+            elif self.primal_next:
                 # primal simplex for at most PRIMAL_SHARE x rows iterations, then dual
                 # simplex from wherever it stopped (a warm start either way)
                 self.lp.set_option("simplex_strategy", _PRIMAL_SIMPLEX)

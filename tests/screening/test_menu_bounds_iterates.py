@@ -59,8 +59,9 @@ def test_bounds_bracket_the_full_lp_optimum(n, k, seed, max_iter):
     _check_menu(V, f, np.asarray(m.allocation), np.asarray(m.payments), b.lower)
     assert b.lower <= opt + 1e-12 <= b.upper + 2e-12
     # never worse than certifying the returned iterate alone (the code before the fix)
-    p = MenuInteriorPoint(V, f).solve(gap_tol=1e-9, max_iter=max_iter,
-                                      correctors=ipm_mod.BOUNDS_CORRECTORS)  # menu_bounds' run
+    p = MenuInteriorPoint(V, f).solve(gap_tol=1e-9, max_iter=max_iter,  # menu_bounds' run
+                                      correctors=ipm_mod.BOUNDS_CORRECTORS,
+                                      refine_below=ipm_mod.REFINE_BELOW)
     low_last = menu_lower_bound(V, f, p.x, p.u)[2]
     up_last = dual_upper_bound(V, f, p.ic_dual)[0]
     assert b.lower >= low_last - 1e-15 and b.upper <= up_last + 1e-15

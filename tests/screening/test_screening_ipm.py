@@ -382,3 +382,104 @@ def test_first_solve_after_crossover_is_primal_then_dual_again():
     assert strategies[0] == 4 and all(s_ == 1 for s_ in strategies[1:])
     assert not L.primal_next and L.lp._h.getOptionValue("simplex_strategy")[1] == 1
     assert res.objective == pytest.approx(_linprog_revenue(V, f), abs=1e-9)
+
+
+def test_single_precision_schur_is_close_to_double_and_guarded():
+    """The float32 rank-(n k) update gives nearly the double-precision solve (float32
+    rounding, not a different system); weights beyond float32's safe range stay double."""
+    from infopricing.lp import menu_interior_point as mip
+
+    rng = np.random.default_rng(4)
+    n, k = 30, 5
+    V = rng.uniform(0, 1, (n, k))
+    Vc = V - V.mean(axis=0)
+    VV = (Vc[:, :, None] * Vc[:, None, :]).reshape(n, k * k)
+    D = rng.uniform(0.01, 3.0, (n, n))
+    np.fill_diagonal(D, 0.0)
+    d1, du, dx = rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, (n, k))
+    xp = array_backend("numpy")
+    timing = {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0}
+    ru, rx = rng.standard_normal(n), rng.standard_normal((n, k))
+    dbl = mip._NormalEquations(xp, Vc, VV, D, d1, du, dx, timing)
+    sgl = mip._NormalEquations(xp, Vc, VV, D, d1, du, dx, timing, single=True)
+    assert sgl.single and not dbl.single
+    a, b = dbl.solve(ru, rx), sgl.solve(ru, rx)
+    scale = max(np.abs(a[0]).max(), np.abs(a[1]).max())
+    assert np.abs(a[0] - b[0]).max() < 1e-4 * scale and np.abs(a[1] - b[1]).max() < 1e-4 * scale
+    assert np.abs(a[0] - b[0]).max() > 0  # really another precision
+    D2 = D.copy()
+    D2[3, 7] = 1e31
+    assert not mip._NormalEquations(xp, Vc, VV, D2, d1, du, dx, timing, single=True).single
+
+
+def test_poor_single_precision_direction_falls_back_to_double(monkeypatch):
+    """If the first direction from a float32 factor misses the true normal equations by
+    more than SINGLE_GIVE_UP, the factor is rebuilt in double and the run stays double:
+    with a zero allowance every iterate is exactly the all-double run's."""
+    from infopricing.lp import menu_interior_point as mip
+
+    V, f = _instance(8, 25, 4)
+    ref = MenuInteriorPoint(V, f).solve(gap_tol=1e-7)
+    monkeypatch.setattr(mip, "SINGLE_GIVE_UP", 0.0)
+    p = MenuInteriorPoint(V, f).solve(gap_tol=1e-7, single_above=1e-2)
+    assert p.single_iterations == 0 and p.iterations == ref.iterations
+    assert np.array_equal(p.x, ref.x) and np.array_equal(p.ic_dual, ref.ic_dual)
+    monkeypatch.setattr(mip, "SINGLE_GIVE_UP", 1e-3)
+    q = MenuInteriorPoint(V, f).solve(gap_tol=1e-7, single_above=1e-2)
+    assert q.single_iterations > 0 and q.status == "optimal"
+
+
+def test_refined_directions_let_the_bounds_run_converge():
+    """Regression (menu_bounds stalled at n = 1000, k = 10): near gap 1e-8 the Schur
+    complement is so ill-conditioned that an unrefined full step carried a dual residual
+    of ~1e-6 (there: 3e-11 -> 2e-6 in one step), and the run stalled with a certified gap of
+    2e-8. Smallest reproduction found: uniform n = 120, k = 2, seed 1 (unrefined: "stalled"
+    after 45-47 iterations, dual infeasibility 1e-5, certified gap 1.6e-8). With adaptive
+    refinement from REFINE_BELOW on the run ends "optimal" and certifies below 1e-8; the
+    bounds bracket the lazy path's optimum (itself checked against every IC row)."""
+    rng = np.random.default_rng(1)
+    V = rng.uniform(0, 1, (120, 2))
+    f = rng.dirichlet(np.ones(120))
+    p = MenuInteriorPoint(V, f).solve(gap_tol=1e-9, correctors=ipm_mod.BOUNDS_CORRECTORS,
+                                      refine_below=ipm_mod.REFINE_BELOW)
+    assert p.status == "optimal" and p.dual_infeasibility < 1e-9 and p.refinement_steps > 0
+    env = Environment(V)
+    b = menu_bounds(env, f)
+    assert b.params["ipm_status"] == "optimal" and b.gap < 1e-8 and b.verify().ok
+    opt = optimal_mechanism(env, f, method="lazy").revenue
+    assert b.lower <= opt + 1e-12 and opt <= b.upper + 1e-12
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_interior_restart_selects_the_full_lp_mechanism(ties):
+    """restart="interior" (HiGHS's own interior point on the candidate rows, then warm dual
+    simplex) instead of the crossover from our point: the same selected mechanism as
+    method="full", revenue also by scipy's linprog on the LP written out here."""
+    V, f = _instance(31 + ties, 30, 5, ties=ties)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    r = solve_menu_ipm(env, f, backend="numpy", restart="interior")
+    assert not r.ipm.crossover
+    m = r.mechanism
+    assert m.revenue == pytest.approx(full.revenue, abs=1e-9)
+    assert m.revenue == pytest.approx(_linprog_revenue(V, f), abs=1e-8)
+    np.testing.assert_allclose(m.allocation, full.allocation, atol=1e-7)
+    np.testing.assert_allclose(m.payments, full.payments, atol=1e-7)
+    with pytest.raises(ValueError, match="restart"):
+        solve_menu_ipm(env, f, restart="warm")
+
+
+def test_auto_restart_by_size(monkeypatch):
+    """restart="auto" crosses over below INTERIOR_RESTART_MIN types and starts HiGHS's own
+    interior point from it on; the menu is the same either way (and the full LP's)."""
+    V, f = _instance(41, 24, 4)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    small = solve_menu_ipm(env, f, backend="numpy")
+    assert small.ipm.crossover
+    monkeypatch.setattr(ipm_mod, "INTERIOR_RESTART_MIN", 24)
+    large = solve_menu_ipm(env, f, backend="numpy")
+    assert not large.ipm.crossover
+    for r in (small, large):
+        assert r.mechanism.revenue == pytest.approx(full.revenue, abs=1e-9)
+        np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
