@@ -504,7 +504,8 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         revenue cutoff (:func:`_mass_cells`); it proves CLW Example 1 within
         ``gap / 10``, where one solve stops at the node limit, but takes minutes
         (benchmarks/README.md), so it is not the default. ``node_limit`` is then the
-        total over all cells.
+        total over all cells and ``time_limit`` is not used; ``params`` gains ``cells``,
+        ``cells_closed``, ``cell_node_limit``, ``cutoff_gap`` and ``open_bound``.
 
     Returns
     -------
