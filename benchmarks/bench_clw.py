@@ -13,7 +13,9 @@ proof of the best pricing (``optimal_pricing``) and of OPT-Rev (``optimal_design
 CLW catalogue instance, before (the package in DIR, with its defaults, in a subprocess)
 and after (this checkout: two profiles by the exact enumeration of
 ``disclosure.two_profile``, full extraction by OPT-Wel, SCIP under a node limit
-otherwise), in one run, with the load.
+otherwise), in one run, with the load. ``--formulation cells --node-limit 0`` proves the
+three-profile instance (CLW Example 1) by SCIP on cells of the signal masses
+(``optimal_design(..., formulation="cells")``; ``--node-limit 0``: no node limit).
 """
 
 import argparse
@@ -73,7 +75,7 @@ print(json.dumps({"s": el, "pricing_s": tp, "pricing_proven": bool(pr.proven_opt
 """
 
 
-def catalog(names, node_limit, before_code):
+def catalog(names, node_limit, before_code, formulation="auto"):
     import json
     import subprocess
     import sys
@@ -81,7 +83,7 @@ def catalog(names, node_limit, before_code):
     from infopricing.disclosure.catalog import CATALOG
     from infopricing.disclosure.lottery import NODE_LIMIT, optimal_design
 
-    node_limit = NODE_LIMIT if node_limit is None else node_limit
+    node_limit = NODE_LIMIT if node_limit is None else (None if node_limit == 0 else node_limit)
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs; load {os.getloadavg()}")
     print(f"before: the code at {before_code} with its defaults, in a subprocess; "
           f"after: this checkout, node_limit={node_limit}")
@@ -97,13 +99,15 @@ def catalog(names, node_limit, before_code):
         pr = optimal_pricing(d, node_limit=node_limit)
         tp = time.perf_counter() - t
         t = time.perf_counter()
-        j = optimal_design(d, pricing=pr, node_limit=node_limit)
+        form = formulation if (formulation != "cells" or d.n_profiles == 3) else "auto"
+        j = optimal_design(d, pricing=pr, node_limit=node_limit, formulation=form)
         el = time.perf_counter() - t
         after = {"s": el, "pricing_s": tp, "pricing_proven": bool(pr.proven_optimal),
                  "pricing_gap": (pr.upper_bound - pr.revenue) / max(1.0, pr.upper_bound),
                  "revenue": j.revenue, "bound": j.upper_bound, "proven": bool(j.proven_optimal),
                  "method": j.method, "message": f"{j.params.get('solver_status', '-')}, nodes "
-                                                f"{j.params.get('solver_nodes', '-')}"}
+                                                f"{j.params.get('solver_nodes', '-')}, cells "
+                                                f"{j.params.get('cells', '-')}"}
         for label, r in (("before", b), ("after", after)):
             gap = (r["bound"] - r["revenue"]) / max(1.0, r["bound"])
             print(f"{name:>24} {d.n_profiles:>3}x{d.n_products:<2} {label:>7} {r['pricing_s']:9.2f} "
@@ -118,11 +122,14 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--catalog", nargs="*", default=None, help="catalogue instances (default: all)")
     ap.add_argument("--node-limit", type=int, default=None)
+    ap.add_argument("--formulation", default="auto",
+                    help="optimal_design's formulation for the 'after' runs ('cells': three-profile "
+                         "instances by the mass-cell decomposition, the others by 'auto')")
     ap.add_argument("--before", default="/work/main",
                     help="directory holding the infopricing package to compare against (e.g. "
                          "git archive <commit> infopricing | tar -x -C DIR)")
     args = ap.parse_args()
     if args.catalog is not None:
-        catalog(args.catalog, args.node_limit, args.before)
+        catalog(args.catalog, args.node_limit, args.before, args.formulation)
     else:
         main()

@@ -38,6 +38,9 @@ GLOBAL_TERMS_LIMIT = 200
 
 from ..limits import NODE_LIMIT  # noqa: E402  (default node limit of OPT-Rev's global solve)
 
+#: SCIP nodes per cell of ``formulation="cells"`` before the cell is split in four.
+CELL_NODE_LIMIT = 400
+
 
 def optimal_menu_for_signal(dist: ValueDistribution, signal: Signal) -> DesignEvaluation:
     """Fix the information structure; the revenue-optimal lottery menu for it.
@@ -173,6 +176,72 @@ def _alternate_lottery(dist, ev: DesignEvaluation, max_iter: int = 30) -> Design
     return best
 
 
+def _mass_cells(dist, best, cutoff_gap, node_limit, cell_nodes, progress):
+    """Three signals: OPT-Rev by SCIP on cells of the masses (issue 18).
+
+    The signals are sorted by mass, ``M_1 >= M_2 >= M_3``, so the masses lie in the
+    triangle ``0 <= M_3 <= M_2 <= (1 - M_3) / 2``. Each cell, a box of ``(M_2, M_3)``,
+    is one SCIP solve of the scaled program (module docstring) with those mass bounds and
+    the row ``revenue >= cutoff`` (``cutoff = best * (1 + cutoff_gap)``), at most
+    ``cell_nodes`` nodes: "infeasible" proves the cell's optimum below the cutoff; a
+    solution above it is a better design (kept; the cutoff rises, closed cells stay
+    closed); a node limit splits the cell in four. Why cells: with masses nearly fixed
+    the program is bilinear only in (posterior, lottery) and SCIP closes it in about a
+    hundred nodes, while the whole program has a continuum of optimal designs (a signal
+    split in two with the same posterior, a signal of mass 0 with any item) on which its
+    bound converges slowly. Deterministic: cells are visited in a fixed order and the
+    total ``node_limit`` (None: none) stops the splitting; a cell left open then counts
+    with its parent's bound.
+
+    Returns ``(best, upper, stats, candidates)``: the best revenue found, a proven upper
+    bound on OPT-Rev, a dict of counts, and the decoded solutions above the cutoff."""
+    n, m = dist.values.shape
+    K = 3
+    value = best
+    cands = []
+    stack = [((0.0, 0.5, 0.0, 1.0 / 3.0), np.inf)]
+    open_bound = -np.inf
+    cells = nodes = closed = 0
+    while stack:
+        (a2, b2, a3, b3), parent = stack.pop()
+        if a3 > b2 or 2 * a2 + a3 > 1.0:
+            continue  # no sorted masses in this box
+        if node_limit is not None and nodes >= node_limit:
+            open_bound = max(open_bound, parent)
+            continue
+        lo = np.array([max(1.0 - b2 - b3, 0.0), a2, a3])
+        hi = np.array([1.0 - a2 - a3, b2, b3])
+        while True:
+            cutoff = value * (1.0 + cutoff_gap) if value > 0 else cutoff_gap
+            per = cell_nodes if node_limit is None else max(1, min(cell_nodes, node_limit - nodes))
+            res, decode = _global_lottery(dist, K, None, None, 1e-9, mass_bounds=(lo, hi), cutoff=cutoff,
+                                          node_limit=per)
+            cells += 1
+            nodes += res.nodes
+            if progress is not None:
+                progress(nodes, node_limit)
+            if np.all(np.isfinite(res.x)) and np.isfinite(res.objective) and res.objective >= cutoff:
+                cands.append(decode(res.x))
+                value = max(value, float(res.objective))
+                continue  # the same cell again under the higher cutoff
+            break
+        if res.message == "infeasible":
+            closed += 1
+            continue
+        bound = float(res.bound) if np.isfinite(res.bound) else parent
+        if node_limit is not None and nodes >= node_limit:
+            open_bound = max(open_bound, min(bound, parent))
+            continue
+        m2, m3 = (a2 + b2) / 2, (a3 + b3) / 2
+        for box in ((m2, b2, m3, b3), (a2, m2, m3, b3), (m2, b2, a3, m3), (a2, m2, a3, m3)):
+            stack.append((box, min(bound, parent)))
+    cutoff = value * (1.0 + cutoff_gap) if value > 0 else cutoff_gap
+    upper = max(cutoff, open_bound)
+    stats = {"cells": cells, "cells_closed": closed, "cell_node_limit": cell_nodes, "solver_nodes": nodes,
+             "cutoff_gap": cutoff_gap, "open_bound": None if open_bound == -np.inf else open_bound}
+    return value, upper, stats, cands
+
+
 def _lottery_decoder(n, K, m, ix, it, vmax):
     """Read (pi, per-signal lotteries, per-signal prices) off a solution vector of either
     global formulation (both put pi first and x, tau at offsets ix, it)."""
@@ -207,7 +276,8 @@ def _ic_ir_rows(B: BilinearRows, K, m, imean, ix, k, ir_linear, ic_linear):
     return row_ir, rows_ic
 
 
-def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap, **kw):
+def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap, mass_bounds=None, cutoff=None,
+                    **kw):
     n, m = dist.values.shape
     f = dist.probabilities
     V = dist.values
@@ -247,9 +317,16 @@ def _global_lottery(dist, K, start: DesignEvaluation | None, time_limit, gap, **
     cu = np.concatenate([np.repeat(f, K), np.ones(K), np.tile(np.maximum(V.max(axis=0), 0.0), K) + 0.0,
                          np.ones(K * m), np.full(K, vmax)])
     cu[iN:iN + K * m] = np.tile(f @ V, K)
+    if mass_bounds is not None:  # one cell of the mass decomposition (_mass_cells)
+        cl[iM:iM + K] = np.maximum(cl[iM:iM + K], mass_bounds[0])
+        cu[iM:iM + K] = np.minimum(cu[iM:iM + K], mass_bounds[1])
+    if cutoff is not None:  # revenue >= cutoff: "infeasible" proves the cell's optimum below it
+        row = B.add([], float(cutoff), np.inf)
+        for k in range(K):
+            B.quad(row, it + k, iM + k, 1.0)
     obj = ([it + k for k in range(K)], [iM + k for k in range(K)], [1.0] * K)
     x0 = None
-    if start is not None:
+    if start is not None and cutoff is None:
         dec = _start_items(dist, start, K)
         if dec is not None:
             pi0, xk, tk = dec
@@ -417,12 +494,18 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         one progress signature, as in :func:`~infopricing.buyer_optimal_learning`).
     pricing : PricingResult, optional
         A pricing result to start from (computed with the same ``method`` otherwise).
-    formulation : {"auto", "scaled", "posterior"}
+    formulation : {"auto", "scaled", "posterior", "cells"}
         Bilinear form handed to SCIP: obedience on unnormalised posteriors (rows scaled by
         signal masses; the module docstring's program) or on posterior means with
         ``pi(t,k) = M_k q_k(t)`` as bilinear equalities. Same optimum; which one SCIP
         closes faster depends on the instance ("auto": posterior for two profiles, where
-        it was faster on CLW's examples, scaled otherwise).
+        it was faster on CLW's examples, scaled otherwise). ``"cells"`` (three profiles
+        only): the scaled program solved on cells of the signal masses, each under a
+        revenue cutoff (:func:`_mass_cells`); it proves CLW Example 1 within
+        ``gap / 10``, where one solve stops at the node limit, but takes minutes
+        (benchmarks/README.md), so it is not the default. ``node_limit`` is then the
+        total over all cells and ``time_limit`` is not used; ``params`` gains ``cells``,
+        ``cells_closed``, ``cell_node_limit``, ``cutoff_gap`` and ``open_bound``.
 
     Returns
     -------
@@ -448,8 +531,10 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
     _check_dist(dist)
     if method not in ("auto", "global", "heuristic"):
         raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
-    if formulation not in ("auto", "scaled", "posterior"):
-        raise ValueError(f"formulation must be 'auto', 'scaled' or 'posterior', got {formulation!r}")
+    if formulation not in ("auto", "scaled", "posterior", "cells"):
+        raise ValueError(f"formulation must be 'auto', 'scaled', 'posterior' or 'cells', got {formulation!r}")
+    if formulation == "cells" and dist.n_profiles != 3:
+        raise ValueError(f"formulation='cells' needs exactly 3 profiles, got {dist.n_profiles}")
     from .pricing import _check_limits
     _check_limits(time_limit, gap, node_limit, progress)
     if formulation == "auto":
@@ -495,6 +580,19 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
             from ..errors import SolverError
             raise SolverError("method='global' needs pyscipopt (pip install 'infopricing[global]')")
         msg = "global solver (pyscipopt) not installed; upper bound is OPT-Wel"
+        want = False
+    if want and formulation == "cells":
+        value, cell_upper, stats, cands = _mass_cells(dist, best.revenue, gap / 10, node_limit, CELL_NODE_LIMIT,
+                                                      progress)
+        used = "global"
+        msg = f"SCIP on {stats['cells']} mass cells, {stats['solver_nodes']} nodes, bound {cell_upper:.9g}"
+        params.update(stats)
+        params.update({"solver_status": "cells", "solver_bound": cell_upper})
+        upper = min(upper, cell_upper)
+        for dec in cands:
+            for cand in _polish_lottery(dist, *dec):
+                if cand.revenue > best.revenue:
+                    best = cand
         want = False
     if want:
         solver = _global_lottery if formulation == "scaled" else _global_lottery_posterior
