@@ -267,7 +267,7 @@ class DesignEvaluation(Result):
 
     def exact_certificate(self, backend: str = "auto"):
         """Exact optimality certificate of the LP that chose this design (CLW fixed-menu
-        LPs: :func:`.fixed.optimal_information`, :func:`.fixed.optimal_prices_for_signal`);
+        LPs: :func:`.best_response.optimal_information`, :func:`.best_response.optimal_prices_for_signal`);
         ValueError for a design no LP chose."""
         from ..verify.exact_lp import export_certificate
 

@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from .conditions import full_extraction
+from .._progress import check_progress
 from .distribution import ValueDistribution
 from .lottery import exogenous_baseline, optimal_design
 from .pricing import optimal_pricing, two_product_mechanisms, uniform_pricing
@@ -314,6 +315,7 @@ def run_experiment(family: str, products: int = 2, support: int = 3, instances: 
     CLW, Theorems 1-2, Proposition 1, section 6 (open questions: pricing exactly optimal
     for two products; the 2/3 bound against welfare).
     """
+    check_progress(progress)
     if not (isinstance(instances, (int, np.integer)) and instances >= 1):
         raise ValueError(f"instances must be a positive integer, got {instances!r}")
     _check_seed(seed)
@@ -380,6 +382,7 @@ def search_worst_pricing_ratio(products: int = 3, support: int = 3, iterations: 
     become ``exp(-8)``) replaces the random starting point; ``products`` and ``support``
     are then taken from it.
     """
+    check_progress(progress)
     if not (isinstance(iterations, (int, np.integer)) and iterations >= 1):
         raise ValueError(f"iterations must be a positive integer, got {iterations!r}")
     rng = np.random.default_rng(seed)
@@ -513,6 +516,7 @@ def experiment_to_parquet(family: str, out_dir, products: int = 2, support: int 
     ----------
     CLW, Theorems 1-2, Proposition 1, section 6.
     """
+    check_progress(progress)
     from ..scale.distributed import input_hash, run_chunked
 
     if family not in FAMILIES:

@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..lp.bilinear import BilinearRows, global_solver_available, solve_bilinear
+from .._progress import check_progress
 from ..model import Environment
 from ..screening import Verification, optimal_mechanism
 from .design import DesignEvaluation, Menu, evaluate_design
@@ -526,6 +527,7 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
     >>> round(r.revenue, 4), round(r.upper_bound, 4), r.proven_optimal, r.method
     (1.9, 1.9, True, 'welfare bound')
     """
+    check_progress(progress)
     from .pricing import optimal_pricing
 
     _check_dist(dist)

@@ -1,9 +1,9 @@
 """Pricing mechanisms with designed information: optimal, uniform, two-price (CLW s. 4-5).
 
 The joint problem "choose prices p and an information structure" is bilinear: for fixed
-prices the information is a persuasion LP (:func:`~.fixed.optimal_information`), for a
+prices the information is a persuasion LP (:func:`~.best_response.optimal_information`), for a
 fixed information structure and fixed purchases the prices are an LP
-(:func:`~.fixed.optimal_prices_for_signal`). Two methods are offered:
+(:func:`~.best_response.optimal_prices_for_signal`). Two methods are offered:
 
 * ``"global"``: the bilinear program below, solved to global optimality by SCIP
   (optional extra ``global``), with its proven upper bound::
@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time)
+from .._progress import check_progress
 
 from .. import tolerances as tol
 from ..lp import Status, solve_lp
@@ -480,6 +481,7 @@ def optimal_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
     >>> r.prices.tolist(), round(r.revenue, 4), r.proven_optimal
     ([10.0, 1.0], 1.9, True)
     """
+    check_progress(progress)
     dist = _dist_arg(dist)
     groups = np.arange(dist.n_products)
     extra = []
@@ -499,8 +501,7 @@ def _check_limits(time_limit, gap, node_limit=None, progress=None):
     if node_limit is not None and not (isinstance(node_limit, (int, np.integer)) and not isinstance(node_limit, bool)
                                        and node_limit >= 1):
         raise ValueError(f"node_limit must be a positive integer or None, got {node_limit!r}")
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be callable progress(done, total), got {type(progress).__name__}")
+    check_progress(progress)
     if not (isinstance(gap, (int, float)) and 0 < gap < 1):
         raise ValueError(f"gap must lie in (0, 1), got {gap!r}")
 
@@ -749,6 +750,7 @@ def uniform_pricing(dist: ValueDistribution, method: str = "auto", time_limit: f
     >>> round(u.revenue, 3), u.proven_optimal, u.verify().ok
     (2.4, True, True)
     """
+    check_progress(progress)
     dist = _dist_arg(dist)
     p_star, design, sets = highest_full_sale_price(dist)
     groups = np.zeros(dist.n_products, dtype=int)

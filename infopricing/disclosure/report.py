@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..io.tables import (CATALOG_DISTRIBUTION_KEYS, DISTRIBUTION_KEYS, INDEPENDENT_DISTRIBUTION_KEYS,  # noqa: F401
                          INDEPENDENT_KEYS, distribution_from_dict, load_distribution)
+from .._progress import check_progress
 from .conditions import FullExtraction, full_extraction
 from .design import DesignEvaluation
 from .distribution import ValueDistribution, optimal_welfare
@@ -132,6 +133,7 @@ def disclosure_report(dist: ValueDistribution, method: str = "auto", time_limit:
     ----------
     CLW, sections 2-5 and Appendix A.
     """
+    check_progress(progress)
     want = opt_rev if opt_rev is not None else dist.n_profiles <= opt_rev_max_profiles
     lim = {"method": method, "time_limit": time_limit, "node_limit": node_limit, "progress": progress}
     pr = optimal_pricing(dist, **lim)

@@ -11,7 +11,7 @@ type are far apart). This module instead runs the structured interior point of
    HiGHS's crossover turns the interior point into a basis of it, and the lazy loop
    re-solves by simplex, checks all n(n-1) IC rows and adds violated ones until none is
    violated — so a missed row costs time, never the answer.
-3. **Selection stages and the full check**, exactly as :func:`.large.solve_menu_lazy`
+3. **Selection stages and the full check**, exactly as :func:`.lazy_menu.solve_menu_lazy`
    does them (same face fixing, same market-free secondary objectives, same tie-break):
    the mechanism is the one ``method="full"`` selects.
 
@@ -36,6 +36,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from ..errors import SolverError
+from .._progress import check_progress
 from ..lp import Status
 from ..lp.arrays import BACKENDS
 from .._progress import menu_rounds, report_progress
@@ -195,7 +196,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         looser value is faster and may leave rows for the lazy loop to add.
     max_iter : int
         Iteration cap of the interior point (its point is used whatever its status).
-    per_type, cut : as in :func:`.large.solve_menu_lazy` (rows added per type and round).
+    per_type, cut : as in :func:`.lazy_menu.solve_menu_lazy` (rows added per type and round).
     restart : {"auto", "crossover", "interior"}
         How HiGHS starts on the candidate rows: from the interior point by its crossover
         (then primal simplex), or cold by its own interior point (IPX) with crossover; the
@@ -220,6 +221,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     ----------
     HS, section 4.
     """
+    check_progress(progress)
     from .optimal import SELECTIONS, _check_inputs, _rescaled
 
     market = _check_inputs(env, market)
@@ -517,6 +519,7 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     ----------
     HS, section 4 (menus); weak LP duality.
     """
+    check_progress(progress)
     from .optimal import _check_inputs
 
     market = _check_inputs(env, market)

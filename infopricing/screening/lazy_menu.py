@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import tolerances as tol
 from .._progress import menu_rounds
+from .._progress import check_progress
 from ..errors import SolverError
 from ..lp import LinearProgram, Status
 from ..model import Environment
@@ -543,6 +544,7 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     >>> round(r.mechanism.revenue, 4), r.stats.final_ic_rows <= 132, r.verify().ok
     (3.5, True, True)
     """
+    check_progress(progress)
     from .selection import SELECTIONS, check_menu_inputs as _check_inputs, rescaled_mechanism as _rescaled
 
     market = _check_inputs(env, market)
