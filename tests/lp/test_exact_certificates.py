@@ -3,6 +3,7 @@ equal objective values, for every LP-based result; the stand-alone checker."""
 
 import ast
 import dataclasses
+import functools
 import json
 import os
 import subprocess
@@ -192,9 +193,14 @@ def test_backends_agree():
 # ---------------------------------------------------------------------------------------
 # exported certificates and the stand-alone checker
 # ---------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
 def _results():
     """(name, result, its certificate) for every LP-based result type (the test below
-    checks that no type is missing)."""
+    checks that no type is missing); computed once for the tests that use it."""
+    return tuple(_build_results())
+
+
+def _build_results():
     rng = np.random.default_rng(11)
     env = Environment(rng.uniform(0, 1, (4, 2)))
     F = rng.dirichlet(np.ones(4), 6)
@@ -461,7 +467,7 @@ def test_headline_claims_are_proven_and_a_changed_one_is_rejected(tmp_path):
     assert r.returncode == 1 and r.stdout.count("REJECTED") == len(paths), r.stdout
     assert r.stdout.count("differs from the proven") == len(paths), r.stdout
     # the floats are still there for reading, and the checker says they are not checked
-    name, result, cert = next(_results())
+    name, result, cert = _results()[0]
     p = tmp_path / "menu.json"
     cert.to_json(p)
     out = _run_checker(p).stdout
