@@ -251,22 +251,7 @@ def evaluate_public_segmentation(game: PricingGame, weights, segments, size: int
     if S.shape != (w.size, game.n_profiles):
         raise ValueError(f"segments must have shape (len(weights), profiles) = "
                          f"{(w.size, game.n_profiles)}, got {S.shape}")
-    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(S))):
-        raise ValueError("weights and segments must be finite")
-    if w.min() < 0 or S.min() < 0:
-        raise ValueError("weights and segments must be non-negative")
-    if abs(w.sum() - 1.0) > tol.PROB_SUM:
-        raise ValueError(f"weights must sum to 1 (within {tol.PROB_SUM:g}), got {w.sum():.12g}")
-    sums = S.sum(axis=1)
-    if np.any(np.abs(sums - 1.0) > tol.PROB_SUM):
-        k = int(np.argmax(np.abs(sums - 1.0)))
-        raise ValueError(f"segments[{k}] must sum to 1 (a distribution over the profiles), "
-                         f"got {sums[k]:.12g}")
-    dev = float(np.abs(w @ S - game.probabilities).max())
-    if dev > tol.FEAS:
-        raise ValueError(f"segments must average to the game's prior: weights @ segments = "
-                         f"{np.round(w @ S, 9).tolist()} differs from "
-                         f"{np.round(game.probabilities, 9).tolist()} by {dev:.3g}")
+    _validate_only(game, w, S)
     outs = []
     n = game.n_producers
     ps, ts = np.zeros(n), 0.0
@@ -331,19 +316,25 @@ def information_from_dict(data: dict, game: PricingGame, path="<dict>"):
 
 
 def _validate_only(game, w, S):
+    """The value checks of a public segmentation (shapes already checked): finite,
+    non-negative, each segment and the weights distributions, averaging to the prior;
+    shared by :func:`evaluate_public_segmentation` and the model-file reader."""
     if not (np.all(np.isfinite(w)) and np.all(np.isfinite(S))):
         raise ValueError("weights and segments must be finite")
     if w.min() < 0 or S.min() < 0:
         raise ValueError("weights and segments must be non-negative")
     if abs(w.sum() - 1.0) > tol.PROB_SUM:
-        raise ValueError(f"weights must sum to 1, got {w.sum():.12g}")
-    if np.any(np.abs(S.sum(axis=1) - 1.0) > tol.PROB_SUM):
-        raise ValueError("each segment must sum to 1 (a distribution over the profiles)")
+        raise ValueError(f"weights must sum to 1 (within {tol.PROB_SUM:g}), got {w.sum():.12g}")
+    sums = S.sum(axis=1)
+    if np.any(np.abs(sums - 1.0) > tol.PROB_SUM):
+        k = int(np.argmax(np.abs(sums - 1.0)))
+        raise ValueError(f"segments[{k}] must sum to 1 (a distribution over the profiles), "
+                         f"got {sums[k]:.12g}")
     dev = float(np.abs(w @ S - game.probabilities).max())
     if dev > tol.FEAS:
-        raise ValueError(f"segments must average to the [game] prior "
-                         f"{np.round(game.probabilities, 9).tolist()}: weights @ segments = "
-                         f"{np.round(w @ S, 9).tolist()} (off by {dev:.3g})")
+        raise ValueError(f"segments must average to the game's prior: weights @ segments = "
+                         f"{np.round(w @ S, 9).tolist()} differs from "
+                         f"{np.round(game.probabilities, 9).tolist()} by {dev:.3g}")
 
 
 def load_public_segmentation(path):
