@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["SELECTIONS", "MENU_METHODS", "DESIGN_METHODS", "FAMILIES", "BACKENDS", "PAPERS",
-           "Selection", "MenuMethod", "DesignMethod", "Family", "Backend", "Paper"]
+__all__ = ["SELECTIONS", "MENU_METHODS", "DESIGN_METHODS", "DESIGN_FORMULATIONS", "FAMILIES", "BACKENDS", "PAPERS",
+           "Selection", "MenuMethod", "DesignMethod", "DesignFormulation", "Family", "Backend", "Paper"]
 
 #: selection rules among optimal menus (HS section 4)
 SELECTIONS = ("efficient", "consumer", "adverse")
@@ -21,6 +21,9 @@ SELECTIONS = ("efficient", "consumer", "adverse")
 MENU_METHODS = ("auto", "full", "lazy", "ipm")
 #: CLW design methods (``disclosure_report`` / ``run_experiment``)
 DESIGN_METHODS = ("auto", "global", "heuristic")
+#: CLW OPT-Rev programs (``optimal_design(formulation=...)``; the same tuple as
+#: ``disclosure.lottery.FORMULATIONS``, a test checks it: importing it here would load the area)
+DESIGN_FORMULATIONS = ("auto", "scaled", "posterior", "cells")
 #: CLW random families (``run_experiment``)
 FAMILIES = ("independent", "negatively-affiliated", "exchangeable", "positively-correlated",
             "hart-nisan", "general")
@@ -33,6 +36,7 @@ PAPERS = ("HS", "BBM15", "BBM25", "CLW")
 Selection = Literal[SELECTIONS]
 MenuMethod = Literal[MENU_METHODS]
 DesignMethod = Literal[DESIGN_METHODS]
+DesignFormulation = Literal[DESIGN_FORMULATIONS]
 Family = Literal[FAMILIES]
 Backend = Literal[BACKENDS]
 Paper = Literal[PAPERS]

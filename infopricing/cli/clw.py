@@ -9,7 +9,7 @@ import numpy as np
 import typer
 from rich.progress import Progress
 
-from .choices import DesignMethod, Family
+from .choices import DesignFormulation, DesignMethod, Family
 from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
                      check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
                      print_json, table)
@@ -50,6 +50,11 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
                                                              "(deterministic; recorded in the output)."),
              opt_rev: Optional[bool] = typer.Option(None, "--opt-rev/--no-opt-rev",
                                                     help="Compute OPT-Rev (default: at most 4 profiles)."),
+             formulation: DesignFormulation = typer.Option(
+                 "auto", help="OPT-Rev program: auto, scaled, posterior, or cells (three profiles: "
+                              "SCIP on cells of the signal masses, which proves CLW Example 1 in "
+                              "minutes; --node-limit is then the total over all cells, about "
+                              "115000 for that proof)."),
              json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Joint design of information and prices/menus for a multi-product seller (CLW).
 
@@ -66,7 +71,7 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
         with Progress(console=err_console, transient=True, disable=json_out) as prog:
             task = prog.add_task("global solves (SCIP nodes)", total=node_limit)
             rep = disclosure_report(dist, method=method, time_limit=time_limit, opt_rev=opt_rev,
-                                    node_limit=node_limit,
+                                    node_limit=node_limit, formulation=formulation,
                                     progress=lambda done, total: prog.update(task, completed=done))
     check = rep.verify()
     ok, failures = check.ok, list(check.failures)

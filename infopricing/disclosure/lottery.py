@@ -177,6 +177,19 @@ def _alternate_lottery(dist, ev: DesignEvaluation, max_iter: int = 30) -> Design
     return best
 
 
+#: ``optimal_design(formulation=...)``: the programs OPT-Rev can be solved by
+FORMULATIONS = ("auto", "scaled", "posterior", "cells")
+
+
+def check_formulation(formulation, dist) -> None:
+    """``ValueError`` unless ``formulation`` is one of :data:`FORMULATIONS` and fits ``dist``
+    (``"cells"`` needs exactly three profiles)."""
+    if formulation not in FORMULATIONS:
+        raise ValueError(f"formulation must be one of {FORMULATIONS}, got {formulation!r}")
+    if formulation == "cells" and dist.n_profiles != 3:
+        raise ValueError(f"formulation='cells' needs exactly 3 profiles, got {dist.n_profiles}")
+
+
 def _mass_cells(dist, best, cutoff_gap, node_limit, cell_nodes, progress):
     """Three signals: OPT-Rev by SCIP on cells of the masses (issue 18).
 
@@ -533,10 +546,7 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
     _check_dist(dist)
     if method not in ("auto", "global", "heuristic"):
         raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
-    if formulation not in ("auto", "scaled", "posterior", "cells"):
-        raise ValueError(f"formulation must be 'auto', 'scaled', 'posterior' or 'cells', got {formulation!r}")
-    if formulation == "cells" and dist.n_profiles != 3:
-        raise ValueError(f"formulation='cells' needs exactly 3 profiles, got {dist.n_profiles}")
+    check_formulation(formulation, dist)
     from .pricing import _check_limits
     _check_limits(time_limit, gap, node_limit, progress)
     if formulation == "auto":

@@ -9,8 +9,8 @@ from ..io.tables import (CATALOG_DISTRIBUTION_KEYS, DISTRIBUTION_KEYS, INDEPENDE
 from .._progress import check_progress
 from .conditions import FullExtraction, full_extraction
 from .design import DesignEvaluation
-from .distribution import ValueDistribution, optimal_welfare
-from .lottery import NODE_LIMIT, JointDesign, exogenous_baseline, optimal_design
+from .distribution import ValueDistribution, _check_dist, optimal_welfare
+from .lottery import NODE_LIMIT, JointDesign, check_formulation, exogenous_baseline, optimal_design
 from .pricing import PricingResult, TwoProductMechanisms, UniformPricing, optimal_pricing, two_product_mechanisms, \
     uniform_pricing
 from .signals import HorizontalDisclosure, horizontal_disclosure
@@ -118,7 +118,8 @@ P_STAR_TIES = ("coarse horizontal disclosure at p*: a buyer indifferent between 
 
 def disclosure_report(dist: ValueDistribution, method: str = "auto", time_limit: float | None = None,
                       opt_rev: bool | None = None, opt_rev_max_profiles: int = 4,
-                      node_limit: int | None = NODE_LIMIT, progress=None) -> DisclosureReport:
+                      node_limit: int | None = NODE_LIMIT, progress=None,
+                      formulation: str = "auto") -> DisclosureReport:
     """Compute OPT-Wel, horizontal disclosure, the section-5 conditions, uniform pricing,
     optimal pricing, Proposition 1's mechanisms (two products), and OPT-Rev plus the
     full-information baseline when ``opt_rev`` (default: at most ``opt_rev_max_profiles``
@@ -127,18 +128,21 @@ def disclosure_report(dist: ValueDistribution, method: str = "auto", time_limit:
     ``node_limit`` (deterministic) and ``time_limit`` (seconds, default none) bound each
     global solve (recorded in each part's ``params``). ``progress(done, total)`` is called
     with the nodes of the global solve under way and ``node_limit`` (each solve starts
-    again from 0).
+    again from 0). ``formulation`` is passed to :func:`optimal_design` (OPT-Rev only;
+    ``"cells"`` proves three-profile instances such as CLW Example 1, in minutes).
 
     References
     ----------
     CLW, sections 2-5 and Appendix A.
     """
     check_progress(progress)
+    _check_dist(dist)
+    check_formulation(formulation, dist)  # before any solve: nothing is computed for bad input
     want = opt_rev if opt_rev is not None else dist.n_profiles <= opt_rev_max_profiles
     lim = {"method": method, "time_limit": time_limit, "node_limit": node_limit, "progress": progress}
     pr = optimal_pricing(dist, **lim)
     uni = uniform_pricing(dist, **lim)
-    design = optimal_design(dist, pricing=pr, **lim) if want else None
+    design = optimal_design(dist, pricing=pr, formulation=formulation, **lim) if want else None
     return DisclosureReport(
         dist=dist, welfare=optimal_welfare(dist), horizontal=horizontal_disclosure(dist),
         conditions=full_extraction(dist), uniform=uni,

@@ -284,7 +284,9 @@ class Mechanism(Result, Tabular):
         if max_rows is not None and env.n_types > max_rows:
             w = self.market.probabilities if self.market is not None else np.ones(env.n_types)
             shown = np.sort(np.argsort(-w, kind="stable")[:max(int(max_rows), 0)])
-        t = Table(title="Optimal menu" + (f" (selection: {self.selection})" if self.selection else ""))
+        # a menu that is only proven within a gap (the anytime answer) is not called optimal
+        head = "Optimal menu" if self.status != Status.WITHIN_GAP else "IC-IR menu (proven within a gap)"
+        t = Table(title=head + (f" (selection: {self.selection})" if self.selection else ""))
         if shown.size < env.n_types:
             t.caption = (f"{shown.size} of {env.n_types} types shown (largest mass); "
                          f"--json prints all")

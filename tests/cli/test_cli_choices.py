@@ -30,6 +30,7 @@ OPTIONS = [
     ("sweep", "backend", choices.BACKENDS),
     ("report", "selection", choices.SELECTIONS),
     ("disclose", "method", choices.DESIGN_METHODS),
+    ("disclose", "formulation", choices.DESIGN_FORMULATIONS),
     ("experiment", "method", choices.DESIGN_METHODS),
     ("experiment", "family", choices.FAMILIES),
     ("reproduce", "paper", choices.PAPERS),
@@ -41,12 +42,14 @@ def test_choices_agree_with_the_library():
     help does not import the solvers)."""
     from infopricing.claims import all_claims
     from infopricing.disclosure.experiments import FAMILIES
+    from infopricing.disclosure.lottery import FORMULATIONS
     from infopricing.scale.backend import BACKENDS
     from infopricing.screening.optimal import METHODS, SELECTIONS
 
     assert choices.SELECTIONS == SELECTIONS
     assert choices.MENU_METHODS == METHODS
     assert choices.FAMILIES == FAMILIES
+    assert choices.DESIGN_FORMULATIONS == FORMULATIONS
     assert choices.BACKENDS == BACKENDS
     assert set(choices.PAPERS) == {c.paper.upper() for c in all_claims()}
 

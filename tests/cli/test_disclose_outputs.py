@@ -103,3 +103,44 @@ def test_experiment_json_is_the_result_as_dict():
     w = d["worst"]
     V, p = np.array(w["values"]), np.array(w["probabilities"])
     assert w["welfare"] == pytest.approx(float(p @ V.max(axis=1)))
+
+
+def _run_subprocess(tmp_path, *args):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "infopricing", "disclose", *map(str, args)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_disclose_formulation_cells_runs_the_mass_cells(tmp_path):
+    """``--formulation cells`` reaches ``optimal_design`` (issue 18 section 2): on CLW Example 1
+    with a small total node budget the design is the paper's (revenue 5 = the optimal
+    pricing's), the bound lies between 5 and OPT-Wel = 0.2*10 + 0.4*6 + 0.4*3 = 5.6, and at
+    most the given number of nodes was spent over all cells."""
+    from pathlib import Path
+
+    model = Path(__file__).resolve().parents[2] / "examples/clw_example1.toml"
+    r = _run_subprocess(tmp_path, model, "--formulation", "cells", "--node-limit", "300", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    p = d["design"]["params"]
+    assert p["formulation"] == "cells" and p["solver_status"] == "cells"
+    assert 1 <= p["cells"] and p["solver_nodes"] <= 300
+    assert d["design"]["revenue"] == pytest.approx(5.0, abs=1e-7)
+    assert 5.0 - 1e-9 <= d["design"]["upper_bound"] <= 5.6 + 1e-9
+
+
+def test_disclose_formulation_cells_needs_three_profiles(tmp_path):
+    """Bad input exits 2 with one line naming the option's valid use, before any solve."""
+    m = tmp_path / "m.toml"
+    m.write_text(MODEL)
+    r = _run_subprocess(tmp_path, m, "--formulation", "cells", "--opt-rev")
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2, r.stderr
+    assert len(lines) == 1 and "formulation" in lines[0] and "3 profiles" in lines[0], r.stderr
+    assert r.stdout == ""
