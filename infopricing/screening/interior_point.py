@@ -502,7 +502,7 @@ BOUNDS_CORRECTORS = 2
 
 def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float = 1e-9,
                 max_iter: int = 300, time_limit: float | None = None,
-                progress=None) -> MenuBounds:
+                progress=None, single_precision: bool | None = None) -> MenuBounds:
     """Anytime answer for a large menu: an IC-IR menu and an upper bound with their gap.
 
     Runs the structured interior point until its relative gap is below ``gap_tol``, or
@@ -514,6 +514,14 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     ``progress(iteration, max_iter, gap=rel_gap)`` is called after every iteration (the
     library's one progress signature, :mod:`infopricing._progress`; ``gap=`` only to a
     callback that accepts it).
+
+    ``single_precision``: build the Schur complements of the early iterations (worst
+    relative measure above ``SINGLE_ABOVE``) in float32, about twice as fast, with the
+    same guard as :func:`solve_menu_ipm`. Default (None): only under a ``time_limit``,
+    where more iterations in the time mean a smaller certified gap; without one the run
+    stays in double precision (run to gap 1e-9 it certified 3.4e-10 at n = 1000 in double
+    and 1.6e-9 with float32 early iterations). Every certificate is recomputed from the
+    iterates in double precision either way.
 
     References
     ----------
@@ -530,6 +538,9 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if time_limit is not None and not time_limit > 0:
         raise ValueError(f"time_limit must be positive, got {time_limit!r}")
+    if single_precision is not None and not isinstance(single_precision, (bool, np.bool_)):
+        raise TypeError(f"single_precision must be True, False or None, got {single_precision!r}")
+    single = (time_limit is not None) if single_precision is None else bool(single_precision)
     V = env.values
     f = market.probabilities
     t0 = time.perf_counter()
@@ -556,7 +567,8 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
 
     point = MenuInteriorPoint(V, f, backend=backend).solve(gap_tol=gap_tol, max_iter=max_iter,
                                                             correctors=BOUNDS_CORRECTORS, stop=stop,
-                                                            observe=observe, refine_below=REFINE_BELOW)
+                                                            observe=observe, refine_below=REFINE_BELOW,
+                                                            single_above=SINGLE_ABOVE if single else None)
     observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
     alloc, pay, lower, theta = best["lower"]
     upper, Y, alpha = best["upper"]

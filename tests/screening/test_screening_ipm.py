@@ -206,6 +206,25 @@ def test_anytime_time_limit_stops_early():
     assert b.lower <= _linprog_revenue(V, f) + 1e-9 <= b.upper + 2e-9
 
 
+def test_anytime_single_precision_early_iterations():
+    """float32 early Schur complements (the default only under a time limit) leave the
+    certificates valid: they bracket scipy's optimum, and at convergence the gap is tiny.
+    The start point is far from optimal (relative gap about 1), so some early iterations
+    are in float32 whenever it is on, and none when it is off."""
+    V, f = _instance(1, 30, 10)
+    opt = _linprog_revenue(V, f)
+    env = Environment(V)
+    on = menu_bounds(env, f, backend="numpy", single_precision=True)
+    assert on.params["single_precision_iterations"] > 0
+    assert on.lower <= opt + 1e-9 and opt <= on.upper + 1e-9 and on.gap < 1e-7 and on.verify().ok
+    assert menu_bounds(env, f, backend="numpy", max_iter=8).params["single_precision_iterations"] == 0
+    timed = menu_bounds(env, f, backend="numpy", max_iter=8, time_limit=600)
+    assert timed.params["single_precision_iterations"] > 0
+    assert timed.lower <= opt + 1e-9 <= timed.upper + 2e-9
+    with pytest.raises(TypeError, match="single_precision"):
+        menu_bounds(env, f, single_precision="yes")
+
+
 def test_torch_backend_on_cpu_tensors():
     """The GPU code path (torch) run on CPU tensors: the same iterates as numpy, and the
     whole ipm path gives the full LP's mechanism."""
