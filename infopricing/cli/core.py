@@ -34,7 +34,8 @@ def menu(model: Path = typer.Argument(..., help="TOML/JSON model file with \\[en
                                         "return the anytime answer of the interior point (an "
                                         "IC-IR menu, a dual upper bound and their certified "
                                         "gap; status 'proven within a gap') instead of the "
-                                        "exact menu. With --method auto or ipm only.")):
+                                        "exact menu (Ctrl-C stops it earlier, with the "
+                                        "answer so far). With --method auto or ipm only.")):
     """Revenue-optimal lottery menu (HS section 4) of the model's market.
 
     Exit status: 0 when the menu verifies (IC, IR, optimality certificate; with

@@ -515,6 +515,10 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     library's one progress signature, :mod:`infopricing._progress`; ``gap=`` only to a
     callback that accepts it).
 
+    Interrupted (``KeyboardInterrupt``, Ctrl-C) after its first iteration, it returns the
+    best certificate so far, the last iterate's included, with ``params["ipm_status"] =
+    "interrupted"`` (the counts of refinement and float32 iterations are then None).
+
     ``single_precision``: build the Schur complements of the early iterations (worst
     relative measure above ``SINGLE_ABOVE``) in float32, about twice as fast, with the
     same guard as :func:`solve_menu_ipm`. Default (None): only under a ``time_limit``,
@@ -554,8 +558,10 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     # against n^3 k for an iteration); an interior point that stalls or drifts after its
     # best iterate then cannot lose the certificate it already had
     best = {}
+    last = {}
 
     def observe(it, gap, u, X, Y):
+        last["point"] = (it, u, X, Y)  # new arrays every iteration: no copy needed
         if gap > CERTIFY_FROM:
             return
         low = menu_lower_bound(V, f, X, u)
@@ -565,21 +571,34 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
         if "upper" not in best or up[0] < best["upper"][0]:
             best["upper"] = up
 
-    point = MenuInteriorPoint(V, f, backend=backend).solve(gap_tol=gap_tol, max_iter=max_iter,
-                                                            correctors=BOUNDS_CORRECTORS, stop=stop,
-                                                            observe=observe, refine_below=REFINE_BELOW,
-                                                            single_above=SINGLE_ABOVE if single else None)
-    observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
+    ipm = MenuInteriorPoint(V, f, backend=backend)
+    try:
+        point = ipm.solve(gap_tol=gap_tol, max_iter=max_iter, correctors=BOUNDS_CORRECTORS, stop=stop,
+                          observe=observe, refine_below=REFINE_BELOW,
+                          single_above=SINGLE_ABOVE if single else None)
+    except KeyboardInterrupt:
+        # the anytime answer survives Ctrl-C: the last iterate seen is certified as well
+        # (and the best bounds so far kept); interrupted before any iterate, it re-raises
+        if "point" not in last:
+            raise
+        it, u, X, Y = last["point"]
+        observe(it, 0.0, u, X, Y)
+        status, iterations = "interrupted", it
+        backend_used, refinements, singles = f"{ipm.xp.name}:{ipm.xp.device}", None, None
+    else:
+        observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
+        status, iterations = point.status, point.iterations
+        backend_used, refinements, singles = point.backend, point.refinement_steps, point.single_iterations
     alloc, pay, lower, theta = best["lower"]
     upper, Y, alpha = best["upper"]
     if upper < lower:
         raise SolverError(f"menu bounds crossed: lower {lower!r} > upper {upper!r}")
     mech = Mechanism(env=env, market=market, allocation=alloc, payments=pay,
                      status=Status.WITHIN_GAP, selection="interior point (best item per type)")
-    params = dict(method="interior point bounds", backend=point.backend,
-                  iterations=point.iterations, ipm_status=point.status, gap_tol=gap_tol,
-                  refinement_steps=point.refinement_steps,
-                  single_precision_iterations=point.single_iterations,
+    params = dict(method="interior point bounds", backend=backend_used,
+                  iterations=iterations, ipm_status=status, gap_tol=gap_tol,
+                  refinement_steps=refinements,
+                  single_precision_iterations=singles,
                   max_iter=max_iter, time_limit=time_limit, dual_scale=alpha,
                   seconds=time.perf_counter() - t0)
     return MenuBounds(mechanism=mech, lower=lower, upper=upper,

@@ -225,6 +225,24 @@ def test_anytime_single_precision_early_iterations():
         menu_bounds(env, f, single_precision="yes")
 
 
+@pytest.mark.parametrize("at", [1, 7])
+def test_anytime_bounds_survive_an_interrupt(at):
+    """Ctrl-C (a KeyboardInterrupt, raised here from the progress callback at iteration
+    ``at``) ends the run with the certificate so far: status "interrupted", and bounds that
+    still bracket scipy's optimum and verify."""
+    V, f = _instance(2, 30, 5)
+
+    def progress(done, total, gap=None):
+        if done >= at:
+            raise KeyboardInterrupt
+
+    b = menu_bounds(Environment(V), f, backend="numpy", progress=progress)
+    assert b.params["ipm_status"] == "interrupted" and b.params["iterations"] == at
+    opt = _linprog_revenue(V, f)
+    assert b.lower <= opt + 1e-9 and opt <= b.upper + 1e-9
+    assert b.verify().ok and b.gap > 0
+
+
 def test_torch_backend_on_cpu_tensors():
     """The GPU code path (torch) run on CPU tensors: the same iterates as numpy, and the
     whole ipm path gives the full LP's mechanism."""
