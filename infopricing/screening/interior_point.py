@@ -29,6 +29,7 @@ HS, section 4 (IC-IR menus, consistent selection). Weak duality of the menu LP.
 
 from __future__ import annotations
 
+import numbers
 import time
 from dataclasses import dataclass
 
@@ -136,8 +137,18 @@ def effective_dimension(values, rel: float = DIMENSION_REL) -> int:
 
 
 def _check_backend(backend):
-    if isinstance(backend, str) and backend not in BACKENDS:
+    if not isinstance(backend, str):
+        raise TypeError(f"backend must be one of {BACKENDS} (a string), got {type(backend).__name__}")
+    if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+
+
+def _check_open_unit(value, name: str) -> None:
+    """``value`` is a real number in (0, 1): TypeError or ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in (0, 1), got {type(value).__name__}")
+    if not (0.0 < value < 1.0):
+        raise ValueError(f"{name} must lie in (0, 1), got {value!r}")
 
 
 def binding_candidates(point: MenuIPMPoint, rel: float = BINDING_REL):
@@ -228,12 +239,12 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
     _check_backend(backend)
-    if not (0.0 < binding_rel < 1.0):
-        raise ValueError(f"binding_rel must lie in (0, 1), got {binding_rel!r}")
-    if not (0.0 < stop_gap < 1.0):
-        raise ValueError(f"stop_gap must lie in (0, 1), got {stop_gap!r}")
+    _check_open_unit(binding_rel, "binding_rel")
+    _check_open_unit(stop_gap, "stop_gap")
     if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    if isinstance(per_type, bool) or not isinstance(per_type, (int, np.integer)) or per_type < 1:
+        raise ValueError(f"per_type must be a positive integer, got {per_type!r}")
     if restart not in RESTARTS:
         raise ValueError(f"restart must be one of {RESTARTS}, got {restart!r}")
     scale = tol.value_scale(env.values)
@@ -398,6 +409,13 @@ def dual_upper_bound(values, probabilities, ic_dual):
     return float(y1.sum()) + allowance, Y, alpha
 
 
+def bounds_gap(lower: float, upper: float, values) -> float:
+    """The certified gap of :class:`MenuBounds`: ``(upper - lower) / max(|upper|, unit)``,
+    ``unit`` = :func:`infopricing.tolerances.value_scale` of the values (1 for values of
+    order one), so the gap is relative in any unit of money."""
+    return (upper - lower) / max(abs(upper), tol.value_scale(values))
+
+
 @dataclass(frozen=True, repr=False)
 class MenuBounds(Result):
     """The anytime answer for a large menu: an IC-IR menu and a proven upper bound.
@@ -407,7 +425,8 @@ class MenuBounds(Result):
     mechanism : Mechanism    an IC-IR menu (status "proven within a gap"); its revenue is
                              ``lower``
     lower, upper : float     ``lower <= optimal revenue <= upper``
-    gap : float              ``(upper - lower) / max(1, |upper|)``
+    gap : float              ``(upper - lower) / max(|upper|, unit)`` (:func:`bounds_gap`;
+                             unit 1 for values of order one)
     ic_dual : ndarray (n, n) the dual certificate: non-negative IC duals satisfying every
                              flow row, from which ``upper`` is recomputed
     blend : float            weight of the strictly IC point in the lower-bound menu
@@ -449,8 +468,13 @@ class MenuBounds(Result):
         ub = float(np.maximum(0.0, virt.max(axis=1)).sum())
         if ub > self.upper:
             failures.append(f"dual bound recomputed as {ub!r} > upper {self.upper!r}")
-        if abs(m.revenue - self.lower) > tol.EQUAL * max(1.0, abs(self.lower)):
+        if abs(m.revenue - self.lower) > tol.EQUAL * max(unit, abs(self.lower)):
             failures.append("menu revenue differs from the lower bound")
+        if not self.lower <= self.upper:
+            failures.append(f"lower bound {self.lower!r} above upper bound {self.upper!r}")
+        gap = bounds_gap(self.lower, self.upper, v)
+        if not abs(self.gap - gap) <= tol.EQUAL * max(1.0, abs(gap)):
+            failures.append(f"reported gap {self.gap!r} is not (upper - lower) / max(|upper|, unit) = {gap!r}")
         for name, val, u_ in checks:
             if val > atol * u_:
                 failures.append(f"{name} by {val:.3g}")
@@ -488,7 +512,10 @@ class MenuBounds(Result):
         """JSON-ready summary (the menu itself under ``mechanism``)."""
         return {"status": str(self.status.value), "lower": self.lower, "upper": self.upper,
                 "gap": self.gap, "blend": self.blend, "params": dict(self.params),
-                "mechanism": self.mechanism.as_dict()}
+                "mechanism": self.mechanism.as_dict(),
+                # the dual certificate, so that the upper bound can be re-derived from the
+                # JSON alone (n x n numbers: large for large n)
+                "ic_dual": self.ic_dual.tolist()}
 
 
 CERTIFY_FROM = 1e-3  # menu_bounds certifies iterates from this relative IPM gap on
@@ -536,16 +563,23 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
 
     market = _check_inputs(env, market)
     _check_backend(backend)
-    if not (0.0 < gap_tol < 1.0):
-        raise ValueError(f"gap_tol must lie in (0, 1), got {gap_tol!r}")
+    _check_open_unit(gap_tol, "gap_tol")
     if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
-    if time_limit is not None and not time_limit > 0:
-        raise ValueError(f"time_limit must be positive, got {time_limit!r}")
+    if time_limit is not None:
+        if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real):
+            raise TypeError(f"time_limit must be a positive number of seconds or None, "
+                            f"got {type(time_limit).__name__}")
+        if not time_limit > 0:
+            raise ValueError(f"time_limit must be positive, got {time_limit!r}")
     if single_precision is not None and not isinstance(single_precision, (bool, np.bool_)):
         raise TypeError(f"single_precision must be True, False or None, got {single_precision!r}")
     single = (time_limit is not None) if single_precision is None else bool(single_precision)
-    V = env.values
+    # values far from units of one are solved divided by a power of two (as in
+    # solve_menu_ipm: the interior point's stopping measures are absolute), and the bounds
+    # multiplied back; the IC duals do not change with the unit (the flow rows are in masses)
+    scale = tol.value_scale(env.values)
+    V = env.values / scale
     f = market.probabilities
     t0 = time.perf_counter()
 
@@ -593,6 +627,7 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     upper, Y, alpha = best["upper"]
     if upper < lower:
         raise SolverError(f"menu bounds crossed: lower {lower!r} > upper {upper!r}")
+    pay, lower, upper = pay * scale, lower * scale, upper * scale
     mech = Mechanism(env=env, market=market, allocation=alloc, payments=pay,
                      status=Status.WITHIN_GAP, selection="interior point (best item per type)")
     params = dict(method="interior point bounds", backend=backend_used,
@@ -602,5 +637,5 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
                   max_iter=max_iter, time_limit=time_limit, dual_scale=alpha,
                   seconds=time.perf_counter() - t0)
     return MenuBounds(mechanism=mech, lower=lower, upper=upper,
-                      gap=(upper - lower) / max(1.0, abs(upper)), ic_dual=Y, blend=theta,
+                      gap=bounds_gap(lower, upper, env.values), ic_dual=Y, blend=theta,
                       status=Status.WITHIN_GAP, params=params)
