@@ -122,3 +122,17 @@ def test_menu_bounds_json_carries_its_dual_certificate():
     assert np.all(Y >= 0) and np.all(Y.sum(axis=1) - cs <= F + 1e-12)
     virt = F[:, None] * V[:8] - (Y.T @ V[:8] - cs[:, None] * V[:8])
     assert np.maximum(0.0, virt.max(axis=1)).sum() <= d["upper"] + 1e-12
+
+
+@pytest.mark.xfail(strict=True, reason="MenuBounds.verify() re-checks the menu and the dual "
+                   "certificate but never the reported gap: a result claiming gap 0 for a "
+                   "bracket of width 4e-3 verifies")
+def test_menu_bounds_verify_checks_the_reported_gap():
+    import dataclasses
+
+    rng = np.random.default_rng(3)
+    V = rng.uniform(0, 1, (12, 3))
+    f = rng.dirichlet(np.ones(12))
+    b = menu_bounds(Environment(V), f, max_iter=6)       # stopped early: a real bracket
+    assert b.upper - b.lower > 1e-3 and b.verify().ok
+    assert not dataclasses.replace(b, gap=0.0).verify().ok
