@@ -55,7 +55,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         eq = check.details["equilibrium"]
         full = complete_information_outcome(game)
         try:
-            with Progress(console=err_console, transient=True) as prog:
+            with Progress(console=err_console, transient=True, disable=json_out) as prog:
                 task = prog.add_task("no-information benchmark", total=None)
                 none = no_information_outcome(
                     game, size=no_info_grid, refine=refine,

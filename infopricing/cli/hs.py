@@ -48,7 +48,7 @@ def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [en
         if market is None:
             raise ValueError(f"{model}: field 'market': missing table [market]")
         try:
-            with Progress(console=err_console, transient=True) as prog:  # as disclose does
+            with Progress(console=err_console, transient=True, disable=json_out) as prog:  # as disclose does
                 task = prog.add_task("exact decision: cells", total=None)
                 res = pareto_analysis(env, market, selection=selection, exact=exact,
                                       progress=lambda i, n: prog.update(task, completed=i, total=n))

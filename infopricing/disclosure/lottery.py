@@ -547,8 +547,17 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
     if method not in ("auto", "global", "heuristic"):
         raise ValueError(f"method must be 'auto', 'global' or 'heuristic', got {method!r}")
     check_formulation(formulation, dist)
-    from .pricing import _check_limits
+    from .pricing import PricingResult, _check_limits
     _check_limits(time_limit, gap, node_limit, progress)
+    if pricing is not None:
+        if not isinstance(pricing, PricingResult):
+            raise TypeError(f"pricing must be None or a PricingResult, got {type(pricing).__name__}")
+        pd_ = pricing.evaluation.dist
+        if pd_ is not dist and not (pd_.values.shape == dist.values.shape
+                                    and np.array_equal(pd_.values, dist.values)
+                                    and np.array_equal(pd_.probabilities, dist.probabilities)):
+            raise ValueError("pricing must be a PricingResult of the same distribution as dist "
+                             "(optimal_pricing(dist)); it was computed for another one")
     if formulation == "auto":
         formulation = "posterior" if dist.n_profiles <= 2 else "scaled"
     params = {"method": method, "formulation": formulation, "signals": dist.n_profiles, "gap": gap,

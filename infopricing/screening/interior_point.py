@@ -241,7 +241,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     _check_backend(backend)
     _check_open_unit(binding_rel, "binding_rel")
     _check_open_unit(stop_gap, "stop_gap")
-    if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if isinstance(per_type, bool) or not isinstance(per_type, (int, np.integer)) or per_type < 1:
         raise ValueError(f"per_type must be a positive integer, got {per_type!r}")
@@ -564,7 +564,7 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     market = _check_inputs(env, market)
     _check_backend(backend)
     _check_open_unit(gap_tol, "gap_tol")
-    if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     if time_limit is not None:
         if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real):
@@ -621,6 +621,9 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
         backend_used, refinements, singles = f"{ipm.xp.name}:{ipm.xp.device}", None, None
     else:
         observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
+        if point.status == "optimal":  # the converging iteration ends before stop() reports it
+            report_progress(progress, min(int(point.iterations), int(max_iter)), int(max_iter),
+                            gap=float(point.rel_gap))
         status, iterations = point.status, point.iterations
         backend_used, refinements, singles = point.backend, point.refinement_steps, point.single_iterations
     alloc, pay, lower, theta = best["lower"]
