@@ -136,6 +136,31 @@ def effective_dimension(values, rel: float = DIMENSION_REL) -> int:
     return int(np.sum(sv > rel * sv[0]))
 
 
+#: BLAS threads of the interior point's dense products and factorisations (numpy backend;
+#: None: OpenBLAS's own choice, all cores). Measured on the 2-core VM with one other busy
+#: process (benchmarks/README.md): uniform k = 10, whole ipm path, n = 300: 6.1 and 5.5 s
+#: with OpenBLAS's two threads against 1.6 and 1.5 s on one; n = 1000: 58.8 s against
+#: 38.2 s (30 Cholesky factorisations of 300 x 300: 10 s against 0.05 s at load 4-5): the
+#: threads spin for a core that is not free. On an idle machine two threads make the
+#: largest product (the rank-(n k) update, n = 2000) 1.7x faster, so set this to None on
+#: a dedicated machine with large n.
+BLAS_THREADS = 1
+
+
+def _blas_threads():
+    """A context limiting BLAS to ``BLAS_THREADS`` threads (nothing when None or when
+    threadpoolctl is missing)."""
+    from contextlib import nullcontext
+
+    if BLAS_THREADS is None:
+        return nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a base dependency
+        return nullcontext()
+    return threadpool_limits(limits=int(BLAS_THREADS), user_api="blas")
+
+
 def _check_backend(backend):
     if not isinstance(backend, str):
         raise TypeError(f"backend must be one of {BACKENDS} (a string), got {type(backend).__name__}")
@@ -256,41 +281,42 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         return InteriorPointMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
                                        max_ic_violation=r.max_ic_violation * scale,
                                        stats=r.stats, ipm=r.ipm)
-    n = env.n_types
-    t0 = time.perf_counter()
-    ipm = MenuInteriorPoint(env.values, market.probabilities, backend=backend)
-    stop = None
-    if progress is not None:
-        def stop(it, gap, Y, W):
-            report_progress(progress, min(int(it), int(max_iter)), int(max_iter), stage="interior point",
-                            gap=float(gap))
-            return False
-    point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop, single_above=SINGLE_ABOVE)
-    T, S = binding_candidates(point, binding_rel)
-    L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
-    tx = time.perf_counter()
-    if restart == "auto":
-        restart = "interior" if n >= INTERIOR_RESTART_MIN else "crossover"
-    if restart == "interior":
-        crossed = False
-        L.ipm_next = True
-    else:
-        crossed = L.lp.crossover(*_crossover_point(L, point))
-    # HiGHS's crossover from a point at gap ~1e-5 leaves a basis with few, small primal
-    # infeasibilities and many dual ones: primal simplex cleans it up far faster than the
-    # dual simplex the lazy loop uses for its re-solves (n = 1000, k = 10: 1 683 iterations
-    # and 2.2 s against 8 256 and 10.6 s)
-    L.primal_next = bool(crossed)
-    tx = time.perf_counter() - tx
-    summary = IPMSummary(iterations=point.iterations, seconds=point.seconds, status=point.status,
-                         rel_gap=float(point.rel_gap), backend=point.backend,
-                         candidate_rows=int(T.size), crossover=bool(crossed),
-                         timing=dict(point.timing, crossover=tx),
-                         single_iterations=int(point.single_iterations))
-    r = _solve_stages(L, env, market, selection, dual_tol, per_type, 16 * n, cut, "simplex",
-                      False, "violation", menu_rounds(progress, n), t0)
-    return InteriorPointMenuResult(mechanism=r.mechanism, max_ic_violation=r.max_ic_violation,
-                                   stats=r.stats, ipm=summary)
+    with _blas_threads():  # the whole path: its IC checks are BLAS products too
+        n = env.n_types
+        t0 = time.perf_counter()
+        ipm = MenuInteriorPoint(env.values, market.probabilities, backend=backend)
+        stop = None
+        if progress is not None:
+            def stop(it, gap, Y, W):
+                report_progress(progress, min(int(it), int(max_iter)), int(max_iter), stage="interior point",
+                                gap=float(gap))
+                return False
+        point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop, single_above=SINGLE_ABOVE)
+        T, S = binding_candidates(point, binding_rel)
+        L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
+        tx = time.perf_counter()
+        if restart == "auto":
+            restart = "interior" if n >= INTERIOR_RESTART_MIN else "crossover"
+        if restart == "interior":
+            crossed = False
+            L.ipm_next = True
+        else:
+            crossed = L.lp.crossover(*_crossover_point(L, point))
+        # HiGHS's crossover from a point at gap ~1e-5 leaves a basis with few, small primal
+        # infeasibilities and many dual ones: primal simplex cleans it up far faster than the
+        # dual simplex the lazy loop uses for its re-solves (n = 1000, k = 10: 1 683 iterations
+        # and 2.2 s against 8 256 and 10.6 s)
+        L.primal_next = bool(crossed)
+        tx = time.perf_counter() - tx
+        summary = IPMSummary(iterations=point.iterations, seconds=point.seconds, status=point.status,
+                             rel_gap=float(point.rel_gap), backend=point.backend,
+                             candidate_rows=int(T.size), crossover=bool(crossed),
+                             timing=dict(point.timing, crossover=tx),
+                             single_iterations=int(point.single_iterations))
+        r = _solve_stages(L, env, market, selection, dual_tol, per_type, 16 * n, cut, "simplex",
+                          False, "violation", menu_rounds(progress, n), t0)
+        return InteriorPointMenuResult(mechanism=r.mechanism, max_ic_violation=r.max_ic_violation,
+                                       stats=r.stats, ipm=summary)
 
 
 # ----------------------------------------------------------------------------------------
@@ -606,26 +632,29 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
             best["upper"] = up
 
     ipm = MenuInteriorPoint(V, f, backend=backend)
-    try:
-        point = ipm.solve(gap_tol=gap_tol, max_iter=max_iter, correctors=BOUNDS_CORRECTORS, stop=stop,
-                          observe=observe, refine_below=REFINE_BELOW,
-                          single_above=SINGLE_ABOVE if single else None)
-    except KeyboardInterrupt:
-        # the anytime answer survives Ctrl-C: the last iterate seen is certified as well
-        # (and the best bounds so far kept); interrupted before any iterate, it re-raises
-        if "point" not in last:
-            raise
-        it, u, X, Y = last["point"]
-        observe(it, 0.0, u, X, Y)
-        status, iterations = "interrupted", it
-        backend_used, refinements, singles = f"{ipm.xp.name}:{ipm.xp.device}", None, None
-    else:
+
+    def run():
+        try:
+            point = ipm.solve(gap_tol=gap_tol, max_iter=max_iter, correctors=BOUNDS_CORRECTORS,
+                              stop=stop, observe=observe, refine_below=REFINE_BELOW,
+                              single_above=SINGLE_ABOVE if single else None)
+        except KeyboardInterrupt:
+            # the anytime answer survives Ctrl-C: the last iterate seen is certified as well
+            # (and the best bounds so far kept); interrupted before any iterate, it re-raises
+            if "point" not in last:
+                raise
+            it, u, X, Y = last["point"]
+            observe(it, 0.0, u, X, Y)
+            return "interrupted", it, f"{ipm.xp.name}:{ipm.xp.device}", None, None
         observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
         if point.status == "optimal":  # the converging iteration ends before stop() reports it
             report_progress(progress, min(int(point.iterations), int(max_iter)), int(max_iter),
                             gap=float(point.rel_gap))
-        status, iterations = point.status, point.iterations
-        backend_used, refinements, singles = point.backend, point.refinement_steps, point.single_iterations
+        return (point.status, point.iterations, point.backend, point.refinement_steps,
+                point.single_iterations)
+
+    with _blas_threads():  # the certificates' products are BLAS too
+        status, iterations, backend_used, refinements, singles = run()
     alloc, pay, lower, theta = best["lower"]
     upper, Y, alpha = best["upper"]
     if upper < lower:

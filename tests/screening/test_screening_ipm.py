@@ -520,3 +520,23 @@ def test_auto_restart_by_size(monkeypatch):
     for r in (small, large):
         assert r.mechanism.revenue == pytest.approx(full.revenue, abs=1e-9)
         np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
+
+
+def test_interior_point_runs_its_blas_on_blas_threads():
+    """OpenBLAS's threads spin when a core is busy (benchmarks/README.md: 3.7x slower at
+    n = 300 with one other busy process), so the interior point limits BLAS to
+    ``BLAS_THREADS`` (1) while it runs, whatever the caller set, and restores it after."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    V, f = _instance(3, 30, 5)
+    seen = []
+    with threadpool_limits(limits=2, user_api="blas"):
+        outer = blas_threads()
+        solve_menu_ipm(Environment(V), f, progress=lambda done, total, **kw: seen.append(blas_threads()))
+        menu_bounds(Environment(V), f, progress=lambda done, total, gap=None: seen.append(blas_threads()))
+        after = blas_threads()
+    assert seen and all(s == {ipm_mod.BLAS_THREADS} for s in seen)
+    assert after == outer
