@@ -158,6 +158,13 @@ def _blas_threads():
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - a base dependency
         return nullcontext()
+    # threadpoolctl limits only the BLAS libraries already loaded, and scipy ships its own
+    # OpenBLAS beside numpy's: load it first, or the Cholesky factorisations and the
+    # rank-k update (scipy.linalg) keep their default threads (found in the twelfth
+    # session: Cholesky at n = 1000 took 0.2 s instead of 0.02 s beside one busy process)
+    import scipy.linalg  # noqa: F401
+    import scipy.linalg.blas  # noqa: F401
+
     return threadpool_limits(limits=int(BLAS_THREADS), user_api="blas")
 
 

@@ -2,6 +2,8 @@
 mechanism as the full LP, and the anytime bounds checked independently of the code that
 computes them."""
 
+import os
+
 import numpy as np
 import pytest
 import scipy.optimize as so
@@ -540,3 +542,34 @@ def test_interior_point_runs_its_blas_on_blas_threads():
         after = blas_threads()
     assert seen and all(s == {ipm_mod.BLAS_THREADS} for s in seen)
     assert after == outer
+
+
+def test_blas_limit_reaches_scipys_own_openblas_in_a_fresh_process():
+    """Regression (twelfth session): threadpoolctl limits only BLAS libraries already
+    loaded, and scipy brings its own OpenBLAS beside numpy's; in a fresh interpreter that
+    had not imported scipy.linalg, the interior point's Cholesky factorisations ran on
+    OpenBLAS's default threads. Every BLAS library loaded while it runs must be limited."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, infopricing as ip\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from infopricing.screening.interior_point import solve_menu_ipm, BLAS_THREADS\n"
+        "rng = np.random.default_rng(3)\n"
+        "V = rng.random((30, 5)); f = np.full(30, 1 / 30)\n"
+        "seen = []\n"
+        "def progress(done, total, **kw):\n"
+        "    seen.append(sorted((i['filepath'], i['num_threads']) for i in threadpool_info()\n"
+        "                       if i['user_api'] == 'blas'))\n"
+        "solve_menu_ipm(ip.Environment(V), f, progress=progress)\n"
+        "libs = {p for s in seen for p, _ in s}\n"
+        "bad = {(p, t) for s in seen for p, t in s if t != BLAS_THREADS}\n"
+        "print(len(libs), len(bad))\n"
+    )
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    nlibs, nbad = map(int, out.stdout.split())
+    assert nlibs >= 1 and nbad == 0
