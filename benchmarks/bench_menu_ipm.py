@@ -5,7 +5,9 @@ usage:
     python benchmarks/bench_menu_ipm.py compare --family factor2 --noise 0.01 --sizes 2000
     python benchmarks/bench_menu_ipm.py compare --family survey --sizes 2000
     python benchmarks/bench_menu_ipm.py anytime --family uniform --sizes 5000 --time-limit 540
-    (--skip-lazy drops the lazy path; --json PATH appends one JSON line per result)
+    (--skip-lazy drops the lazy path; --json PATH appends one JSON line per result;
+    --ipm-variants '[{"stop_gap": 1e-8, "restart": "crossover"}]' runs more settings of
+    the interior-point path on the same instance, in the same process)
 
 ``compare`` runs, in one process and one after the other on the same instance,
 ``optimal_mechanism(method="ipm")`` (interior point -> binding set -> restricted LP with
@@ -95,6 +97,19 @@ def compare(args):
                    ipm_timing={a: round(b, 2) for a, b in r.ipm.timing.items()},
                    load_ipm=[load0, _load()])
         _emit(args, dict(row, partial=True))
+        for opts in args.ipm_variants:  # other settings of the same path, same process
+            load0 = _load()
+            t, c = time.perf_counter(), time.process_time()
+            rv = solve_menu_ipm(env, f, **opts)
+            row.setdefault("variants", []).append(dict(
+                options=opts, seconds=time.perf_counter() - t, cpu_seconds=time.process_time() - c,
+                iterations=rv.ipm.iterations, stage_seconds=rv.ipm.seconds,
+                candidate_rows=rv.ipm.candidate_rows, final_rows=rv.stats.final_ic_rows,
+                revenue=rv.mechanism.revenue,
+                max_allocation_difference=float(np.abs(rv.mechanism.allocation
+                                                       - r.mechanism.allocation).max()),
+                timing={a: round(b, 2) for a, b in rv.ipm.timing.items()}, load=[load0, _load()]))
+            _emit(args, dict(row, partial=True))
         if not args.skip_lazy:
             load0 = _load()
             t, c = time.perf_counter(), time.process_time()
@@ -155,6 +170,9 @@ def main():
     ap.add_argument("--skip-lazy", action="store_true")
     ap.add_argument("--skip-bounds", action="store_true")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--ipm-variants", type=json.loads, default=[],
+                    help='JSON list of solve_menu_ipm keyword sets run after the default, '
+                         'e.g. \'[{"stop_gap": 1e-8, "restart": "crossover"}]\'')
     args = ap.parse_args()
     print(f"# {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, load {_load()}, "

@@ -66,8 +66,13 @@ DIMENSION_REL = 0.05
 BINDING_REL = 1e-6
 
 #: relative duality gap at which the interior point stops when its point only has to
-#: reveal the binding set (crossover and the lazy loop finish the job).
-BINDING_GAP = 1e-5
+#: reveal the binding set (crossover and the lazy loop finish the job). Measured in one
+#: run (twelfth session, benchmarks/README.md, k = 10): from a point at 1e-8 HiGHS's
+#: crossover lands on an optimal basis of the candidate rows (0 simplex iterations on
+#: survey-like types at n = 500, against 7 700 from 1e-5), so the whole path took 34.9 s
+#: against 109 s on survey-like types at n = 1000 and 24.3 s against 25.3-28.3 s on
+#: uniform ones, for 4-5 more iterations (the previous default was 1e-5).
+BINDING_GAP = 1e-8
 
 #: the interior point builds its Schur complement's rank-(n k) update in single precision
 #: (float32 ``ssyrk``, numpy backend) while its worst relative measure (gap, primal or dual
@@ -91,12 +96,11 @@ _EPS = np.finfo(float).eps
 
 RESTARTS = ("auto", "crossover", "interior")
 
-#: ``restart="auto"`` starts HiGHS cold by its interior point (IPX) on the candidate rows
-#: from this many types on, below it by the crossover from our point. Measured (uniform,
-#: k = 10, benchmarks/README.md): the LP part after the crossover took 1.0 CPU s at n = 500
-#: and 6.5 at n = 1000 (IPX: 2.2-2.6 and 9.1-10.7), but 489 wall s at n = 1500 (more than
-#: the interior point's 366) and about 1 280 wall s at n = 2000, where IPX took 108 wall s
-#: (whole path 357 CPU s against 759, the same menu revenue to 16 digits).
+#: ``restart="auto"`` crosses over from the interior point when it reached ``stop_gap``
+#: (or below this many types), and otherwise starts HiGHS cold by its own interior point
+#: (IPX) on the candidate rows. The crossover's cost depends on the point's accuracy:
+#: uniform values, k = 10, n = 2000 (benchmarks/README.md): from gap 1e-5 about 1 280 wall
+#: s of simplex after it, where IPX took 108 s; from gap 1e-8 the LP part took 49 s.
 INTERIOR_RESTART_MIN = 1500
 
 
@@ -244,7 +248,8 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         How HiGHS starts on the candidate rows: from the interior point by its crossover
         (then primal simplex), or cold by its own interior point (IPX) with crossover; the
         later rounds and stages re-solve warm by dual simplex either way. ``"auto"``:
-        ``"interior"`` from ``INTERIOR_RESTART_MIN`` types on. Never changes the answer.
+        ``"crossover"`` when the interior point reached ``stop_gap`` or below
+        ``INTERIOR_RESTART_MIN`` types, ``"interior"`` otherwise. Never changes the answer.
     progress : callable, optional
         ``progress(done, total, **details)``, the library's one progress signature
         (:mod:`infopricing._progress`): after every interior-point iteration as
@@ -303,13 +308,14 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
         tx = time.perf_counter()
         if restart == "auto":
-            restart = "interior" if n >= INTERIOR_RESTART_MIN else "crossover"
+            rough = point.status != "optimal" and n >= INTERIOR_RESTART_MIN
+            restart = "interior" if rough else "crossover"
         if restart == "interior":
             crossed = False
             L.ipm_next = True
         else:
             crossed = L.lp.crossover(*_crossover_point(L, point))
-        # HiGHS's crossover from a point at gap ~1e-5 leaves a basis with few, small primal
+        # HiGHS's crossover from a rough point (gap ~1e-5) leaves a basis with few, small primal
         # infeasibilities and many dual ones: primal simplex cleans it up far faster than the
         # dual simplex the lazy loop uses for its re-solves (n = 1000, k = 10: 1 683 iterations
         # and 2.2 s against 8 256 and 10.6 s)

@@ -508,18 +508,24 @@ def test_interior_restart_selects_the_full_lp_mechanism(ties):
         solve_menu_ipm(env, f, restart="warm")
 
 
-def test_auto_restart_by_size(monkeypatch):
-    """restart="auto" crosses over below INTERIOR_RESTART_MIN types and starts HiGHS's own
-    interior point from it on; the menu is the same either way (and the full LP's)."""
+def test_auto_restart_by_size_and_accuracy(monkeypatch):
+    """restart="auto" crosses over below INTERIOR_RESTART_MIN types, and from it on when
+    the interior point reached its stop_gap; from a rough point (the iteration cap) at
+    that size it starts HiGHS's own interior point. The menu is the same every way (and
+    the full LP's)."""
     V, f = _instance(41, 24, 4)
     env = Environment(V)
     full = optimal_mechanism(env, f, method="full")
     small = solve_menu_ipm(env, f, backend="numpy")
     assert small.ipm.crossover
+    rough_small = solve_menu_ipm(env, f, backend="numpy", max_iter=3)
+    assert rough_small.ipm.status == "limit" and rough_small.ipm.crossover
     monkeypatch.setattr(ipm_mod, "INTERIOR_RESTART_MIN", 24)
     large = solve_menu_ipm(env, f, backend="numpy")
-    assert not large.ipm.crossover
-    for r in (small, large):
+    assert large.ipm.status == "optimal" and large.ipm.crossover
+    rough = solve_menu_ipm(env, f, backend="numpy", max_iter=3)
+    assert rough.ipm.status == "limit" and not rough.ipm.crossover
+    for r in (small, rough_small, large, rough):
         assert r.mechanism.revenue == pytest.approx(full.revenue, abs=1e-9)
         np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
 
