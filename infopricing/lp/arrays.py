@@ -105,15 +105,17 @@ class NumpyBackend:
         """``sum((a + s da) * (b + t db))`` without the full-size temporaries."""
         if a.ndim != 2:
             return float(((a + s * da) * (b + t * db)).sum())
-        total = 0.0
-        for sl in self._blocks(a):
-            p = da[sl] * s
-            p += a[sl]
-            q = db[sl] * t
-            q += b[sl]
-            p *= q
-            total += float(p.sum())
-        return total
+        return sum(float(self._shifted_product(a, da, s, b, db, t, sl).sum()) for sl in self._blocks(a))
+
+    @staticmethod
+    def _shifted_product(a, da, s, b, db, t, sl):
+        """``(a + s da) * (b + t db)`` on the row block ``sl`` (block-sized temporaries)."""
+        p = da[sl] * s
+        p += a[sl]
+        q = db[sl] * t
+        q += b[sl]
+        p *= q
+        return p
 
     def centrality_push(self, a, da, s, b, db, t, lo, hi):
         """Gondzio's correction: ``max(clip(p, lo, hi) - p, -hi)`` for the products
@@ -123,11 +125,7 @@ class NumpyBackend:
             return np.maximum(np.clip(p, lo, hi) - p, -hi)
         out = np.empty_like(a)
         for sl in self._blocks(a):
-            p = da[sl] * s
-            p += a[sl]
-            q = db[sl] * t
-            q += b[sl]
-            p *= q
+            p = self._shifted_product(a, da, s, b, db, t, sl)
             o = out[sl]
             np.clip(p, lo, hi, out=o)
             o -= p
