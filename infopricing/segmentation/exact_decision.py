@@ -575,8 +575,10 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
     >>> ex.improvable, ex.verify(exact=True).ok
     (True, True)
     """
+    from ..model._validate import check_tolerance
     from . import units
 
+    atol = check_tolerance(atol, "atol")  # a negative or NaN atol would decide wrongly
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
         m0 = _check_inputs(env, market)
