@@ -865,6 +865,14 @@ class ParetoAnalysis(Result):
         decided = self.exact_improvement is not None and self.improvement.improvable is None
         return worst_status([p.status for p in self._parts() if not (decided and p is self.improvement)])
 
+    def _summary(self) -> dict:
+        # the answer (improvable, by which construction, the seller's revenue before/after)
+        a = self.answer
+        out = {"improvable": a.improvable, "method": repr(a.method), "revenue": float(self.mechanism.revenue)}
+        if a.segmentation is not None:
+            out.update(revenue_after=float(a.segmentation.revenue), segments=a.segmentation.n_segments)
+        return out
+
     def verify(self, *, exact: bool = False) -> Verification:
         fails = []
         for part in (self.mechanism, self.improvement, self.exact_improvement, self.dominating):
