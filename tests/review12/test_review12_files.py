@@ -1,0 +1,103 @@
+"""review12: the reviewer's own model files (TOML, JSON, TOML + CSV valuations, standard
+input) through the CLI's --json outputs (in process, with typer's runner, to keep the tests
+fast; one bad-input case runs in a real subprocess), the documented sweep CSV columns, and
+the defects found."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from infopricing.cli import app
+
+import numpy as np
+import pytest
+
+from _review12_independent import ic_ir_utilities, menu_revenue
+
+V = [[3, 1, 4], [2, 5, 3], [6, 2, 2], [1, 1, 7]]
+F = [0.25, 0.2, 0.3, 0.25]
+TYPES = ["budget", "regular", "power", "pro"]
+ALTS = ["lite", "std", "max"]
+TOML = f"""[environment]
+types = {json.dumps(TYPES)}
+alternatives = {json.dumps(ALTS)}
+valuations = {json.dumps(V)}
+
+[market]
+probabilities = {json.dumps(F)}
+"""
+
+
+class _Run:
+    def __init__(self, r):
+        self.returncode, self.stdout, self.stderr = r.exit_code, r.stdout, r.stderr
+
+
+def _cli(*args, stdin=None):
+    return _Run(CliRunner().invoke(app, [str(a) for a in args], input=stdin))
+
+
+def test_toml_json_csv_and_stdin_give_the_same_right_menu(tmp_path):
+    (tmp_path / "shop.toml").write_text(TOML)
+    (tmp_path / "shop.json").write_text(json.dumps({"environment": {"types": TYPES, "alternatives": ALTS,
+                                                                    "valuations": V},
+                                                    "market": {"probabilities": F}}))
+    (tmp_path / "vals.csv").write_text(",".join(ALTS) + "\n" + "\n".join(",".join(map(str, r)) for r in V) + "\n")
+    (tmp_path / "csv.toml").write_text(f'[environment]\nvaluations_csv = "vals.csv"\ntypes = {json.dumps(TYPES)}\n'
+                                       f"[market]\nprobabilities = {json.dumps(F)}\n")
+    outs = [_cli("menu", tmp_path / n, "--json") for n in ("shop.toml", "shop.json", "csv.toml")]
+    outs.append(_cli("menu", "-", "--json", stdin=TOML))
+    assert all(o.returncode == 0 and o.stderr == "" for o in outs)
+    docs = [json.loads(o.stdout) for o in outs]
+    assert all(d == docs[0] for d in docs[1:])
+    d = docs[0]
+    assert d["types"] == TYPES and d["alternatives"] == ALTS and d["verification"]["ok"] is True
+    u = ic_ir_utilities(V, d["allocation"], d["payments"])
+    assert d["revenue"] == pytest.approx(menu_revenue(V, F), abs=1e-9) == pytest.approx(np.dot(F, d["payments"]))
+    np.testing.assert_allclose(d["consumer_surplus"], u, atol=1e-9)
+
+
+def test_pareto_reads_standard_input_as_the_docs_now_say(tmp_path):
+    """Doc defect (fixed, docs/tutorials/hs.md section 6): the tutorial said `pareto` does
+    not read a model from standard input (`-`); it does, like every command (model-file
+    how-to), with the same answer as from a path."""
+    (tmp_path / "shop.toml").write_text(TOML)
+    a, b = _cli("pareto", tmp_path / "shop.toml", "--json"), _cli("pareto", "-", "--json", stdin=TOML)
+    assert a.returncode == b.returncode == 0
+    assert json.loads(a.stdout)["answer"] == json.loads(b.stdout)["answer"]
+    tutorial = Path(__file__).resolve().parents[2] / "docs" / "tutorials" / "hs.md"
+    assert "(`-`) is not supported" not in tutorial.read_text()
+
+
+def test_sweep_markets_csv_header_in_another_order_and_csv_output(tmp_path):
+    """A --markets CSV whose header names the types in another order is matched by name;
+    the --csv rows hold the masses in the model's order and the linprog revenues."""
+    (tmp_path / "shop.toml").write_text(TOML)
+    rows = [[0.2, 0.25, 0.25, 0.3], [0.1, 0.1, 0.1, 0.7], [0.4, 0.3, 0.2, 0.1]]   # regular,budget,pro,power
+    (tmp_path / "mk.csv").write_text("regular,budget,pro,power\n" + "\n".join(",".join(map(str, r)) for r in rows))
+    o = _cli("sweep", tmp_path / "shop.toml", "--markets", tmp_path / "mk.csv", "--csv", tmp_path / "out.csv",
+             "--json", "--backend", "numpy")
+    assert o.returncode == 0 and json.loads(o.stdout)["markets"] == 3
+    import pandas as pd
+    df = pd.read_csv(tmp_path / "out.csv")
+    for r, (_, row) in zip(rows, df.iterrows()):
+        f = np.array([r[1], r[0], r[3], r[2]])          # budget, regular, power, pro
+        np.testing.assert_allclose(row[[f"f_{t}" for t in TYPES]].to_numpy(float), f)
+        assert row["revenue"] == pytest.approx(menu_revenue(V, f), abs=1e-9)
+
+
+@pytest.mark.parametrize("body, field", [
+    ('[environment]\nvaluations = [[1, 2], [2, "x"]]\n[market]\nprobabilities = [0.5, 0.5]\n',
+     "environment.valuations[1][1]"),
+    ("[environment]\nvaluations = [[1, 2], [2, 3]]\n[market]\nprobabilities = [0.5, 0.6]\n",
+     "market.probabilities"),
+])
+def test_bad_model_exits_2_with_one_line_and_writes_nothing(tmp_path, body, field):
+    (tmp_path / "bad.toml").write_text(body)
+    out = tmp_path / "out.csv"
+    o = subprocess.run([sys.executable, "-m", "infopricing", "sweep", str(tmp_path / "bad.toml"), "--grid", "2",
+                        "--csv", str(out)], capture_output=True, text=True, timeout=60)
+    assert o.returncode == 2 and o.stdout == "" and field in o.stderr
+    assert len(o.stderr.strip().splitlines()) == 1 and not out.exists()
