@@ -101,3 +101,50 @@ def test_bad_model_exits_2_with_one_line_and_writes_nothing(tmp_path, body, fiel
                         "--csv", str(out)], capture_output=True, text=True, timeout=60)
     assert o.returncode == 2 and o.stdout == "" and field in o.stderr
     assert len(o.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def _refuse(*a, **k):
+    from infopricing.errors import SolverError
+
+    raise SolverError("fictitious play reached grid epsilon 0.0257 (target 0.004)")
+
+
+def test_compete_json_says_why_the_no_information_benchmark_is_missing(monkeypatch):
+    """Defect (fixed, cli/bbm25.py): with three producers the no-information benchmark's
+    fictitious play may not converge (a SolverError, e.g. on values [[3,1,2],[1,3,2],
+    [2,2,4],[4,4,1]], costs [[0,0,1],[1,0,0],[0,1,1],[0,0,0]], prior (.3,.2,.25,.25), 22 s);
+    the text output said "not computed: <reason>" but --json silently left the benchmark
+    out of `outcomes`. (The solver failure is injected here, to keep the test fast.)"""
+    import infopricing.competition as comp
+
+    monkeypatch.setattr(comp, "no_information_outcome", _refuse)
+    r = CliRunner().invoke(app, ["compete", str(Path(__file__).resolve().parents[2] / "examples" / "bbm25_example1.toml"),
+                                 "--grid", "21", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert "no information" not in [o["label"] for o in d["outcomes"]]
+    assert "fictitious play" in d["no_information_not_computed"]
+
+
+def test_compete_given_segmentation_solver_failure_is_reported_not_a_traceback(monkeypatch, tmp_path):
+    """Defect (fixed, cli/bbm25.py): the same SolverError in a given [information]
+    segmentation's equilibria ended `compete` with a Python traceback (seen on the
+    three-producer game above with one segment, 38 s); it is now reported (text and
+    `given_not_computed` in --json) with exit status 1, the rest of the output intact."""
+    import infopricing.competition.public_segments as ps
+
+    monkeypatch.setattr(ps, "evaluate_public_segmentation", _refuse)
+    (tmp_path / "g.toml").write_text('[game]\nvalues = [[2, 2], [2, 2]]\ncosts = [[0, 0.5], [0, 1.5]]\n'
+                                     'probabilities = [0.5, 0.5]\n[information]\nweights = [0.5, 0.5]\n'
+                                     'segments = [[0.75, 0.25], [0.25, 0.75]]\n')
+    for flags in (["--json"], []):
+        r = CliRunner().invoke(app, ["compete", str(tmp_path / "g.toml"), "--grid", "21", "--no-info-grid", "11",
+                                     *flags])
+        assert r.exit_code == 1
+        assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+        if flags:
+            d = json.loads(r.stdout)
+            assert d["given"] is None and "fictitious play" in d["given_not_computed"]
+            assert d["verification"]["ok"] is True
+        else:
+            assert "not computed: fictitious play" in " ".join(r.stdout.split())
