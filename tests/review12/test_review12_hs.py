@@ -115,3 +115,30 @@ def test_theorem1_reason_prints_a_readable_weight():
     r = ip.pareto_improving_segmentation(env, ip.Market(env, f))
     assert r.improvable and isinstance(r.epsilon, Fraction) and r.epsilon.denominator > 10**6
     assert "f = 0.32 f'" in r.reason
+
+
+def test_consumer_optimal_segmentation_of_own_market_and_bad_atol():
+    """The consumer-optimal Pareto-improving segmentation of the own 4x3 market: segments
+    average to F, every menu is optimal by linprog, CS 0.25 -> 0.326471 (a grid LP over the
+    simplex with masses in 1/24, own menus, reaches 0.32558 from below), revenue stays 5.2.
+    Defect (fixed, exact_decision.py): atol=-1 or NaN was not checked and answered
+    supremum 0.25, 'not attained', status optimal and verify() ok; surplus_set(atol=-1)
+    did not return within a minute (0.3 s normally)."""
+    env = ip.Environment(V)
+    r = ip.max_consumer_surplus_segmentation(env, ip.Market(env, F))
+    s = r.segmentation
+    W, M = np.asarray(s.weights), np.array([m.probabilities for m in s.markets])
+    np.testing.assert_allclose(W @ M, F, atol=1e-12)
+    cs = rev = 0.0
+    for w, q, m in zip(W, M, s.mechanisms):
+        u = ic_ir_utilities(V, m.allocation, m.payments)
+        assert q @ m.payments == pytest.approx(menu_revenue(V, q), abs=1e-8)
+        cs += w * (q @ u)
+        rev += w * (q @ m.payments)
+    assert cs == pytest.approx(r.supremum, abs=1e-9) and 0.32558 < cs < 0.3265 + 1e-4
+    assert rev == pytest.approx(5.2, abs=1e-9)
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="atol"):
+            ip.max_consumer_surplus_segmentation(env, ip.Market(env, F), atol=bad)
+        with pytest.raises(ValueError, match="atol"):
+            ip.surplus_set(env, ip.Market(env, F), atol=bad)
