@@ -192,6 +192,9 @@ def information_rent_path(mechanism: Mechanism, type, exact: bool = True,
     """
     if not isinstance(mechanism, Mechanism):
         raise TypeError(f"mechanism must be a Mechanism, got {mechanism.__class__.__name__}")
+    from ..model._validate import check_tolerance
+
+    atol = check_tolerance(atol, "atol")
     senv, scale = units.scaled(mechanism.env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
         p = information_rent_path(units.rebind_mechanism(mechanism, senv, 1.0 / scale), type, exact=exact,

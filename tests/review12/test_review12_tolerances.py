@@ -33,3 +33,21 @@ def test_sweep_rejects_a_bad_dual_tol():
     for bad in (-1.0, float("nan")):
         with pytest.raises(ValueError, match="dual_tol"):
             ip.sweep(env, np.array([[0.5, 0.5]]), dual_tol=bad, backend="numpy")
+
+
+def test_full_extraction_rejects_a_bad_atol():
+    """Defect (fixed, disclosure/conditions.py): atol=NaN turned Lemma 1's condition on
+    CLW Example 1 from False (the paper: horizontal disclosure earns 5 of the 7.5) to True."""
+    d = ip.ValueDistribution([[10, 5], [6, 5], [0, 3]], [0.2, 0.4, 0.4])
+    assert ip.full_extraction(d).condition is False
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="atol"):
+            ip.full_extraction(d, atol=bad)
+
+
+def test_information_rent_path_rejects_a_bad_atol():
+    env = ip.Environment([[1, 2], [2, 3], [3, 3.5]])
+    mech = ip.optimal_mechanism(env, ip.Market(env, [0.3, 0.3, 0.4]))
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="atol"):
+            ip.information_rent_path(mech, 0, exact=False, atol=bad)
