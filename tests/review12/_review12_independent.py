@@ -70,3 +70,50 @@ def persuasion_value(prior, UR, US) -> float:
                   bounds=(0, None), method="highs")
     assert res.status == 0
     return -res.fun
+
+
+def lexicographic_menu_values(V, f, rule, eps=1e-9):
+    """The documented selection rule solved by linprog, stage by stage: revenue, then
+    (efficient) sum_t v_t.x_t and sum_t u_t, (consumer) sum u then sum v.x, (adverse)
+    -sum u then sum v.x; each stage keeps the earlier optima (within eps, relative)."""
+    V = np.asarray(V, float)
+    n, k = V.shape
+    nv = n * k + n
+    rows, b = [], []
+    for t in range(n):
+        r = np.zeros(nv)
+        r[t * k:(t + 1) * k] = -V[t]
+        r[n * k + t] = 1
+        rows.append(r)
+        b.append(0.0)
+        r = np.zeros(nv)
+        r[t * k:(t + 1) * k] = 1
+        rows.append(r)
+        b.append(1.0)
+        for s in range(n):
+            if s != t:
+                r = np.zeros(nv)
+                r[s * k:(s + 1) * k] += V[t]
+                r[n * k + s] -= 1
+                r[t * k:(t + 1) * k] -= V[t]
+                r[n * k + t] += 1
+                rows.append(r)
+                b.append(0.0)
+    A, b = [np.array(rows)], [np.array(b)]
+    bounds = [(0, None)] * (n * k) + [(None, None)] * n
+    rev = np.zeros(nv)
+    rev[n * k:] = f
+    vx = np.zeros(nv)
+    for t in range(n):
+        vx[t * k:(t + 1) * k] = V[t]
+    su = vx.copy()
+    su[n * k:] = -1
+    stages = {"efficient": [vx, su], "consumer": [su, vx], "adverse": [-su, vx]}[rule]
+    vals = []
+    for o in [rev] + stages:
+        res = linprog(-o, A_ub=np.vstack(A), b_ub=np.concatenate(b), bounds=bounds, method="highs")
+        assert res.status == 0
+        vals.append(-res.fun)
+        A.append(-o[None, :])
+        b.append(np.array([-(vals[-1] - eps * max(1.0, abs(vals[-1])))]))
+    return vals

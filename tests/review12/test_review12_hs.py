@@ -142,3 +142,19 @@ def test_consumer_optimal_segmentation_of_own_market_and_bad_atol():
             ip.max_consumer_surplus_segmentation(env, ip.Market(env, F), atol=bad)
         with pytest.raises(ValueError, match="atol"):
             ip.surplus_set(env, ip.Market(env, F), atol=bad)
+
+
+@pytest.mark.parametrize("rule", ["efficient", "consumer", "adverse"])
+@pytest.mark.parametrize("Vf", [([[0.75, 1], [1, 2]], [0.25, 0.75]),          # HS section 3: two payment rules
+                                (V.tolist(), [0.5, 0, 0.5, 0])])                 # zero-mass types: a face
+def test_selection_rules_pick_the_documented_optimum(Vf, rule):
+    """The selection rules of optimal_mechanism's docstring, solved stage by stage with
+    linprog: the library's menu attains every stage's optimum (revenue, then the rule's
+    objectives) on markets whose optimal menu is not unique."""
+    from _review12_independent import lexicographic_menu_values
+
+    Vm, f = np.array(Vf[0], float), np.array(Vf[1])
+    m = ip.optimal_mechanism(ip.Environment(Vm), f, selection=rule)
+    vx, su = float((Vm * m.allocation).sum()), float(m.utilities.sum())
+    got = [m.revenue] + {"efficient": [vx, su], "consumer": [su, vx], "adverse": [-su, vx]}[rule]
+    np.testing.assert_allclose(got, lexicographic_menu_values(Vm, f, rule), atol=1e-6)
