@@ -139,3 +139,32 @@ def test_public_segmentation_status_agrees_with_no_information_status():
     one = evaluate_public_segmentation(g, [1.0], [[0.3, 0.3, 0.2, 0.2]], size=21)
     assert one.deviation_gain == pytest.approx(none.deviation_gain, abs=1e-12) and none.deviation_gain > 0.01
     assert one.status == none.status
+
+
+def _stop_loss_G(x, b, B):
+    """E[(r - x)^+] under BBM25's two-sided truncated Pareto G_b^B, in closed form (own
+    integration of the density b / (2 r^2) on b < |r| < B with atoms b / (2B) at +-B)."""
+    if x < 0:
+        return -x + _stop_loss_G(-x, b, B)       # symmetric: E[(r - x)^+] = -x + E[(r + x)^+]
+    if x >= B:
+        return 0.0
+    if x >= b:
+        return 0.5 * b * np.log(B / x)
+    return 0.5 * b * (np.log(B / b) + 1 - x / b)
+
+
+def test_hotelling_optimum_on_own_four_point_prior():
+    """r in {-2, -1, 1, 2}, equally likely (v-bar = 2). With G_b^B the consumer buys the
+    interim-better good at price b: CS = v-bar/2 + E|r|/2 - b = 1 + (b/2)(1 + ln(B/b)) - b,
+    which for B = 2 peaks at b = 2/e^2 with CS = 1 + e^-2; G_{2/e^2}^2 is a
+    mean-preserving contraction of the prior (own stop-loss check on a grid), so it is the
+    optimum, as the library finds."""
+    h = ip.hotelling_optimum(([-2, -1, 1, 2], [0.25] * 4))
+    assert h.b == pytest.approx(2 * np.exp(-2), abs=1e-5) and h.B == pytest.approx(2.0, abs=1e-6)
+    assert h.expected_consumer_surplus == pytest.approx(1 + np.exp(-2), abs=1e-7)
+    r = np.array([-2, -1, 1, 2.0])
+    for x in np.linspace(-2.5, 2.5, 501):
+        assert _stop_loss_G(x, 2 * np.exp(-2), 2.0) <= np.mean(np.maximum(r - x, 0)) + 1e-12
+    # and a larger b on B = 2 loses: the closed form is concave in b with its top at 2/e^2
+    cs = lambda b: 1 + 0.5 * b * (1 + np.log(2 / b)) - b
+    assert cs(2 * np.exp(-2)) > max(cs(0.2), cs(0.35))
