@@ -822,6 +822,7 @@ def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int
     (0.52, True)
     """
     atol = check_tolerance(atol, "atol")  # a negative or NaN atol changed the answer silently
+    xatol = check_tolerance(xatol, "xatol", positive=True)   # NaN stopped the price search early
     P = SymmetricPrior.of(prior, vbar)
     Pd = P.discretized(cells)
     vb = Pd.vbar
