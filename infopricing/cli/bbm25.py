@@ -95,7 +95,13 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
                     "no_information_not_computed": none_reason or None,
                     "equilibrium_check": {**eq.as_dict(), "deviations_evaluated": eq.n_deviations},
                     "verification": check.as_dict(),
-                    "segments": cons.summary(),
+                    # one object per public segment, with numbers (the text table's rows
+                    # carry "-" placeholders and a formatted support string)
+                    "segments": [{"segment": k, "kind": sg.kind,
+                                  "producer": None if sg.producer is None else game.producers[sg.producer],
+                                  "cost": sg.cost, "mass": sg.mass, "price": sg.price,
+                                  "residual_values": sg.values, "residual_probabilities": sg.probabilities}
+                                 for k, sg in enumerate(cons.segments)],
                     "given": None if given is None else given.as_dict(),
                     "given_not_computed": given_reason or None,
                     "given_verification": None if given_check is None else given_check.as_dict()})

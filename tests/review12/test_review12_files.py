@@ -148,3 +148,47 @@ def test_compete_given_segmentation_solver_failure_is_reported_not_a_traceback(m
             assert d["verification"]["ok"] is True
         else:
             assert "not computed: fictitious play" in " ".join(r.stdout.split())
+
+
+def test_compete_json_segments_are_objects_a_program_can_check(tmp_path):
+    """Output defect (fixed, cli/bbm25.py): `segments` in compete --json were the text
+    table's rows (positional lists with "-" placeholders and a support string such as
+    "0.5:0.75, 2:0.25"). Now objects with numbers, re-checked here by hand on an own
+    correlated duopoly: the masses add to 1; per (efficient producer, cost), the residual
+    segments split exactly the prior mass of each residual r_i = v_i - max(0, v_j - c_j);
+    each price is the segment's lowest residual and optimal in it against the rival at
+    cost; the profits add up to the bounds (0.6, 0.2 by hand)."""
+    (tmp_path / "duo.toml").write_text('[game]\nproducers = ["North", "South"]\n'
+                                       "values = [[3, 1], [3, 2], [1, 3], [2, 2]]\n"
+                                       "costs = [[0, 0], [1, 0], [0, 1], [0, 0.5]]\n"
+                                       "probabilities = [0.3, 0.3, 0.2, 0.2]\n")
+    r = CliRunner().invoke(app, ["compete", str(tmp_path / "duo.toml"), "--grid", "21", "--no-info-grid", "11",
+                                 "--json"])
+    assert r.exit_code == 0
+    d = json.loads(r.stdout)
+    segs = d["segments"]
+    assert all(isinstance(s, dict) for s in segs)
+    assert sum(s["mass"] for s in segs) == pytest.approx(1.0, abs=1e-12)
+    V = np.array([[3, 1], [3, 2], [1, 3], [2, 2]], float)
+    C = np.array([[0, 0], [1, 0], [0, 1], [0, 0.5]])
+    P = np.array([0.3, 0.3, 0.2, 0.2])
+    names = ["North", "South"]
+    profit = {n: 0.0 for n in names}
+    for i, name in enumerate(names):
+        j = 1 - i
+        unique = (V[:, i] - C[:, i]) > (V[:, j] - C[:, j])
+        resid = V[:, i] - np.maximum(0, V[:, j] - C[:, j])
+        for c in np.unique(C[unique, i]):
+            rows = [s for s in segs if s["kind"] == "residual" and s["producer"] == name and s["cost"] == c]
+            for rv in np.unique(resid[unique & (C[:, i] == c)]):
+                prior = P[unique & (C[:, i] == c) & (resid == rv)].sum()
+                got = sum(s["mass"] * p for s in rows for v, p in zip(s["residual_values"], s["residual_probabilities"])
+                          if v == rv)
+                assert got == pytest.approx(prior, abs=1e-12)
+            for s in rows:
+                x, q = np.array(s["residual_values"]), np.array(s["residual_probabilities"])
+                assert s["price"] == pytest.approx(x.min()) and q.sum() == pytest.approx(1.0)
+                assert all((s["price"] - c) >= (p - c) * q[x >= p].sum() - 1e-12 for p in x)
+                profit[name] += s["mass"] * (s["price"] - c)
+    assert [profit[n] for n in names] == pytest.approx([0.6, 0.2], abs=1e-12)
+    assert d["bounds"] == pytest.approx([0.6, 0.2], abs=1e-12)
