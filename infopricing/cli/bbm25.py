@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import Progress
 
-from .common import (check_int, check_plot_path, console, err_console, fail_if, fmt, model_errors,
-                     output_errors, print_json, table)
+from .common import (check_int, check_plot_path, console, fail_if, fmt, model_errors, output_errors,
+                     print_json, progress_bar, table)
 
 
 def register(app) -> None:
@@ -57,7 +56,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         eq = check.details["equilibrium"]
         full = complete_information_outcome(game)
         try:
-            with Progress(console=err_console, transient=True, disable=json_out) as prog:
+            with progress_bar(json_out) as prog:
                 task = prog.add_task("no-information benchmark", total=None)
                 none = no_information_outcome(
                     game, size=no_info_grid, refine=refine,
@@ -69,7 +68,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         given_reason = ""
         if seg_weights is not None:  # the user's own information structure ([information])
             try:
-                with Progress(console=err_console, transient=True, disable=json_out) as prog:
+                with progress_bar(json_out) as prog:
                     task = prog.add_task("the given segmentation's equilibria", total=len(seg_weights))
                     given = evaluate_public_segmentation(
                         game, seg_weights, seg_rows, size=no_info_grid, refine=refine, check_size=grid,

@@ -192,3 +192,18 @@ def test_compete_json_segments_are_objects_a_program_can_check(tmp_path):
                 profit[name] += s["mass"] * (s["price"] - c)
     assert [profit[n] for n in names] == pytest.approx([0.6, 0.2], abs=1e-12)
     assert d["bounds"] == pytest.approx([0.6, 0.2], abs=1e-12)
+
+
+@pytest.mark.parametrize("args", [["pareto", "shop.toml"], ["sweep", "shop.toml", "--grid", "2"],
+                                  ["compete", "BBM25", "--grid", "21", "--no-info-grid", "11"]])
+def test_text_output_leaves_stderr_empty_when_it_is_not_a_terminal(tmp_path, args):
+    """Cosmetic defect (fixed, cli/common.py progress_bar): the transient progress display
+    left a blank line on stderr whenever stderr was a file or a pipe (pareto, sweep,
+    disclose, compete, report and reproduce in text mode): `infopricing pareto m.toml >
+    out.txt` printed an empty line, a log collected a stray line per command."""
+    (tmp_path / "shop.toml").write_text(TOML)
+    root = Path(__file__).resolve().parents[2]
+    args = [str(tmp_path / a) if a.endswith(".toml") else str(root / "examples" / "bbm25_example1.toml")
+            if a == "BBM25" else a for a in args]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0 and r.stdout and r.stderr == ""
