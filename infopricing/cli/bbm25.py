@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import Progress
 
-from .common import (check_int, check_plot_path, console, err_console, fail_if, fmt, model_errors,
-                     output_errors, print_json, table)
+from .common import (check_int, check_plot_path, console, fail_if, fmt, model_errors, output_errors,
+                     print_json, progress_bar, table)
 
 
 def register(app) -> None:
@@ -38,7 +37,9 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
     Exit status: 0 when the Theorem 1 construction verifies (prior, averaging, bounds,
     efficiency and the equilibrium check), 1 when it does not (the tables are still
     printed), 2 for bad input (one-line message).
-    A no-information benchmark that could not be computed is reported, not a failure."""
+    A no-information benchmark that could not be computed is reported, not a failure; a
+    given segmentation ([information]) whose equilibria could not be computed is reported
+    and exits 1."""
     from ..competition import (alignment_construction, complete_information_outcome,
                                no_information_outcome)
     from ..competition.public_segments import evaluate_public_segmentation, load_public_segmentation
@@ -55,7 +56,7 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         eq = check.details["equilibrium"]
         full = complete_information_outcome(game)
         try:
-            with Progress(console=err_console, transient=True, disable=json_out) as prog:
+            with progress_bar(json_out) as prog:
                 task = prog.add_task("no-information benchmark", total=None)
                 none = no_information_outcome(
                     game, size=no_info_grid, refine=refine,
@@ -64,14 +65,18 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         except SolverError as exc:
             none, none_reason = None, str(exc)
         given = given_check = None
+        given_reason = ""
         if seg_weights is not None:  # the user's own information structure ([information])
-            with Progress(console=err_console, transient=True, disable=json_out) as prog:
-                task = prog.add_task("the given segmentation's equilibria", total=len(seg_weights))
-                given = evaluate_public_segmentation(
-                    game, seg_weights, seg_rows, size=no_info_grid, refine=refine, check_size=grid,
-                    progress=lambda i, n: prog.update(task, completed=i, total=n))
-            given_check = given.verify()
-    failed = not check.ok or (given_check is not None and not given_check.ok)
+            try:
+                with progress_bar(json_out) as prog:
+                    task = prog.add_task("the given segmentation's equilibria", total=len(seg_weights))
+                    given = evaluate_public_segmentation(
+                        game, seg_weights, seg_rows, size=no_info_grid, refine=refine, check_size=grid,
+                        progress=lambda i, n: prog.update(task, completed=i, total=n))
+                given_check = given.verify()
+            except SolverError as exc:  # reported; the asked-for answer is missing: status 1
+                given_reason = str(exc)
+    failed = not check.ok or (given_check is not None and not given_check.ok) or bool(given_reason)
     outs = ([] if given is None else [given]) + ([] if none is None else [none]) + [full, cons.outcome]
     if plot is not None:
         from ..plots.bbm25 import plot_benchmark_paths
@@ -85,10 +90,19 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
         print_json({"efficient_surplus": game.efficient_surplus, "bounds": cons.bounds,
                     "max_consumer_surplus": game.efficient_surplus - cons.bounds.sum(),
                     "outcomes": [o.as_dict() for o in outs],
+                    # why the no-information benchmark is missing from outcomes (None when computed)
+                    "no_information_not_computed": none_reason or None,
                     "equilibrium_check": {**eq.as_dict(), "deviations_evaluated": eq.n_deviations},
                     "verification": check.as_dict(),
-                    "segments": cons.summary(),
+                    # one object per public segment, with numbers (the text table's rows
+                    # carry "-" placeholders and a formatted support string)
+                    "segments": [{"segment": k, "kind": sg.kind,
+                                  "producer": None if sg.producer is None else game.producers[sg.producer],
+                                  "cost": sg.cost, "mass": sg.mass, "price": sg.price,
+                                  "residual_values": sg.values, "residual_probabilities": sg.probabilities}
+                                 for k, sg in enumerate(cons.segments)],
                     "given": None if given is None else given.as_dict(),
+                    "given_not_computed": given_reason or None,
                     "given_verification": None if given_check is None else given_check.as_dict()})
         fail_if(failed)
         return
@@ -111,6 +125,8 @@ def compete(model: Path = typer.Argument(..., help="TOML/JSON model file with a 
                       f"{_grid_sizes_part(none, no_info_grid)}")
     if given is not None:
         _render_given(given, given_check, game)
+    elif given_reason:
+        console.print(f"the given segmentation ([information]): not computed: {given_reason}")
     console.print(table("Welfare", ["information", *[f"PS {p}" for p in game.producers], "CS", "TS",
                                      "deviation gain"], rows))
     console.print("verification of the construction: " + (

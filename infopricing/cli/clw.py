@@ -7,12 +7,11 @@ from typing import Optional
 
 import numpy as np
 import typer
-from rich.progress import Progress
 
 from .choices import DesignFormulation, DesignMethod, Family
-from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
-                     check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
-                     print_json, table)
+from .common import (check_dask_options, check_int, check_number, check_output_dir,
+                     check_output_file, check_plot_path, console, err_console, fail_if, fmt,
+                     model_errors, output_errors, print_json, progress_bar, table)
 from ..limits import CONNECT_TIMEOUT, NODE_LIMIT
 
 
@@ -68,7 +67,7 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
             check_number(time_limit, "--time-limit", positive=True)
         check_int(node_limit, "--node-limit", 1)
         dist = load_model(model, "distribution")
-        with Progress(console=err_console, transient=True, disable=json_out) as prog:
+        with progress_bar(json_out) as prog:
             task = prog.add_task("global solves (SCIP nodes)", total=node_limit)
             rep = disclosure_report(dist, method=method, time_limit=time_limit, opt_rev=opt_rev,
                                     node_limit=node_limit, formulation=formulation,
@@ -190,7 +189,7 @@ def experiment(family: Family = typer.Argument(..., help="The random family of "
         check_output_file(csv_out, "--csv")
         plot = check_plot_path(plot)
         check_output_dir(out, "--out")
-        with Progress(console=err_console, transient=True, disable=json_out) as prog:
+        with progress_bar(json_out) as prog:
             if out is None:
                 task = prog.add_task(f"{family} instances", total=instances)
                 res = run_experiment(family, products=products, support=support, instances=instances, seed=seed,

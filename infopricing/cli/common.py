@@ -29,6 +29,15 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def progress_bar(quiet: bool = False):
+    """The transient progress display of long steps, on stderr. Off with ``quiet`` (--json)
+    and when stderr is not a terminal: rich's transient display then leaves a blank line
+    (a log file or a pipe has no use for it)."""
+    from rich.progress import Progress
+
+    return Progress(console=err_console, transient=True, disable=quiet or not err_console.is_terminal)
+
+
 def print_json(obj) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=2) + "\n")
 

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import Progress
 
 from .choices import MenuMethod, Paper, Selection
 from .common import (check_number, check_output_file, console, err_console, error, fail_if, fmt,
-                     model_errors, output_errors, print_json)
+                     model_errors, output_errors, print_json, progress_bar)
 
 
 def register(app: typer.Typer) -> None:
@@ -138,7 +137,7 @@ def reproduce(paper: Optional[Paper] = typer.Option(None, case_sensitive=False,
     if not claims:
         error(f"no claims for paper {paper!r} (give HS, BBM15, BBM25 or CLW)")
         raise typer.Exit(2)
-    with Progress(console=err_console, transient=True, disable=json_out) as prog:
+    with progress_bar(json_out) as prog:
         task = prog.add_task("reproducing claims", total=len(claims))
 
         def progress(done, total, claim=None):

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import Progress
 
 from .choices import Selection
 from .common import (check_plot_path, console, err_console, fail_if, fmt, model_errors,
-                     output_errors, print_json, table)
+                     output_errors, print_json, progress_bar, table)
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +47,7 @@ def pareto(model: Path = typer.Argument(..., help="TOML/JSON model file with [en
         if market is None:
             raise ValueError(f"{model}: field 'market': missing table [market]")
         try:
-            with Progress(console=err_console, transient=True, disable=json_out) as prog:  # as disclose does
+            with progress_bar(json_out) as prog:  # as disclose does
                 task = prog.add_task("exact decision: cells", total=None)
                 res = pareto_analysis(env, market, selection=selection, exact=exact,
                                       progress=lambda i, n: prog.update(task, completed=i, total=n))
@@ -171,7 +170,7 @@ def _write_plots(res, env, base: Path, market=None):
         written.append(paths["fig1"])
     if env.n_types in (2, 3):
         g = genericity_hyperplanes(env)
-        with Progress(console=err_console, transient=True) as prog:
+        with progress_bar() as prog:
             task = prog.add_task("market simplex", total=None)
             fig = plot_genericity(g, res.profile, market=market,
                                   progress=lambda i, n: prog.update(task, completed=i, total=n))

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import Progress
 
 from .choices import Selection
-from .common import (check_output_file, console, err_console, fail_if, model_errors, output_errors,
-                     print_json)
+from .common import (check_output_file, console, fail_if, model_errors, output_errors, print_json,
+                     progress_bar)
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +47,7 @@ def report_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file: \\[
         check_output_file(out, "--out")
         if out.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"--out {out}: the report is an HTML file; give a name ending in .html")
-        with Progress(console=err_console, transient=True, disable=json_out) as prog:
+        with progress_bar(json_out) as prog:
             task = prog.add_task("report: analysing", total=None)
             rep = report(model, selection=selection, explorer_size=explorer_size, opt_rev=opt_rev,
                          clw_node_limit=node_limit,

@@ -8,14 +8,13 @@ from typing import Optional
 
 import numpy as np
 import typer
-from rich.progress import Progress
 
 from ..limits import CONNECT_TIMEOUT
 
 from .choices import Backend, Selection
-from .common import (check_dask_options, check_int, check_number, check_output_dir, check_output_file,
-                     check_plot_path, console, err_console, fail_if, fmt, model_errors, output_errors,
-                     print_json, table)
+from .common import (check_dask_options, check_int, check_number, check_output_dir,
+                     check_output_file, check_plot_path, console, fail_if, fmt, model_errors,
+                     output_errors, print_json, progress_bar, table)
 
 
 def register(app) -> None:
@@ -211,7 +210,7 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
         F = _markets(env, markets, random, grid, alpha, seed, normalize)
         _check_csv_size(csv_out, F.shape[0])
         if out is not None:
-            with Progress(console=err_console, transient=True, disable=json_out) as prog:
+            with progress_bar(json_out) as prog:
                 task = prog.add_task("chunks", total=None)
                 run = sweep_to_parquet(env, F, out, selection=selection, chunk_size=chunk_size,
                                        scheduler=scheduler, n_workers=workers,
@@ -229,7 +228,7 @@ def sweep_cmd(model: Path = typer.Argument(..., help="TOML/JSON model file with 
                 console.print(f"verification: {'passed' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
             fail_if(not check.ok)
             return
-        with Progress(console=err_console, transient=True, disable=json_out) as prog:
+        with progress_bar(json_out) as prog:
             task = prog.add_task("certifying markets", total=F.shape[0])
             res = sweep(env, F, selection=selection, backend=backend,
                         progress=lambda d, t: prog.update(task, completed=d))

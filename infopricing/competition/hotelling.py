@@ -23,7 +23,7 @@ from ..errors import SolverError
 from ..lp import Status, solve_lp
 from ..information.mpc import integrated_cdf
 from ..information.prior import Prior
-from ..model._validate import check_count, frozen, probability_vector, real_array
+from ..model._validate import check_count, check_tolerance, frozen, probability_vector, real_array
 from ..verify import Checker, Verification
 from ..verify.protocol import Result, no_exact, records_params, renamed_keywords, PER_TYPE, deprecated_alias
 
@@ -821,6 +821,8 @@ def armstrong_zhou(prior, vbar=None, size: int = 60, prices: int = 8, cells: int
     >>> round(az.expected_consumer_surplus, 2), az.verify().ok
     (0.52, True)
     """
+    atol = check_tolerance(atol, "atol")  # a negative or NaN atol changed the answer silently
+    xatol = check_tolerance(xatol, "xatol", positive=True)   # NaN stopped the price search early
     P = SymmetricPrior.of(prior, vbar)
     Pd = P.discretized(cells)
     vb = Pd.vbar

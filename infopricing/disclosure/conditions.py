@@ -230,7 +230,10 @@ def full_extraction(dist: ValueDistribution, ties: str = "any", atol: float = to
     >>> b2.condition, b2.violations, round(b2.evaluation.revenue, 4), round(b2.welfare, 4)
     (False, ((0, 1, 5.0, 9.0),), 5.0, 7.5)
     """
+    from ..model._validate import check_tolerance
+
     _check_dist(dist)
+    atol = check_tolerance(atol, "atol")  # a NaN atol turned the condition from False to True
     if ties == "any":
         first = full_extraction(dist, "uniform", atol)
         if first.condition:

@@ -52,7 +52,7 @@ from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import LinearProgram, Status
 from ..model import Environment
-from ..model._validate import real_array
+from ..model._validate import check_tolerance, real_array
 from ..screening.lp_build import build_menu_lp, revenue_objective
 from . import backend as _bk
 from ..verify.protocol import Result, records_params, PER_TYPE, deprecated_alias
@@ -591,6 +591,7 @@ def sweep(env: Environment, markets, selection: str = "efficient", backend: str 
         raise ValueError(f"batch must be a positive integer, got {batch!r}")
     if not (isinstance(pilot, (int, np.integer)) and pilot >= 1):
         raise ValueError(f"pilot must be a positive integer, got {pilot!r}")
+    dual_tol = check_tolerance(dual_tol, "dual_tol")  # else a SolverError on the first market
     F = _validate_markets(env, markets)
     if store is None:
         store = BasisStore(env)

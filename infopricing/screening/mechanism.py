@@ -191,6 +191,14 @@ class Mechanism(Result, Tabular):
         return self.binding_with()
 
     # -- verification --------------------------------------------------------------
+    def _summary(self) -> dict:
+        # the revenue and consumer surplus first (what a notebook reader looks for), when
+        # the mechanism has a market
+        head = {} if self.market is None else {
+            "revenue": float(self.revenue),
+            "expected_consumer_surplus": float(self.expected_consumer_surplus)}
+        return {**head, **super()._summary()}
+
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS) -> Verification:
         """Re-check feasibility, IC and IR without the solver.
 

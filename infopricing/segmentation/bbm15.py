@@ -34,7 +34,7 @@ from .. import tolerances as tol
 from ..verify import Checker, Verification
 from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
-from ..model._validate import check_flag, check_memory
+from ..model._validate import check_flag, check_memory, check_tolerance
 from ..verify.averaging import averaging_deviation
 from ..verify.protocol import PER_TYPE, Result, Tabular, deprecated_alias, renamed_keywords
 
@@ -558,6 +558,7 @@ def segmentation_for_point(values, prior, expected_consumer_surplus, producer_su
     >>> round(s.expected_consumer_surplus, 4), round(s.producer_surplus, 4), s.verify().ok
     (0.75, 1.5, True)
     """
+    atol = check_tolerance(atol, "atol")  # else a bad atol was reported as a point outside
     tri = surplus_triangle(values, prior, cost)
     cs, ps = float(expected_consumer_surplus), float(producer_surplus)
     if not tri.contains(cs, ps, atol):

@@ -575,8 +575,10 @@ def exact_pareto_improvement(env: Environment, market, selection: str = "efficie
     >>> ex.improvable, ex.verify(exact=True).ok
     (True, True)
     """
+    from ..model._validate import check_tolerance
     from . import units
 
+    atol = check_tolerance(atol, "atol")  # a negative or NaN atol would decide wrongly
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
         m0 = _check_inputs(env, market)
@@ -1071,6 +1073,7 @@ def max_consumer_surplus_segmentation(env: Environment, market, selection: str =
     from ..model._validate import check_flag, check_tolerance
 
     check_flag(pareto, "pareto")
+    atol = check_tolerance(atol, "atol")  # a negative or NaN atol found no improvement
     if not 0 < check_tolerance(mix, "mix") < 1:
         raise ValueError(f"mix must be a number strictly between 0 and 1, got {mix!r}")
 
@@ -1383,8 +1386,10 @@ def surplus_set(env: Environment, market, selection: str = "efficient",
     >>> round(s.max_consumer_surplus, 4), round(s.efficient_surplus, 4)
     (0.8, 2.9)
     """
+    from ..model._validate import check_tolerance
     from . import units
 
+    atol = check_tolerance(atol, "atol")  # a negative atol made the cell search run on and on
     senv, scale = units.scaled(env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
         r = surplus_set(senv, _check_inputs(env, market).probabilities, selection=selection,

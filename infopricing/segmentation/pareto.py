@@ -192,6 +192,9 @@ def information_rent_path(mechanism: Mechanism, type, exact: bool = True,
     """
     if not isinstance(mechanism, Mechanism):
         raise TypeError(f"mechanism must be a Mechanism, got {mechanism.__class__.__name__}")
+    from ..model._validate import check_tolerance
+
+    atol = check_tolerance(atol, "atol")
     senv, scale = units.scaled(mechanism.env)
     if senv is not None:  # any units: decide on values / a power of two (units.py)
         p = information_rent_path(units.rebind_mechanism(mechanism, senv, 1.0 / scale), type, exact=exact,
@@ -611,6 +614,12 @@ def _confirm(env, dom: Market, lp_mech: Mechanism, Xs, Ps, chain) -> bool:
 # ---------------------------------------------------------------------------------------
 # Theorem 1: a two-segment Pareto-improving segmentation
 # ---------------------------------------------------------------------------------------
+def _short(x: Fraction) -> str:
+    """An exact weight for a message: ``p/q`` when short, else its float (a float market's
+    exact binary value gives fractions of 30 digits; ``.epsilon`` keeps the exact value)."""
+    return str(x) if x.denominator <= 10**6 else f"{float(x):.6g}"
+
+
 @records_params("method", "selection", "max_halvings")
 def pareto_improving_segmentation(env: Environment, market, method: str = "theorem",
                                   selection: str = "efficient", max_halvings: int = 60
@@ -681,7 +690,16 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
                                  reason=("the market has multiple optimal payment rules (payment "
                                          f"ranges {spread}), so it lies on a hyperplane H(b) and "
                                          "Theorem 1 does not apply; try method='exact' (pareto --exact)"))
-    D = pareto_dominating_market(env, market, selection=selection, mechanism=M)
+    try:
+        D = pareto_dominating_market(env, market, selection=selection, mechanism=M)
+    except ValueError as exc:  # a tie among a type's efficient alternatives (HS footnote 15)
+        if "no unique efficient alternative" not in str(exc):
+            raise
+        return ParetoImprovement(market=market, improvable=None, segmentation=None,
+                                 method="theorem", selection=selection,
+                                 reason=(f"Theorem 1 does not apply: {str(exc).split(';')[0]} "
+                                         "(HS footnote 15: the construction needs uniqueness); "
+                                         "try method='exact' (pareto --exact)"))
     if not D.exists:
         return ParetoImprovement(market=market, improvable=False, segmentation=None,
                                  method="theorem", selection=selection, reason=D.reason,
@@ -709,7 +727,8 @@ def pareto_improving_segmentation(env: Environment, market, method: str = "theor
                 return ParetoImprovement(
                     market=market, improvable=True, segmentation=seg, method="theorem",
                     selection=selection, dominating=D, epsilon=eps,
-                    reason=(f"HS Theorem 1: f = {eps} f' + (1 - {eps}) f''; f' is the Proposition 3 "
+                    reason=(f"HS Theorem 1: f = {_short(eps)} f' + (1 - {_short(eps)}) f''; f' is "
+                            "the Proposition 3 "
                             f"market ({D.reason}); f'' keeps the original optimal mechanism"))
         eps /= 2
     return ParetoImprovement(market=market, improvable=None, segmentation=None, method="theorem",
@@ -848,6 +867,14 @@ class ParetoAnalysis(Result):
         # an undecided Theorem 1 answer that the exact procedure then decided is not undecided
         decided = self.exact_improvement is not None and self.improvement.improvable is None
         return worst_status([p.status for p in self._parts() if not (decided and p is self.improvement)])
+
+    def _summary(self) -> dict:
+        # the answer (improvable, by which construction, the seller's revenue before/after)
+        a = self.answer
+        out = {"improvable": a.improvable, "method": repr(a.method), "revenue": float(self.mechanism.revenue)}
+        if a.segmentation is not None:
+            out.update(revenue_after=float(a.segmentation.revenue), segments=a.segmentation.n_segments)
+        return out
 
     def verify(self, *, exact: bool = False) -> Verification:
         fails = []

@@ -538,6 +538,16 @@ class Segmentation(Result, Tabular):
         return bool(np.all(np.abs(F - self.market.probabilities[None, :]) <= tol.FEAS))
 
     # -- verification ------------------------------------------------------------------
+    def _summary(self) -> dict:
+        # what a notebook reader looks for; only once the menus are known (a segmentation
+        # built by hand solves them on first use, which a repr should not trigger)
+        out = {"segments": self.n_segments}
+        if self.__dict__.get("_mechanisms") is not None and self.__dict__.get("_original") is not None:
+            out.update(revenue=self.revenue, revenue_change=self.revenue_change,
+                       expected_consumer_surplus=self.expected_consumer_surplus,
+                       pareto_improving=bool(self.is_pareto_improving))
+        return {**out, **super()._summary()}
+
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
                check_pareto: bool | None = None) -> Verification:
         """Re-check the segmentation independently of the solver that produced it.
