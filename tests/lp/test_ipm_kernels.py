@@ -135,3 +135,33 @@ def test_both_starts_reach_the_full_lp_optimum(start):
     p = mip.MenuInteriorPoint(V, f, backend="numpy").solve(gap_tol=1e-10, start=start)
     assert p.status == "optimal"
     assert p.primal == pytest.approx(-lp.fun, rel=1e-8)
+
+
+def test_float32_factor_is_retried_until_it_fails_single_strikes_times_in_a_row(monkeypatch):
+    """A float32 Schur complement whose first direction fails its check against the true
+    matrix is rebuilt in double; the next iteration tries float32 again, and only after
+    SINGLE_STRIKES failures in a row does the run stay in double. With a check that always
+    fails (SINGLE_GIVE_UP = 0) exactly SINGLE_STRIKES float32 factors are built; with one
+    that never fails every iteration above ``single_above`` is single precision."""
+    rng = np.random.default_rng(8)
+    V = rng.random((40, 4))
+    f = rng.dirichlet(np.ones(40))
+    attempts = []
+    real = mip._NormalEquations
+
+    def counting(*a, single=False, **kw):
+        ne = real(*a, single=single, **kw)
+        attempts.append(bool(ne.single))
+        return ne
+
+    monkeypatch.setattr(mip, "_NormalEquations", counting)
+    monkeypatch.setattr(mip, "SINGLE_GIVE_UP", 0.0)
+    p = mip.MenuInteriorPoint(V, f, backend="numpy").solve(gap_tol=1e-9, single_above=1e-3)
+    assert p.status == "optimal" and p.single_iterations == 0
+    assert sum(attempts) == mip.SINGLE_STRIKES
+    attempts.clear()
+    monkeypatch.setattr(mip, "SINGLE_GIVE_UP", np.inf)
+    q = mip.MenuInteriorPoint(V, f, backend="numpy").solve(gap_tol=1e-9, single_above=1e-3)
+    above = sum(1 for t in q.trace if max(t[0], t[1], t[2]) > 1e-3)
+    assert q.status == "optimal" and q.single_iterations == sum(attempts) == above > 0
+    assert q.primal == pytest.approx(p.primal, rel=1e-8)
