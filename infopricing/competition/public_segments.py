@@ -100,6 +100,16 @@ class PublicSegmentationOutcome(CompetitionOutcome):
     def n_segments(self) -> int:
         return int(self.weights.size)
 
+    def _status(self):
+        """The worst of the structure's check and its segments' equilibria: a segment that
+        is only an epsilon-equilibrium (``inaccurate``, as the same game's no-information
+        benchmark says) makes the whole structure ``inaccurate`` too, although the check
+        of the structure, at tolerance ``deviation_gain``, passes."""
+        from ..verify.protocol import status_from_check, worst_status
+
+        return worst_status([status_from_check(self.check),
+                             *(o.status for o in self.segment_outcomes if o is not None)])
+
     @property
     def info(self) -> InformationStructure:
         """The joint information structure: one state per (segment, profile) of positive

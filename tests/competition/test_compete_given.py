@@ -62,8 +62,11 @@ def test_given_segmentation_equilibrium_checked_independently():
     g = _game()
     w, S = np.array([0.5, 0.5]), np.array([[0.75, 0.25], [0.25, 0.75]])
     out = evaluate_public_segmentation(g, w, S, size=41, check_size=81)
-    assert out.verify().ok and out.status.value == "optimal"
+    # an epsilon-equilibrium (epsilon 0.035 on this grid): verified at tolerance epsilon, and
+    # 'inaccurate' like its segments' no-information equilibria (one convention, review12)
     eps = out.deviation_gain
+    assert out.verify().ok and eps > 1e-3 and out.status.value == "inaccurate"
+    assert any(o.status.value == "inaccurate" for o in out.segment_outcomes)
     cs = 0.0
     for k, seg in enumerate(out.segment_outcomes):
         lawA = seg.strategies[0][0.0]
