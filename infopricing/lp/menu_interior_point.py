@@ -566,7 +566,6 @@ class MenuInteriorPoint:
                 dU, dX, dw1, dW, dsu, dSX, dy1, dY = d
                 ap = min(maxstep(u, dU), maxstep(X, dX), maxstep(w1, dw1), maxstep_inv(iW1, dW))
                 ad = min(maxstep(su, dsu), maxstep(SX, dSX), maxstep(y1, dy1), maxstep_inv(iY1, dY))
-
                 return min(1.0, ap), min(1.0, ad)
 
             iY1 = xp.copy(Y)  # 1 / Y, the diagonal a placeholder 1 as in W (dY is 0 there)
