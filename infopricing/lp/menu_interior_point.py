@@ -450,7 +450,7 @@ class MenuInteriorPoint:
             return np.inf if r >= 0 else -1.0 / r
 
         def maxstep_inv(iv, dv):  # maxstep(v, dv) given iv = 1 / v
-            r = xp.scalar((dv * iv).min())
+            r = xp.min_product(dv, iv)
             return np.inf if r >= 0 else -1.0 / r
 
         for it in range(1, max_iter + 1):
