@@ -144,12 +144,12 @@ class AlignmentConstruction(Result):
         deprecated name of ``size``)."""
         return check_equilibrium(self.game, self.info, self.strategy, size=size, atol=atol, grid=grid)
 
-    @renamed_keywords(grid="size")
     def _summary(self) -> dict:
         return {"expected_consumer_surplus": float(self.expected_consumer_surplus),
                 "producer_surplus": float(np.sum(self.producer_surplus)),
                 "total_surplus": float(self.total_surplus), **super()._summary()}
 
+    @renamed_keywords(grid="size")
     def verify(self, *, exact: bool = False, atol: float = tol.FEAS,
                size: int = 201) -> Verification:
         """Re-check the construction independently of how it was built.
