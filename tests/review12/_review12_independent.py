@@ -4,6 +4,35 @@ import numpy as np
 from scipy.optimize import linprog
 
 
+def _menu_rows(V):
+    """The menu LP's rows ``A z <= b`` over z = (x[t, a], p[t]): per type, IR
+    (p_t - v_t.x_t <= 0), feasibility (sum_a x[t, a] <= 1) and its IC rows against every
+    other type's item."""
+    n, k = V.shape
+    nv = n * k + n
+    rows, b = [], []
+    for t in range(n):
+        r = np.zeros(nv)
+        r[t * k:(t + 1) * k] = -V[t]
+        r[n * k + t] = 1
+        rows.append(r)
+        b.append(0.0)
+        r = np.zeros(nv)
+        r[t * k:(t + 1) * k] = 1
+        rows.append(r)
+        b.append(1.0)
+        for s in range(n):
+            if s != t:
+                r = np.zeros(nv)
+                r[s * k:(s + 1) * k] += V[t]
+                r[n * k + s] -= 1
+                r[t * k:(t + 1) * k] -= V[t]
+                r[n * k + t] += 1
+                rows.append(r)
+                b.append(0.0)
+    return np.array(rows), np.array(b)
+
+
 def menu_revenue(V, f, costs=None) -> float:
     """Revenue-optimal lottery menu by scipy's linprog on the full LP: variables x[t, a]
     and p[t]; IR, IC for every ordered pair, sum_a x[t, a] <= 1."""
@@ -16,25 +45,8 @@ def menu_revenue(V, f, costs=None) -> float:
     for t in range(n):
         obj[n * k + t] = -f[t]
         obj[t * k:(t + 1) * k] = f[t] * c
-    rows = []
-    for t in range(n):
-        r = np.zeros(nv)
-        r[t * k:(t + 1) * k] = -V[t]
-        r[n * k + t] = 1
-        rows.append(r)
-        r = np.zeros(nv)
-        r[t * k:(t + 1) * k] = 1
-        rows.append(r)
-        for s in range(n):
-            if s != t:
-                r = np.zeros(nv)
-                r[s * k:(s + 1) * k] += V[t]
-                r[n * k + s] -= 1
-                r[t * k:(t + 1) * k] -= V[t]
-                r[n * k + t] += 1
-                rows.append(r)
-    b = np.array(([0.0, 1.0] + [0.0] * (n - 1)) * n)   # per type: IR, feasibility, its IC rows
-    res = linprog(obj, A_ub=np.array(rows), b_ub=b, bounds=[(0, None)] * (n * k) + [(None, None)] * n,
+    A, b = _menu_rows(V)
+    res = linprog(obj, A_ub=A, b_ub=b, bounds=[(0, None)] * (n * k) + [(None, None)] * n,
                   method="highs")
     assert res.status == 0
     return -res.fun
@@ -79,27 +91,8 @@ def lexicographic_menu_values(V, f, rule, eps=1e-9):
     V = np.asarray(V, float)
     n, k = V.shape
     nv = n * k + n
-    rows, b = [], []
-    for t in range(n):
-        r = np.zeros(nv)
-        r[t * k:(t + 1) * k] = -V[t]
-        r[n * k + t] = 1
-        rows.append(r)
-        b.append(0.0)
-        r = np.zeros(nv)
-        r[t * k:(t + 1) * k] = 1
-        rows.append(r)
-        b.append(1.0)
-        for s in range(n):
-            if s != t:
-                r = np.zeros(nv)
-                r[s * k:(s + 1) * k] += V[t]
-                r[n * k + s] -= 1
-                r[t * k:(t + 1) * k] -= V[t]
-                r[n * k + t] += 1
-                rows.append(r)
-                b.append(0.0)
-    A, b = [np.array(rows)], [np.array(b)]
+    A0, b0 = _menu_rows(V)
+    A, b = [A0], [b0]
     bounds = [(0, None)] * (n * k) + [(None, None)] * n
     rev = np.zeros(nv)
     rev[n * k:] = f
