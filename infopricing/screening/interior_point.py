@@ -96,6 +96,14 @@ _EPS = np.finfo(float).eps
 
 RESTARTS = ("auto", "crossover", "interior")
 
+#: ``pcg="auto"``: from this many types on (numpy arrays) the interior point solves its
+#: Schur complement by conjugate gradients instead of forming it (the n^3 k update),
+#: preconditioned by the coupling of the ``PCG_KEEP`` heaviest IC rows of every lottery
+#: block (:meth:`.MenuInteriorPoint.solve`, ``pcg``). Measured in one process (uniform
+#: k = 10, gap 1e-8, benchmarks/README.md "Thirteenth session"): see the constants' use.
+PCG_MIN_N = 700
+PCG_KEEP = 32
+
 #: ``restart="auto"`` crosses over from the interior point when it reached ``stop_gap``
 #: (or below this many types), and otherwise starts HiGHS cold by its own interior point
 #: (IPX) on the candidate rows. The crossover's cost depends on the point's accuracy:
@@ -118,6 +126,9 @@ class IPMSummary:
     timing: dict
     #: iterations whose Schur complement was built in float32 (``SINGLE_ABOVE``)
     single_iterations: int = 0
+    #: conjugate-gradient steps in all and the iterations solved by them (``pcg``)
+    cg_steps: int = 0
+    pcg_iterations: int = 0
 
 
 @dataclass(frozen=True, repr=False)
@@ -179,6 +190,18 @@ def _check_backend(backend):
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
 
 
+def _pcg_keep(pcg, n: int, backend: str = "numpy") -> int:
+    """The interior point's ``pcg`` argument from a user's ``pcg`` ("auto", 0 or a number
+    of kept rows per block); conjugate gradients run on numpy arrays only."""
+    if isinstance(pcg, str):
+        if pcg != "auto":
+            raise ValueError(f"pcg must be 'auto' or a non-negative integer, got {pcg!r}")
+        return PCG_KEEP if n >= PCG_MIN_N and backend == "numpy" else 0
+    if isinstance(pcg, bool) or not isinstance(pcg, (int, np.integer)) or pcg < 0:
+        raise ValueError(f"pcg must be 'auto' or a non-negative integer, got {pcg!r}")
+    return int(pcg)
+
+
 def _check_open_unit(value, name: str) -> None:
     """``value`` is a real number in (0, 1): TypeError or ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -221,7 +244,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                    dual_tol: float = tol.DUAL, backend: str = "auto",
                    binding_rel: float = BINDING_REL, stop_gap: float = BINDING_GAP,
                    max_iter: int = 300, per_type: int = 8, cut: float = tol.LAZY_CUT,
-                   progress=None, restart: str = "auto") -> InteriorPointMenuResult:
+                   progress=None, restart: str = "auto", pcg="auto") -> InteriorPointMenuResult:
     """Optimal menu: interior point for the binding set, then restricted LP with crossover,
     the selection stages and the check of all IC/IR rows (same answer as the full LP).
 
@@ -250,6 +273,13 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         later rounds and stages re-solve warm by dual simplex either way. ``"auto"``:
         ``"crossover"`` when the interior point reached ``stop_gap`` or below
         ``INTERIOR_RESTART_MIN`` types, ``"interior"`` otherwise. Never changes the answer.
+    pcg : "auto" or int
+        0 forms and factors the interior point's Schur complement at every iteration;
+        ``m > 0`` solves it by conjugate gradients preconditioned by the coupling of the
+        ``m`` heaviest IC rows of each lottery block, falling back to the factored form
+        for the rest of the run if a solve does not converge (numpy arrays only).
+        ``"auto"``: ``PCG_KEEP`` from ``PCG_MIN_N`` types on, 0 below. Never changes the
+        answer (the lazy loop checks every row either way).
     progress : callable, optional
         ``progress(done, total, **details)``, the library's one progress signature
         (:mod:`infopricing._progress`): after every interior-point iteration as
@@ -284,12 +314,14 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         raise ValueError(f"per_type must be a positive integer, got {per_type!r}")
     if restart not in RESTARTS:
         raise ValueError(f"restart must be one of {RESTARTS}, got {restart!r}")
+    _pcg_keep(pcg, env.n_types)  # the argument's check, before any work
     scale = tol.value_scale(env.values)
     if scale != 1.0:
         r = solve_menu_ipm(Environment(env.values / scale), market.probabilities,
                            selection=selection, dual_tol=dual_tol, backend=backend,
                            binding_rel=binding_rel, stop_gap=stop_gap, max_iter=max_iter,
-                           per_type=per_type, cut=cut, progress=progress, restart=restart)
+                           per_type=per_type, cut=cut, progress=progress, restart=restart,
+                           pcg=pcg)
         return InteriorPointMenuResult(mechanism=_rescaled(r.mechanism, env, market, scale),
                                        max_ic_violation=r.max_ic_violation * scale,
                                        stats=r.stats, ipm=r.ipm)
@@ -303,7 +335,8 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                 report_progress(progress, min(int(it), int(max_iter)), int(max_iter), stage="interior point",
                                 gap=float(gap))
                 return False
-        point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop, single_above=SINGLE_ABOVE)
+        point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop, single_above=SINGLE_ABOVE,
+                          pcg=_pcg_keep(pcg, n, ipm.xp.name))
         T, S = binding_candidates(point, binding_rel)
         L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
         tx = time.perf_counter()
@@ -325,7 +358,8 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                              rel_gap=float(point.rel_gap), backend=point.backend,
                              candidate_rows=int(T.size), crossover=bool(crossed),
                              timing=dict(point.timing, crossover=tx),
-                             single_iterations=int(point.single_iterations))
+                             single_iterations=int(point.single_iterations),
+                             cg_steps=int(point.cg_steps), pcg_iterations=int(point.pcg_iterations))
         r = _solve_stages(L, env, market, selection, dual_tol, per_type, 16 * n, cut, "simplex",
                           False, "violation", menu_rounds(progress, n), t0)
         return InteriorPointMenuResult(mechanism=r.mechanism, max_ic_violation=r.max_ic_violation,
@@ -568,7 +602,7 @@ BOUNDS_CORRECTORS = 2
 
 def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float = 1e-9,
                 max_iter: int = 300, time_limit: float | None = None,
-                progress=None, single_precision: bool | None = None) -> MenuBounds:
+                progress=None, single_precision: bool | None = None, pcg="auto") -> MenuBounds:
     """Anytime answer for a large menu: an IC-IR menu and an upper bound with their gap.
 
     Runs the structured interior point until its relative gap is below ``gap_tol``, or
@@ -593,6 +627,9 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     and 1.6e-9 with float32 early iterations). Every certificate is recomputed from the
     iterates in double precision either way.
 
+    ``pcg``: conjugate gradients on the Schur complement, as in :func:`solve_menu_ipm`
+    (the certificates do not depend on how the directions were solved).
+
     References
     ----------
     HS, section 4 (menus); weak LP duality.
@@ -614,6 +651,7 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     if single_precision is not None and not isinstance(single_precision, (bool, np.bool_)):
         raise TypeError(f"single_precision must be True, False or None, got {single_precision!r}")
     single = (time_limit is not None) if single_precision is None else bool(single_precision)
+    _pcg_keep(pcg, env.n_types)
     # values far from units of one are solved divided by a power of two (as in
     # solve_menu_ipm: the interior point's stopping measures are absolute), and the bounds
     # multiplied back; the IC duals do not change with the unit (the flow rows are in masses)
@@ -650,7 +688,8 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
         try:
             point = ipm.solve(gap_tol=gap_tol, max_iter=max_iter, correctors=BOUNDS_CORRECTORS,
                               stop=stop, observe=observe, refine_below=REFINE_BELOW,
-                              single_above=SINGLE_ABOVE if single else None)
+                              single_above=SINGLE_ABOVE if single else None,
+                              pcg=_pcg_keep(pcg, len(f), ipm.xp.name))
         except KeyboardInterrupt:
             # the anytime answer survives Ctrl-C: the last iterate seen is certified as well
             # (and the best bounds so far kept); interrupted before any iterate, it re-raises
@@ -658,16 +697,16 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
                 raise
             it, u, X, Y = last["point"]
             observe(it, 0.0, u, X, Y)
-            return "interrupted", it, f"{ipm.xp.name}:{ipm.xp.device}", None, None
+            return "interrupted", it, f"{ipm.xp.name}:{ipm.xp.device}", None, None, None
         observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
         if point.status == "optimal":  # the converging iteration ends before stop() reports it
             report_progress(progress, min(int(point.iterations), int(max_iter)), int(max_iter),
                             gap=float(point.rel_gap))
         return (point.status, point.iterations, point.backend, point.refinement_steps,
-                point.single_iterations)
+                point.single_iterations, point.cg_steps)
 
     with _blas_threads():  # the certificates' products are BLAS too
-        status, iterations, backend_used, refinements, singles = run()
+        status, iterations, backend_used, refinements, singles, cg_steps = run()
     alloc, pay, lower, theta = best["lower"]
     upper, Y, alpha = best["upper"]
     if upper < lower:
@@ -678,7 +717,7 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     params = dict(method="interior point bounds", backend=backend_used,
                   iterations=iterations, ipm_status=status, gap_tol=gap_tol,
                   refinement_steps=refinements,
-                  single_precision_iterations=singles,
+                  single_precision_iterations=singles, cg_steps=cg_steps,
                   max_iter=max_iter, time_limit=time_limit, dual_scale=alpha,
                   seconds=time.perf_counter() - t0)
     return MenuBounds(mechanism=mech, lower=lower, upper=upper,

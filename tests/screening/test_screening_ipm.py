@@ -579,3 +579,137 @@ def test_blas_limit_reaches_scipys_own_openblas_in_a_fresh_process():
     assert out.returncode == 0, out.stderr
     nlibs, nbad = map(int, out.stdout.split())
     assert nlibs >= 1 and nbad == 0
+
+
+def _pcg_system(n, k, seed):
+    rng = np.random.default_rng(seed)
+    V = rng.uniform(0, 1, (n, k))
+    D = rng.lognormal(0.0, 2.0, (n, n))  # weights over several orders, as late in a run
+    np.fill_diagonal(D, 0.0)
+    d1, du, dx = rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, (n, k))
+    Vc = V - V.mean(axis=0)
+    VV = (Vc[:, :, None] * Vc[:, None, :]).reshape(n, k * k)
+    return rng, V, Vc, VV, D, d1, du, dx
+
+
+def _schur_u(M, n):
+    """Schur complement of the (u, x) normal matrix on u, by dense linear algebra."""
+    return M[:n, :n] - M[:n, n:] @ np.linalg.solve(M[n:, n:], M[n:, :n])
+
+
+@pytest.mark.parametrize("n,k,m", [(7, 3, 2), (12, 2, 5), (10, 4, 1)])
+def test_pcg_products_and_solves_equal_the_dense_system(n, k, m):
+    """With ``pcg=m`` the structured solve never forms S: its product ``_smul`` is the
+    Schur complement of the normal matrix assembled from the LP's rows, and the
+    conjugate-gradient solve equals the dense solve of the whole (u, x) system."""
+    from infopricing.lp import menu_interior_point as mip
+
+    rng, V, Vc, VV, D, d1, du, dx = _pcg_system(n, k, 11 * n + m)
+    timing = {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0}
+    NE = mip._NormalEquations(array_backend("numpy"), Vc, VV, D, d1, du, dx, timing, pcg=m)
+    assert NE.pcg == m and timing["rank_k_update"] == 0.0  # no n^3 k update
+    M = _dense_normal_matrix(V, D, d1, du, dx)
+    S = _schur_u(M, n)
+    p = rng.standard_normal(n)
+    np.testing.assert_allclose(NE._smul(p), S @ p, rtol=1e-10, atol=1e-10 * np.abs(S).max())
+    ru, rx = rng.standard_normal(n), rng.standard_normal((n, k))
+    dU, dX = NE.solve(ru, rx)
+    z = np.linalg.solve(M, np.concatenate([ru, rx.ravel()]))
+    np.testing.assert_allclose(dU, z[:n], rtol=1e-7, atol=1e-8 * np.abs(z).max())
+    np.testing.assert_allclose(dX.ravel(), z[n:], rtol=1e-7, atol=1e-8 * np.abs(z).max())
+    assert NE.cg_steps > 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(4, 14), k=st.integers(1, 4), frac=st.floats(0.0, 1.0))
+def test_pcg_preconditioner_is_the_decoupled_schur_complement_and_at_least_half_of_s(seed, n, k, frac):
+    """The preconditioner, built in the library from the m heaviest rows per block, equals
+    the Schur complement of a normal matrix written out here in which every other IC row
+    keeps only its diagonal parts (a_u a_u^T in u, a_x a_x^T in x_s); since
+    a a^T <= 2 (a_u a_u^T + a_x a_x^T), every eigenvalue of P^-1 S is in (0, 2]."""
+    from infopricing.lp import menu_interior_point as mip
+
+    m = 1 + int(frac * (n - 3))  # 1 <= m < n - 1
+    _, V, Vc, VV, D, d1, du, dx = _pcg_system(n, k, seed)
+    D[D < np.quantile(D, 0.3)] *= 1e-6  # many negligible rows, as late in a run
+    np.fill_diagonal(D, 0.0)
+    NE = mip._NormalEquations(array_backend("numpy"), Vc, VV, D, d1, du, dx,
+                              {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0}, pcg=m)
+    P = NE.L @ NE.L.T
+    N = n + n * k
+    Np = np.diag(np.concatenate([du, dx.ravel()]))
+    for s in range(n):
+        g = np.zeros(N)
+        g[n + s * k:n + (s + 1) * k] = 1.0
+        Np += d1[s] * np.outer(g, g)
+        others = [t for t in range(n) if t != s]
+        kept = set(sorted(others, key=lambda t: -D[t, s])[:m])
+        for t in others:
+            a = np.zeros(N)
+            a[t], a[s] = -1.0, 1.0
+            a[n + s * k:n + (s + 1) * k] = V[t] - V[s]
+            if t in kept:  # (continuous weights: no tie at the m-th)
+                Np += D[t, s] * np.outer(a, a)
+            else:
+                au, ax = a.copy(), a.copy()
+                au[n:], ax[:n] = 0.0, 0.0
+                Np += D[t, s] * (np.outer(au, au) + np.outer(ax, ax))
+    np.testing.assert_allclose(P, _schur_u(Np, n), rtol=1e-8, atol=1e-9 * np.abs(P).max())
+    S = _schur_u(_dense_normal_matrix(V, D, d1, du, dx), n)
+    lam = np.linalg.eigvals(np.linalg.solve(P, S)).real
+    assert lam.min() > 0 and lam.max() <= 2.0 * (1 + 1e-9)
+
+
+def test_pcg_interior_point_reaches_the_full_lp_optimum_and_falls_back():
+    """The conjugate-gradient iterations end at scipy's optimum of the LP written out
+    here; with PCG_MAX = 0 every first solve fails and the run factors S exactly from the
+    first iteration on (same optimum); bad ``pcg`` values are rejected."""
+    from infopricing.lp import menu_interior_point as mip
+
+    V, f = _instance(21, 25, 4)
+    opt = _linprog_revenue(V, f)
+    a = MenuInteriorPoint(V, f, backend="numpy").solve(gap_tol=1e-10, pcg=6)
+    assert a.status == "optimal" and a.primal == pytest.approx(opt, rel=1e-8)
+    assert a.pcg_iterations >= a.iterations - 2 and a.cg_steps >= a.pcg_iterations
+    b = MenuInteriorPoint(V, f, backend="numpy").solve(gap_tol=1e-10)
+    assert b.pcg_iterations == 0 and b.primal == pytest.approx(opt, rel=1e-8)
+    old = mip.PCG_MAX
+    try:
+        mip.PCG_MAX = 0
+        c = MenuInteriorPoint(V, f, backend="numpy").solve(gap_tol=1e-10, pcg=6)
+    finally:
+        mip.PCG_MAX = old
+    assert c.status == "optimal" and c.pcg_iterations == 0 and c.cg_steps == 0
+    assert c.primal == pytest.approx(opt, rel=1e-8)
+    for bad in (-1, 2.5, True, "32"):
+        with pytest.raises(ValueError, match="pcg"):
+            MenuInteriorPoint(V, f, backend="numpy").solve(pcg=bad)
+
+
+def test_pcg_on_the_whole_path_and_the_anytime_bounds():
+    """With conjugate gradients the ipm path still selects the full LP's mechanism and the
+    anytime bounds still bracket scipy's optimum (both verified); "auto" keeps them off
+    below PCG_MIN_N types and on above (the threshold lowered here)."""
+    V, f = _instance(5, 40, 4, ties=True)
+    env = Environment(V)
+    full = optimal_mechanism(env, f, method="full")
+    r = solve_menu_ipm(env, f, backend="numpy", pcg=8)
+    assert r.ipm.pcg_iterations > 0 and r.ipm.cg_steps >= r.ipm.pcg_iterations
+    np.testing.assert_allclose(r.mechanism.allocation, full.allocation, atol=1e-7)
+    np.testing.assert_allclose(r.mechanism.payments, full.payments, atol=1e-7)
+    assert solve_menu_ipm(env, f, backend="numpy").ipm.pcg_iterations == 0  # 40 < PCG_MIN_N
+    opt = _linprog_revenue(V, f)
+    b = menu_bounds(env, f, backend="numpy", pcg=8)
+    assert b.params["cg_steps"] > 0 and b.verify().ok
+    assert b.lower <= opt + 1e-9 <= b.upper + 2e-9 and b.gap < 1e-6
+    old = ipm_mod.PCG_MIN_N
+    try:
+        ipm_mod.PCG_MIN_N = 40
+        assert solve_menu_ipm(env, f, backend="numpy").ipm.pcg_iterations > 0
+    finally:
+        ipm_mod.PCG_MIN_N = old
+    for bad in ("cg", -2, 1.5, None):
+        with pytest.raises(ValueError, match="pcg"):
+            solve_menu_ipm(env, f, pcg=bad)
+        with pytest.raises(ValueError, match="pcg"):
+            menu_bounds(env, f, pcg=bad)
