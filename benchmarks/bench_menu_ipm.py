@@ -89,6 +89,7 @@ def compare(args):
         r = solve_menu_ipm(env, f)
         row.update(ipm_seconds=time.perf_counter() - t, ipm_cpu_seconds=time.process_time() - c,
                    ipm_iterations=r.ipm.iterations, ipm_single_iterations=r.ipm.single_iterations,
+                   ipm_cg_steps=r.ipm.cg_steps, ipm_pcg_iterations=r.ipm.pcg_iterations,
                    ipm_stage_seconds=r.ipm.seconds, ipm_status=r.ipm.status,
                    ipm_rel_gap=r.ipm.rel_gap,
                    candidate_rows=r.ipm.candidate_rows, crossover=r.ipm.crossover,
@@ -104,6 +105,8 @@ def compare(args):
             row.setdefault("variants", []).append(dict(
                 options=opts, seconds=time.perf_counter() - t, cpu_seconds=time.process_time() - c,
                 iterations=rv.ipm.iterations, stage_seconds=rv.ipm.seconds,
+                single_iterations=rv.ipm.single_iterations, cg_steps=rv.ipm.cg_steps,
+                pcg_iterations=rv.ipm.pcg_iterations,
                 candidate_rows=rv.ipm.candidate_rows, final_rows=rv.stats.final_ic_rows,
                 revenue=rv.mechanism.revenue,
                 max_allocation_difference=float(np.abs(rv.mechanism.allocation
@@ -133,6 +136,7 @@ def compare(args):
             row.update(bounds_seconds=time.perf_counter() - t, bounds_cpu_seconds=time.process_time() - c,
                        bounds_iterations=b.params["iterations"], bounds_ipm_status=b.params["ipm_status"],
                        bounds_refinement_steps=b.params["refinement_steps"],
+                       bounds_cg_steps=b.params["cg_steps"],
                        load_bounds=[load0, _load()], bounds_lower=b.lower,
                        bounds_upper=b.upper, bounds_gap=b.gap, bounds_verified=bool(b.verify().ok))
         _emit(args, row)

@@ -185,6 +185,19 @@ class _NormalEquations:
         self.Linv = Linv
         q = xp.einsum("sab,sb->sa", Linv, V)            # L_s^{-1} v_s
         Lg = xp.einsum("sab,sb->sa", Linv, self.g)      # L_s^{-1} g_s
+        self.pcg = int(pcg) if xp.name == "numpy" and 0 < int(pcg) < n - 1 else 0
+        if self.pcg:
+            # the exact S is applied (_smul), never formed. D^T in rows is kept for those
+            # products (``Q @ DT`` took 11 ms against 15 ms for ``Q @ D.T`` at n = 2000)
+            self.DT = DT = np.ascontiguousarray(D.T)
+            P = D + DT
+            P *= -1.0
+            self.diagS0 = -P.sum(axis=1) + du
+            np.fill_diagonal(P, self.diagS0)
+            self.single, self.checked = False, True
+            self.L = self._preconditioner(P, self.pcg, timing)
+            timing["blocks"] += time.perf_counter() - t0
+            return
         Wsym = D + D.T
         S0 = -Wsym
         xp.add_to_diagonal(S0, Wsym.sum(1) + du)
@@ -194,14 +207,6 @@ class _NormalEquations:
         Laug[:, :, k] = -q
         self._Laug = Laug.reshape(n * k, k + 1)
         self._Lg = Lg
-        self.pcg = int(pcg) if xp.name == "numpy" and 0 < int(pcg) < n - 1 else 0
-        if self.pcg:
-            # the exact S is applied, never formed: diag(S0) for the products in _smul
-            self.diagS0 = S0.diagonal().copy()
-            self.single, self.checked = False, True
-            self.L = self._preconditioner(S0, self.pcg, timing)
-            timing["blocks"] += time.perf_counter() - t0
-            return
         # float32 only on numpy, and only where every weight fits it with room to spare
         single = bool(single) and xp.name == "numpy" and float(colD.max()) < _SINGLE_MAX
         S, t_upd = self._schur(xp.copy(S0) if single else S0, single)
@@ -279,13 +284,15 @@ class _NormalEquations:
         coefficients a = (a_u, a_x), ``a a^T <= 2 (a_u a_u^T + a_x a_x^T)``, so the
         preconditioner's normal matrix is at least half the true one and positive definite
         whenever the true one is. Built in ``n m^2 k`` flops instead of the ``n^3 k`` of
-        the exact update. ``P`` (S0, overwritten) holds the exact Laplacian part."""
-        V, D = self.V, self.D
+        the exact update. ``P`` (overwritten) holds the exact Laplacian part; only the
+        lower triangle of the result is written and read.
+
+        With ``PCG_SINGLE`` the factor is computed and applied in float32 (``spotrf``,
+        about half the time of the double factor), in double if float32 loses it."""
+        V, DT = self.V, self.DT
         n, k = V.shape
-        # D^T in rows, kept for the products of _smul (``Q @ DT`` took 11 ms against 15 ms
-        # for ``Q @ D.T`` at n = 2000); its zero diagonal is never among the m largest
-        # unless a block has fewer than m positive weights, and then that pick adds nothing
-        self.DT = DT = np.ascontiguousarray(D.T)
+        # DT's zero diagonal is never among the m largest unless a block has fewer than m
+        # positive weights, and then that pick adds nothing (its column of A_s is zero)
         J = np.argpartition(DT, n - m, axis=1)[:, n - m:]   # (n, m): largest D_ts for block s
         Dsel = np.take_along_axis(DT, J, axis=1)
         q = np.einsum("sab,sb->sa", self.Linv, V)       # L_s^{-1} v_s
@@ -296,9 +303,21 @@ class _NormalEquations:
         A = np.concatenate([Ch, -Ch.sum(axis=1)[:, None, :]], axis=1)  # (n, m + 1, k)
         idx = np.concatenate([J, np.arange(n)[:, None]], axis=1)     # (n, m + 1)
         blocks = np.matmul(A, A.transpose(0, 2, 1))                  # (n, m + 1, m + 1)
-        flat = (idx[:, :, None] * n + idx[:, None, :]).ravel()
-        P -= np.bincount(flat, weights=blocks.ravel(), minlength=n * n).reshape(n, n)
+        # each block is symmetric: its pairs a <= b go to the lower triangle only
+        a, b = np.triu_indices(m + 1)
+        ia, ib = idx[:, a], idx[:, b]
+        flat = (np.maximum(ia, ib) * n + np.minimum(ia, ib)).ravel()
+        P -= np.bincount(flat, weights=blocks[:, a, b].ravel(), minlength=n * n).reshape(n, n)
         tc = time.perf_counter()
+        if PCG_SINGLE:
+            from scipy.linalg.lapack import spotrf
+
+            L32, info = spotrf(np.asfortranarray(P, dtype=np.float32), lower=1, clean=1,
+                               overwrite_a=1)
+            if info == 0 and np.isfinite(L32.diagonal()).all():
+                self._L32 = L32
+                timing["cholesky"] += time.perf_counter() - tc
+                return None  # the solves use the float32 factor only
         L = self.xp.cholesky(P)
         if L is None:  # rounding only (P >= S / 2 > 0 in exact arithmetic): a tiny shift
             np.fill_diagonal(P, P.diagonal() + 1e-12 * float(abs(P.diagonal()).max()))
@@ -314,7 +333,7 @@ class _NormalEquations:
     def _precond(self, r):
         """The preconditioner's solve ``P^{-1} r`` (float32 triangular solves with
         ``PCG_SINGLE``: 2.7 against 7.5 ms at n = 2000; flexible CG absorbs the rounding)."""
-        if not PCG_SINGLE:
+        if getattr(self, "_L32", None) is None:
             return self.xp.cho_solve(self.L, r)
         from scipy.linalg.blas import strsv
 
@@ -346,36 +365,48 @@ class _NormalEquations:
 
     def _pcg(self, r):
         """Preconditioned conjugate gradients on ``S x = r``; raises :class:`_PCGFailed` when
-        the residual is not below ``PCG_TOL`` of ``|r|`` within ``PCG_MAX`` steps."""
+        the residual is not below ``PCG_TOL`` of ``|r|`` within ``PCG_MAX`` steps.
+
+        Convergence is judged on the true residual ``r - S x``: when the recurred one
+        says converged, the true one is computed (one more product) and, if it is not
+        below the tolerance, CG restarts from it (the recurrence drifts by rounding)."""
         xp = self.xp
-        nr = float(xp.scalar((r * r).sum())) ** 0.5
+
+        def norm(a):
+            return float(xp.scalar((a * a).sum())) ** 0.5
+
+        nr = norm(r)
         x = self._precond(r)
         if nr == 0.0:
             return x
         res = r - self._smul(x)
-        z = self._precond(res)
-        p = xp.copy(z)
-        rz = xp.scalar(res @ z)
-        for _ in range(PCG_MAX):
-            if float(xp.scalar((res * res).sum())) ** 0.5 <= PCG_TOL * nr:
-                return x
-            Sp = self._smul(p)
-            pSp = xp.scalar(p @ Sp)
-            if not pSp > 0.0:
-                break
-            alpha = rz / pSp
-            x += alpha * p
-            res_old = xp.copy(res)
-            res -= alpha * Sp
+        steps = 0
+        while steps < PCG_MAX and norm(res) > PCG_TOL * nr:
             z = self._precond(res)
-            rz_new = xp.scalar(res @ z)
-            # Polak-Ribiere beta (flexible CG): the same as Fletcher-Reeves for an exact,
-            # fixed preconditioner, robust to the float32 one's rounding
-            p *= max(0.0, (rz_new - xp.scalar(res_old @ z)) / rz)
-            p += z
-            rz = rz_new
-            self.cg_steps += 1
-        if float(xp.scalar((res * res).sum())) ** 0.5 <= PCG_TOL * nr:
+            p = xp.copy(z)
+            rz = xp.scalar(res @ z)
+            while steps < PCG_MAX:
+                Sp = self._smul(p)
+                pSp = xp.scalar(p @ Sp)
+                if not pSp > 0.0:
+                    raise _PCGFailed
+                alpha = rz / pSp
+                x += alpha * p
+                res_old = xp.copy(res)
+                res -= alpha * Sp
+                steps += 1
+                self.cg_steps += 1
+                if norm(res) <= PCG_TOL * nr:
+                    break
+                z = self._precond(res)
+                rz_new = xp.scalar(res @ z)
+                # Polak-Ribiere beta (flexible CG): the same as Fletcher-Reeves for an
+                # exact, fixed preconditioner, robust to the float32 one's rounding
+                p *= max(0.0, (rz_new - xp.scalar(res_old @ z)) / rz)
+                p += z
+                rz = rz_new
+            res = r - self._smul(x)  # the true residual
+        if norm(res) <= PCG_TOL * nr:
             return x
         raise _PCGFailed
 

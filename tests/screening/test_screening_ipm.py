@@ -633,9 +633,21 @@ def test_pcg_preconditioner_is_the_decoupled_schur_complement_and_at_least_half_
     _, V, Vc, VV, D, d1, du, dx = _pcg_system(n, k, seed)
     D[D < np.quantile(D, 0.3)] *= 1e-6  # many negligible rows, as late in a run
     np.fill_diagonal(D, 0.0)
-    NE = mip._NormalEquations(array_backend("numpy"), Vc, VV, D, d1, du, dx,
-                              {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0}, pcg=m)
-    P = NE.L @ NE.L.T
+    def build():
+        return mip._NormalEquations(array_backend("numpy"), Vc, VV, D, d1, du, dx,
+                                    {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0}, pcg=m)
+
+    old = mip.PCG_SINGLE
+    try:
+        mip.PCG_SINGLE = False  # the double factor, to compare at double precision
+        P = build().L
+        P = P @ P.T
+        mip.PCG_SINGLE = True
+        L32 = build()._L32  # the default: factored and applied in float32
+    finally:
+        mip.PCG_SINGLE = old
+    np.testing.assert_allclose(L32.astype(float) @ L32.T.astype(float), P, rtol=0,
+                               atol=1e-5 * np.abs(P).max())
     N = n + n * k
     Np = np.diag(np.concatenate([du, dx.ravel()]))
     for s in range(n):
