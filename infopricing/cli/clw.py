@@ -129,7 +129,9 @@ def _render_ratios(ratios) -> None:
     rules = list(dict.fromkeys(r["tie_rule"] for r in ratios))
     rows = []
     for r in ratios:
-        if r["value"] is None:
+        if r["value"] is None and r["denominator_value"] == 0:
+            val = f"undefined ({r['denominator']} = 0)"
+        elif r["value"] is None:
             val = "not computed (--opt-rev)"
         else:
             val = fmt(r["value"])
