@@ -47,22 +47,33 @@ def menu_revenue(V, f, costs=None) -> float:
     return -res.fun
 
 
-def consumer_surplus_range(V, f) -> tuple[float, float]:
-    """(min, max) expected consumer surplus over the revenue-optimal menus: a second LP
-    with revenue held at its optimum (less 1e-9)."""
+def selected_consumer_surplus(V, f, stages) -> tuple[float, float]:
+    """(min, max) expected consumer surplus over the menus that are revenue-optimal and
+    then lexicographically optimal for ``stages``, each ``("welfare" | "cs", "max" |
+    "min")`` of the market-free (unweighted over types) sums ``sum_t v_t . x_t`` and
+    ``sum_t u_t`` that the library's selection rules document; each stage is held at its
+    optimum (less 1e-9) before the next."""
     V = np.asarray(V, float)
     f = np.asarray(f, float)
     n, k = V.shape
     obj, A, b, bounds = _menu_program(V, f)
-    R = menu_revenue(V, f)
-    A = np.vstack([A, obj])
-    b = np.append(b, -R + 1e-9)
-    cs = np.zeros(n * k + n)
+    u = np.zeros((n, n * k + n))          # u[t] . z: type t's utility
     for t in range(n):
-        cs[t * k:(t + 1) * k] = f[t] * V[t]
-        cs[n * k + t] = -f[t]
-    lo = linprog(cs, A_ub=A, b_ub=b, bounds=bounds, method="highs")
-    hi = linprog(-cs, A_ub=A, b_ub=b, bounds=bounds, method="highs")
+        u[t, t * k:(t + 1) * k] = V[t]
+        u[t, n * k + t] = -1
+    welfare = np.concatenate([V.ravel(), np.zeros(n)])
+    rows, rhs = [obj], [-menu_revenue(V, f) + 1e-9]
+    for what, sense in stages:
+        c = welfare if what == "welfare" else u.sum(axis=0)
+        sign = -1 if sense == "max" else 1
+        res = linprog(sign * c, A_ub=np.vstack([A] + rows), b_ub=np.append(b, rhs), bounds=bounds,
+                      method="highs")
+        assert res.status == 0
+        rows.append(sign * c)
+        rhs.append(res.fun + 1e-9)
+    cs = f @ u
+    lo = linprog(cs, A_ub=np.vstack([A] + rows), b_ub=np.append(b, rhs), bounds=bounds, method="highs")
+    hi = linprog(-cs, A_ub=np.vstack([A] + rows), b_ub=np.append(b, rhs), bounds=bounds, method="highs")
     assert lo.status == 0 and hi.status == 0
     return lo.fun, -hi.fun
 

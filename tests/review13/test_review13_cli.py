@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from _review13_independent import consumer_surplus_range, menu_revenue
+from _review13_independent import menu_revenue, selected_consumer_surplus
 from infopricing.cli import app
 
 SHOP = """[environment]
@@ -56,8 +56,10 @@ def test_menu_json_on_a_revenue_tie_matches_own_lps(tmp_path, selection):
     d = json.loads(r.stdout)
     f = [0.1, 0.3, 0.3, 0.3]
     assert d["revenue"] == pytest.approx(menu_revenue(V, f), abs=1e-9)
-    lo, hi = consumer_surplus_range(V, f)
-    assert d["expected_consumer_surplus"] == pytest.approx(lo if selection == "adverse" else hi, abs=1e-8)
+    stage = {"efficient": [("welfare", "max"), ("cs", "max")], "consumer": [("cs", "max")],
+             "adverse": [("cs", "min")]}[selection]
+    lo, hi = selected_consumer_surplus(V, f, stage)      # documented rule, own LPs
+    assert d["expected_consumer_surplus"] == pytest.approx(lo, abs=1e-7) and lo == pytest.approx(hi, abs=1e-7)
     assert d["verification"]["ok"] is True
 
 

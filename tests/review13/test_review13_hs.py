@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import infopricing as ip
-from _review13_independent import check_menu, consumer_surplus_range, menu_revenue
+from _review13_independent import check_menu, menu_revenue, selected_consumer_surplus
 
 # Two types, three alternatives (HS section 5). Hand derivation of the optimal menus, with
 # q the mass of H: (i) a3 at 2.5 to both: 2.5, CS_H = 2.5 (efficient); (ii) L gets a2 at 2,
@@ -64,13 +64,21 @@ V4 = np.array([[0, 0], [1, 2], [2, 3], [3, 3.5]])
 F4 = [0.1, 0.3, 0.3, 0.3]
 
 
-@pytest.mark.parametrize("rule, bound", [("consumer", 1), ("adverse", 0), ("efficient", 1)])
-def test_selection_rules_on_a_revenue_tie_reach_own_lp_extremes(rule, bound):
+# The documented rules (optimal_mechanism, Notes): over the optimal face, efficient
+# maximises the unweighted sum_t v_t . x_t then sum_t u_t; consumer maximises sum_t u_t;
+# adverse minimises it. Here each rule's face has a single expected consumer surplus:
+# 0.75 (price 2) for efficient and consumer, 0.15 (price 3) for adverse.
+RULES = {"efficient": [("welfare", "max"), ("cs", "max")], "consumer": [("cs", "max"), ("welfare", "max")],
+         "adverse": [("cs", "min"), ("welfare", "max")]}
+
+
+@pytest.mark.parametrize("rule, expected", [("consumer", 0.75), ("adverse", 0.15), ("efficient", 0.75)])
+def test_selection_rules_on_a_revenue_tie_match_own_lexicographic_lps(rule, expected):
     m = ip.optimal_mechanism(ip.Environment(V4), F4, selection=rule)
-    lo, hi = consumer_surplus_range(V4, F4)          # 0.15 (price 3) and 0.75 (price 2)
-    assert (lo, hi) == pytest.approx((0.15, 0.75), abs=1e-8)
+    lo, hi = selected_consumer_surplus(V4, F4, RULES[rule])
+    assert lo == pytest.approx(hi, abs=1e-7) and lo == pytest.approx(expected, abs=1e-7)
     assert m.revenue == pytest.approx(1.8, abs=1e-9)
-    assert m.expected_consumer_surplus == pytest.approx((lo, hi)[bound], abs=1e-8)
+    assert m.expected_consumer_surplus == pytest.approx(expected, abs=1e-7)
     check_menu(V4, m.allocation, m.payments)
 
 
