@@ -91,3 +91,25 @@ def test_bad_models_of_other_commands_exit_2_with_one_line(tmp_path, body):
     o = subprocess.run([sys.executable, "-m", "infopricing", cmd, str(tmp_path / "bad.toml"), "--json"],
                        capture_output=True, text=True, timeout=120)
     assert o.returncode == 2 and o.stdout == "" and len(o.stderr.strip().splitlines()) == 1
+
+
+def test_dataframe_columns_name_products_and_producers():
+    """Usability defect (fixed, model/distribution.py, model/game.py): Environment takes a
+    DataFrame's labels, but ValueDistribution and PricingGame refused a DataFrame with
+    labelled columns (TypeError "pass .to_numpy()"). Its columns are now the products /
+    producers, and given labels reorder the columns; row labels are still refused (the
+    profiles carry none), so nothing is read misaligned."""
+    import infopricing as ip
+
+    df = pd.DataFrame([[1, 2], [2, 1]], columns=["A", "B"])
+    d = ip.ValueDistribution(df, [0.5, 0.5])
+    assert d.products == ("A", "B") and d.values.tolist() == [[1, 2], [2, 1]]
+    d = ip.ValueDistribution(df, [0.5, 0.5], products=["B", "A"])
+    assert d.values.tolist() == [[2, 1], [1, 2]]
+    with pytest.raises(ValueError, match="unknown"):
+        ip.ValueDistribution(df, [0.5, 0.5], products=["B", "C"])
+    with pytest.raises(TypeError, match="index"):
+        ip.ValueDistribution(df.set_axis(["x", "y"]), [0.5, 0.5])
+    g = ip.PricingGame(pd.DataFrame([[1, 3], [2, 1]], columns=["A", "B"]),
+                       pd.DataFrame([[0, 0.5], [0.25, 0]], columns=["B", "A"]), [0.5, 0.5])
+    assert g.producers == ("A", "B") and g.costs.tolist() == [[0.5, 0], [0, 0.25]]
