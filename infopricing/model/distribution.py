@@ -18,7 +18,8 @@ class ValueDistribution:
     Parameters
     ----------
     values : array_like, shape (n, m)
-        ``values[t, i]`` is profile t's value for product i (non-negative, finite).
+        ``values[t, i]`` is profile t's value for product i (non-negative, finite). A
+        pandas DataFrame's columns are the products (reordered to ``products`` if given).
     probabilities : array_like, shape (n,)
         Probability of each profile (non-negative, sums to one unless ``normalize``).
     products : sequence of str, optional

@@ -164,7 +164,8 @@ class PricingGame:
     Parameters
     ----------
     values : array_like, shape (m, N)
-        The consumer's value for each producer's good in each of ``m`` profiles.
+        The consumer's value for each producer's good in each of ``m`` profiles. A pandas
+        DataFrame's columns are the producers (reordered to ``producers`` if given).
     costs : array_like, shape (m, N)
         Each producer's cost in each profile (a row (N,) is broadcast to all profiles).
     probabilities : array_like, shape (m,)
