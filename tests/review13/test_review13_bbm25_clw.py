@@ -121,3 +121,17 @@ def test_joint_design_verify_catches_corruption():
     assert not R(j, revenue=j.revenue + 0.1).verify().ok
     assert not R(j, upper_bound=j.revenue - 0.1).verify().ok
     assert not R(j, evaluation=R(e, revenue=e.revenue + 0.1)).verify().ok
+
+
+def test_failed_design_checks_report_their_size():
+    """Defect (fixed, disclosure/lottery.py and pricing.py): JointDesign.verify and
+    PricingResult.verify failed a misreported revenue or bound with max_violation 0.0, so
+    a program thresholding on max_violation read a failure as exact agreement. A revenue
+    off by 0.1 on OPT-Wel 3.2 is a relative violation of 0.1 / 3.2."""
+    d = ip.ValueDistribution([[4, 3], [1, 2]], [0.6, 0.4])
+    R = dataclasses.replace
+    for res in (ip.optimal_design(d), ip.optimal_pricing(d)):
+        for bad in (R(res, revenue=res.revenue + 0.1), R(res, upper_bound=res.revenue - 0.1)):
+            v = bad.verify()
+            assert not v.ok and v.max_violation == pytest.approx(0.1 / 3.2)
+        assert res.verify().ok and res.verify().max_violation < 1e-9
