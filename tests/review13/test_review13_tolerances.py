@@ -50,3 +50,18 @@ def test_the_wrong_answers_the_unchecked_tolerances_gave():
     idx, profit = optimal_prices([1, 2, 3], [0.3, 0.3, 0.4])   # 1, 1.4, 1.2: price 2
     assert idx.tolist() == [1] and profit == pytest.approx(1.4)
     assert np.isfinite(best_deterministic_horizontal_pricing(D).revenue)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: ip.Environment(None),
+    lambda: ip.Market(ENV, None),
+    lambda: ip.ValueDistribution([[1, 2]], None),
+    lambda: ip.PricingGame([[1, 2]], None, [1.0]),
+    lambda: ip.Menu(None, [1.0]),
+])
+def test_none_for_an_array_is_a_type_error_not_a_nan(build):
+    """Defect (fixed, model/_validate.real_array): None became NaN in np.array(None,
+    dtype=float), so passing None said "must contain finite numbers (no NaN or inf)" or
+    "must be 1-dimensional, got shape ()" (ValueError) instead of a TypeError saying None."""
+    with pytest.raises(TypeError, match="got None"):
+        build()
