@@ -135,3 +135,16 @@ def test_failed_design_checks_report_their_size():
             v = bad.verify()
             assert not v.ok and v.max_violation == pytest.approx(0.1 / 3.2)
         assert res.verify().ok and res.verify().max_violation < 1e-9
+
+
+@pytest.mark.parametrize("vbar", [1.0, 3.0])
+def test_hotelling_B_stays_on_the_prior_support_when_vbar_is_larger(vbar):
+    """Defect (fixed, competition/hotelling._best_B): B was bisected up to vbar, so with
+    vbar = 3 > max|r| = 1 it stopped at B = 1.0000015, outside the support of the prior
+    (no contraction puts mass there), and overstated consumer surplus by 1e-7. Closed form
+    (BBM25 Example 4 with v_1 + v_2 = vbar): TS = vbar/2 + E|r|/2, so CS = vbar/2 + e^-2/2
+    at b = e^-2, B = 1."""
+    h = ip.hotelling_optimum(([-1, 1], [0.5, 0.5]), vbar=vbar)
+    assert h.B <= 1.0 and h.B == pytest.approx(1.0, abs=1e-12)
+    assert h.expected_consumer_surplus == pytest.approx(vbar / 2 + math.exp(-2) / 2, abs=1e-9)
+    assert h.b == pytest.approx(math.exp(-2), abs=1e-6) and h.verify().ok
