@@ -178,7 +178,9 @@ def _grid_sizes_part(none, requested: int) -> str:
 
 
 def hotelling(prior: str = typer.Option(..., "--prior",
-                                        help="Residual prior: 'v1:p1, v2:p2, ...' or e.g. 'uniform(-1, 2)'."),
+                                        help="Residual prior: 'v1:p1, v2:p2, ...' or a scipy.stats distribution with "
+                                             "scipy's (loc, scale) arguments, e.g. 'uniform(-1, 2)' "
+                                             "(uniform on [-1, 1])."),
               vbar: Optional[float] = typer.Option(None, help="v_1 + v_2 (default max |r|)."),
               lp: bool = typer.Option(False, "--lp", help="Also solve the LP over all symmetric contractions."),
               az: bool = typer.Option(False, "--az", help="Also compute the Armstrong-Zhou benchmark."),

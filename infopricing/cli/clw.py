@@ -129,7 +129,9 @@ def _render_ratios(ratios) -> None:
     rules = list(dict.fromkeys(r["tie_rule"] for r in ratios))
     rows = []
     for r in ratios:
-        if r["value"] is None:
+        if r["value"] is None and r["denominator_value"] == 0:
+            val = f"undefined ({r['denominator']} = 0)"
+        elif r["value"] is None:
             val = "not computed (--opt-rev)"
         else:
             val = fmt(r["value"])
@@ -147,7 +149,9 @@ def _render_ratios(ratios) -> None:
 def experiment(family: Family = typer.Argument(..., help="The random family of "
                                                      "value distributions (CLW section 5)."),
                products: int = typer.Option(2, "--products", "-m", help="Number of products."),
-               support: int = typer.Option(3, "--support", "-n", help="Profiles per instance."),
+               support: int = typer.Option(3, "--support", "-n", help="Profiles per instance (independent and negatively-affiliated: "
+                                        "a grid of g^m profiles, g = round(support^(1/m)) >= 2; exchangeable: "
+                                        "symmetrised, a multiple of m!)."),
                instances: int = typer.Option(10, "--instances", "-k", help="Number of random instances."),
                seed: int = typer.Option(0, help="Random seed."),
                method: DesignMethod = typer.Option("auto",

@@ -135,6 +135,13 @@ class SymmetricPrior:
         return np.interp(t, self._t, self._sl, left=np.nan, right=0.0)
 
     @property
+    def r_max(self) -> float:
+        """``max |r|`` over the support (``vbar`` may be larger)."""
+        if self.is_finite:
+            return float(np.max(np.abs(self.values)))
+        return float(max(abs(x) for x in self.dist.support()))
+
+    @property
     def mean_abs(self) -> float:
         """``E_F |r|`` (twice the stop-loss at 0, by symmetry)."""
         return 2.0 * float(self.stop_loss(0.0))
@@ -353,12 +360,16 @@ class HotellingOptimum(Result):
 
 
 def _best_B(prior: SymmetricPrior, b: float, atol: float = tol.FEAS):
-    """Largest ``B`` in ``[b, v-bar]`` with ``G_b^B`` a contraction of the prior (or None)."""
-    if b <= 0 or b > prior.vbar or _max_violation(prior, TwoSidedPareto(b, b)) > atol:
+    """Largest ``B`` in ``[b, max |r|]`` with ``G_b^B`` a contraction of the prior (or None).
+
+    A contraction lives on the prior's support, so ``B <= max |r|`` even when ``v-bar`` is
+    larger (the bisection up to ``v-bar`` stopped up to the tolerance above ``max |r|``)."""
+    top = prior.r_max
+    if b <= 0 or b > top or _max_violation(prior, TwoSidedPareto(b, b)) > atol:
         return None
-    if _max_violation(prior, TwoSidedPareto(b, prior.vbar)) <= atol:
-        return prior.vbar
-    lo, hi = b, prior.vbar
+    if _max_violation(prior, TwoSidedPareto(b, top)) <= atol:
+        return top
+    lo, hi = b, top
     for _ in range(45):
         mid = 0.5 * (lo + hi)
         if _max_violation(prior, TwoSidedPareto(b, mid)) <= atol:

@@ -15,7 +15,7 @@ from .. import tolerances as tol
 from ..errors import SolverError
 from ..lp import Status
 from ..lp.exact_certificate import solve_lp_recorded
-from ..model._validate import frozen, probability_vector, real_array
+from ..model._validate import check_tolerance, frozen, probability_vector, real_array
 from ..verify import Checker, Verification
 from .game import PricingGame, producer_surplus_bounds
 from ..verify.protocol import Result, no_exact, PER_TYPE, deprecated_alias
@@ -140,6 +140,7 @@ def is_homogeneous(game: PricingGame, atol: float = tol.EQUAL) -> bool:
     ----------
     BBM25, section III.B.
     """
+    atol = check_tolerance(atol, "atol")
     v = game.values[game.probabilities > 0]
     return bool(np.all(np.abs(v - v[:, :1]) <= atol))
 
@@ -151,6 +152,7 @@ def has_common_knowledge_of_gains(game: PricingGame, atol: float = tol.EQUAL) ->
     ----------
     BBM25, section III.B and Theorem 2.
     """
+    atol = check_tolerance(atol, "atol")
     g = game.gains[game.probabilities > 0]
     return bool(np.all(g.max(axis=1) >= -atol))
 

@@ -114,7 +114,10 @@ def is_exchangeable(dist: ValueDistribution, atol: float = tol.PROB_SUM) -> bool
     ----------
     CLW, Definition 4.
     """
+    from ..model._validate import check_tolerance
+
     _check_dist(dist)
+    atol = check_tolerance(atol, "atol")
     tab = _profile_table(dist)
     m = dist.n_products
     for i in range(m - 1):

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from .. import tolerances as tol
-from ..model._validate import frozen, real_array
+from ..model._validate import check_tolerance, frozen, real_array
 from ..screening import Verification
 from .distribution import ValueDistribution, _check_dist
 from .signals import Signal
@@ -373,6 +373,7 @@ def evaluate_design(dist: ValueDistribution, signal, menu, atol: float = tol.EQU
     4.4
     """
     _check_dist(dist)
+    atol = check_tolerance(atol, "atol")
     if not isinstance(signal, Signal):
         signal = Signal(dist, signal)
     elif signal.dist is not dist:

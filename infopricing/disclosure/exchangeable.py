@@ -45,8 +45,9 @@ def deterministic_tie_rules(dist: ValueDistribution, atol: float = 0.0):
         The disclosed product of each profile.
     """
     _check_dist(dist)
-    if atol < 0:
-        raise ValueError(f"atol must be non-negative, got {atol!r}")
+    from ..model._validate import check_tolerance
+
+    atol = check_tolerance(atol, "atol")      # NaN passed the former `atol < 0` test
     v = dist.values
     tops = [np.flatnonzero(row >= row.max() - atol) for row in v]
     count = int(np.prod([len(t) for t in tops]))

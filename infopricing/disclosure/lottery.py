@@ -154,13 +154,15 @@ class JointDesign(Result):
         fails = list(v.failures)
         scale = max(1.0, self.welfare)
         wel = optimal_welfare(self.evaluation.dist)
-        if abs(self.evaluation.revenue - self.revenue) > atol * scale:
+        err = abs(self.evaluation.revenue - self.revenue)
+        if err > atol * scale:
             fails.append("revenue differs from the design's")
-        if not (self.pricing_revenue <= self.revenue + atol * scale
-                and self.revenue <= self.upper_bound + atol * scale
-                and self.upper_bound <= wel + atol * scale):
+        order = max(self.pricing_revenue - self.revenue, self.revenue - self.upper_bound,
+                    self.upper_bound - wel, 0.0)
+        if order > atol * scale:
             fails.append("ordering pricing <= revenue <= upper bound <= OPT-Wel fails")
-        return Verification(ok=not fails, failures=tuple(fails), max_violation=v.max_violation)
+        worst = max(v.max_violation, err / scale, order / scale)   # relative, as the tolerance
+        return Verification(ok=not fails, failures=tuple(fails), max_violation=worst)
 
 
 def _alternate_lottery(dist, ev: DesignEvaluation, max_iter: int = 30) -> DesignEvaluation:

@@ -160,6 +160,8 @@ class PricingResult(Result):
             fails.append(f"revenue {self.revenue} exceeds the upper bound {self.upper_bound}")
         if self.upper_bound > wel + atol * scale:
             fails.append(f"upper bound {self.upper_bound} exceeds OPT-Wel {wel}")
+        worst = max(worst, abs(self.evaluation.revenue - self.revenue) / scale,
+                    (self.revenue - self.upper_bound) / scale, (self.upper_bound - wel) / scale)
         return Verification(ok=not fails, failures=tuple(fails), max_violation=worst)
 
 

@@ -67,7 +67,7 @@ class DisclosureReport(Result):
         (Theorem 2), OPT-Rev, exogenous full information and, for two products,
         Proposition 1's best mechanism (at least 2/3); over OPT-Rev: uniform pricing and
         optimal pricing. Each entry: ``ratio`` (name), ``numerator``, ``denominator``,
-        ``value`` (None when a part was not computed), ``tie_rule``, ``proven`` (the
+        ``value`` (None when a part was not computed or the denominator is 0), ``tie_rule``, ``proven`` (the
         numerator and the denominator are proven optimal) and, over an OPT-Rev whose gap
         is not closed, ``lower_bound`` (the numerator over OPT-Rev's upper bound; the
         ratio then lies in ``[lower_bound, value]``)."""

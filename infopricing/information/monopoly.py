@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import tolerances as tol
-from ..model._validate import real_array
+from ..model._validate import check_tolerance, real_array
 from .prior import as_prior
 from ..verify.protocol import PER_TYPE, deprecated_alias
 
@@ -38,6 +38,7 @@ def optimal_prices(values, probs, cost: float = 0.0, atol: float = tol.EQUAL):
     Only points with positive probability at or above the cost are candidates; when
     there is none, the profit is 0 and the index list is empty.
     """
+    atol = check_tolerance(atol, "atol")
     values = np.asarray(values, dtype=float)
     probs = np.asarray(probs, dtype=float)
     prof = profit_curve(values, probs, cost)

@@ -28,7 +28,7 @@ from .._lazy import sparse as sp  # scipy.sparse loads on first use (import time
 from .. import tolerances as tol
 from ..lp import Status
 from ..lp.exact_certificate import solve_lp_recorded
-from ..model._validate import frozen, labels, probability_vector, real_array
+from ..model._validate import check_tolerance, frozen, labels, probability_vector, real_array
 from ..verify import Checker, Verification
 from ..verify.protocol import Result, records_params
 
@@ -230,6 +230,7 @@ def concavified_value(prior, receiver_utility, sender_utility, atol: float = tol
     ----------
     Kamenica & Gentzkow (2011), Corollary 2.
     """
+    atol = check_tolerance(atol, "atol")
     mu = probability_vector(prior, "prior")
     uR = real_array(receiver_utility, "receiver_utility", ndim=2)
     uS = real_array(sender_utility, "sender_utility", ndim=2)

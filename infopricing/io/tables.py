@@ -224,7 +224,8 @@ def parse_prior_spec(spec: str):
     """A prior of the residual from text (the ``hotelling --prior`` option).
 
     ``"-1:0.5, 1:0.5"`` (finite ``value:probability`` pairs) or a scipy.stats continuous
-    distribution with numeric arguments, e.g. ``"uniform(-1, 2)"``. Nothing is
+    distribution with numeric arguments in scipy's order (``loc``, ``scale``, ...), e.g.
+    ``"uniform(-1, 2)"``, uniform on ``[-1, 1]``. Nothing is
     evaluated: the name is looked up among scipy.stats' continuous distributions.
     """
     import scipy.stats as st

@@ -97,6 +97,8 @@ def real_array(x, name: str, ndim: int | None = None, max_abs: float | None = MA
     (align them first with :func:`align_labels`)."""
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be numeric, got a string")
+    if x is None:       # np.array(None, dtype=float) is NaN: the error would say "NaN"
+        raise TypeError(f"{name} must be a numeric array, got None")
     x = align_labels(x, name)
     try:
         a = np.array(x, dtype=float)

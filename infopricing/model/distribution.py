@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ._validate import frozen, labels, probability_vector, real_array, shape_of, stored
+from ._validate import _pandas_labels, align_labels, frozen, labels, probability_vector, real_array, shape_of, stored
 
 __all__ = ["ValueDistribution"]
 
@@ -18,7 +18,8 @@ class ValueDistribution:
     Parameters
     ----------
     values : array_like, shape (n, m)
-        ``values[t, i]`` is profile t's value for product i (non-negative, finite).
+        ``values[t, i]`` is profile t's value for product i (non-negative, finite). A
+        pandas DataFrame's columns are the products (reordered to ``products`` if given).
     probabilities : array_like, shape (n,)
         Probability of each profile (non-negative, sums to one unless ``normalize``).
     products : sequence of str, optional
@@ -50,6 +51,10 @@ class ValueDistribution:
     __slots__ = ("_values", "_probs", "products", "__dict__")
 
     def __init__(self, values, probabilities, products=None, normalize: bool = False):
+        got = _pandas_labels(values)
+        if got is not None and got[1] is not None:   # a DataFrame's columns are the products
+            products = got[1] if products is None else products
+            values = align_labels(values, "values", columns=products)
         v = real_array(values, "values")
         if v.ndim != 2:
             raise ValueError(f"values must be 2-dimensional (profiles x products), got shape {v.shape}")

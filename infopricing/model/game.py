@@ -24,7 +24,7 @@ from itertools import product
 import numpy as np
 
 from .. import tolerances as tol
-from ._validate import frozen, labels, probability_vector, real_array, shape_of, stored
+from ._validate import _pandas_labels, align_labels, frozen, labels, probability_vector, real_array, shape_of, stored
 
 __all__ = ["PricingGame", "ConditionalResidual", "residual_willingness_to_pay",
            "optimal_prices_against_cost"]
@@ -164,7 +164,8 @@ class PricingGame:
     Parameters
     ----------
     values : array_like, shape (m, N)
-        The consumer's value for each producer's good in each of ``m`` profiles.
+        The consumer's value for each producer's good in each of ``m`` profiles. A pandas
+        DataFrame's columns are the producers (reordered to ``producers`` if given).
     costs : array_like, shape (m, N)
         Each producer's cost in each profile (a row (N,) is broadcast to all profiles).
     probabilities : array_like, shape (m,)
@@ -198,6 +199,13 @@ class PricingGame:
     """
 
     def __init__(self, values, costs, probabilities, producers=None, normalize: bool = False):
+        got = _pandas_labels(values)
+        if got is not None and got[1] is not None:   # a DataFrame's columns are the producers
+            producers = got[1] if producers is None else producers
+            values = align_labels(values, "values", columns=producers)
+        got = _pandas_labels(costs)
+        if got is not None and got[1] is not None:
+            costs = align_labels(costs, "costs", columns=producers)
         v = real_array(values, "values")
         if v.ndim == 1:
             v = v[:, None]

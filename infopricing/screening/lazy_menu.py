@@ -547,9 +547,13 @@ def solve_menu_lazy(env: Environment, market, selection: str = "efficient",
     check_progress(progress)
     from .selection import SELECTIONS, check_menu_inputs as _check_inputs, rescaled_mechanism as _rescaled
 
+    from ..model._validate import check_tolerance
+
     market = _check_inputs(env, market)
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}")
+    check_tolerance(dual_tol, "dual_tol")
+    check_tolerance(cut, "cut")
     scale = tol.value_scale(env.values)
     if scale != 1.0:  # solve in units that fit the solver's absolute tolerances (as optimal_mechanism)
         senv = Environment(env.values / scale)

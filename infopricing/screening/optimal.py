@@ -334,7 +334,11 @@ def payment_rule_is_unique(env: Environment, market, atol: float = tol.EQUAL,
     ----------
     HS, Theorem 1 (the condition "the optimal payment rule is unique") and section 6.2.
     """
+    from ..model._validate import check_tolerance
+
     market = check_menu_inputs(env, market)
+    check_tolerance(atol, "atol")
+    check_tolerance(dual_tol, "dual_tol")
     scale = tol.value_scale(env.values)
     if scale != 1.0:  # solve in units where the solver's absolute tolerances fit the values
         r = payment_rule_is_unique(Environment(env.values / scale), market.probabilities,
