@@ -20,6 +20,15 @@ solves, at every iteration, the normal equations ``(G^T D G + diag(s / z)) dz = 
   rank-(n k) update (about n^3 k flops, chunked) and factored by a dense Cholesky;
 * everything else is O(n^2 k): products with the dense (n, n) arrays.
 
+From about 700 types on the rank-(n k) update is most of an iteration, and ``solve(pcg=m)``
+avoids it: the Schur system is solved by conjugate gradients, each step one product with
+the exact S (two products with D, O(n^2 k)), preconditioned by the Schur complement in
+which only the m heaviest IC rows of every lottery block keep their coupling of u and x
+(``n m^2 k`` flops to build, one n x n Cholesky; it is at least half of S, so CG converges
+in a few dozen steps). Near the optimum S becomes too ill-conditioned for CG to reach its
+tolerance on the true residual; the first solve that does not sends that iteration and the
+rest of the run back to the factored S, so the directions are as accurate as without it.
+
 All dense work goes through :mod:`.arrays`, so the same code runs on numpy (CPU) and on
 torch or CuPy arrays (GPU). Nothing here knows about markets or mechanisms: the caller
 passes arrays and receives arrays (see :mod:`infopricing.screening.interior_point`).
@@ -29,6 +38,8 @@ References
 HS, section 4 (the menu LP). Mehrotra (1992), "On the implementation of a primal-dual
 interior point method", SIAM J. Optim. 2(4); Gondzio (1996), "Multiple centrality
 corrections in a primal-dual method for linear programming", Comput. Optim. Appl. 6.
+Hestenes and Stiefel (1952), "Methods of conjugate gradients for solving linear systems",
+J. Res. NBS 49 (the flexible, Polak-Ribiere form of beta absorbs the float32 preconditioner).
 """
 
 from __future__ import annotations
