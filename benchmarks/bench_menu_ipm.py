@@ -7,7 +7,8 @@ usage:
     python benchmarks/bench_menu_ipm.py anytime --family uniform --sizes 5000 --time-limit 540
     (--skip-lazy drops the lazy path; --json PATH appends one JSON line per result;
     --ipm-variants '[{"stop_gap": 1e-8, "restart": "crossover"}]' runs more settings of
-    the interior-point path on the same instance, in the same process)
+    the interior-point path on the same instance, in the same process; in ``anytime``
+    mode they are keywords of ``menu_bounds``, e.g. '[{"pcg": 0}]')
 
 ``compare`` runs, in one process and one after the other on the same instance,
 ``optimal_mechanism(method="ipm")`` (interior point -> binding set -> restricted LP with
@@ -149,18 +150,20 @@ def anytime(args):
     for n in args.sizes:
         V, f = instance(args.family, n, args.k, args.noise)
         env = ip.Environment(V)
-        marks = []
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        load0 = _load()
-        b = menu_bounds(env, f, time_limit=args.time_limit,
-                        progress=lambda it, total, gap=None: marks.append((it, round(time.perf_counter() - t0, 1), gap)))
-        _emit(args, dict(family=args.family, noise=args.noise, n=n, k=args.k,
-                         seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0,
-                         iterations=b.params["iterations"],
-                         refinement_steps=b.params["refinement_steps"], ipm_status=b.params["ipm_status"], lower=b.lower, upper=b.upper,
-                         gap=b.gap, verified=bool(b.verify().ok), trace=marks[-5:],
-                         load=[load0, _load()]))
+        for opts in [{}] + list(args.ipm_variants):  # the defaults, then other settings
+            marks = []
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            load0 = _load()
+            b = menu_bounds(env, f, time_limit=args.time_limit, **opts,
+                            progress=lambda it, total, gap=None: marks.append((it, round(time.perf_counter() - t0, 1), gap)))
+            _emit(args, dict(family=args.family, noise=args.noise, n=n, k=args.k, options=opts,
+                             seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0,
+                             iterations=b.params["iterations"], cg_steps=b.params["cg_steps"],
+                             refinement_steps=b.params["refinement_steps"], ipm_status=b.params["ipm_status"],
+                             lower=b.lower, upper=b.upper,
+                             gap=b.gap, verified=bool(b.verify().ok), trace=marks[-5:],
+                             load=[load0, _load()]))
 
 
 def main():
