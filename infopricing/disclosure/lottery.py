@@ -267,8 +267,9 @@ def _cutoff_proof(dist, best, cutoff_gap, node_limit, progress):
     (kept; the cutoff rises and SCIP is run again on the nodes left); a node limit leaves
     ``max(cutoff, SCIP's bound)``. The same program as the default ``"scaled"`` solve, but
     as a feasibility question: SCIP propagates the revenue row into the bounds of the
-    prices and masses, which on CLW Example 1 proves the cutoff in about 19,000 nodes,
-    where the optimisation stops at 20,000 nodes with gap 9.4e-4 (benchmarks/README.md).
+    prices and masses, which on CLW Example 1 proves the cutoff in about 33,000 nodes
+    (19,000 to 33,000 as the cutoff moves in its 11th digit), where the optimisation stops
+    at 20,000 nodes with gap 9.4e-4 (benchmarks/README.md).
     Deterministic: node counts only, no clock; ``node_limit`` (None: none) is the total.
 
     Returns ``(best, upper, stats, candidates)`` as :func:`_mass_cells` does."""
@@ -566,8 +567,9 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
         ``cells_closed``, ``cell_node_limit``, ``cutoff_gap`` and ``open_bound``.
         ``"cutoff"``: the scaled program in one SCIP solve under the row
         ``revenue >= best * (1 + gap / 10)`` (:func:`_cutoff_proof`); "infeasible" proves
-        the best design within ``gap / 10``. It proves CLW Example 1 in about 19,000 nodes
-        (within the default ``node_limit``; 16 s here, against minutes for ``"cells"``);
+        the best design within ``gap / 10``. It proves CLW Example 1 in about 33,000 nodes
+        (more than the default ``node_limit``: pass ``node_limit=None`` or 50000; about
+        half a minute here, against minutes for ``"cells"``), so it is not the default;
         ``params`` gains ``solves``, ``cutoff``, ``cutoff_gap`` and ``cutoff_status``.
 
     Returns
