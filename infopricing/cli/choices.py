@@ -23,7 +23,7 @@ MENU_METHODS = ("auto", "full", "lazy", "ipm")
 DESIGN_METHODS = ("auto", "global", "heuristic")
 #: CLW OPT-Rev programs (``optimal_design(formulation=...)``; the same tuple as
 #: ``disclosure.lottery.FORMULATIONS``, a test checks it: importing it here would load the area)
-DESIGN_FORMULATIONS = ("auto", "scaled", "posterior", "cells")
+DESIGN_FORMULATIONS = ("auto", "scaled", "posterior", "cells", "cutoff")
 #: CLW random families (``run_experiment``)
 FAMILIES = ("independent", "negatively-affiliated", "exchangeable", "positively-correlated",
             "hart-nisan", "general")

@@ -50,10 +50,11 @@ def disclose(model: Path = typer.Argument(..., help="TOML/JSON model file with a
              opt_rev: Optional[bool] = typer.Option(None, "--opt-rev/--no-opt-rev",
                                                     help="Compute OPT-Rev (default: at most 4 profiles)."),
              formulation: DesignFormulation = typer.Option(
-                 "auto", help="OPT-Rev program: auto, scaled, posterior, or cells (three profiles: "
+                 "auto", help="OPT-Rev program: auto, scaled, posterior, cells (three profiles: "
                               "SCIP on cells of the signal masses, which proves CLW Example 1 in "
                               "minutes; --node-limit is then the total over all cells, about "
-                              "115000 for that proof)."),
+                              "115000 for that proof), or cutoff (one SCIP solve under the row "
+                              "revenue >= best (1 + gap/10): CLW Example 1 in about 33000 nodes)."),
              json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")):
     """Joint design of information and prices/menus for a multi-product seller (CLW).
 
