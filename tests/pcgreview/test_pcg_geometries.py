@@ -140,3 +140,21 @@ def test_optimal_mechanism_ipm_goes_through_cg(cg_from_10):
     m = optimal_mechanism(Environment(V), f, method="ipm")
     assert m.verify().ok
     assert m.revenue == pytest.approx(_linprog_revenue(V, f), abs=1e-8)
+
+
+@pytest.mark.parametrize("pcg", [0, 8])
+@pytest.mark.xfail(strict=True, raises=np.linalg.LinAlgError,
+                   reason="menu_bounds raises LinAlgError when two types are equal (both starts break "
+                          "down near the optimum; factored and CG paths alike)")
+def test_bounds_one_duplicated_type(pcg):
+    """Reproducer: 60 i.i.d. uniform types in three dimensions, equal masses, type 1 a copy
+    of type 0. The anytime bounds should bracket scipy's optimum; menu_bounds raises
+    LinAlgError instead (solve_menu_ipm, which stops at a looser gap, is fine; at n = 150
+    the same happens with every start of MenuInteriorPoint.solve)."""
+    rng = np.random.default_rng(0)
+    V = rng.uniform(size=(60, 3))
+    V[1] = V[0]
+    f = np.full(60, 1 / 60)
+    opt = _linprog_revenue(V, f)
+    b = menu_bounds(Environment(V), f, backend="numpy", pcg=pcg)
+    assert b.verify().ok and b.lower <= opt + 1e-9 and opt <= b.upper + 1e-9
