@@ -103,6 +103,11 @@ RESTARTS = ("auto", "crossover", "interior")
 #: k = 10, gap 1e-8, benchmarks/README.md "Thirteenth session"): see the constants' use.
 PCG_MIN_N = 700
 PCG_KEEP = 32
+#: ... and only for at least this many alternatives: at k <= 5 CG was slower than the
+#: factored Schur complement on every geometry the thirteenth session's review tried at
+#: n = 700-800 (0.75-0.96x), at k = 10 (n = 1000) 1.39x faster and at k = 20 1.74x
+#: (the update costs n^3 k, a CG step n^2 k, but CG took 43-55 steps an iteration at k = 3)
+PCG_MIN_K = 8
 
 #: ``restart="auto"`` crosses over from the interior point when it reached ``stop_gap``
 #: (or below this many types), and otherwise starts HiGHS cold by its own interior point
@@ -190,13 +195,14 @@ def _check_backend(backend):
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
 
 
-def _pcg_keep(pcg, n: int, backend: str = "numpy") -> int:
+def _pcg_keep(pcg, n: int, backend: str = "numpy", k: int | None = None) -> int:
     """The interior point's ``pcg`` argument from a user's ``pcg`` ("auto", 0 or a number
     of kept rows per block); conjugate gradients run on numpy arrays only."""
     if isinstance(pcg, str):
         if pcg != "auto":
             raise ValueError(f"pcg must be 'auto' or a non-negative integer, got {pcg!r}")
-        return PCG_KEEP if n >= PCG_MIN_N and backend == "numpy" else 0
+        wide = k is None or k >= PCG_MIN_K
+        return PCG_KEEP if n >= PCG_MIN_N and wide and backend == "numpy" else 0
     if isinstance(pcg, bool) or not isinstance(pcg, (int, np.integer)) or pcg < 0:
         raise ValueError(f"pcg must be 'auto' or a non-negative integer, got {pcg!r}")
     return int(pcg)
@@ -278,8 +284,9 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
         ``m > 0`` solves it by conjugate gradients preconditioned by the coupling of the
         ``m`` heaviest IC rows of each lottery block, falling back to the factored form
         for the rest of the run if a solve does not converge (numpy arrays only).
-        ``"auto"``: ``PCG_KEEP`` from ``PCG_MIN_N`` types on, 0 below. Never changes the
-        answer (the lazy loop checks every row either way).
+        ``"auto"``: ``PCG_KEEP`` from ``PCG_MIN_N`` types and ``PCG_MIN_K`` alternatives
+        on, 0 otherwise. Never changes the answer (the lazy loop checks every row either
+        way).
     progress : callable, optional
         ``progress(done, total, **details)``, the library's one progress signature
         (:mod:`infopricing._progress`): after every interior-point iteration as
@@ -336,7 +343,7 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                                 gap=float(gap))
                 return False
         point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop, single_above=SINGLE_ABOVE,
-                          pcg=_pcg_keep(pcg, n, ipm.xp.name))
+                          pcg=_pcg_keep(pcg, n, ipm.xp.name, ipm.k))
         T, S = binding_candidates(point, binding_rel)
         L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
         tx = time.perf_counter()
@@ -617,7 +624,10 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
 
     Interrupted (``KeyboardInterrupt``, Ctrl-C) after its first iteration, it returns the
     best certificate so far, the last iterate's included, with ``params["ipm_status"] =
-    "interrupted"`` (the counts of refinement and float32 iterations are then None).
+    "interrupted"`` (the counts of refinement and float32 iterations are then None). A
+    numerical breakdown of the interior point after its first iteration (``LinAlgError``:
+    with duplicated types the Schur complement can lose definiteness near the optimum) ends
+    the same way, with ``ipm_status = "breakdown"``.
 
     ``single_precision``: build the Schur complements of the early iterations (worst
     relative measure above ``SINGLE_ABOVE``) in float32, about twice as fast, with the
@@ -689,7 +699,7 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
             point = ipm.solve(gap_tol=gap_tol, max_iter=max_iter, correctors=BOUNDS_CORRECTORS,
                               stop=stop, observe=observe, refine_below=REFINE_BELOW,
                               single_above=SINGLE_ABOVE if single else None,
-                              pcg=_pcg_keep(pcg, len(f), ipm.xp.name))
+                              pcg=_pcg_keep(pcg, len(f), ipm.xp.name, ipm.k))
         except KeyboardInterrupt:
             # the anytime answer survives Ctrl-C: the last iterate seen is certified as well
             # (and the best bounds so far kept); interrupted before any iterate, it re-raises
@@ -698,6 +708,15 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
             it, u, X, Y = last["point"]
             observe(it, 0.0, u, X, Y)
             return "interrupted", it, f"{ipm.xp.name}:{ipm.xp.device}", None, None, None
+        except np.linalg.LinAlgError:
+            # a numerical breakdown near the optimum (duplicated types: the weights reach
+            # 1e25 and the Schur complement loses definiteness from both starts) keeps the
+            # certificates already found, each valid on its own; before any, it re-raises
+            if "point" not in last:
+                raise
+            it, u, X, Y = last["point"]
+            observe(it, 0.0, u, X, Y)
+            return "breakdown", it, f"{ipm.xp.name}:{ipm.xp.device}", None, None, None
         observe(point.iterations, 0.0, point.u, point.x, point.ic_dual)  # the returned iterate
         if point.status == "optimal":  # the converging iteration ends before stop() reports it
             report_progress(progress, min(int(point.iterations), int(max_iter)), int(max_iter),

@@ -714,12 +714,14 @@ def test_pcg_on_the_whole_path_and_the_anytime_bounds():
     b = menu_bounds(env, f, backend="numpy", pcg=8)
     assert b.params["cg_steps"] > 0 and b.verify().ok
     assert b.lower <= opt + 1e-9 <= b.upper + 2e-9 and b.gap < 1e-6
-    old = ipm_mod.PCG_MIN_N
+    old = ipm_mod.PCG_MIN_N, ipm_mod.PCG_MIN_K
     try:
-        ipm_mod.PCG_MIN_N = 40
+        ipm_mod.PCG_MIN_N = 40  # k = 4 < PCG_MIN_K: still off
+        assert solve_menu_ipm(env, f, backend="numpy").ipm.pcg_iterations == 0
+        ipm_mod.PCG_MIN_K = 4
         assert solve_menu_ipm(env, f, backend="numpy").ipm.pcg_iterations > 0
     finally:
-        ipm_mod.PCG_MIN_N = old
+        ipm_mod.PCG_MIN_N, ipm_mod.PCG_MIN_K = old
     for bad in ("cg", -2, 1.5, None):
         with pytest.raises(ValueError, match="pcg"):
             solve_menu_ipm(env, f, pcg=bad)
