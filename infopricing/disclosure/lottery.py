@@ -653,26 +653,21 @@ def optimal_design(dist: ValueDistribution, method: str = "auto", time_limit: fl
             raise SolverError("method='global' needs pyscipopt (pip install 'infopricing[global]')")
         msg = "global solver (pyscipopt) not installed; upper bound is OPT-Wel"
         want = False
-    if want and formulation == "cutoff":
-        value, cut_upper, stats, cands = _cutoff_proof(dist, best.revenue, gap / 10, node_limit, progress)
+    if want and formulation in ("cutoff", "cells"):
+        if formulation == "cutoff":
+            value, bound, stats, cands = _cutoff_proof(dist, best.revenue, gap / 10, node_limit, progress)
+            msg = (f"SCIP under the cutoff {stats['cutoff']:.9g}: {stats['cutoff_status']}, "
+                   f"{stats['solver_nodes']} nodes")
+            solver_status = stats["cutoff_status"]
+        else:
+            value, bound, stats, cands = _mass_cells(dist, best.revenue, gap / 10, node_limit, CELL_NODE_LIMIT,
+                                                     progress)
+            msg = f"SCIP on {stats['cells']} mass cells, {stats['solver_nodes']} nodes, bound {bound:.9g}"
+            solver_status = "cells"
         used = "global"
-        msg = f"SCIP under the cutoff {stats['cutoff']:.9g}: {stats['cutoff_status']}, {stats['solver_nodes']} nodes"
         params.update(stats)
-        params.update({"solver_status": stats["cutoff_status"], "solver_bound": cut_upper})
-        upper = min(upper, cut_upper)
-        for dec in cands:
-            for cand in _polish_lottery(dist, *dec):
-                if cand.revenue > best.revenue:
-                    best = cand
-        want = False
-    if want and formulation == "cells":
-        value, cell_upper, stats, cands = _mass_cells(dist, best.revenue, gap / 10, node_limit, CELL_NODE_LIMIT,
-                                                      progress)
-        used = "global"
-        msg = f"SCIP on {stats['cells']} mass cells, {stats['solver_nodes']} nodes, bound {cell_upper:.9g}"
-        params.update(stats)
-        params.update({"solver_status": "cells", "solver_bound": cell_upper})
-        upper = min(upper, cell_upper)
+        params.update({"solver_status": solver_status, "solver_bound": bound})
+        upper = min(upper, bound)
         for dec in cands:
             for cand in _polish_lottery(dist, *dec):
                 if cand.revenue > best.revenue:

@@ -194,8 +194,7 @@ class _NormalEquations:
             Lb = self._direct_blocks(B, Lb, bad, d1, dx)
         Linv = xp.batched_inverse(Lb)                   # L_s^{-1}, lower triangular
         self.Linv = Linv
-        q = xp.einsum("sab,sb->sa", Linv, V)            # L_s^{-1} v_s
-        Lg = xp.einsum("sab,sb->sa", Linv, self.g)      # L_s^{-1} g_s
+        q = self._q = xp.einsum("sab,sb->sa", Linv, V)  # L_s^{-1} v_s
         self.pcg = int(pcg) if xp.name == "numpy" and 0 < int(pcg) < n - 1 else 0
         if self.pcg:
             # the exact S is applied (_smul), never formed. D^T in rows is kept for those
@@ -209,6 +208,7 @@ class _NormalEquations:
             self.L = self._preconditioner(P, self.pcg, timing)
             timing["blocks"] += time.perf_counter() - t0
             return
+        Lg = xp.einsum("sab,sb->sa", Linv, self.g)      # L_s^{-1} g_s
         Wsym = D + D.T
         S0 = -Wsym
         xp.add_to_diagonal(S0, Wsym.sum(1) + du)
@@ -305,7 +305,7 @@ class _NormalEquations:
         # positive weights, and then that pick adds nothing (its column of A_s is zero)
         J = np.argpartition(DT, n - m, axis=1)[:, n - m:]   # (n, m): largest D_ts for block s
         Dsel = np.take_along_axis(DT, J, axis=1)
-        q = np.einsum("sab,sb->sa", self.Linv, V)       # L_s^{-1} v_s
+        q = self._q                                     # L_s^{-1} v_s
         Ch = np.einsum("sab,stb->sta", self.Linv, V[J])  # L_s^{-1} v_t, t in J_s
         Ch -= q[:, None, :]
         Ch *= -Dsel[:, :, None]                         # columns t of A_s = L_s^{-1} C_s^T
@@ -335,9 +335,7 @@ class _NormalEquations:
                 raise np.linalg.LinAlgError("preconditioner of the menu IPM is not positive definite")
             self.regularised = 1
         timing["cholesky"] += time.perf_counter() - tc
-        if PCG_SINGLE:
-            self._L32 = np.asfortranarray(L, dtype=np.float32)
-        return L
+        return L  # float32 lost the factor (or PCG_SINGLE is off): solves in double
 
     def _precond(self, r):
         """The preconditioner's solve ``P^{-1} r`` (float32 triangular solves with
