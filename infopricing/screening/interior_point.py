@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numbers
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -134,6 +134,9 @@ class IPMSummary:
     #: conjugate-gradient steps in all and the iterations solved by them (``pcg``)
     cg_steps: int = 0
     pcg_iterations: int = 0
+    #: types merged into an identical one before the interior point (:func:`_merge_identical`;
+    #: the interior point ran on ``n - merged_types`` types)
+    merged_types: int = 0
 
 
 @dataclass(frozen=True, repr=False)
@@ -228,6 +231,139 @@ def binding_candidates(point: MenuIPMPoint, rel: float = BINDING_REL):
     return T[keep].astype(np.int64), S[keep].astype(np.int64)
 
 
+# ----------------------------------------------------------------------------------------
+# identical types: one type with their summed mass for the interior point
+#
+# Why the merged LP has the full LP's optimal revenue. Let a group g hold the types with
+# one value vector v_g (exactly equal rows), masses f_t, total F_g.
+# * Merged <= full: give every copy its group's (x_g, u_g); the rows between copies read
+#   0 >= 0, every other row is a merged row, and the revenue is sum_g F_g (v_g . x_g - u_g).
+# * Full <= merged: the IC rows t -> s and s -> t between two copies say u_t >= u_s and
+#   u_s >= u_t, so all copies have one surplus u_g. Replace their lotteries by the
+#   mass-weighted average x_g = sum_t w_t x_t (w_t = f_t / F_g; any weights summing to one
+#   when F_g = 0): a row h -> g, u_h - u_g - (v_h - v_g) . x_g, is the w-average of the rows
+#   h -> t >= 0, a row g -> h the same average of t -> s rows over s in h, 1 . x_g <= 1 and
+#   x_g >= 0 by convexity, and the revenue sum_t f_t (v_g . x_t - u_g) = F_g (v_g . x_g - u_g)
+#   is unchanged. So the two optima are equal.
+# Duals go back the same way (:meth:`_Merge.split_dual`): Y[t, s] = w_t Y_gh w_s satisfies
+# every flow row of the full LP (w_t times the merged row of g, whose right-hand side is
+# w_t F_g = f_t), and the virtual values of a copy s are w_s times those of h, so the dual
+# bound sum_s y1_s is the merged one. Only exact equality merges: two types that differ in
+# any digit can be separated by the optimum (and the near-tie rule of :mod:`.optimal`
+# snaps near-tied values to equal ones before this point).
+
+
+@dataclass(frozen=True)
+class _Merge:
+    """Groups of identical types (private). ``group[t]``: t's group (0..m-1, in the order of
+    their first type), ``rep[g]``: the group's first type, ``mass[g]``: summed mass,
+    ``weight[t]``: ``f_t / mass[g]`` (``1 / count[g]`` in a group of zero mass)."""
+
+    group: np.ndarray
+    rep: np.ndarray
+    count: np.ndarray
+    mass: np.ndarray
+    weight: np.ndarray
+
+    @property
+    def merged_types(self) -> int:
+        return int(self.group.size - self.rep.size)
+
+    def members(self, G):
+        """(owner, type): for every group in ``G`` (an index array) all its types, the
+        position in ``G`` first."""
+        order = np.argsort(self.group, kind="stable")
+        start = np.concatenate([[0], np.cumsum(self.count)[:-1]])
+        c = self.count[G]
+        own = np.repeat(np.arange(G.size), c)
+        pos = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c) + np.repeat(start[G], c)
+        return own, order[pos]
+
+    def candidate_rows(self, TG, SG):
+        """IC rows of the full LP for merged candidate rows (TG, SG): g -> h becomes
+        rep(g) -> s for every copy s of h (the other copies of g follow rep(g): their
+        surplus equals its by the next rows, and their row to s is the same expression),
+        and every copy t is tied to its representative both ways (t -> rep, rep -> t)."""
+        own, S = self.members(SG)
+        T = self.rep[TG][own]
+        n = self.group.size
+        copies = np.flatnonzero(self.rep[self.group] != np.arange(n))
+        r = self.rep[self.group[copies]]
+        return (np.concatenate([T, copies, r]).astype(np.int64),
+                np.concatenate([S, r, copies]).astype(np.int64))
+
+    def split_dual(self, Y):
+        """The merged IC duals as duals of the full LP: ``Y[t, s] = w_t Y[g, h] w_s`` (zero
+        between copies; see the comment above :class:`_Merge`)."""
+        g, w = self.group, self.weight
+        return w[:, None] * np.asarray(Y, dtype=float)[np.ix_(g, g)] * w[None, :]
+
+    def crossover_point(self, point: MenuIPMPoint) -> MenuIPMPoint:
+        """The merged interior point as a point of the full LP that :func:`_crossover_point`
+        reads, primal and dual consistent on the rows of :meth:`candidate_rows`: every copy
+        takes its group's (x, u); the representative carries the group's IC duals, ``Y[rep g,
+        s] = Y_gh w_s`` for s in h, and every other copy t sends its share ``w_t sum_h Y_gh``
+        on its tight row t -> rep. Then the flow row of every type is w_t times its group's
+        (rep: out ``sum Y_gh``, in ``w_rep sum Y_hg + (1 - w_rep) sum Y_gh``) and the x
+        columns of a copy s are w_s times those of h, whose duals (``alloc_dual``,
+        ``x_dual``, ``u_dual``) are split by w too."""
+        g, w, rep = self.group, self.weight, self.rep
+        n = g.size
+        Ym = np.asarray(point.ic_dual, dtype=float)
+        Y = np.zeros((n, n))
+        Y[rep] = Ym[:, g] * w[None, :]
+        copies = np.flatnonzero(rep[g] != np.arange(n))
+        Y[copies, rep[g[copies]]] = w[copies] * Ym.sum(axis=1)[g[copies]]
+        return replace(point, u=np.asarray(point.u)[g], x=np.asarray(point.x)[g], ic_dual=Y,
+                       alloc_dual=w * np.asarray(point.alloc_dual)[g],
+                       u_dual=w * np.asarray(point.u_dual)[g],
+                       x_dual=w[:, None] * np.asarray(point.x_dual)[g], ic_slack=None)
+
+
+def _groups_menu(values, kept, alloc, pay):
+    """The menu (alloc, pay) of the groups ``kept`` extended to all groups (``values``, one
+    row per group): every other group takes its best item of the menu, a tie to the
+    highest payment, or nothing when every item leaves it a negative surplus. The items
+    are the menu's own, so IC and IR still hold for every group."""
+    m = values.shape[0]
+    A = np.zeros((m, alloc.shape[1]))
+    P = np.zeros(m)
+    A[kept], P[kept] = alloc, pay
+    rest = np.setdiff1d(np.arange(m), kept)
+    if rest.size:
+        U = values[rest] @ alloc.T - pay[None, :]
+        top = U.max(axis=1)
+        choice = np.argmax(np.where(U >= top[:, None], pay[None, :], -np.inf), axis=1)
+        out = top < 0.0
+        A[rest] = np.where(out[:, None], 0.0, alloc[choice])
+        P[rest] = np.where(out, 0.0, pay[choice])
+    return A, P
+
+
+def _merge_identical(values, probabilities) -> _Merge | None:
+    """Groups of exactly equal value vectors, or None when all types differ (one
+    ``np.unique`` of the rows; see the comment above :class:`_Merge`)."""
+    V = np.asarray(values, dtype=float)
+    n = V.shape[0]
+    if n < 2:
+        return None
+    _, first, inverse = np.unique(V, axis=0, return_index=True, return_inverse=True)
+    if first.size == n:
+        return None
+    inverse = inverse.reshape(-1)
+    order = np.argsort(first)                     # groups in the order of their first type
+    label = np.empty_like(order)
+    label[order] = np.arange(order.size)
+    group = label[inverse].astype(np.int64)
+    rep = first[order].astype(np.int64)
+    f = np.asarray(probabilities, dtype=float)
+    count = np.bincount(group, minlength=rep.size)
+    mass = np.bincount(group, weights=f, minlength=rep.size)
+    F = mass[group]
+    weight = np.where(F > 0, f / np.where(F > 0, F, 1.0), 1.0 / count[group])
+    return _Merge(group=group, rep=rep, count=count, mass=mass, weight=weight)
+
+
 def _crossover_point(L: _LazyMenuLP, point: MenuIPMPoint):
     """The interior point as a primal-dual point of the restricted LP ``L`` (HiGHS's
     conventions: columns (x, u), rows (allocation rows, IC rows in ``L``'s order))."""
@@ -299,6 +435,11 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     -------
     InteriorPointMenuResult
 
+    Identical types (exactly equal value vectors) are one type with their summed mass for
+    the interior point (the same optimum, see ``_Merge``); its binding rows and its point are
+    carried back to the original types for the restricted LP and its crossover, whose
+    answer is the full LP's (``ipm.merged_types``: how many types were merged).
+
     Values far from order one are solved in units of ``tolerances.value_scale``, as in
     :func:`.optimal_mechanism`.
 
@@ -335,16 +476,28 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
     with _blas_threads():  # the whole path: its IC checks are BLAS products too
         n = env.n_types
         t0 = time.perf_counter()
-        ipm = MenuInteriorPoint(env.values, market.probabilities, backend=backend)
+        # identical types are one type with their summed mass for the interior point (the
+        # same optimum, see _Merge; exact duplicates make the full LP degenerate and the
+        # interior point slow to converge); the restricted LP and the check are on all types
+        merge = _merge_identical(env.values, market.probabilities)
+        if merge is None:
+            ipm = MenuInteriorPoint(env.values, market.probabilities, backend=backend)
+        else:
+            ipm = MenuInteriorPoint(env.values[merge.rep], merge.mass, backend=backend)
         stop = None
         if progress is not None:
             def stop(it, gap, Y, W):
                 report_progress(progress, min(int(it), int(max_iter)), int(max_iter), stage="interior point",
                                 gap=float(gap))
                 return False
-        point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop, single_above=SINGLE_ABOVE,
-                          pcg=_pcg_keep(pcg, n, ipm.xp.name, ipm.k))
+        # float32 early iterations only from two types: all types identical leave one, and
+        # with all values zero its weights overflowed float32 (a RuntimeWarning in the cast)
+        point = ipm.solve(gap_tol=stop_gap, max_iter=max_iter, stop=stop,
+                          single_above=SINGLE_ABOVE if ipm.n > 1 else None,
+                          pcg=_pcg_keep(pcg, ipm.n, ipm.xp.name, ipm.k))
         T, S = binding_candidates(point, binding_rel)
+        if merge is not None:
+            T, S = merge.candidate_rows(T, S)
         L = _LazyMenuLP(env.values, market.probabilities, 0, "simplex", extra=(T, S))
         tx = time.perf_counter()
         if restart == "auto":
@@ -354,7 +507,8 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
             crossed = False
             L.ipm_next = True
         else:
-            crossed = L.lp.crossover(*_crossover_point(L, point))
+            start = point if merge is None else merge.crossover_point(point)
+            crossed = L.lp.crossover(*_crossover_point(L, start))
         # HiGHS's crossover from a rough point (gap ~1e-5) leaves a basis with few, small primal
         # infeasibilities and many dual ones: primal simplex cleans it up far faster than the
         # dual simplex the lazy loop uses for its re-solves (n = 1000, k = 10: 1 683 iterations
@@ -366,7 +520,8 @@ def solve_menu_ipm(env: Environment, market, selection: str = "efficient",
                              candidate_rows=int(T.size), crossover=bool(crossed),
                              timing=dict(point.timing, crossover=tx),
                              single_iterations=int(point.single_iterations),
-                             cg_steps=int(point.cg_steps), pcg_iterations=int(point.pcg_iterations))
+                             cg_steps=int(point.cg_steps), pcg_iterations=int(point.pcg_iterations),
+                             merged_types=0 if merge is None else merge.merged_types)
         r = _solve_stages(L, env, market, selection, dual_tol, per_type, 16 * n, cut, "simplex",
                           False, "violation", menu_rounds(progress, n), t0)
         return InteriorPointMenuResult(mechanism=r.mechanism, max_ic_violation=r.max_ic_violation,
@@ -626,8 +781,16 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     best certificate so far, the last iterate's included, with ``params["ipm_status"] =
     "interrupted"`` (the counts of refinement and float32 iterations are then None). A
     numerical breakdown of the interior point after its first iteration (``LinAlgError``:
-    with duplicated types the Schur complement can lose definiteness near the optimum) ends
-    the same way, with ``ipm_status = "breakdown"``.
+    with duplicated types the Schur complement could lose definiteness near the optimum,
+    before identical types were merged; kept as a guard) ends the same way, with
+    ``ipm_status = "breakdown"``.
+
+    Identical types (exactly equal value vectors) run as one type with their summed mass,
+    and groups of zero mass are left out (the same optimum; comments in the code); the
+    menu and the dual certificate are then carried back to the original types, so
+    :meth:`MenuBounds.verify` checks them on the original instance.
+    ``params["merged_types"]``: how many types were merged into an identical one;
+    ``params["zero_mass_groups"]``: how many groups of zero mass were left out.
 
     ``single_precision``: build the Schur complements of the early iterations (worst
     relative measure above ``SINGLE_ABOVE``) in float32, about twice as fast, with the
@@ -669,6 +832,21 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     V = env.values / scale
     f = market.probabilities
     t0 = time.perf_counter()
+    # identical types run as one type with their summed mass (the same optimum, see _Merge);
+    # the certificates are carried back to the original types at the end. Groups of zero
+    # mass are left out of the merged LP: they add nothing to the revenue, and an optimal
+    # menu of the others, each of them taking its best item of it (or nothing), is IC-IR
+    # for them too, so the optimum is the same; the duals of the smaller LP with zero rows
+    # and columns for them are a dual of the original LP whose flow rows for them read
+    # 0 <= 0 exactly (kept in the LP, such a row ends with flows balanced to 1e-15, and a
+    # zero mass leaves no room for the rounding allowance of verify(): the dual had to be
+    # scaled to zero in a test, upper bound 0.80 for revenue 0.65)
+    merge = _merge_identical(V, f)
+    if merge is None:
+        Vi, fi = V, f
+    else:
+        kept = np.flatnonzero(merge.mass > 0)
+        Vi, fi = V[merge.rep[kept]], merge.mass[kept]
 
     def stop(it, gap, Y, W):
         report_progress(progress, min(int(it), int(max_iter)), int(max_iter), gap=float(gap))
@@ -685,21 +863,21 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
         last["point"] = (it, u, X, Y)  # new arrays every iteration: no copy needed
         if gap > CERTIFY_FROM:
             return
-        low = menu_lower_bound(V, f, X, u)
+        low = menu_lower_bound(Vi, fi, X, u)
         if "lower" not in best or low[2] > best["lower"][2]:
             best["lower"] = low
-        up = dual_upper_bound(V, f, Y)
+        up = dual_upper_bound(Vi, fi, Y)
         if "upper" not in best or up[0] < best["upper"][0]:
-            best["upper"] = up
+            best["upper"] = up if merge is None else (up[0], Y)
 
-    ipm = MenuInteriorPoint(V, f, backend=backend)
+    ipm = MenuInteriorPoint(Vi, fi, backend=backend)
 
     def run():
         try:
             point = ipm.solve(gap_tol=gap_tol, max_iter=max_iter, correctors=BOUNDS_CORRECTORS,
                               stop=stop, observe=observe, refine_below=REFINE_BELOW,
                               single_above=SINGLE_ABOVE if single else None,
-                              pcg=_pcg_keep(pcg, len(f), ipm.xp.name, ipm.k))
+                              pcg=_pcg_keep(pcg, ipm.n, ipm.xp.name, ipm.k))
         except KeyboardInterrupt:
             # the anytime answer survives Ctrl-C: the last iterate seen is certified as well
             # (and the best bounds so far kept); interrupted before any iterate, it re-raises
@@ -727,7 +905,19 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
     with _blas_threads():  # the certificates' products are BLAS too
         status, iterations, backend_used, refinements, singles, cg_steps = run()
     alloc, pay, lower, theta = best["lower"]
-    upper, Y, alpha = best["upper"]
+    if merge is None:
+        upper, Y, alpha = best["upper"]
+    else:
+        # every copy takes its representative's item (the menu is the merged one, so IC-IR
+        # for the original types), and the best merged IC duals, split among the copies,
+        # are a dual of the original LP, re-scaled and bounded on the original instance
+        alloc, pay = _groups_menu(V[merge.rep], kept, alloc, pay)
+        alloc, pay = alloc[merge.group], pay[merge.group]
+        lower = float(f @ pay)
+        m = merge.rep.size
+        Yg = np.zeros((m, m))
+        Yg[np.ix_(kept, kept)] = np.clip(best["upper"][1], 0.0, None)
+        upper, Y, alpha = dual_upper_bound(V, f, merge.split_dual(Yg))
     if upper < lower:
         raise SolverError(f"menu bounds crossed: lower {lower!r} > upper {upper!r}")
     pay, lower, upper = pay * scale, lower * scale, upper * scale
@@ -738,6 +928,8 @@ def menu_bounds(env: Environment, market, backend: str = "auto", gap_tol: float 
                   refinement_steps=refinements,
                   single_precision_iterations=singles, cg_steps=cg_steps,
                   max_iter=max_iter, time_limit=time_limit, dual_scale=alpha,
+                  merged_types=0 if merge is None else merge.merged_types,
+                  zero_mass_groups=0 if merge is None else int(merge.rep.size - kept.size),
                   seconds=time.perf_counter() - t0)
     return MenuBounds(mechanism=mech, lower=lower, upper=upper,
                       gap=bounds_gap(lower, upper, env.values), ic_dual=Y, blend=theta,

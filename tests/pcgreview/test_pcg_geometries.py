@@ -120,16 +120,32 @@ def test_cg_bounds_bracket_scipy(cg_from_10, name):
     assert gain <= 1e-9 * unit and short <= 1e-9 * unit
 
 
-def test_bounds_tied_types_zero_and_tiny_masses_factored_path():
+def test_bounds_tied_types_zero_and_tiny_masses_factored_path(monkeypatch):
     """Reproducer (pcg=0, no CG at all): 36 types on a 1/4 grid in three dimensions, three of
-    mass 0 and three of mass 1e-9. menu_bounds should bracket scipy's optimum; it raises
-    LinAlgError from the last iterations (the "ic" start at iteration 16, the "uniform"
-    retry at 23) although its best certified iterate already had a gap near 1e-10."""
+    mass 0 and three of mass 1e-9. Without the merging of identical types the interior point
+    raises LinAlgError from the last iterations (the "ic" start at iteration 16, the
+    "uniform" retry at 23) although its best certified iterate already had a gap near
+    1e-10; menu_bounds keeps that certificate (ipm_status "breakdown")."""
     V, f = _geometry("grid_zero_tiny_mass")
     opt = _linprog_revenue(V, f)
+    monkeypatch.setattr(ipm_mod, "_merge_identical", lambda values, probabilities: None)
     b = menu_bounds(Environment(V), f, backend="numpy", pcg=0)
     assert b.verify().ok and b.lower <= opt + 1e-9 and opt <= b.upper + 1e-9
     assert b.params["ipm_status"] == "breakdown" and b.gap < 1e-6  # the reproducer's cause
+    assert b.params["merged_types"] == 0
+
+
+def test_bounds_tied_types_merged_converge():
+    """The same instance as solved by default: its 7 repeated grid points are merged into
+    their first copy, and the interior point on the 29 distinct types converges (no
+    breakdown) to a certified gap below 1e-9, bracketing scipy's optimum of the original."""
+    V, f = _geometry("grid_zero_tiny_mass")
+    assert len(V) - len(np.unique(V, axis=0)) == 7
+    opt = _linprog_revenue(V, f)
+    b = menu_bounds(Environment(V), f, backend="numpy", pcg=0)
+    assert b.verify(exact=True).ok and b.lower <= opt + 1e-9 and opt <= b.upper + 1e-9
+    assert b.params["ipm_status"] == "optimal" and b.params["merged_types"] == 7
+    assert b.gap < 1e-9
 
 
 def test_optimal_mechanism_ipm_goes_through_cg(cg_from_10):
@@ -143,10 +159,10 @@ def test_optimal_mechanism_ipm_goes_through_cg(cg_from_10):
 
 def test_bounds_one_duplicated_type():
     """Reproducer: 60 i.i.d. uniform types in three dimensions, equal masses, type 1 a copy
-    of type 0. The anytime bounds should bracket scipy's optimum; menu_bounds raises
-    LinAlgError instead (factored path here; with pcg=8 this instance passes, but at n = 150
-    menu_bounds raises with pcg=0 and pcg=8 alike; solve_menu_ipm, which stops at a looser
-    gap, is fine)."""
+    of type 0. The anytime bounds should bracket scipy's optimum; menu_bounds raised
+    LinAlgError (factored path; with pcg=8 this instance passed, but at n = 150 menu_bounds
+    raised with pcg=0 and pcg=8 alike) until identical types were merged before the
+    interior point."""
     rng = np.random.default_rng(0)
     V = rng.uniform(size=(60, 3))
     V[1] = V[0]
@@ -154,3 +170,25 @@ def test_bounds_one_duplicated_type():
     opt = _linprog_revenue(V, f)
     b = menu_bounds(Environment(V), f, backend="numpy", pcg=0)
     assert b.verify().ok and b.lower <= opt + 1e-9 and opt <= b.upper + 1e-9
+    assert b.params["merged_types"] == 1
+
+
+def test_duplicated_uniform_n700_certifies_and_solves():
+    """350 i.i.d. uniform types (k = 10) each twice, shuffled (n = 700, pcg="auto"). Before
+    identical types were merged: menu_bounds stalled at a certified gap of 1.4e-5 (42
+    iterations) and the ipm path's interior point at 5.2e-6; at 500 types each three
+    times solve_menu_ipm raised LinAlgError. Merged, the interior point runs on the 350
+    distinct types; the bounds are verified on the 700 original ones and the ipm path's
+    menu lies between them (too large for the scipy LP here)."""
+    rng = np.random.default_rng(0)
+    V = np.repeat(rng.uniform(size=(350, 10)), 2, axis=0)[rng.permutation(700)]
+    f = np.full(700, 1 / 700)
+    b = menu_bounds(Environment(V), f, backend="numpy")
+    assert b.params["merged_types"] == 350 and b.params["ipm_status"] == "optimal"
+    assert b.verify().ok and b.gap < 1e-9
+    r = solve_menu_ipm(Environment(V), f, backend="numpy")
+    assert r.ipm.merged_types == 350 and r.ipm.status == "optimal"
+    assert r.mechanism.verify().ok
+    assert b.lower - 1e-12 <= r.mechanism.revenue <= b.upper + 1e-12
+    gain, short = _ic_ir(V, r.mechanism.allocation, r.mechanism.payments)
+    assert gain <= 1e-9 and short <= 1e-9

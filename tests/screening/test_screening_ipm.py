@@ -716,10 +716,16 @@ def test_pcg_on_the_whole_path_and_the_anytime_bounds():
     assert b.lower <= opt + 1e-9 <= b.upper + 2e-9 and b.gap < 1e-6
     old = ipm_mod.PCG_MIN_N, ipm_mod.PCG_MIN_K
     try:
-        ipm_mod.PCG_MIN_N = 40  # k = 4 < PCG_MIN_K: still off
+        # "auto" counts the interior point's types: the 40 less those merged into an
+        # identical one (ties=True repeats some)
+        m = 40 - len(V) + len(np.unique(V, axis=0))
+        assert m < 40
+        ipm_mod.PCG_MIN_N = m  # k = 4 < PCG_MIN_K: still off
         assert solve_menu_ipm(env, f, backend="numpy").ipm.pcg_iterations == 0
         ipm_mod.PCG_MIN_K = 4
         assert solve_menu_ipm(env, f, backend="numpy").ipm.pcg_iterations > 0
+        ipm_mod.PCG_MIN_N = m + 1
+        assert solve_menu_ipm(env, f, backend="numpy").ipm.pcg_iterations == 0
     finally:
         ipm_mod.PCG_MIN_N, ipm_mod.PCG_MIN_K = old
     for bad in ("cg", -2, 1.5, None):
