@@ -733,3 +733,98 @@ def test_pcg_on_the_whole_path_and_the_anytime_bounds():
             solve_menu_ipm(env, f, pcg=bad)
         with pytest.raises(ValueError, match="pcg"):
             menu_bounds(env, f, pcg=bad)
+
+
+def _decoupled_schur(V, D, d1, du, dx, kept):
+    """Schur complement on u of the normal matrix in which block s keeps the coupling of
+    the IC rows (t, s), t in ``kept[s]``, and every other row only its diagonal parts."""
+    n, k = V.shape
+    N = n + n * k
+    Np = np.diag(np.concatenate([du, dx.ravel()]))
+    for s in range(n):
+        g = np.zeros(N)
+        g[n + s * k:n + (s + 1) * k] = 1.0
+        Np += d1[s] * np.outer(g, g)
+        for t in range(n):
+            if t == s:
+                continue
+            a = np.zeros(N)
+            a[t], a[s] = -1.0, 1.0
+            a[n + s * k:n + (s + 1) * k] = V[t] - V[s]
+            if t in kept[s]:
+                Np += D[t, s] * np.outer(a, a)
+            else:
+                au, ax = a.copy(), a.copy()
+                au[n:], ax[:n] = 0.0, 0.0
+                Np += D[t, s] * (np.outer(au, au) + np.outer(ax, ax))
+    return _schur_u(Np, n)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(6, 16), k=st.integers(1, 3),
+       rel=st.sampled_from([1e-300, 1e-3, 0.05, 0.5]), cap=st.integers(2, 20))
+def test_adaptive_preconditioner_keeps_each_blocks_heavy_rows(seed, n, k, rel, cap):
+    """After a CG failure the preconditioner keeps, per block, every row whose weight is
+    at least PCG_REL of the block's largest (at least m, rounded up to m 2^j, at most
+    PCG_KEEP_MAX): it equals the decoupled Schur complement written out here with those
+    kept sets, P^-1 S has its eigenvalues in (0, 2], and when every row is kept it is S."""
+    from infopricing.lp import menu_interior_point as mip
+
+    m = 2
+    _, V, Vc, VV, D, d1, du, dx = _pcg_system(n, k, seed)
+    D[D < np.quantile(D, 0.5)] *= 1e-4  # heavy and light rows, as late in a run
+    np.fill_diagonal(D, 0.0)
+    old = mip.PCG_SINGLE, mip.PCG_REL, mip.PCG_KEEP_MAX
+    try:
+        mip.PCG_SINGLE, mip.PCG_REL, mip.PCG_KEEP_MAX = False, rel, cap
+        NE = mip._NormalEquations(array_backend("numpy"), Vc, VV, D, d1, du, dx,
+                                  {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0},
+                                  pcg=m, adapt=True)
+    finally:
+        mip.PCG_SINGLE, mip.PCG_REL, mip.PCG_KEEP_MAX = old
+    P = NE.L @ NE.L.T
+    top = min(n - 1, cap)
+    kept = []
+    for s in range(n):
+        order = sorted((t for t in range(n) if t != s), key=lambda t: -D[t, s])
+        heavy = sum(D[t, s] >= rel * D[:, s].max() for t in order)
+        size = m
+        while size < heavy and size < top:
+            size *= 2
+        kept.append(set(order[:min(size, top) if top > m else m]))
+    np.testing.assert_allclose(P, _decoupled_schur(V, D, d1, du, dx, kept), rtol=1e-8,
+                               atol=1e-9 * np.abs(P).max())
+    S = _schur_u(_dense_normal_matrix(V, D, d1, du, dx), n)
+    lam = np.linalg.eigvals(np.linalg.solve(P, S)).real
+    assert lam.min() > 0 and lam.max() <= 2.0 * (1 + 1e-9)
+    if all(len(kept[s]) == n - 1 for s in range(n)):
+        np.testing.assert_allclose(P, S, rtol=1e-8, atol=1e-9 * np.abs(S).max())
+
+
+@pytest.mark.parametrize("noise,accepted", [(3e-10, True), (1e-6, False)])
+def test_cg_accepts_a_true_residual_only_at_the_rounding_floor(noise, accepted, monkeypatch):
+    """A product with S that is only accurate to ``noise`` of its size (as late in a run,
+    where the factored S's own solve leaves 5.8e-10) keeps the true residual above
+    PCG_TOL: a residual that a restart does not halve is accepted below PCG_FLOOR (the
+    answer then solves the exact system to that accuracy), and above it CG fails."""
+    from infopricing.lp import menu_interior_point as mip
+
+    n, k = 12, 3
+    rng, V, Vc, VV, D, d1, du, dx = _pcg_system(n, k, 5)
+    NE = mip._NormalEquations(array_backend("numpy"), Vc, VV, D, d1, du, dx,
+                              {"rank_k_update": 0.0, "cholesky": 0.0, "blocks": 0.0}, pcg=3)
+    S = _schur_u(_dense_normal_matrix(V, D, d1, du, dx), n)
+    exact = NE._smul
+    def noisy(p):  # a fresh rounding-like error of relative size ``noise`` at every product
+        e = rng.standard_normal(n)
+        return exact(p) + noise * np.linalg.norm(exact(p)) * e / np.linalg.norm(e)
+
+    monkeypatch.setattr(NE, "_smul", noisy)
+    r = rng.standard_normal(n)
+    if accepted:
+        x = NE._pcg(r)
+        assert NE.floor_hits >= 1
+        assert np.linalg.norm(r - S @ x) <= mip.PCG_FLOOR * np.linalg.norm(r)
+    else:
+        with pytest.raises(mip._PCGFailed):
+            NE._pcg(r)
