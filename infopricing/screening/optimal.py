@@ -201,8 +201,12 @@ def _optimal_mechanism(env, market, selection, dual_tol, method, progress, used:
     if uses_interior_point(env, method):
         from .interior_point import solve_menu_ipm
         used["method_used"] = "ipm"
-        return solve_menu_ipm(env, market, selection=selection, dual_tol=dual_tol,
-                              progress=progress).mechanism
+        r = solve_menu_ipm(env, market, selection=selection, dual_tol=dual_tol, progress=progress)
+        # what the interior point did, in params (the CLI's ``menu --json`` prints them)
+        used.update(ipm_iterations=int(r.ipm.iterations), ipm_status=r.ipm.status,
+                    cg_steps=int(r.ipm.cg_steps), pcg_iterations=int(r.ipm.pcg_iterations),
+                    merged_types=int(r.ipm.merged_types))
+        return r.mechanism
     if uses_lazy_rows(env, method):
         from .lazy_menu import solve_menu_lazy
         used["method_used"] = "lazy"

@@ -95,3 +95,22 @@ def test_menu_time_limit_bad_input_exits_2_with_one_line(tmp_path, extra, needle
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert r.returncode == 2 and len(lines) == 1 and needle in lines[0], r.stderr
     assert r.stdout == ""
+
+
+def test_menu_method_ipm_json_reports_what_the_interior_point_did(tmp_path):
+    """`menu --method ipm --json` on types given twice: the revenue is the full LP's
+    (written out here), and params say the interior point ran on the merged types."""
+    rng = np.random.default_rng(8)
+    U = rng.integers(0, 9, (20, 3)) / 8.0
+    V = np.concatenate([U, U])                   # every type twice: 20 merged away
+    f = np.full(40, 1 / 40)
+    if len(np.unique(U, axis=0)) != 20:
+        pytest.skip("the draw repeated a type")
+    p = _model(tmp_path, V, f)
+    out = _cli(tmp_path, p, "--method", "ipm", "--json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["revenue"] == pytest.approx(_linprog_revenue(V, f), rel=1e-8)
+    params = d["params"]
+    assert params["method_used"] == "ipm" and params["merged_types"] == 20
+    assert params["ipm_iterations"] >= 1 and params["cg_steps"] == 0  # 20 types: below PCG_MIN_N
