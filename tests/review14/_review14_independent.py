@@ -75,3 +75,105 @@ def grid_pareto_gain(V, f, n_points=300, seed=0, costs=None):
     res2 = linprog(-np.array(revs), A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq,
                    bounds=[(0, None)] * G, method="highs")
     return cs_gain, -res2.fun - r0
+
+
+def menu_lp_tiebreak(V, f, sense=-1, slack=1e-9):
+    """Among the revenue-optimal menus of f, one maximising (sense=-1) or minimising
+    (sense=+1) expected consumer surplus: (revenue, consumer surplus, per-type surplus)."""
+    V = np.asarray(V, float); f = np.asarray(f, float)
+    n, k = V.shape
+    r, _, _ = menu_lp(V, f)
+    nv = n * k + n
+    A, b = [], []
+    for t in range(n):
+        row = np.zeros(nv); row[t * k:(t + 1) * k] = -V[t]; row[n * k + t] = 1
+        A.append(row); b.append(0.0)
+        row = np.zeros(nv); row[t * k:(t + 1) * k] = 1
+        A.append(row); b.append(1.0)
+        for s in range(n):
+            if s != t:
+                row = np.zeros(nv)
+                row[s * k:(s + 1) * k] += V[t]; row[n * k + s] -= 1
+                row[t * k:(t + 1) * k] -= V[t]; row[n * k + t] += 1
+                A.append(row); b.append(0.0)
+    rev = np.zeros(nv); rev[n * k:] = -f
+    A.append(rev); b.append(-r + slack)
+    cs = np.zeros(nv)
+    for t in range(n):
+        cs[t * k:(t + 1) * k] = f[t] * V[t]; cs[n * k + t] = -f[t]
+    res = linprog(sense * cs, A_ub=np.array(A), b_ub=np.array(b),
+                  bounds=[(0, None)] * (n * k) + [(None, None)] * n, method="highs")
+    assert res.status == 0
+    x = res.x[:n * k].reshape(n, k); p = res.x[n * k:]
+    u = (V * x).sum(1) - p
+    return r, f @ u, u
+
+
+def bbm25_bounds(values, costs, probs):
+    """BBM25 equation (1) by brute force: producer i, knowing only its cost, best responds
+    to rivals pricing at cost; it sells at markup m when v_i - c_i - max(0, max_j w_j) >= m
+    (ties in its favour), so PS_i = sum_c max_m m P(advantage >= m, c_i = c)."""
+    Vv = np.asarray(values, float); C = np.asarray(costs, float); P = np.asarray(probs, float)
+    if C.ndim == 1:
+        C = np.broadcast_to(C, Vv.shape)
+    W = Vv - C
+    N = W.shape[1]
+    out = np.zeros(N)
+    for i in range(N):
+        rival = np.maximum(0, np.delete(W, i, axis=1).max(axis=1)) if N > 1 else np.zeros(len(W))
+        adv = W[:, i] - rival
+        for c in np.unique(C[:, i]):
+            sel = C[:, i] == c
+            cands = adv[sel & (adv > 0)]
+            best = 0.0
+            for m in cands:
+                best = max(best, m * P[sel & (adv >= m - 1e-12)].sum())
+            out[i] += best
+    return out
+
+
+def complete_information_cs(values, costs, probs):
+    """Bertrand with complete information: the consumer gets the second-highest of the
+    net values w = v - c, or 0 (BBM25 section I)."""
+    Vv = np.asarray(values, float); C = np.asarray(costs, float); P = np.asarray(probs, float)
+    if C.ndim == 1:
+        C = np.broadcast_to(C, Vv.shape)
+    W = np.sort(np.column_stack([Vv - C, np.zeros(len(Vv))]), axis=1)
+    return P @ np.maximum(0, W[:, -2]), P @ np.maximum(0, W[:, -1])
+
+
+def clw_revenue_at_prices(values, probs, prices):
+    """CLW: the seller's best information structure at posted prices, by the obedience LP
+    (recommend product j or nothing; the buyer obeys when j maximises posterior value less
+    price and that is >= 0; ties to the seller). Variables s[v, j] = P(v, recommend j)."""
+    Vv = np.asarray(values, float); P = np.asarray(probs, float); p = np.asarray(prices, float)
+    R, m = Vv.shape
+    J = m + 1                                  # j = m: buy nothing
+    nv = R * J
+    idx = lambda r, j: r * J + j
+    obj = np.zeros(nv)
+    for r in range(R):
+        for j in range(m):
+            obj[idx(r, j)] = -p[j]
+    A_ub, b_ub = [], []
+    for j in range(m):
+        for k in range(m + 1):
+            if k == j:
+                continue
+            row = np.zeros(nv)
+            for r in range(R):
+                alt = (Vv[r, k] - p[k]) if k < m else 0.0
+                row[idx(r, j)] = alt - (Vv[r, j] - p[j])
+            A_ub.append(row); b_ub.append(0.0)
+    for k in range(m):                         # "nothing" is obeyed: no product is better
+        row = np.zeros(nv)
+        for r in range(R):
+            row[idx(r, m)] = Vv[r, k] - p[k]
+        A_ub.append(row); b_ub.append(0.0)
+    A_eq = np.zeros((R, nv))
+    for r in range(R):
+        A_eq[r, r * J:(r + 1) * J] = 1
+    res = linprog(obj, A_ub=np.array(A_ub), b_ub=np.array(b_ub), A_eq=A_eq, b_eq=P,
+                  bounds=[(0, None)] * nv, method="highs")
+    assert res.status == 0, res.message
+    return -res.fun

@@ -1,0 +1,28 @@
+"""Review 14, persona 3 (a notebook user): bad input is refused with the argument named."""
+import numpy as np
+import pytest
+
+import infopricing as ip
+
+
+@pytest.mark.parametrize("build, name", [
+    (lambda: ip.Environment([[1, "2"], [2, 3]]), "valuations"),
+    (lambda: ip.Market(ip.Environment([[1, 2], [2, 3]]), ["0.5", "0.5"]), "probabilities"),
+    (lambda: ip.Market(ip.Environment([[1, 2], [2, 3]]), np.array(["0.5", "0.5"])), "probabilities"),
+    (lambda: ip.ValueDistribution([[1, 2], [2, 1]], [0.5, "0.5"]), "probabilities"),
+    (lambda: ip.PricingGame([[1, 2], [2, 1]], costs=["0", 0], probabilities=[0.5, 0.5]), "costs"),
+    (lambda: ip.sweep(ip.Environment([[1, 2], [2, 3]]), [["0.5", "0.5"]]), "markets"),
+])
+def test_numeric_strings_are_refused(build, name):
+    # np.array(["0.5", "0.5"], dtype=float) parses the text: the library took a string
+    # where a number belongs (a CSV read as text, say) without a word
+    with pytest.raises(TypeError, match=name):
+        build()
+
+
+def test_numbers_still_accepted():
+    from fractions import Fraction
+
+    env = ip.Environment([[1, Fraction(5, 2)], [np.int64(2), 3.0]])
+    # premium at 2.5 to both types beats 3 to the second alone (1.5) and any lottery menu
+    assert ip.optimal_mechanism(env, [Fraction(1, 2), 0.5]).revenue == pytest.approx(2.5)
