@@ -37,3 +37,24 @@ def test_distribution_zero_probability_profile_matches_the_reference(tmp_path):
     # only (2, 1) has mass: product 1 at 2 extracts its value
     assert p.revenue == pytest.approx(clw_revenue_at_prices([[2, 1]], [1.0], [2, 10]), abs=1e-7)
     assert p.revenue == pytest.approx(2.0, abs=1e-7)
+
+
+def test_normalized_value_distribution_passes_its_exact_check():
+    # 1/3, 1/2, 1/6 as floats rescaled by normalize=True: the exact check read the
+    # rescaled floats as other rationals and failed the correct design (columns below
+    # their bounds by 1e-32)
+    from fractions import Fraction
+
+    from infopricing.exact_numbers import exact_market
+
+    vals = [[3, 0], [0, 3], [1, 1]]
+    d = ip.ValueDistribution(vals, [1 / 3, 1 / 2, 1 / 6], normalize=True)
+    assert exact_market(d) == (Fraction(1, 3), Fraction(1, 2), Fraction(1, 6))
+    p = ip.optimal_pricing(d)
+    # by hand: pool (3, 0) with (1, 1) at product 1's price 7/3 (mean value of the pool
+    # (1/3 x 3 + 1/6 x 1) / (1/2)), sell product 2 at 3 to (0, 3): 1/2 x 7/3 + 1/2 x 3 = 8/3
+    assert p.revenue == pytest.approx(8 / 3, abs=1e-7)
+    assert clw_revenue_at_prices(vals, [1 / 3, 1 / 2, 1 / 6], [7 / 3 - 1e-9, 3 - 1e-9]) == pytest.approx(8 / 3, abs=1e-6)
+    v = p.verify(exact=True)
+    assert v.ok, v.failures
+    assert ip.optimal_pricing(d.permuted([1, 0])).verify(exact=True).ok
