@@ -42,7 +42,7 @@ def posted_price_revenue(values, probs, cost=0.0):
     return max(probs[values >= p].sum() * (p - cost) for p in values)
 
 
-def grid_pareto_gain(V, f, n_points=300, seed=0, costs=None):
+def grid_pareto_gain(V, f, n_points=300, seed=0, costs=None, u0=None):
     """Inner approximation of HS's question: draw generic segment markets (random points
     of the simplex plus mixtures with f's vertices), solve each one's menu by linprog (a
     generic market has one optimal menu), and ask by an LP over the segment weights for a
@@ -56,7 +56,9 @@ def grid_pareto_gain(V, f, n_points=300, seed=0, costs=None):
     support = f > 0
     pts = [p * support / (p * support).sum() for p in pts]
     r0, x0, p0 = menu_lp(V, f, costs)
-    u0 = (V * x0).sum(1) - p0
+    if u0 is None:            # the unsegmented surplus of linprog's optimal menu
+        u0 = (V * x0).sum(1) - p0
+    u0 = np.asarray(u0, float)
     cols, us, revs = [], [], []
     for q in pts:
         r, x, p = menu_lp(V, q, costs)
@@ -177,3 +179,56 @@ def clw_revenue_at_prices(values, probs, prices):
                   bounds=[(0, None)] * nv, method="highs")
     assert res.status == 0, res.message
     return -res.fun
+
+
+def _rival_price_law(m, n_quantiles=2001):
+    """(prices, weights) of a strategy object: a point, or the alerted runner-up's mix
+    cost + delta with P(delta > d) = (A / (A + d) - H) / M on [0, width) and an atom at
+    width (BBM25 Appendix A1, as the library's AlertMix documents it), by quantiles."""
+    if hasattr(m, "price"):
+        return np.array([float(m.price)]), np.array([1.0])
+    A, H, M, w, c = (float(m.markup), float(m.upper_mass), float(m.bottom_mass),
+                     float(m.width), float(m.cost))
+    atom = (A / (A + w) - H) / M
+    s = np.linspace(atom, 1, n_quantiles + 1)
+    mid = (s[1:] + s[:-1]) / 2
+    d = A / (mid * M + H) - A
+    prices = np.concatenate([c + d, [c + w]])
+    weights = np.concatenate([np.full(n_quantiles, (1 - atom) / n_quantiles), [atom]])
+    return prices, weights
+
+
+def bertrand_deviation_gain(values, costs, info_profile, info_prob, signals, strategy,
+                            grid=801):
+    """Largest gain of a producer (two producers) from deviating, at one of its (signal,
+    cost) cells, to a price on a fine grid, against the rival's price laws; the consumer
+    buys the larger v - p if >= 0, ties split. Written from BBM25 section I."""
+    Vv = np.asarray(values, float); C = np.asarray(costs, float)
+    if C.ndim == 1:
+        C = np.broadcast_to(C, Vv.shape)
+    worst = 0.0
+    for i in (0, 1):
+        j = 1 - i
+        cells = {}
+        for k, r in enumerate(info_profile):
+            cells.setdefault((int(signals[k][i]), float(C[r, i])), []).append(k)
+        for (s, ci), ks in cells.items():
+            laws = [_rival_price_law(strategy(j, signals[k][j], C[info_profile[k], j])) for k in ks]
+
+            def profit(p):
+                tot = 0.0
+                for k, (q, wq) in zip(ks, laws):
+                    r = info_profile[k]
+                    ui, uj = Vv[r, i] - p, Vv[r, j] - q
+                    if ui < 0:
+                        continue
+                    win = (wq * ((ui > uj + 1e-12) + 0.5 * (np.abs(ui - uj) <= 1e-12))).sum()
+                    tot += info_prob[k] * (p - ci) * win
+                return tot
+
+            own_q, own_w = _rival_price_law(strategy(i, s, ci), 400)
+            own = sum(w * profit(p) for p, w in zip(own_q, own_w))
+            top = Vv[[info_profile[k] for k in ks], i].max()
+            dev = max(profit(p) for p in np.linspace(ci, max(top, ci), grid))
+            worst = max(worst, dev - own)
+    return worst

@@ -55,3 +55,19 @@ def test_normalized_game_certificate_proves_the_given_numbers(tmp_path):
         r = subprocess.run([sys.executable, "-I", str(ROOT / "infopricing/verify/check_certificate.py"),
                             str(path)], capture_output=True, text=True)
         assert r.returncode == 0, r.stdout
+
+
+def test_construction_is_an_equilibrium_by_an_independent_checker():
+    # my own asymmetric duopoly; the rival's mixed price is discretised into 2001 quantiles,
+    # so a deviation can look better by at most one quantile's mass times the largest
+    # profit, (1 / 2001) x 4 < 2.5e-3 (the gain falls as 1/n: 1.1e-4 at 2001, 1.1e-5 at 20001)
+    from _review14_independent import bertrand_deviation_gain
+
+    g = ip.PricingGame([[3, 2], [1, 4], [2, 2]], costs=[[0, 0.5], [0, 1], [1, 0]],
+                       probabilities=[0.3, 0.3, 0.4])
+    a = ip.alignment_construction(g)
+    info = a.info
+    gain = bertrand_deviation_gain(g.values, g.costs, info.profile, info.probability,
+                                   info.signals, a.strategy, grid=401)
+    assert gain < 2.5e-3
+    np.testing.assert_allclose(a.producer_surplus, bbm25_bounds(g.values, g.costs, g.probabilities), atol=1e-9)
