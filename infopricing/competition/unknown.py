@@ -613,7 +613,7 @@ def _unknown_exact_lp(record, game: PricingGame, y):
     from ..lp.exact_certificate import json_rationals, with_exact_lp
 
     v = exact_array(game.values[:, 0])
-    P = list(exact_market(game.probabilities))
+    P = list(exact_market(game))
     C = [exact_array(row) for row in game.costs]
     Y = exact_array(y)
     live = [k for k in range(len(v)) if P[k] > 0]

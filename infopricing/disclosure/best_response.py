@@ -90,7 +90,7 @@ def _exact_distribution(dist):
     sum."""
     from ..exact_numbers import exact_market
 
-    return _exact_matrix(dist.values), list(exact_market(dist.probabilities))
+    return _exact_matrix(dist.values), list(exact_market(dist))
 
 
 def _information_exact_lp(record, dist, alloc, price):

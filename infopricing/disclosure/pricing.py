@@ -174,7 +174,7 @@ class PricingResult(Result):
 
         v = self.evaluation.verify(exact=True, atol=atol)
         d = self.evaluation.dist
-        f = exact_market(d.probabilities)
+        f = exact_market(d)
         V = exact_array(d.values.ravel())
         m = d.n_products
         wel = sum((q * max([Fraction(0)] + V[t * m:(t + 1) * m]) for t, q in enumerate(f)),

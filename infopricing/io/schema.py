@@ -124,7 +124,7 @@ TABLES = (
           "infopricing.io:load_distribution", "disclose",
           (Key("values", "array of arrays of numbers (profiles x products)", "finite, >= 0", REQ,
                "the buyer's value profiles v (CLW section 2)"),
-           Key("probabilities", "array of numbers", "one per profile, > 0, summing to 1", REQ, "F: their probabilities"),
+           Key("probabilities", "array of numbers", "one per profile, >= 0, summing to 1", REQ, "F: their probabilities"),
            Key("products", "array of strings", "one label per product", "1, 2, ...", "product labels"),
            Key("normalize", "boolean", "true or false", "false", "rescale probabilities")),
           '[distribution]\nproducts = ["A", "B"]\nvalues = [[10, 5], [6, 5], [0, 3]]\n'

@@ -114,6 +114,9 @@ def real_array(x, name: str, ndim: int | None = None, max_abs: float | None = MA
         raise TypeError(f"{name} must be a numeric array: {exc}") from None
     except RecursionError:
         raise ValueError(f"{name} is nested too deeply to be an array") from None
+    if _holds_text(x):  # np.array(["0.5"], dtype=float) parses text: refuse it
+        raise TypeError(f"{name} must be numeric, got text (strings such as '0.5'); "
+                        "convert it to numbers first")
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {a.shape}")
     if a.size and not np.all(np.isfinite(a)):
@@ -123,6 +126,22 @@ def real_array(x, name: str, ndim: int | None = None, max_abs: float | None = MA
                          f"(larger ones overflow in the computation); largest is "
                          f"{float(np.max(np.abs(a))):.3g}: rescale the units")
     return a
+
+def _holds_text(x) -> bool:
+    """Whether array-like ``x`` (already known to convert to floats) has string entries."""
+    if isinstance(x, np.ndarray):
+        kind = x.dtype.kind
+    elif isinstance(x, (list, tuple)):
+        kind = np.asarray(x).dtype.kind
+    else:
+        return False
+    if kind in "USa":
+        return True
+    if kind == "O":
+        a = np.asarray(x, dtype=object).ravel()
+        return any(isinstance(v, (str, bytes)) for v in a.tolist())
+    return False
+
 
 #: How to rescale probabilities that do not sum to one, in both places a user can be.
 #: The model-file parsers (:mod:`infopricing.io` and the areas' ``files`` modules) replace

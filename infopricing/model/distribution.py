@@ -66,6 +66,17 @@ class ValueDistribution:
         self._values = frozen(v)
         self._probs = probability_vector(probabilities, "probabilities", size=n, normalize=normalize)
         self.products = labels(products, m, "p", "products")
+        # the exact masses for exact checks (exact_numbers.exact_masses): ints/Fractions as
+        # given; with normalize, the numbers given rescaled exactly (the rescaled floats of
+        # 1/3, 1/2, 1/6 read back as other rationals, and the exact LPs then failed)
+        from ..exact_numbers import exact_array, exact_input
+
+        ex = exact_input(probabilities)
+        if ex is None and normalize:
+            ex = tuple(exact_array(real_array(probabilities, "probabilities", max_abs=None).ravel()))
+        if ex is not None and normalize:
+            ex = tuple(q / sum(ex) for q in ex)
+        self._exact_probabilities = ex
 
     # -- constructors ----------------------------------------------------------------
     @classmethod
@@ -135,8 +146,10 @@ class ValueDistribution:
         perm = [int(i) for i in perm]
         if sorted(perm) != list(range(self.n_products)):
             raise ValueError(f"perm must be a permutation of 0..{self.n_products - 1}, got {perm}")
-        return ValueDistribution(self._values[:, perm], self._probs,
-                                 products=[self.products[i] for i in perm])
+        out = ValueDistribution(self._values[:, perm], self._probs,
+                                products=[self.products[i] for i in perm])
+        out._exact_probabilities = getattr(self, "_exact_probabilities", None)
+        return out
 
 
 def _check_dist(dist) -> None:

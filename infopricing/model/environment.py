@@ -219,7 +219,16 @@ class Market:
         ex = exact_input(self.probabilities)
         p = probability_vector(self.probabilities, "probabilities", size=self.env.n_types,
                                normalize=self.normalize, labels=self.env.types)
-        if ex is not None and self.normalize:
+        if self.normalize:
+            if ex is None:
+                # floats: rescale the exact numbers they stand for, not the rescaled floats
+                # (1/3, 1/2, 1/6 as floats sum to 0.9999999999999999; their rescaled floats
+                # read back as other rationals and break the market's exact ties)
+                from ..exact_numbers import exact_array
+
+                raw = real_array(align_labels(self.probabilities, "probabilities",
+                                              rows=self.env.types), "probabilities", max_abs=None)
+                ex = tuple(exact_array(raw.ravel()))
             ex = tuple(q / sum(ex) for q in ex)
         object.__setattr__(self, "probabilities", p)
         object.__setattr__(self, "_exact_probabilities", ex)

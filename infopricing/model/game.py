@@ -232,6 +232,16 @@ class PricingGame:
         self._costs = frozen(c)
         self._probabilities = p
         self._producers = labels(producers, n, "producer ", "producers")
+        # exact masses for the exact certificates (exact_numbers.exact_masses), as Market:
+        # with normalize, the numbers given rescaled exactly, not the rescaled floats
+        from ..exact_numbers import exact_array, exact_input
+
+        ex = exact_input(probabilities)
+        if ex is None and normalize:
+            ex = tuple(exact_array(real_array(probabilities, "probabilities", max_abs=None).ravel()))
+        if ex is not None and normalize:
+            ex = tuple(q / sum(ex) for q in ex)
+        self._exact_probabilities = ex
 
     # -- constructors ------------------------------------------------------------------
     @classmethod

@@ -36,7 +36,7 @@ from ..information.monopoly import _cost, optimal_prices, profit_curve
 from ..information.prior import Prior, as_prior
 from ..model._validate import check_flag, check_memory, check_tolerance
 from ..verify.averaging import averaging_deviation
-from ..verify.protocol import PER_TYPE, Result, Tabular, deprecated_alias, renamed_keywords
+from ..verify.protocol import PER_TYPE, Result, Tabular, deprecated_alias, jsonable, renamed_keywords
 
 __all__ = [
     "SingleProductSegmentation",
@@ -123,12 +123,13 @@ class SurplusTriangle:
                 and cs + ps <= self.efficient_surplus + atol)
 
     def as_dict(self) -> dict:
-        return {"values": self.values, "prior": self.prior, "cost": self.cost,
+        """The triangle as JSON-ready data (lists and floats, as every result's ``as_dict``)."""
+        return jsonable({"values": self.values, "prior": self.prior, "cost": self.cost,
                 "uniform_prices": self.uniform_prices, "uniform_price": self.uniform_price,
                 "uniform_profit": self.uniform_profit,
                 "efficient_surplus": self.efficient_surplus,
                 "uniform_consumer_surplus": self.uniform_consumer_surplus,
-                "vertices": {k: list(v) for k, v in self.vertices.items()}}
+                "vertices": {k: list(v) for k, v in self.vertices.items()}})
 
 
 @dataclass(frozen=True, eq=False, repr=False)
