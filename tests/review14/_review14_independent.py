@@ -1,6 +1,5 @@
 """Independent computations for the review14 tests, written from the papers' definitions
 with scipy's linprog and brute force. Nothing here calls infopricing."""
-import itertools
 
 import numpy as np
 from scipy.optimize import linprog
@@ -66,7 +65,6 @@ def grid_pareto_gain(V, f, n_points=300, seed=0, costs=None, u0=None):
     Q = np.array(cols).T                     # n x G
     U = np.array(us).T
     G = Q.shape[1]
-    gain = (Q * U) - (f * u0)[:, None] * 0   # mass-weighted surplus per unit weight
     A_eq = Q; b_eq = f
     A_ub = -(Q * U); b_ub = -(f * u0)         # each type's surplus after >= before
     res = linprog(-(Q * U).sum(0), A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq,
